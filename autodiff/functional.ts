@@ -1,0 +1,104 @@
+/**
+ * The functional API beside backward(): grad, valueAndGrad, vjp, jacobian (JAX's names).
+ * Each call differentiates with respect to fresh copies of the chosen arguments, so a
+ * nested call never confuses its variable with an outer one (perturbation confusion);
+ * when an argument or a closed-over tensor is itself being differentiated by an outer
+ * call, the VJPs are recorded and the result is differentiable again.
+ */
+import { withRecording } from './grad-mode.ts';
+import { shapeText } from './op.ts';
+import { Tensor } from './tensor.ts';
+import { checkSeed, gradients, topologicalOrder } from './engine.ts';
+import { reshape } from './ops/layout.ts';
+import { concat } from './ops/layout.ts';
+import { onesLike, zerosLike } from './create.ts';
+
+type Fn = (...args: Tensor[]) => Tensor;
+
+/** A fresh variable for x: a leaf if x is constant, else a new node wired to x. */
+function variable(x: Tensor, caller: string, position: number): Tensor {
+  if (!(x instanceof Tensor)) throw new Error(`${caller}: argument ${position} must be a Tensor`);
+  return x.requiresGrad ? reshape(x, x.shape) : x.requireGrad();
+}
+
+/** Evaluates f at fresh variables for the chosen arguments and returns the pieces grad needs. */
+function trace(caller: string, f: Fn, args: Tensor[], argnums: readonly number[]) {
+  argnums.forEach((i) => {
+    if (!Number.isInteger(i) || i < 0 || i >= args.length) throw new Error(`${caller}: argnum ${i} is out of range for ${args.length} arguments`);
+  });
+  return withRecording(true, () => {
+    const inputs = args.map((x, i) => (argnums.includes(i) ? variable(x, caller, i) : x));
+    const output = f(...inputs);
+    if (!(output instanceof Tensor)) throw new Error(`${caller}: the function must return a Tensor`);
+    const wrt = argnums.map((i) => inputs[i]);
+    // Record the VJPs only when something outside this call is being differentiated too.
+    const outerTracking = topologicalOrder([output]).some((t) => !t.node && !wrt.includes(t)) || argnums.some((i) => args[i].requiresGrad);
+    return { output, wrt, createGraph: outerTracking };
+  });
+}
+
+function gradientsOf(output: Tensor, seed: Tensor, wrt: readonly Tensor[], createGraph: boolean): Tensor[] {
+  const grads = gradients([output], [seed], wrt, createGraph);
+  // an argument the output does not depend on gets a zero gradient, as in JAX
+  return wrt.map((x) => grads.get(x) ?? zerosLike(x));
+}
+
+function scalarSeed(caller: string, output: Tensor): Tensor {
+  if (output.size !== 1) throw new Error(`${caller}: the function must return one element, got shape ${shapeText(output.shape)} (use vjp or jacobian for non-scalar outputs)`);
+  return onesLike(output);
+}
+
+/**
+ * The gradient of a scalar function with respect to argument `argnums` (or several).
+ * @example grad((x) => x.mul(x).sum())(tensor([1, 2])) // [2, 4]
+ */
+export function grad(f: Fn, argnums: number): (...args: Tensor[]) => Tensor;
+export function grad(f: Fn, argnums: readonly number[]): (...args: Tensor[]) => Tensor[];
+export function grad(f: Fn): (...args: Tensor[]) => Tensor;
+export function grad(f: Fn, argnums: number | readonly number[] = 0): (...args: Tensor[]) => Tensor | Tensor[] {
+  return (...args) => valueAndGrad(f, argnums as number)(...args)[1];
+}
+
+/** Both f(args) and its gradient, from one forward pass. */
+export function valueAndGrad(f: Fn, argnums: number): (...args: Tensor[]) => [Tensor, Tensor];
+export function valueAndGrad(f: Fn, argnums: readonly number[]): (...args: Tensor[]) => [Tensor, Tensor[]];
+export function valueAndGrad(f: Fn): (...args: Tensor[]) => [Tensor, Tensor];
+export function valueAndGrad(f: Fn, argnums: number | readonly number[] = 0): (...args: Tensor[]) => [Tensor, Tensor | Tensor[]] {
+  const list = typeof argnums === 'number' ? [argnums] : argnums;
+  return (...args) => {
+    const { output, wrt, createGraph } = trace('grad', f, args, list);
+    const grads = gradientsOf(output, scalarSeed('grad', output), wrt, createGraph);
+    return [createGraph ? output : output.detach(), typeof argnums === 'number' ? grads[0] : grads];
+  };
+}
+
+/**
+ * f(primals) and a function mapping a cotangent (shaped like the output) to the
+ * cotangents of the primals: vᵀ·∂f/∂x.
+ * @example const [y, pullback] = vjp((x) => x.exp(), x); pullback(onesLike(y))
+ */
+export function vjp(f: Fn, ...primals: Tensor[]): [Tensor, (cotangent: Tensor) => Tensor[]] {
+  const { output, wrt, createGraph } = trace('vjp', f, primals, primals.map((_, i) => i));
+  const pullback = (cotangent: Tensor) => {
+    checkSeed('vjp', output, cotangent);
+    return gradientsOf(output, cotangent, wrt, createGraph || cotangent.requiresGrad);
+  };
+  return [output, pullback];
+}
+
+/**
+ * The Jacobian of f at x, of shape [...f(x).shape, ...x.shape], one VJP per output element.
+ * @example jacobian((x) => x.mul(x), tensor([1, 2])) // [[2, 0], [0, 4]]
+ */
+export function jacobian(f: (x: Tensor) => Tensor, x: Tensor): Tensor {
+  const [output, pullback] = vjp(f, x);
+  const rows: Tensor[] = [];
+  for (let i = 0; i < output.size; i++) {
+    const basis = new Float64Array(output.size);
+    basis[i] = 1;
+    const seed = new Tensor(output.dtype === 'float64' ? basis : Float32Array.from(basis), output.shape, output.dtype);
+    rows.push(reshape(pullback(seed)[0], [1, x.size]));
+  }
+  const stacked = rows.length > 0 ? concat(rows, 0) : reshape(zerosLike(x), [0, x.size]);
+  return reshape(stacked, [...output.shape, ...x.shape]);
+}

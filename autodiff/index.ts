@@ -1,0 +1,10 @@
+/** The autodiff public API: tensors, ops, differentiation. */
+export { Tensor } from './tensor.ts';
+export * from './ops/index.ts';
+export { tensor, full, zeros, ones, zerosLike, onesLike, randomUniform, randomNormal, type CreateOptions } from './create.ts';
+export { grad, valueAndGrad, vjp, jacobian } from './functional.ts';
+export { gradcheck, type GradcheckOptions } from './gradcheck.ts';
+export { noGrad } from './grad-mode.ts';
+export { primitives, type PrimitiveName } from './ops/registry.ts';
+export { currentBackend, withBackend, backendByName, type BackendName } from '../gpu/registry.ts';
+export type { DType } from '../gpu/backend.ts';

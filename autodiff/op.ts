@@ -1,0 +1,77 @@
+/**
+ * What a primitive op is, and how one is applied: validate, compute the shape, run the
+ * backend kernel, and record the node when gradients are wanted.
+ */
+import type { Backend, Data, DType } from '../gpu/backend.ts';
+import { currentBackend } from '../gpu/registry.ts';
+import { isRecording } from './grad-mode.ts';
+import { Tensor } from './tensor.ts';
+
+/** What a VJP rule sees: the op's inputs, its output, and its attributes. */
+export interface OpContext<Attrs> {
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+  readonly attrs: Attrs;
+}
+
+/**
+ * A primitive: forward (a backend call), shape rule, and vector-Jacobian product side by
+ * side. The VJP is written with Tensor ops, so it is itself differentiable (gradients of
+ * gradients). It may return a gradient in the broadcast output shape: the engine sums it
+ * back to the input's shape once (autodiff/engine.ts). `null` means "no gradient flows
+ * to this input" (indices, conditions, piecewise-constant ops).
+ */
+export interface OpDef<Attrs> {
+  readonly name: string;
+  /** The output is piecewise constant in every input (comparisons, argmax): it never requires grad. */
+  readonly constant?: boolean;
+  /** The output dtype, when it is not the inputs' (only cast). */
+  dtype?(inputs: readonly Tensor[], attrs: Attrs): DType;
+  /** The output shape; throws an error naming the op and the shapes when they do not fit. */
+  shape(inputs: readonly Tensor[], attrs: Attrs): number[];
+  forward(backend: Backend, inputs: readonly Tensor[], attrs: Attrs, outShape: readonly number[]): Data;
+  vjp(outGrad: Tensor, context: OpContext<Attrs>): (Tensor | null)[];
+}
+
+/** The record that links an op's output to its inputs. */
+export interface Node {
+  readonly op: OpDef<any>;
+  readonly inputs: readonly Tensor[];
+  readonly attrs: unknown;
+}
+
+export function shapeText(shape: readonly number[]): string {
+  return `[${shape.join(',')}]`;
+}
+
+/** Applies a primitive to tensors: the single path every op takes. */
+export function apply<Attrs>(op: OpDef<Attrs>, inputs: readonly Tensor[], attrs: Attrs): Tensor {
+  inputs.forEach((input, i) => {
+    if (!(input instanceof Tensor)) {
+      throw new Error(`${op.name}: input ${i} must be a Tensor, got ${describeValue(input)}`);
+    }
+  });
+  const dtype = inputs[0].dtype;
+  for (const input of inputs) {
+    if (input.dtype !== dtype) {
+      throw new Error(`${op.name}: dtypes must match, got ${inputs.map((t) => t.dtype).join(' and ')} (cast one with .cast())`);
+    }
+  }
+  const backend = currentBackend();
+  const outDtype = op.dtype ? op.dtype(inputs, attrs) : dtype;
+  // cast reads any dtype (a host copy); every other op computes in its inputs' dtype
+  if (!backend.dtypes.includes(outDtype) || (!op.dtype && !backend.dtypes.includes(dtype))) {
+    throw new Error(`${op.name}: the ${backend.name} backend does not compute in ${op.dtype ? outDtype : dtype} (it supports ${backend.dtypes.join(', ')})`);
+  }
+  const outShape = op.shape(inputs, attrs);
+  const data = op.forward(backend, inputs, attrs, outShape);
+  const tracked = isRecording() && !op.constant && inputs.some((input) => input.requiresGrad);
+  return new Tensor(data, outShape, outDtype, tracked ? { op, inputs, attrs } : undefined);
+}
+
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
+  return `${typeof value} ${String(value)}`;
+}

@@ -1,0 +1,72 @@
+/**
+ * gather along an axis (torch.gather / take_along_axis) and its transpose scatterAdd.
+ * Each is the other's VJP, so indexing differentiates to any order.
+ */
+import { sizeOf } from '../../gpu/shape.ts';
+import { apply, shapeText, type OpDef } from '../op.ts';
+import type { Tensor } from '../tensor.ts';
+import { normalizeAxis } from './operand.ts';
+
+interface IndexAttrs {
+  axis: number;
+  indices: Int32Array;
+  indexShape: number[];
+}
+
+export const gatherDefinition: OpDef<IndexAttrs> = {
+  name: 'gather',
+  shape: (_inputs, { indexShape }) => indexShape,
+  forward: (backend, [x], { axis, indices, indexShape }) => backend.gather(x.data, x.shape, axis, indices, indexShape),
+  vjp: (g, { inputs: [x], attrs }) => [scatterAddIndexed(g, attrs, x.shape)],
+};
+
+export const scatterAddDefinition: OpDef<IndexAttrs & { outShape: number[] }> = {
+  name: 'scatterAdd',
+  shape: (_inputs, { outShape }) => outShape,
+  forward: (backend, [src], { axis, indices, indexShape, outShape }) => backend.scatterAdd(src.data, indices, indexShape, axis, outShape),
+  vjp: (g, { attrs }) => [apply(gatherDefinition, [g], attrs)],
+};
+
+function scatterAddIndexed(src: Tensor, attrs: IndexAttrs, outShape: readonly number[]): Tensor {
+  return apply(scatterAddDefinition, [src], { ...attrs, outShape: [...outShape] });
+}
+
+/** Checks indices against a tensor of `shape` and returns them as Int32Array. */
+function checkIndices(opName: string, shape: readonly number[], axis: number, indices: Int32Array | readonly number[], indexShape: readonly number[]): Int32Array {
+  if (indexShape.length !== shape.length) {
+    throw new Error(`${opName}: indices of shape ${shapeText(indexShape)} must have the rank of ${shapeText(shape)}`);
+  }
+  indexShape.forEach((extent, d) => {
+    if (d !== axis && extent > shape[d]) throw new Error(`${opName}: index shape ${shapeText(indexShape)} exceeds ${shapeText(shape)} on axis ${d}`);
+  });
+  if (indices.length !== sizeOf(indexShape)) {
+    throw new Error(`${opName}: ${indices.length} indices do not fill index shape ${shapeText(indexShape)}`);
+  }
+  const result = indices instanceof Int32Array ? indices : Int32Array.from(indices);
+  for (let i = 0; i < result.length; i++) {
+    if (!(result[i] >= 0 && result[i] < shape[axis]) || result[i] !== indices[i]) {
+      throw new Error(`${opName}: index ${indices[i]} at position ${i} is out of range [0, ${shape[axis]}) on axis ${axis}`);
+    }
+  }
+  return result;
+}
+
+/**
+ * out[…, j, …] = x[…, indices[…, j, …], …] along `axis`; `indexShape` defaults to x's shape
+ * with the axis's extent replaced by the number of indices divided by the other extents.
+ * @example gather(logits, 1, labels, [batch, 1]) // each row's logit at its label
+ */
+export function gather(x: Tensor, axis: number, indices: Int32Array | readonly number[], indexShape?: readonly number[]): Tensor {
+  const resolvedAxis = normalizeAxis(axis, x.rank, 'gather');
+  const others = sizeOf(x.shape.filter((_, d) => d !== resolvedAxis));
+  const shape = indexShape ?? x.shape.map((extent, d) => (d === resolvedAxis ? (others === 0 ? 0 : indices.length / others) : extent));
+  const checked = checkIndices('gather', x.shape, resolvedAxis, indices, shape);
+  return apply(gatherDefinition, [x], { axis: resolvedAxis, indices: checked, indexShape: [...shape] });
+}
+
+/** The transpose of gather: zeros of outShape, then out[…, indices[…], …] += src[…]. */
+export function scatterAdd(src: Tensor, axis: number, indices: Int32Array | readonly number[], outShape: readonly number[]): Tensor {
+  const resolvedAxis = normalizeAxis(axis, outShape.length, 'scatterAdd');
+  const checked = checkIndices('scatterAdd', outShape, resolvedAxis, indices, src.shape);
+  return scatterAddIndexed(src, { axis: resolvedAxis, indices: checked, indexShape: [...src.shape] }, outShape);
+}

@@ -1,0 +1,164 @@
+/**
+ * Ops that rearrange values: reshape, permute, broadcastTo, pad/slice (each other's
+ * VJP), concat, and cast. Their VJPs are layout ops too, so they differentiate again.
+ */
+import type { DType } from '../../gpu/backend.ts';
+import { sizeOf } from '../../gpu/shape.ts';
+import { apply, shapeText, type OpDef } from '../op.ts';
+import type { Tensor } from '../tensor.ts';
+import { normalizeAxis } from './operand.ts';
+
+function checkExtents(opName: string, name: string, values: readonly number[]): void {
+  for (const value of values) {
+    if (!Number.isInteger(value) || value < 0) throw new Error(`${opName}: ${name} must hold non-negative integers, got [${values.join(',')}]`);
+  }
+}
+
+export const reshapeDefinition: OpDef<{ shape: number[] }> = {
+  name: 'reshape',
+  shape: (_inputs, { shape }) => shape,
+  forward: (_backend, [x]) => x.data, // storage is immutable, so the new shape can share it
+  vjp: (g, { inputs: [x] }) => [reshape(g, x.shape)],
+};
+
+/** The same values in a new shape; one extent may be −1 (inferred). @example reshape(x, [2, -1]) */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  const inferred = shape.filter((extent) => extent === -1).length;
+  checkExtents('reshape', 'shape', shape.filter((extent) => extent !== -1));
+  const known = sizeOf(shape.filter((extent) => extent !== -1));
+  const resolved = shape.map((extent) => (extent === -1 ? (known === 0 ? 0 : x.size / known) : extent));
+  if (inferred > 1 || sizeOf(resolved) !== x.size || !resolved.every(Number.isInteger)) {
+    throw new Error(`reshape: cannot reshape ${shapeText(x.shape)} (${x.size} elements) to ${shapeText(shape)}`);
+  }
+  return apply(reshapeDefinition, [x], { shape: resolved });
+}
+
+/** Collapses the axes from `startAxis` on into one. */
+export function flatten(x: Tensor, startAxis = 0): Tensor {
+  const axis = normalizeAxis(startAxis, x.rank, 'flatten');
+  return reshape(x, [...x.shape.slice(0, axis), sizeOf(x.shape.slice(axis))]);
+}
+
+export const permuteDefinition: OpDef<{ perm: number[] }> = {
+  name: 'permute',
+  shape: ([x], { perm }) => perm.map((axis) => x.shape[axis]),
+  forward: (backend, [x], { perm }) => backend.permute(x.data, x.shape, perm),
+  vjp(g, { attrs: { perm } }) {
+    const inverse = new Array<number>(perm.length);
+    perm.forEach((axis, i) => (inverse[axis] = i));
+    return [permute(g, inverse)];
+  },
+};
+
+/** Output axis i is input axis perm[i]. @example permute(x, [0, 2, 3, 1]) // NCHW → NHWC */
+export function permute(x: Tensor, perm: readonly number[]): Tensor {
+  const sorted = [...perm].sort((a, b) => a - b);
+  if (perm.length !== x.rank || !sorted.every((axis, i) => axis === i)) {
+    throw new Error(`permute: [${perm.join(',')}] is not a permutation of the ${x.rank} axes of ${shapeText(x.shape)}`);
+  }
+  return apply(permuteDefinition, [x], { perm: [...perm] });
+}
+
+/** Swaps the last two axes. */
+export function transpose(x: Tensor): Tensor {
+  if (x.rank < 2) throw new Error(`transpose: needs rank ≥ 2, got ${shapeText(x.shape)}`);
+  const perm = x.shape.map((_, i) => i);
+  [perm[x.rank - 2], perm[x.rank - 1]] = [perm[x.rank - 1], perm[x.rank - 2]];
+  return permute(x, perm);
+}
+
+export const broadcastToDefinition: OpDef<{ shape: number[] }> = {
+  name: 'broadcastTo',
+  shape([x], { shape }) {
+    const offset = shape.length - x.rank;
+    const fits = offset >= 0 && x.shape.every((extent, i) => extent === shape[offset + i] || extent === 1);
+    if (!fits) throw new Error(`broadcastTo: cannot broadcast ${shapeText(x.shape)} to ${shapeText(shape)}`);
+    return shape;
+  },
+  forward: (backend, [x], { shape }) => backend.broadcastTo(x.data, x.shape, shape),
+  vjp: (g) => [g], // the engine sums the gradient back over the broadcast axes
+};
+
+export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+  checkExtents('broadcastTo', 'shape', shape);
+  return apply(broadcastToDefinition, [x], { shape: [...shape] });
+}
+
+type Padding = readonly (readonly [number, number])[];
+
+export const padDefinition: OpDef<{ padding: Padding; value: number }> = {
+  name: 'pad',
+  shape: ([x], { padding }) => x.shape.map((extent, axis) => extent + padding[axis][0] + padding[axis][1]),
+  forward: (backend, [x], { padding, value }) => backend.pad(x.data, x.shape, padding, value),
+  vjp: (g, { inputs: [x], attrs: { padding } }) => [slice(g, padding.map(([before]) => before), x.shape)],
+};
+
+/** Constant padding: axis i gets padding[i][0] values before and padding[i][1] after. */
+export function pad(x: Tensor, padding: Padding, value = 0): Tensor {
+  if (padding.length !== x.rank) throw new Error(`pad: need one [before, after] pair per axis of ${shapeText(x.shape)}, got ${padding.length}`);
+  checkExtents('pad', 'padding', padding.flat());
+  return apply(padDefinition, [x], { padding: padding.map(([a, b]) => [a, b] as const), value });
+}
+
+export const sliceDefinition: OpDef<{ begin: number[]; size: number[] }> = {
+  name: 'slice',
+  shape: (_inputs, { size }) => size,
+  forward: (backend, [x], { begin, size }) => backend.slice(x.data, x.shape, begin, size),
+  vjp: (g, { inputs: [x], attrs: { begin, size } }) => [pad(g, begin.map((start, axis) => [start, x.shape[axis] - start - size[axis]] as const))],
+};
+
+/** The block starting at `begin` with extent `size`; −1 in size means "to the end". */
+export function slice(x: Tensor, begin: readonly number[], size: readonly number[]): Tensor {
+  if (begin.length !== x.rank || size.length !== x.rank) {
+    throw new Error(`slice: begin [${begin.join(',')}] and size [${size.join(',')}] must each have one entry per axis of ${shapeText(x.shape)}`);
+  }
+  const resolved = size.map((extent, axis) => (extent === -1 ? x.shape[axis] - begin[axis] : extent));
+  checkExtents('slice', 'begin', begin);
+  checkExtents('slice', 'size', resolved);
+  if (resolved.some((extent, axis) => begin[axis] + extent > x.shape[axis])) {
+    throw new Error(`slice: begin [${begin.join(',')}] + size [${resolved.join(',')}] exceeds ${shapeText(x.shape)}`);
+  }
+  return apply(sliceDefinition, [x], { begin: [...begin], size: resolved });
+}
+
+export const concatDefinition: OpDef<{ axis: number }> = {
+  name: 'concat',
+  shape(xs, { axis }) {
+    const first = xs[0].shape;
+    for (const x of xs) {
+      if (x.rank !== first.length || x.shape.some((extent, i) => i !== axis && extent !== first[i])) {
+        throw new Error(`concat: shapes ${xs.map((t) => shapeText(t.shape)).join(', ')} differ outside axis ${axis}`);
+      }
+    }
+    return first.map((extent, i) => (i === axis ? xs.reduce((total, x) => total + x.shape[axis], 0) : extent));
+  },
+  forward: (backend, xs, { axis }) => backend.concat(xs.map((x) => x.data), xs.map((x) => x.shape), axis),
+  vjp(g, { inputs, attrs: { axis } }) {
+    let start = 0;
+    return inputs.map((x) => {
+      const begin = x.shape.map((_, i) => (i === axis ? start : 0));
+      start += x.shape[axis];
+      return slice(g, begin, x.shape);
+    });
+  },
+};
+
+/** Joins tensors along an existing axis. @example concat([a, b], 0) */
+export function concat(xs: readonly Tensor[], axis = 0): Tensor {
+  if (xs.length === 0) throw new Error('concat: needs at least one tensor');
+  return apply(concatDefinition, xs, { axis: normalizeAxis(axis, xs[0].rank, 'concat') });
+}
+
+export const castDefinition: OpDef<{ dtype: DType }> = {
+  name: 'cast',
+  dtype: (_inputs, { dtype }) => dtype,
+  shape: ([x]) => [...x.shape],
+  forward: (backend, [x], { dtype }) => backend.cast(x.data, dtype),
+  vjp: (g, { inputs: [x] }) => [cast(g, x.dtype)],
+};
+
+/** The same values in another dtype (the only op that changes dtype). */
+export function cast(x: Tensor, dtype: DType): Tensor {
+  if (dtype !== 'float32' && dtype !== 'float64') throw new Error(`cast: dtype must be 'float32' or 'float64', got ${String(dtype)}`);
+  return x.dtype === dtype ? x : apply(castDefinition, [x], { dtype });
+}

@@ -1,0 +1,29 @@
+/** Turning plain numbers into tensors, and normalizing axis arguments. */
+import { Tensor } from '../tensor.ts';
+import { currentBackend } from '../../gpu/registry.ts';
+
+/** A number becomes a scalar tensor of `like`'s dtype, so `x.mul(2)` keeps x's dtype. */
+export function asTensor(value: Tensor | number, like: Tensor, opName: string): Tensor {
+  if (value instanceof Tensor) return value;
+  if (typeof value !== 'number') {
+    throw new Error(`${opName}: operand must be a Tensor or a number, got ${value === null ? 'null' : typeof value}`);
+  }
+  return new Tensor(currentBackend().fromArray([value], like.dtype), [], like.dtype);
+}
+
+/** Resolves a possibly negative axis against a rank, with an error naming the op. */
+export function normalizeAxis(axis: number, rank: number, opName: string): number {
+  if (!Number.isInteger(axis) || axis < -rank || axis >= Math.max(rank, 1)) {
+    throw new Error(`${opName}: axis ${axis} is out of range for a tensor of rank ${rank}`);
+  }
+  return axis < 0 ? axis + rank : axis;
+}
+
+/** Sorted distinct axes; `undefined` means all axes. */
+export function normalizeAxes(axes: number | readonly number[] | undefined, rank: number, opName: string): number[] {
+  if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
+  const list = typeof axes === 'number' ? [axes] : axes;
+  const resolved = list.map((axis) => normalizeAxis(axis, rank, opName));
+  if (new Set(resolved).size !== resolved.length) throw new Error(`${opName}: repeated axis in [${list.join(',')}]`);
+  return resolved.sort((a, b) => a - b);
+}

@@ -1,0 +1,131 @@
+/**
+ * The one narrow interface between the autodiff engine and the kernels.
+ *
+ * Storage is a flat, row-major (C-order) typed array: Float32Array for 'float32' and
+ * Float64Array for 'float64'. Shapes travel beside the data as plain number arrays.
+ * Kernels never mutate their inputs; each returns freshly allocated storage. Argument
+ * validation (shape agreement, index ranges) happens once, in the autodiff layer,
+ * before any kernel runs: a kernel may assume its arguments are consistent.
+ */
+
+export type DType = 'float32' | 'float64';
+export type Data = Float32Array | Float64Array;
+
+export type UnaryOp =
+  | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'sigmoid' | 'tanh'
+  | 'sin' | 'cos' | 'arccos'
+  /** sign(x) ∈ {−1, 0, 1} */
+  | 'sign'
+  /** step(x) = 1 if x > 0 else 0: the derivative of relu */
+  | 'step';
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  /** Comparisons return 1 or 0 in the inputs' dtype. */
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+
+export type ReduceOp = 'sum' | 'mean' | 'max' | 'min';
+
+/** Batched matrix product C[b] = op(A[b]) · op(B[b]), op = identity or transpose. */
+export interface MatmulSpec {
+  batch: number;
+  m: number;
+  k: number;
+  n: number;
+  /** A[b] is stored as [k, m] and used transposed. */
+  transposeA: boolean;
+  /** B[b] is stored as [n, k] and used transposed. */
+  transposeB: boolean;
+  /** Elements between consecutive A (B) matrices; 0 reuses one matrix for every batch. */
+  strideA: number;
+  strideB: number;
+}
+
+/** 2-D convolution geometry, NCHW input [N, C, H, W], weights [O, C/groups, KH, KW]. */
+export interface Conv2dSpec {
+  batch: number;
+  inChannels: number;
+  outChannels: number;
+  inHeight: number;
+  inWidth: number;
+  kernelHeight: number;
+  kernelWidth: number;
+  outHeight: number;
+  outWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  padHeight: number;
+  padWidth: number;
+  dilationHeight: number;
+  dilationWidth: number;
+  groups: number;
+}
+
+/** Max-pooling geometry on NCHW input; padded positions never win (they act as −∞). */
+export interface Pool2dSpec {
+  batch: number;
+  channels: number;
+  inHeight: number;
+  inWidth: number;
+  kernelHeight: number;
+  kernelWidth: number;
+  outHeight: number;
+  outWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  padHeight: number;
+  padWidth: number;
+}
+
+export interface Backend {
+  /** 'cpu' or 'gpujs'. */
+  readonly name: string;
+  /** A human-readable line: which backend and, for gpu.js, which mode. */
+  describe(): string;
+  /** The dtypes this backend computes in. */
+  readonly dtypes: readonly DType[];
+
+  /** Copy of `values` as storage of `dtype`. */
+  fromArray(values: ArrayLike<number>, dtype: DType): Data;
+  fill(size: number, value: number, dtype: DType): Data;
+  cast(x: Data, dtype: DType): Data;
+
+  unary(op: UnaryOp, x: Data): Data;
+  /** Elementwise with NumPy broadcasting of aShape and bShape to outShape. */
+  binary(op: BinaryOp, a: Data, aShape: readonly number[], b: Data, bShape: readonly number[], outShape: readonly number[]): Data;
+  /** where(cond ≠ 0, a, b), all three broadcast to outShape. */
+  where(cond: Data, condShape: readonly number[], a: Data, aShape: readonly number[], b: Data, bShape: readonly number[], outShape: readonly number[]): Data;
+
+  /** Reduce over `axes` (sorted, distinct); the result has those axes removed. */
+  reduce(op: ReduceOp, x: Data, shape: readonly number[], axes: readonly number[]): Data;
+  /** Index of the first maximum along `axis`, as numbers in x's dtype; the axis is removed. */
+  argmax(x: Data, shape: readonly number[], axis: number): Data;
+
+  /** Output axis i is input axis perm[i]. */
+  permute(x: Data, shape: readonly number[], perm: readonly number[]): Data;
+  broadcastTo(x: Data, shape: readonly number[], outShape: readonly number[]): Data;
+  /** Constant padding: axis i gets padding[i][0] values before and padding[i][1] after. */
+  pad(x: Data, shape: readonly number[], padding: readonly (readonly [number, number])[], value: number): Data;
+  /** The block starting at `begin` with extent `size` (steps of 1). */
+  slice(x: Data, shape: readonly number[], begin: readonly number[], size: readonly number[]): Data;
+  concat(xs: readonly Data[], shapes: readonly (readonly number[])[], axis: number): Data;
+  /** out[..., j, ...] = x[..., indices[..., j, ...], ...] along `axis` (indices has out's shape). */
+  gather(x: Data, shape: readonly number[], axis: number, indices: Int32Array, indexShape: readonly number[]): Data;
+  /** The transpose of gather: out (of outShape) starts at 0 and out[..idx..] += src[..]. */
+  scatterAdd(src: Data, indices: Int32Array, indexShape: readonly number[], axis: number, outShape: readonly number[]): Data;
+
+  matmul(a: Data, b: Data, spec: MatmulSpec): Data;
+
+  conv2d(x: Data, weight: Data, spec: Conv2dSpec): Data;
+  /** ∂L/∂x of conv2d given ∂L/∂y (the transposed convolution). */
+  conv2dInputGrad(outGrad: Data, weight: Data, spec: Conv2dSpec): Data;
+  /** ∂L/∂w of conv2d given x and ∂L/∂y. */
+  conv2dWeightGrad(x: Data, outGrad: Data, spec: Conv2dSpec): Data;
+  /** For each output cell, the flat index (h·W + w) within its input plane of the window's maximum. */
+  maxPool2dIndices(x: Data, spec: Pool2dSpec): Int32Array;
+
+  /** `size` draws from U[low, high) of the project's seeded generator (gpu/random.ts). */
+  randomUniform(size: number, seed: number, low: number, high: number, dtype: DType): Data;
+  /** `size` draws from N(mean, std²) of the project's seeded generator. */
+  randomNormal(size: number, seed: number, mean: number, std: number, dtype: DType): Data;
+}

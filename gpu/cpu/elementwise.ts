@@ -1,0 +1,104 @@
+/** Elementwise kernels: unary maps, broadcasting binary ops, and where. */
+import type { BinaryOp, Data, UnaryOp } from '../backend.ts';
+import { broadcastStrides, forEachStrided2, sameShape, sizeOf } from '../shape.ts';
+import { allocate, dtypeOf } from './storage.ts';
+
+/** The scalar definition of every unary op; the kernels below apply it elementwise. */
+export const unaryFunctions: Record<UnaryOp, (x: number) => number> = {
+  neg: (x) => -x,
+  exp: Math.exp,
+  log: Math.log,
+  sqrt: Math.sqrt,
+  abs: Math.abs,
+  relu: (x) => (x > 0 ? x : x === x ? 0 : x), // NaN stays NaN, as in PyTorch
+  sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))), // no overflow for large |x|
+  tanh: Math.tanh,
+  sin: Math.sin,
+  cos: Math.cos,
+  arccos: Math.acos,
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x), // sign(±0) = ±0, sign(NaN) = NaN
+  step: (x) => (x > 0 ? 1 : x === x ? 0 : x),
+};
+
+/** The scalar definition of every binary op. */
+export const binaryFunctions: Record<BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: Math.pow,
+  // NaN propagates, as torch.maximum does (Math.max does too, but spelled out for the reader)
+  maximum: (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b),
+  minimum: (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b),
+  eq: (a, b) => (a === b ? 1 : 0),
+  ne: (a, b) => (a !== b ? 1 : 0),
+  lt: (a, b) => (a < b ? 1 : 0),
+  le: (a, b) => (a <= b ? 1 : 0),
+  gt: (a, b) => (a > b ? 1 : 0),
+  ge: (a, b) => (a >= b ? 1 : 0),
+};
+
+export function unary(op: UnaryOp, x: Data): Data {
+  const out = allocate(x.length, dtypeOf(x));
+  const n = x.length;
+  // The hottest maps get their own loop; the rest go through the scalar table.
+  switch (op) {
+    case 'neg': for (let i = 0; i < n; i++) out[i] = -x[i]; break;
+    case 'relu': for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v > 0 ? v : v === v ? 0 : v; } break;
+    case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]); break;
+    default: {
+      const f = unaryFunctions[op];
+      for (let i = 0; i < n; i++) out[i] = f(x[i]);
+    }
+  }
+  return out;
+}
+
+export function binary(op: BinaryOp, a: Data, aShape: readonly number[], b: Data, bShape: readonly number[], outShape: readonly number[]): Data {
+  const out = allocate(sizeOf(outShape), dtypeOf(a));
+  if (sameShape(aShape, outShape) && sameShape(bShape, outShape)) {
+    contiguous(op, a, b, out);
+    return out;
+  }
+  const f = binaryFunctions[op];
+  const stridesA = broadcastStrides(aShape, outShape);
+  const stridesB = broadcastStrides(bShape, outShape);
+  forEachStrided2(outShape, stridesA, stridesB, (start, offsetA, offsetB, count, stepA, stepB) => {
+    if (op === 'add') {
+      for (let j = 0; j < count; j++) out[start + j] = a[offsetA + j * stepA] + b[offsetB + j * stepB];
+    } else if (op === 'mul') {
+      for (let j = 0; j < count; j++) out[start + j] = a[offsetA + j * stepA] * b[offsetB + j * stepB];
+    } else {
+      for (let j = 0; j < count; j++) out[start + j] = f(a[offsetA + j * stepA], b[offsetB + j * stepB]);
+    }
+  });
+  return out;
+}
+
+function contiguous(op: BinaryOp, a: Data, b: Data, out: Data): void {
+  const n = out.length;
+  switch (op) {
+    case 'add': for (let i = 0; i < n; i++) out[i] = a[i] + b[i]; break;
+    case 'sub': for (let i = 0; i < n; i++) out[i] = a[i] - b[i]; break;
+    case 'mul': for (let i = 0; i < n; i++) out[i] = a[i] * b[i]; break;
+    case 'div': for (let i = 0; i < n; i++) out[i] = a[i] / b[i]; break;
+    default: {
+      const f = binaryFunctions[op];
+      for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+    }
+  }
+}
+
+export function where(cond: Data, condShape: readonly number[], a: Data, aShape: readonly number[], b: Data, bShape: readonly number[], outShape: readonly number[]): Data {
+  // Broadcast the condition first, then choose with the two-input strided walker.
+  const condFull = sameShape(condShape, outShape) ? cond : binary('add', cond, condShape, allocate(1, dtypeOf(cond)), [], outShape);
+  const out = allocate(sizeOf(outShape), dtypeOf(a));
+  const stridesA = broadcastStrides(aShape, outShape);
+  const stridesB = broadcastStrides(bShape, outShape);
+  forEachStrided2(outShape, stridesA, stridesB, (start, offsetA, offsetB, count, stepA, stepB) => {
+    for (let j = 0; j < count; j++) {
+      out[start + j] = condFull[start + j] !== 0 ? a[offsetA + j * stepA] : b[offsetB + j * stepB];
+    }
+  });
+  return out;
+}
