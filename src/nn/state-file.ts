@@ -1,0 +1,130 @@
+/**
+ * Named tensors on disk, in the safetensors layout (github.com/huggingface/safetensors),
+ * so a file also opens from Python:
+ *
+ *   bytes 0–7   N, the header's length in bytes (unsigned 64-bit little-endian)
+ *   bytes 8…    the header: UTF-8 JSON, padded with spaces so the data starts 8-aligned,
+ *                 { "__metadata__": { "format": "theorygrad" },
+ *                   "<name>": { "dtype": "F32" | "F64", "shape": [...], "data_offsets": [begin, end] }, … }
+ *   then        the data: each tensor's row-major values as little-endian IEEE-754 bytes,
+ *               at [begin, end) relative to the start of the data section
+ *
+ * Writes are atomic (a temporary file in the same directory, then rename), so a crash
+ * never leaves a half-written file under the real name.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { endianness } from 'node:os';
+import * as ad from '../../autodiff/index.ts';
+
+const fileDtypes = { float32: 'F32', float64: 'F64' } as const;
+const bytesPerElement = { F32: 4, F64: 8 } as const;
+type FileDtype = keyof typeof bytesPerElement;
+
+interface HeaderEntry {
+  dtype: FileDtype;
+  shape: number[];
+  data_offsets: [number, number];
+}
+
+function requireLittleEndian(caller: string): void {
+  if (endianness() !== 'LE') throw new Error(`${caller}: state files store little-endian bytes; this host is big-endian`);
+}
+
+function rawBytes(data: Float32Array | Float64Array): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/**
+ * Writes named tensors to `path` atomically (safetensors layout, see the file comment).
+ * @example writeStateFile('/tmp/model.safetensors', new Map([['weight', ad.ones([2, 2])]]))
+ */
+export function writeStateFile(path: string, tensors: ReadonlyMap<string, ad.Tensor>): void {
+  requireLittleEndian('writeStateFile');
+  const header: Record<string, unknown> = { __metadata__: { format: 'theorygrad' } };
+  let offset = 0;
+  for (const [name, tensor] of tensors) {
+    if (name === '__metadata__') throw new Error(`writeStateFile: '__metadata__' is reserved and cannot name a tensor (${path})`);
+    header[name] = { dtype: fileDtypes[tensor.dtype], shape: [...tensor.shape], data_offsets: [offset, offset + tensor.data.byteLength] };
+    offset += tensor.data.byteLength;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
+  const prefix = new Uint8Array(8);
+  new DataView(prefix.buffer).setBigUint64(0, BigInt(Buffer.byteLength(json)), true);
+
+  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    const descriptor = openSync(temporary, 'w');
+    try {
+      writeSync(descriptor, prefix);
+      writeSync(descriptor, Buffer.from(json, 'utf8'));
+      for (const tensor of tensors.values()) writeSync(descriptor, rawBytes(tensor.data));
+      fsyncSync(descriptor);
+    } finally {
+      closeSync(descriptor);
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** An error naming the reader and the file. */
+function fileError(path: string, message: string): Error {
+  return new Error(`readStateFile: ${path}: ${message}`);
+}
+
+function parseHeader(path: string, bytes: Uint8Array): { entries: Map<string, HeaderEntry>; dataStart: number } {
+  if (bytes.byteLength < 8) throw fileError(path, `truncated: ${bytes.byteLength} bytes, but the header length alone takes 8`);
+  const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+  if (8 + headerLength > bytes.byteLength) throw fileError(path, `truncated: the header claims ${headerLength} bytes but only ${bytes.byteLength - 8} follow`);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+  } catch (error) {
+    throw fileError(path, `the header is not valid JSON (${(error as Error).message})`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw fileError(path, 'the header must be a JSON object');
+  const entries = new Map<string, HeaderEntry>();
+  for (const [name, entry] of Object.entries(header as Record<string, HeaderEntry>)) {
+    if (name === '__metadata__') continue;
+    const { dtype, shape, data_offsets: offsets } = entry ?? ({} as HeaderEntry);
+    const where = `tensor '${name}'`;
+    if (!Object.hasOwn(bytesPerElement, dtype)) throw fileError(path, `${where} has dtype ${JSON.stringify(dtype)}; expected F32 or F64`);
+    if (!Array.isArray(shape) || !shape.every((extent) => Number.isInteger(extent) && extent >= 0)) {
+      throw fileError(path, `${where} has an invalid shape ${JSON.stringify(shape)}`);
+    }
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((offset) => Number.isInteger(offset) && offset >= 0)) {
+      throw fileError(path, `${where} has invalid data_offsets ${JSON.stringify(offsets)}`);
+    }
+    const expected = shape.reduce((size, extent) => size * extent, 1) * bytesPerElement[dtype];
+    if (offsets[1] - offsets[0] !== expected) {
+      throw fileError(path, `${where} ${dtype} [${shape.join(',')}] needs ${expected} bytes but data_offsets [${offsets.join(', ')}] span ${offsets[1] - offsets[0]}`);
+    }
+    entries.set(name, entry);
+  }
+  return { entries, dataStart: 8 + headerLength };
+}
+
+/**
+ * Reads the named tensors of a state file, checking the header and that every tensor's
+ * bytes are present (a truncated file is an error naming the file and the tensor).
+ * @example const state = readStateFile('/tmp/model.safetensors'); state.get('weight')
+ */
+export function readStateFile(path: string): Map<string, ad.Tensor> {
+  requireLittleEndian('readStateFile');
+  const bytes = readFileSync(path);
+  const { entries, dataStart } = parseHeader(path, bytes);
+  const dataLength = bytes.byteLength - dataStart;
+  const tensors = new Map<string, ad.Tensor>();
+  for (const [name, { dtype, shape, data_offsets: [begin, end] }] of entries) {
+    if (end > dataLength) {
+      throw fileError(path, `truncated: tensor '${name}' needs data bytes [${begin}, ${end}) but the data section has ${dataLength}`);
+    }
+    const copy = bytes.buffer.slice(bytes.byteOffset + dataStart + begin, bytes.byteOffset + dataStart + end);
+    const values = dtype === 'F32' ? new Float32Array(copy) : new Float64Array(copy);
+    tensors.set(name, ad.tensor(values, { shape, dtype: dtype === 'F32' ? 'float32' : 'float64' }));
+  }
+  return tensors;
+}
