@@ -1,0 +1,106 @@
+/**
+ * The gpujs backend: the Backend interface computed in float32 by gpu.js kernels.
+ *
+ * gpu.js is loaded (synchronously) only when createGpuJsBackend() is called, and its
+ * mode is pinned (runtime.ts): THEORYGRAD_GPUJS_MODE, else headlessgl where the optional
+ * `gl` package makes a context, else webasm. Never 'gpu'/auto.
+ *
+ * On the host, not in kernels:
+ * - fromArray, fill and cast (copies and fills);
+ * - randomUniform / randomNormal, drawn from gpu/random.ts so that a seed gives the same
+ *   numbers as the cpu backend (gpu.js's Math.random is a different, per-cell PCG stream);
+ * - fills for degenerate sizes (empty sums, all-padding outputs), since gpu.js cannot
+ *   take empty arrays, and the float32 → Int32Array cast of maxPool2dIndices' result;
+ * - argument checks (dtype, lengths, index ranges), before any kernel runs.
+ * Everything else is a gpu.js kernel.
+ *
+ * @example
+ *   const backend = createGpuJsBackend();
+ *   backend.describe(); // 'gpujs (gpu.js 2.24.1, mode webasm)'
+ *   backend.matmul(a, b, { batch: 1, m: 2, k: 3, n: 4, transposeA: false, transposeB: false, strideA: 0, strideB: 0 });
+ */
+import type { Backend, Data, DType } from '../backend.ts';
+import { Random } from '../random.ts';
+import { createRuntime, FLOAT64_MESSAGE, float32, type GpuJsRuntime } from './runtime.ts';
+import { binary, unary, where } from './elementwise.ts';
+import { argmax, reduce } from './reduce.ts';
+import { broadcastTo, concat, gather, pad, permute, scatterAdd, slice } from './layout.ts';
+import { matmul } from './matmul.ts';
+import { conv2d, conv2dInputGrad, conv2dWeightGrad } from './conv.ts';
+import { maxPool2dIndices } from './pool.ts';
+
+export { naiveMatmulKernel, matmulBlocked, matmulFlat } from './matmul.ts';
+export { GpuJsRuntime, FLOAT64_MESSAGE, MAX_KERNEL_ELEMENTS, GPUJS_MODES, type GpuJsMode } from './runtime.ts';
+
+/** A Backend plus its gpu.js runtime (mode, kernel cache and its statistics). */
+export interface GpuJsBackend extends Backend {
+  readonly runtime: GpuJsRuntime;
+}
+
+function requireFloat32(dtype: DType, label: string): void {
+  if (dtype === 'float64') throw new Error(`${FLOAT64_MESSAGE} (${label} asked for float64)`);
+  if (dtype !== 'float32') throw new Error(`gpujs ${label}: unknown dtype '${String(dtype)}'`);
+}
+
+/** Fills storage by calling draw() once per element, in order: the cpu backend's exact stream. */
+function drawn(size: number, draw: () => number): Float32Array {
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i++) out[i] = draw();
+  return out;
+}
+
+/**
+ * Creates the gpu.js backend (loading gpu.js now). Environment: THEORYGRAD_GPUJS_MODE
+ * pins the mode ('webasm', 'headlessgl', 'webgl2', 'webgl', 'cpu'; 'webgpu' is refused
+ * because gpu.js makes it asynchronous).
+ */
+export function createGpuJsBackend(environment?: Record<string, string | undefined>): GpuJsBackend {
+  const runtime = createRuntime(environment);
+  return {
+    name: 'gpujs',
+    dtypes: ['float32'],
+    runtime,
+    describe: () => runtime.describe(),
+    fromArray(values, dtype) {
+      requireFloat32(dtype, 'fromArray');
+      return Float32Array.from(values);
+    },
+    fill(size, value, dtype) {
+      requireFloat32(dtype, 'fill');
+      return new Float32Array(size).fill(value);
+    },
+    cast(x, dtype) {
+      requireFloat32(dtype, 'cast');
+      return Float32Array.from(float32(x, 'cast'));
+    },
+    unary: (op, x) => unary(runtime, op, x),
+    binary: (op, a, aShape, b, bShape, outShape) => binary(runtime, op, a, aShape, b, bShape, outShape),
+    where: (cond, condShape, a, aShape, b, bShape, outShape) => where(runtime, cond, condShape, a, aShape, b, bShape, outShape),
+    reduce: (op, x, shape, axes) => reduce(runtime, op, x, shape, axes),
+    argmax: (x, shape, axis) => argmax(runtime, x, shape, axis),
+    permute: (x, shape, perm) => permute(runtime, x, shape, perm),
+    broadcastTo: (x, shape, outShape) => broadcastTo(runtime, x, shape, outShape),
+    pad: (x, shape, padding, value) => pad(runtime, x, shape, padding, value),
+    slice: (x, shape, begin, size) => slice(runtime, x, shape, begin, size),
+    concat: (xs, shapes, axis) => concat(runtime, xs, shapes, axis),
+    gather: (x, shape, axis, indices, indexShape) => gather(runtime, x, shape, axis, indices, indexShape),
+    scatterAdd: (src, indices, indexShape, axis, outShape) => scatterAdd(runtime, src, indices, indexShape, axis, outShape),
+    matmul: (a, b, spec) => matmul(runtime, a, b, spec),
+    conv2d: (x, weight, spec) => conv2d(runtime, x, weight, spec),
+    conv2dInputGrad: (outGrad, weight, spec) => conv2dInputGrad(runtime, outGrad, weight, spec),
+    conv2dWeightGrad: (x, outGrad, spec) => conv2dWeightGrad(runtime, x, outGrad, spec),
+    maxPool2dIndices: (x, spec) => maxPool2dIndices(runtime, x, spec),
+    // Host-side on purpose: gpu/random.ts is the project's one generator, so the same
+    // seed gives the cpu backend's numbers (drawn in float64, rounded to float32).
+    randomUniform(size, seed, low, high, dtype): Data {
+      requireFloat32(dtype, 'randomUniform');
+      const rng = new Random(seed);
+      return drawn(size, () => low + (high - low) * rng.uniform());
+    },
+    randomNormal(size, seed, mean, std, dtype): Data {
+      requireFloat32(dtype, 'randomNormal');
+      const rng = new Random(seed);
+      return drawn(size, () => mean + std * rng.normal());
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/** Max-pooling window search on gpu.js; the pooled values are then a gather (autodiff/ops). */
+import type { Data, Pool2dSpec } from '../backend.ts';
+import { emitCoordinates, KernelSource } from './indexing.ts';
+import { checked, type GpuJsRuntime } from './runtime.ts';
+
+/**
+ * For each output cell, the flat index (h·W + w) within its input plane of the window's
+ * first maximum; a NaN wins outright, padding never wins, an all-padding window gives −1
+ * (as on the cpu). The kernel returns the indices as float32 (exact: a plane has fewer
+ * than 2²³ cells) and the host casts them to Int32Array.
+ */
+export function maxPool2dIndices(runtime: GpuJsRuntime, x: Data, spec: Pool2dSpec): Int32Array {
+  for (const [name, value] of Object.entries(spec)) {
+    if (!Number.isInteger(value) || value < 0) throw new Error(`gpujs maxPool2dIndices: ${name} must be a non-negative integer, got ${value}`);
+  }
+  const { inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = spec;
+  const planes = spec.batch * spec.channels;
+  const input = checked(x, planes * h * w, 'maxPool2dIndices', `x [${spec.batch},${spec.channels},${h},${w}]`);
+  const size = planes * oh * ow;
+  if (size === 0) return new Int32Array(0);
+  if (input.length === 0) return new Int32Array(size).fill(-1); // every window is empty (a host fill)
+  const s = new KernelSource();
+  const c = (value: number): string => s.constant(value);
+  const [plane, oy, ox] = emitCoordinates(s, 'this.thread.x', [planes, oh, ow], [], []);
+  s.line(`const base = ${plane} * ${c(h * w)};`);
+  s.line(`const y0 = ${oy} * ${c(spec.strideHeight)} - ${c(spec.padHeight)};`);
+  s.line(`const x0 = ${ox} * ${c(spec.strideWidth)} - ${c(spec.padWidth)};`);
+  s.line('let best = -1;');
+  s.line(`let bestValue = ${c(-Infinity)};`);
+  s.line(`for (let ky = 0; ky < ${c(spec.kernelHeight)}; ky++) {`);
+  s.line('  const y = y0 + ky;');
+  s.line(`  for (let kx = 0; kx < ${c(spec.kernelWidth)}; kx++) {`);
+  s.line('    const xx = x0 + kx;');
+  s.line(`    if (y >= 0 && y < ${c(h)} && xx >= 0 && xx < ${c(w)}) {`);
+  s.line(`      const v = x[base + y * ${c(w)} + xx];`);
+  // the first maximum wins; a NaN wins outright; comparisons spelled out (no Math.max)
+  s.line('      if (best < 0 || v > bestValue || (v !== v && bestValue === bestValue)) {');
+  s.line(`        best = y * ${c(w)} + xx;`);
+  s.line('        bestValue = v;');
+  s.line('      }');
+  s.line('    }');
+  s.line('  }');
+  s.line('}');
+  s.line('return best;');
+  const indices = runtime.run('maxPool2dIndices', { source: s.build(['x']), output: [size], constants: s.constants, returnType: 'Float' }, [input], size);
+  return Int32Array.from(indices);
+}
