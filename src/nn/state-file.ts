@@ -12,9 +12,10 @@
  * Writes are atomic (a temporary file in the same directory, then rename), so a crash
  * never leaves a half-written file under the real name.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import * as ad from '../../autodiff/index.ts';
+import { writeFileAtomic } from '../report/results.ts';
 
 const fileDtypes = { float32: 'F32', float64: 'F64' } as const;
 const bytesPerElement = { F32: 4, F64: 8 } as const;
@@ -52,22 +53,7 @@ export function writeStateFile(path: string, tensors: ReadonlyMap<string, ad.Ten
   const prefix = new Uint8Array(8);
   new DataView(prefix.buffer).setBigUint64(0, BigInt(Buffer.byteLength(json)), true);
 
-  const temporary = `${path}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    const descriptor = openSync(temporary, 'w');
-    try {
-      writeSync(descriptor, prefix);
-      writeSync(descriptor, Buffer.from(json, 'utf8'));
-      for (const tensor of tensors.values()) writeSync(descriptor, rawBytes(tensor.data));
-      fsyncSync(descriptor);
-    } finally {
-      closeSync(descriptor);
-    }
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeFileAtomic(path, Buffer.concat([prefix, Buffer.from(json, 'utf8'), ...[...tensors.values()].map((tensor) => rawBytes(tensor.data))]));
 }
 
 /** An error naming the reader and the file. */
