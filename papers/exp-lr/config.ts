@@ -1,0 +1,20 @@
+/** exp-lr's hyper-parameters and run sizes (default and --quick). */
+
+/** The paper's hyper-parameters (its Figure 1 / the issue): η = 0.1, λ = 5e-4, γ = 0.9. */
+export const hyperparameters = { lr: 0.1, weightDecay: 5e-4, momentum: 0.9 } as const;
+
+/**
+ * Sizes of a run; the default stands for the paper's figures at a scale two shared CPU cores
+ * finish in minutes (see summary.md), --quick for the test.
+ * @example configuration(true).equivalenceSteps // 100
+ */
+export function configuration(quick: boolean) {
+  return {
+    mnist: { train: quick ? 1000 : 10000, test: quick ? 500 : 2000, calibration: quick ? 500 : 1000, width: quick ? 32 : 100, batchSize: 50 },
+    equivalenceSteps: quick ? 100 : 1200,
+    cifar: { train: quick ? 500 : 4000, test: quick ? 200 : 1000, calibration: 500, channels: quick ? [4, 8, 8] : [8, 16, 32], batchSize: 32, steps: quick ? 15 : 200 },
+    texp: { steps: quick ? 60 : 300, milestones: quick ? [20, 40] : [100, 200] },
+    schedules: { seeds: quick ? 2 : 3, steps: quick ? 120 : 1000, milestones: quick ? [60, 90] : [500, 750] },
+    toy: { points: 20, steps: quick ? 1000 : 2000, lr: 0.5, weightDecay: 0.1, scoreScale: 2 },
+  };
+}

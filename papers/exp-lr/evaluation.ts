@@ -1,0 +1,52 @@
+/** Tensors from example sets, and test-set evaluation of BN networks with precise BN statistics. */
+import * as ad from '../../autodiff/index.ts';
+import type { Dataset, ExampleSet } from '../../src/data/index.ts';
+import type * as nn from '../../src/nn/index.ts';
+import { recomputeBatchNormStatistics } from './networks.ts';
+
+/** The images of an example set as a tensor [count, ...shape] of `dtype`. @example imagesTensor(batch, 'float64') */
+export function imagesTensor(set: ExampleSet, dtype: ad.DType): ad.Tensor {
+  return ad.tensor(set.images, { shape: [set.count, ...set.shape], dtype });
+}
+
+/** Test logits [count·classes] of a network in eval mode, in chunks of 1000 examples. @example testLogits(net, test, 'float32') */
+export function testLogits(net: nn.Sequential, test: Dataset, dtype: ad.DType): Float64Array {
+  const size = test.images.length / test.count;
+  const logits = new Float64Array(test.count * test.classes);
+  net.eval();
+  ad.noGrad(() => {
+    for (let start = 0; start < test.count; start += 1000) {
+      const count = Math.min(1000, test.count - start);
+      const chunk = { images: test.images.subarray(start * size, (start + count) * size), shape: test.shape, count };
+      logits.set(net.forward(imagesTensor(chunk, dtype)).data, start * test.classes);
+    }
+  });
+  net.train();
+  return logits;
+}
+
+/** Fraction of rows of `logits` whose first maximum is at the label. @example accuracyOf(Float64Array.of(2, 1), Int32Array.of(0), 2) // 1 */
+export function accuracyOf(logits: Float64Array, labels: Int32Array, classes: number): number {
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) {
+    let best = 0;
+    for (let k = 1; k < classes; k++) if (logits[i * classes + k] > logits[i * classes + best]) best = k;
+    if (best === labels[i]) correct++;
+  }
+  return correct / labels.length;
+}
+
+/**
+ * Test logits of each network with precise BN: its BatchNorm statistics recomputed on
+ * `calibration` for this evaluation only (the running averages are put back afterwards).
+ * @example const [logits] = preciseBatchNormLogits([net], test, imagesTensor(calibration, 'float32'), 'float32');
+ */
+export function preciseBatchNormLogits(nets: readonly nn.Sequential[], test: Dataset, calibration: ad.Tensor, dtype: ad.DType): Float64Array[] {
+  return nets.map((net) => {
+    const saved = net.namedBuffers().map(([, buffer]) => [buffer, buffer.value] as const);
+    recomputeBatchNormStatistics(net, calibration);
+    const logits = testLogits(net, test, dtype);
+    for (const [buffer, value] of saved) buffer.assign(value);
+    return logits;
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * exp-lr (PAPERS.md §2) end to end: `main(['--quick', …])` runs every experiment at
+ * seconds scale, writes results.json, summary.md and the figures, and its numbers show
+ * the paper's claims: the WD run and its exponential-LR twin agree to 1e-9 in float64
+ * (through LR drops with TEXP), float32 stays at its rounding floor, and the toy converges
+ * with WD or BN alone but not with both.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataPath } from '../../src/data/index.ts';
+import { main } from '../../papers/exp-lr.ts';
+import type { PairSummary, summarizeSchedules, summarizeToy } from '../../papers/exp-lr/summary.ts';
+
+/** The parts of results.json the test reads. */
+interface ResultsJson {
+  quick: boolean;
+  alpha: number;
+  claims: unknown[];
+  pairs: PairSummary[];
+  float32: PairSummary;
+  texp: PairSummary;
+  schedules: { arms: ReturnType<typeof summarizeSchedules> };
+  toy: { runs: ReturnType<typeof summarizeToy> };
+}
+
+describe('papers/exp-lr.ts --quick', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'exp-lr-'));
+  let run: ReturnType<typeof main>;
+  let results: ResultsJson;
+
+  beforeAll(() => {
+    run = main(['--quick', '--quiet', '--out', directory]);
+    results = JSON.parse(readFileSync(join(directory, 'results.json'), 'utf8'));
+  });
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('writes results.json, summary.md and every figure', () => {
+    expect(run.directory).toBe(directory);
+    const figures = ['mnist-loss', 'mnist-lr', 'mnist-weight-norms', 'norm-ratio', 'output-gap', 'schedules-accuracy', 'schedules-lr', 'toy-excess', 'toy-weight-norm'];
+    if (run.cifar) figures.push('cifar-loss', 'cifar-lr', 'cifar-weight-norms');
+    for (const name of figures) expect(readFileSync(join(directory, `${name}.svg`), 'utf8')).toMatch(/<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    const summary = readFileSync(join(directory, 'summary.md'), 'utf8');
+    expect(summary).toContain('| claim');
+    expect(summary).toContain('What does not reproduce');
+    expect(results.quick).toBe(true);
+    expect(results.claims.length).toBe(run.claims.length);
+  });
+
+  it('runs CIFAR-10 exactly when its data are there', () => {
+    expect(run.cifar).toBe(existsSync(dataPath(['cifar-10-batches-bin'])));
+    expect(results.pairs.length).toBe(run.cifar ? 2 : 1);
+  });
+
+  it('the WD run and its twin agree to 1e-9 in float64, and the twin\'s weights follow ‖w_t‖·α^−t', () => {
+    for (const pair of results.pairs) {
+      expect(pair.maxOutputGap).toBeLessThan(1e-9);
+      expect(pair.maxWeightGap).toBeLessThan(1e-9);
+      expect(pair.maxNormPredictionError).toBeLessThan(1e-9);
+      expect(pair.twinAccuracy).toBe(pair.accuracy);
+      expect(pair.twinNormGrowth / pair.normGrowth).toBeCloseTo(results.alpha ** -(pair.steps - 1), 9);
+      expect(pair.runningAverageLogitGap).toBeGreaterThan(1e-6); // BN's running averages do not follow the scaling
+    }
+    expect(results.texp.maxOutputGap).toBeLessThan(1e-9);
+    expect(results.float32.maxOutputGap).toBeLessThan(100 * 2 ** -23);
+    expect(results.float32.maxOutputGap).toBeGreaterThan(1e-9);
+  });
+
+  it('step decay and exact TEXP end at the same accuracy; the toy fails to converge only with BN + WD', () => {
+    const [step, exact] = results.schedules.arms;
+    step.finalAccuracy.forEach((accuracy, seed) => expect(Math.abs(exact.finalAccuracy[seed] - accuracy)).toBeLessThanOrEqual(0.004));
+    const [wd, bn, both] = results.toy.runs;
+    expect(Math.abs(wd.finalExcess)).toBeLessThan(1e-8);
+    expect(Math.abs(bn.finalExcess)).toBeLessThan(1e-6);
+    expect(both.lateMaxExcess).toBeGreaterThan(1e-2);
+    expect(both.spikes).toBeGreaterThanOrEqual(2);
+    const toyClaims = run.claims.filter((claim) => claim.claim.startsWith('toy'));
+    expect(toyClaims.map((claim) => claim.holds)).toEqual([true, true, true]);
+  });
+});
