@@ -21,7 +21,7 @@ const noGradient: Derivative = () => [null, null];
 
 const derivatives: Record<BinaryOp, Derivative> = {
   add: (_a, _b, _y, g) => [g, g],
-  sub: (_a, _b, _y, g) => [g, g.neg()],
+  sub: (_a, _b, _y, g, needs) => [g, needs(1) ? g.neg() : null],
   mul: (a, b, _y, g, needs) => [needs(0) ? g.mul(b) : null, needs(1) ? g.mul(a) : null],
   div: (_a, b, y, g, needs) => [needs(0) ? g.div(b) : null, needs(1) ? g.mul(y).div(b).neg() : null], // ∂(a/b)/∂b = −y/b
   pow: (a, b, y, g, needs) => [
