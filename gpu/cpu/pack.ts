@@ -1,0 +1,90 @@
+/**
+ * Packed panels for the blocked matrix product (Goto & van de Geijn 2008, "Anatomy of
+ * High-Performance Matrix Multiplication"), on Float64Array.
+ *
+ * Why pack: the micro-kernel (gemm.ts) reads MR values of A and NR values of B per step of k.
+ * Packing lays exactly those values next to each other, in the order the kernel reads them,
+ * whatever the source layout was (row-major, transposed, an im2col row), so the kernel's loads
+ * are unit-stride and its code never depends on strides or transposes. Packing also converts
+ * float32 to float64 once per element, instead of once per use (a Float32Array load costs a
+ * conversion in V8, which computes in doubles), and makes the kernel monomorphic: it only ever
+ * sees Float64Array.
+ *
+ * Layout, for k split into blocks [p0, p0 + kc) of at most KC steps (KC = k_block_size):
+ *   packed A: block p0 starts at p0 · paddedRows; in it, row tile i (rows i·MR ... i·MR + MR − 1)
+ *             starts at i · MR · kc and holds A[i·MR + r, p0 + p] at p · MR + r.
+ *   packed B: block p0 starts at p0 · paddedCols; in it, column tile j starts at j · NR · kc and
+ *             holds B[p0 + p, j·NR + q] at p · NR + q.
+ * paddedRows (paddedCols) rounds m (n) up to a multiple of MR (NR). The padding lanes are never
+ * zeroed: they only feed rows (columns) of the product that are never read back.
+ */
+import type { Data } from '../backend.ts';
+
+/** Rows of A and columns of B per micro-kernel call: a 4×4 tile of C in 16 local variables. */
+export const MR = 4;
+export const NR = 4;
+/** Steps of k per block: an MR×KC panel of A (8 KiB) stays in L1 while B panels stream by. */
+export const KC = 256;
+
+export const roundUp = (x: number, multiple: number) => Math.ceil(x / multiple) * multiple;
+
+/** A strided view: element (i, j) of the matrix is data[offset + i · rowStride + j · colStride]. */
+export interface MatrixView {
+  data: Data;
+  offset: number;
+  rowStride: number;
+  colStride: number;
+}
+
+/** A row-major matrix with `cols` columns stored from `offset`. */
+export const rowMajor = (data: Data, offset: number, cols: number): MatrixView => ({ data, offset, rowStride: cols, colStride: 1 });
+/** The transpose of a row-major [cols, rows] matrix stored from `offset` (a view with `rows` rows). */
+export const transposed = (data: Data, offset: number, rows: number): MatrixView => ({ data, offset, rowStride: 1, colStride: rows });
+/** One row, as a 1 × length matrix. */
+export const singleRow = (data: Data): MatrixView => ({ data, offset: 0, rowStride: 0, colStride: 1 });
+
+/** Start of k-block containing step p, and that block's length. */
+function block(p: number, k: number): { start: number; length: number } {
+  const start = p - (p % KC);
+  return { start, length: Math.min(KC, k - start) };
+}
+
+/**
+ * Writes rows [rowStart, rowStart + rows) × steps [kStart, kStart + kCount) of A, read from
+ * `source` (whose element (0, 0) is A[rowStart, kStart]), into packed A of a product with depth k.
+ */
+export function packA(packed: Float64Array, base: number, paddedRows: number, k: number, source: MatrixView, rowStart: number, rows: number, kStart: number, kCount: number): void {
+  const { data, offset, rowStride, colStride } = source;
+  for (let p = kStart; p < kStart + kCount;) {
+    const { start, length } = block(p, k);
+    const end = Math.min(start + length, kStart + kCount);
+    const blockBase = base + start * paddedRows;
+    for (let i = rowStart; i < rowStart + rows; i++) {
+      const lane = i % MR;
+      let to = blockBase + (i - lane) * length + (p - start) * MR + lane;
+      let from = offset + (i - rowStart) * rowStride + (p - kStart) * colStride;
+      for (let q = p; q < end; q++, to += MR, from += colStride) packed[to] = data[from];
+    }
+    p = end;
+  }
+}
+
+/**
+ * Writes steps [kStart, kStart + kCount) × columns [colStart, colStart + cols) of B, read from
+ * `source` (whose element (0, 0) is B[kStart, colStart]), into packed B of a product with depth k.
+ */
+export function packB(packed: Float64Array, base: number, paddedCols: number, k: number, source: MatrixView, kStart: number, kCount: number, colStart: number, cols: number): void {
+  const { data, offset, rowStride, colStride } = source;
+  for (let p = kStart; p < kStart + kCount; p++) {
+    const { start, length } = block(p, k);
+    const rowBase = base + start * paddedCols + (p - start) * NR;
+    let from = offset + (p - kStart) * rowStride;
+    // Column j goes to lane j mod NR of tile ⌊j/NR⌋; tiles are NR·length apart.
+    let lane = colStart % NR;
+    let to = rowBase + (colStart - lane) * length + lane;
+    for (let j = 0; j < cols; j++, from += colStride) {
+      packed[to] = data[from];
+      if (++lane === NR) { lane = 0; to += NR * length - (NR - 1); } else to++;
+    }
+  }
+}
