@@ -1,0 +1,117 @@
+/**
+ * The covariance-step kernels (gpu/infinite.ts): the band layout's bookkeeping, and the
+ * gpujs kernels against the cpu ones on random geometries, steps and float32 data.
+ * Bounds: the gpu.js kernels sum in float32 (the cpu in float64) over at most 9 neighbours
+ * or C channels, and take a float32 arccos, so each step agrees within a few hundred float32
+ * ulps of the largest magnitude involved; 1e-5 relative to that magnitude covers it.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { axisBands, bandLayout, pairCount, pairIndices, type CovarianceGeometry, type LinearStep, type PairBlock } from '../../gpu/infinite.ts';
+import { cpuInfiniteKernels as cpu } from '../../gpu/cpu/infinite.ts';
+import { createGpuJsInfiniteKernels } from '../../gpu/gpujs/infinite.ts';
+import { gpujs } from '../gpu/gpujs-helpers.ts';
+
+const RUNS = 12;
+const gpu = () => createGpuJsInfiniteKernels(gpujs().runtime);
+
+const geometryArb = fc.record({
+  height: fc.integer({ min: 1, max: 5 }), width: fc.integer({ min: 1, max: 5 }),
+  padding: fc.constantFrom('zero' as const, 'circular' as const), window: fc.integer({ min: 0, max: 5 }),
+});
+const blockArb = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.boolean())
+  .map(([count1, count2, triangle]): PairBlock => ({ count1, count2: triangle ? count1 : count2, triangle }));
+const stepArb = (filters: LinearStep['filter'][]) => fc.record({
+  filter: fc.constantFrom(...filters), scale: fc.double({ min: 0.1, max: 2, noNaN: true }),
+  shift: fc.double({ min: 0, max: 1, noNaN: true }), trainable: fc.boolean(),
+});
+
+function random(size: number, seed: number, positive = false): Float32Array {
+  return Float32Array.from({ length: size }, (_, i) => {
+    const value = Math.sin(seed * 12.9898 + i * 78.233) * 43758.5453;
+    const unit = value - Math.floor(value);
+    return positive ? 0.5 + unit : 2 * unit - 1;
+  });
+}
+
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, relative: number, what: string): void {
+  expect(actual.length, what).toBe(expected.length);
+  const scale = Math.max(1e-30, ...Array.from(expected, Math.abs));
+  for (let i = 0; i < expected.length; i++) {
+    if (Math.abs(actual[i] - expected[i]) > relative * scale) throw new Error(`${what}: entry ${i} is ${actual[i]}, expected ${expected[i]} (scale ${scale})`);
+  }
+}
+
+describe('band layout', () => {
+  it('each axis keeps the offsets within the window, with consistent diagonal neighbours', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 0, max: 8 }), fc.constantFrom('zero' as const, 'circular' as const), (extent, window, padding) => {
+      const bands = axisBands(extent, window, padding);
+      const reach = Math.min(window, extent - 1);
+      const expectedSize = padding === 'zero'
+        ? Array.from({ length: 2 * reach + 1 }, (_, k) => extent - Math.abs(k - reach)).reduce((a, b) => a + b, 0)
+        : Math.min(extent, 2 * reach + 1) * extent;
+      expect(bands.size).toBe(expectedSize);
+      for (let e = 0; e < bands.size; e++) {
+        const delta = bands.first[e] - bands.second[e];
+        const offset = padding === 'zero' ? Math.abs(delta) : Math.min((delta + extent) % extent, (extent - delta) % extent);
+        expect(offset).toBeLessThanOrEqual(reach);
+        const next = bands.next[e];
+        if (next >= 0) {
+          expect(bands.previous[next]).toBe(e);
+          expect((bands.first[next] - bands.first[e] + extent) % extent).toBe(1 % extent);
+          expect((bands.second[next] - bands.second[e] + extent) % extent).toBe(1 % extent);
+        } else {
+          expect(padding === 'zero' && (bands.first[e] === extent - 1 || bands.second[e] === extent - 1)).toBe(true);
+        }
+      }
+    }));
+  });
+
+  it('the full window holds every pair of positions once; pair indices enumerate the block', () => {
+    const layout = bandLayout({ height: 4, width: 3, padding: 'zero', window: 9 });
+    expect(layout.entries).toBe((4 * 3) ** 2);
+    const { first, second } = pairIndices({ count1: 3, count2: 3, triangle: true });
+    expect(Array.from(first)).toEqual([0, 0, 0, 1, 1, 2]);
+    expect(Array.from(second)).toEqual([0, 1, 2, 1, 2, 2]);
+    expect(pairCount({ count1: 2, count2: 5, triangle: false })).toBe(10);
+    expect(() => pairCount({ count1: 2, count2: 3, triangle: true })).toThrow(/pairCount: a triangle block needs count1 = count2, got 2×3/);
+  });
+});
+
+describe('gpujs infinite kernels match cpu', () => {
+  it('inputCovariance, linear (filters 1, 3, sum) and relu (with each) agree on random geometries and steps', () => {
+    fc.assert(fc.property(geometryArb, blockArb, stepArb([1, 3]), stepArb([1, 3, 'sum']), fc.integer({ min: 1, max: 3 }), fc.nat(1000), (geometry, pairs, step, after, channels, seed) => {
+      const plane = geometry.height * geometry.width;
+      const x1 = random(pairs.count1 * channels * plane, seed);
+      const x2 = pairs.triangle ? x1 : random(pairs.count2 * channels * plane, seed + 1);
+      const count = pairCount(pairs);
+      const { entries } = bandLayout(geometry);
+      const input = cpu.inputCovariance(x1, x2, channels, pairs, geometry, 1 / channels);
+      expectClose(gpu().inputCovariance(x1, x2, channels, pairs, geometry, 1 / channels), input, 1e-5, 'inputCovariance');
+      const theta = random(count * entries, seed + 2);
+      const linear = cpu.linear(input, theta, count, geometry, step);
+      expectClose(gpu().linear(input, theta, count, geometry, step), linear, 1e-5, 'linear');
+      const deviations1 = random(pairs.count1 * plane, seed + 3, true);
+      const deviations2 = pairs.triangle ? deviations1 : random(pairs.count2 * plane, seed + 4, true);
+      const sigma = linear.subarray(0, count * entries), ntk = linear.subarray(count * entries);
+      const relu = cpu.relu(sigma, ntk, deviations1, deviations2, pairs, geometry, after);
+      expectClose(gpu().relu(sigma, ntk, deviations1, deviations2, pairs, geometry, after), relu, 1e-5, `relu then ${after.filter}`);
+      const sum: LinearStep = { ...step, filter: 'sum' };
+      expectClose(gpu().linear(sigma, ntk, count, geometry, sum), cpu.linear(sigma, ntk, count, geometry, sum), 1e-5, 'sum');
+    }), { numRuns: RUNS });
+  });
+
+  it('write into `out` when given, and name the function and sizes when it does not fit', () => {
+    const geometry: CovarianceGeometry = { height: 3, width: 3, padding: 'zero', window: 1 };
+    const pairs: PairBlock = { count1: 2, count2: 2, triangle: false };
+    const x = random(2 * 9, 7);
+    const out = new Float32Array(4 * bandLayout(geometry).entries);
+    expect(cpu.inputCovariance(x, x, 1, pairs, geometry, 1, out)).toBe(out);
+    expect(gpu().inputCovariance(x, x, 1, pairs, geometry, 1, new Float32Array(out.length))).toEqual(out);
+    expect(() => cpu.inputCovariance(x, x, 1, pairs, geometry, 1, new Float32Array(5))).toThrow(/cpu inputCovariance: out has 5 elements, expected 196/);
+    expect(() => cpu.inputCovariance(x, x, 2, pairs, geometry, 1)).toThrow(/cpu inputCovariance: x1 \[2,2,3,3\] has 18 elements, expected 36/);
+    expect(() => gpu().linear(new Float64Array(4), undefined, 2, { height: 1, width: 2, padding: 'zero', window: 0 }, { filter: 'sum', scale: 1, shift: 0, trainable: false })).toThrow(/float64 is not supported/);
+    // a sum over each pair's entries: [1+2, 3+4]·0.5
+    expect(Array.from(cpu.linear(Float64Array.of(1, 2, 3, 4), undefined, 2, { height: 1, width: 2, padding: 'zero', window: 0 }, { filter: 'sum', scale: 0.5, shift: 0, trainable: false }))).toEqual([1.5, 3.5]);
+  });
+});
