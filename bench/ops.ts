@@ -21,8 +21,9 @@ type Row = { name: string; unit: 'GFLOP/s' | 'ms'; values: Record<string, number
 const rows: Row[] = [];
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
+/** Times fn with `backend` active; each call is wrapped, since medianMs awaits between calls. */
 async function measureOurs(backend: 'cpu' | 'gpujs', fn: () => void): Promise<number> {
-  return withBackend(backend, () => medianMs(fn, timing));
+  return medianMs(() => withBackend(backend, fn), timing);
 }
 
 async function measurePeer(name: TfBackend, make: () => { run: () => Promise<void>; dispose: () => void }): Promise<number> {
