@@ -8,19 +8,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Conv2dSpec, Data, DType } from '../../gpu/backend.ts';
 import { conv2d, conv2dInputGrad, conv2dWeightGrad } from '../../gpu/cpu/conv.ts';
-
-function seededValues(length: number, seed: number, dtype: DType): Data {
-  const out = dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
-  let state = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * 4 - 2;
-  }
-  return out;
-}
+import { seededValues } from '../helpers/seeded-values.ts';
 
 /**
  * Every term of the convolution sum, once: visit(yIndex, xIndex, wIndex) for each output cell,

@@ -9,20 +9,7 @@ import fc from 'fast-check';
 import type { Data, DType, MatmulSpec } from '../../gpu/backend.ts';
 import { matmul } from '../../gpu/cpu/matmul.ts';
 import { chunksRunByHelpers, threadCount } from '../../gpu/cpu/threads.ts';
-
-/** Values in [−2, 2) from a seed (mulberry32), so large operands cost no shrinking machinery. */
-function seededValues(length: number, seed: number, dtype: DType): Data {
-  const out = dtype === 'float64' ? new Float64Array(length) : new Float32Array(length);
-  let state = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 2 ** 32) * 4 - 2;
-  }
-  return out;
-}
+import { seededValues } from '../helpers/seeded-values.ts';
 
 /** The definition: C[t][i][j] = Σ_p op(A[t])[i][p] · op(B[t])[p][j], and Σ_p |·||·| for the bound. */
 function referenceMatmul(a: Data, b: Data, spec: MatmulSpec): { value: Float64Array; magnitude: Float64Array } {
