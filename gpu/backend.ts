@@ -7,6 +7,7 @@
  * validation (shape agreement, index ranges) happens once, in the autodiff layer,
  * before any kernel runs: a kernel may assume its arguments are consistent.
  */
+import type { InfiniteKernels } from './infinite.ts';
 
 export type DType = 'float32' | 'float64';
 export type Data = Float32Array | Float64Array;
@@ -128,4 +129,7 @@ export interface Backend {
   randomUniform(size: number, seed: number, low: number, high: number, dtype: DType): Data;
   /** `size` draws from N(mean, std²) of the project's seeded generator. */
   randomNormal(size: number, seed: number, mean: number, std: number, dtype: DType): Data;
+
+  /** The covariance steps of the infinite-width kernels (src/infinite), on the band layout of gpu/infinite.ts. */
+  readonly infinite: InfiniteKernels;
 }

@@ -51,6 +51,8 @@ export interface AxisBands {
   size: number;
   /** Number of distinct offsets kept. */
   offsets: number;
+  /** Where each offset's group of entries starts, and `size` last (offsets + 1 values). */
+  starts: Int32Array;
   /** i of each entry (the position in the first image). */
   first: Int32Array;
   /** i′ of each entry (the position in the second image). */
@@ -82,12 +84,13 @@ export function axisBands(extent: number, window: number, padding: Padding): Axi
   const lengths = offsets.map((delta) => (padding === 'zero' ? extent - Math.abs(delta) : extent));
   const size = lengths.reduce((sum, length) => sum + length, 0);
   const bands: AxisBands = {
-    size, offsets: offsets.length,
+    size, offsets: offsets.length, starts: new Int32Array(offsets.length + 1),
     first: new Int32Array(size), second: new Int32Array(size), previous: new Int32Array(size), next: new Int32Array(size),
   };
   let start = 0;
   offsets.forEach((delta, group) => {
     const length = lengths[group];
+    bands.starts[group] = start;
     for (let r = 0; r < length; r++) {
       const entry = start + r;
       const second = padding === 'zero' ? r + Math.max(0, -delta) : r;
@@ -103,6 +106,7 @@ export function axisBands(extent: number, window: number, padding: Padding): Axi
     }
     start += length;
   });
+  bands.starts[offsets.length] = size;
   return bands;
 }
 
@@ -171,6 +175,26 @@ export interface LinearStep {
   shift: number;
   /** Whether the layer's parameters are trained, so that Θ′ gains Σ′ (its own tangent kernel). */
   trainable: boolean;
+  /**
+   * Filter 'sum' only: the sum weighs the entry (r, k) by rows[r]·columns[k] (r, k the row and
+   * column entries of the band layout; LAP's weights, src/infinite/layers.ts); absent: all 1.
+   */
+  weights?: { rows: Float64Array; columns: Float64Array };
+}
+
+/**
+ * Checks a step against the layout it runs on: its filter, and its weights' lengths.
+ * @example checkLinearStep('cpu linear', { filter: 'sum', scale: 1, shift: 0, trainable: false }, layout)
+ */
+export function checkLinearStep(label: string, step: LinearStep, layout: BandLayout): void {
+  if (step.filter !== 1 && step.filter !== 3 && step.filter !== 'sum') throw new Error(`${label}: step.filter must be 1, 3 or 'sum', got ${String(step.filter)}`);
+  if (!Number.isFinite(step.scale) || !Number.isFinite(step.shift)) throw new Error(`${label}: step.scale and step.shift must be finite, got ${step.scale} and ${step.shift}`);
+  if (!step.weights) return;
+  if (step.filter !== 'sum') throw new Error(`${label}: step.weights apply to filter 'sum' only, got filter ${step.filter}`);
+  const { rows, columns } = step.weights;
+  if (rows.length !== layout.rows.size || columns.length !== layout.columns.size) {
+    throw new Error(`${label}: step.weights must have ${layout.rows.size} row and ${layout.columns.size} column values, got ${rows.length} and ${columns.length}`);
+  }
 }
 
 /**

@@ -8,6 +8,7 @@ import { broadcastTo, concat, gather, pad, permute, scatterAdd, slice } from './
 import { matmul } from './matmul.ts';
 import { conv2d, conv2dInputGrad, conv2dWeightGrad } from './conv.ts';
 import { maxPool2dIndices } from './pool.ts';
+import { cpuInfiniteKernels } from './infinite/index.ts';
 
 function fromArray(values: ArrayLike<number>, dtype: DType): Data {
   return dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values);
@@ -52,4 +53,5 @@ export const cpuBackend: Backend = {
     const rng = new Random(seed);
     return drawn(size, dtype, () => mean + std * rng.normal());
   },
+  infinite: cpuInfiniteKernels,
 };

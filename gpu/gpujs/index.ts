@@ -28,6 +28,7 @@ import { broadcastTo, concat, gather, pad, permute, scatterAdd, slice } from './
 import { matmul } from './matmul.ts';
 import { conv2d, conv2dInputGrad, conv2dWeightGrad } from './conv.ts';
 import { maxPool2dIndices } from './pool.ts';
+import { createGpuJsInfiniteKernels } from './infinite.ts';
 
 export { naiveMatmulKernel, matmulBlocked, matmulFlat } from './matmul.ts';
 export { GpuJsRuntime, FLOAT64_MESSAGE, MAX_KERNEL_ELEMENTS, GPUJS_MODES, type GpuJsMode } from './runtime.ts';
@@ -102,5 +103,6 @@ export function createGpuJsBackend(environment?: Record<string, string | undefin
       const rng = new Random(seed);
       return drawn(size, () => mean + std * rng.normal());
     },
+    infinite: createGpuJsInfiniteKernels(runtime),
   };
 }

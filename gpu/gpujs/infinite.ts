@@ -12,7 +12,7 @@
  * ≈ √(2·2⁻²³) ≈ 5·10⁻⁴ relative (PAPERS.md §8).
  */
 import type { Data } from '../backend.ts';
-import { bandLayout, entriesAfter, pairIndices, type CovarianceGeometry, type InfiniteKernels, type LinearStep, type PairBlock } from '../infinite.ts';
+import { bandLayout, checkLinearStep, entriesAfter, pairIndices, type CovarianceGeometry, type InfiniteKernels, type LinearStep, type PairBlock } from '../infinite.ts';
 import { KernelSource } from './indexing.ts';
 import { checked, FLOAT64_MESSAGE, MAX_KERNEL_ELEMENTS, type GpuJsRuntime } from './runtime.ts';
 
@@ -78,13 +78,13 @@ export function inputCovariance(runtime: GpuJsRuntime, x1: Data, x2: Data, chann
 /**
  * A linear layer (InfiniteKernels.linear): each thread sums its entry's 3×3 diagonal
  * neighbourhood (filter 3; −1 in a neighbour table is padding), reads its entry (filter 1),
- * or sums its pair's entries (filter 'sum', one thread per pair); a Θ′ thread of a trainable
+ * or sums its pair's entries, weighted (filter 'sum', one thread per pair); a Θ′ thread of a trainable
  * layer also recomputes the Σ′ it adds.
  * @example linear(runtime, nngp, ntk, pairs, geometry, { filter: 3, scale: 2 / 9, shift: 0, trainable: true }) // [Σ′; Θ′]
  */
 export function linear(runtime: GpuJsRuntime, nngp: Data, ntk: Data | undefined, count: number, geometry: CovarianceGeometry, step: LinearStep, out?: Data): Data {
-  if (step.filter !== 1 && step.filter !== 3 && step.filter !== 'sum') throw new Error(`gpujs linear: step.filter must be 1, 3 or 'sum', got ${String(step.filter)}`);
   const layout = bandLayout(geometry);
+  checkLinearStep('gpujs linear', step, layout);
   const { rows, columns, entries } = layout;
   const sigma = checked(nngp, count * entries, 'linear', `nngp [${count},${rows.size},${columns.size}]`);
   const theta = ntk ? checked(ntk, count * entries, 'linear', `ntk [${count},${rows.size},${columns.size}]`) : sigma;
@@ -99,11 +99,18 @@ export function linear(runtime: GpuJsRuntime, nngp: Data, ntk: Data | undefined,
   s.line('let sumSigma = 0;');
   s.line('let sumTheta = 0;');
   if (step.filter === 'sum') {
+    // weighted by rowWeights[r]·columnWeights[k] (all 1 without step.weights)
     s.line(`let at = rest * ${c(entries)};`);
-    s.line(`for (let e = 0; e < ${c(entries)}; e++) {`);
-    s.line('  sumSigma = sumSigma + s[at];');
-    s.line('  sumTheta = sumTheta + t[at];');
-    s.line('  at = at + 1;');
+    s.line(`for (let r = 0; r < ${c(rows.size)}; r++) {`);
+    s.line('  let lineSigma = 0;');
+    s.line('  let lineTheta = 0;');
+    s.line(`  for (let k = 0; k < ${c(columns.size)}; k++) {`);
+    s.line('    lineSigma = lineSigma + columnWeights[k] * s[at];');
+    s.line('    lineTheta = lineTheta + columnWeights[k] * t[at];');
+    s.line('    at = at + 1;');
+    s.line('  }');
+    s.line('  sumSigma = sumSigma + rowWeights[r] * lineSigma;');
+    s.line('  sumTheta = sumTheta + rowWeights[r] * lineTheta;');
     s.line('}');
   } else {
     emitEntry(s, entries, columns.size);
@@ -132,8 +139,11 @@ export function linear(runtime: GpuJsRuntime, nngp: Data, ntk: Data | undefined,
   s.line(`const sigmaOut = ${c(step.scale)} * sumSigma + ${c(step.shift)};`);
   s.line('if (half === 0) { return sigmaOut; }');
   s.line(step.trainable ? `return ${c(step.scale)} * sumTheta + sigmaOut;` : `return ${c(step.scale)} * sumTheta;`);
-  return into('linear', runtime.run('linear', { source: s.build(['s', 't', 'rowPrevious', 'rowNext', 'columnPrevious', 'columnNext']), output: [size], constants: s.constants, returnType: 'Float' },
-    [sigma, theta, asFloat(rows.previous), asFloat(rows.next), asFloat(columns.previous), asFloat(columns.next)], size), out);
+  const rowWeights = Float32Array.from(step.weights?.rows ?? new Float32Array(rows.size).fill(1));
+  const columnWeights = Float32Array.from(step.weights?.columns ?? new Float32Array(columns.size).fill(1));
+  const names = ['s', 't', 'rowPrevious', 'rowNext', 'columnPrevious', 'columnNext', 'rowWeights', 'columnWeights'];
+  return into('linear', runtime.run('linear', { source: s.build(names), output: [size], constants: s.constants, returnType: 'Float' },
+    [sigma, theta, asFloat(rows.previous), asFloat(rows.next), asFloat(columns.previous), asFloat(columns.next), rowWeights, columnWeights], size), out);
 }
 
 /**

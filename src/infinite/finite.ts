@@ -37,12 +37,24 @@ export class Scale extends nn.Module {
   }
 }
 
-/** Circular padding by one position on each side of H and W, [N, C, H, W] → [N, C, H+2, W+2]. @example new CircularPad().forward(x) */
+/**
+ * Circular padding by `amount` positions (at most the extent) on each side of H and W,
+ * [N, C, H, W] → [N, C, H+2·amount, W+2·amount].
+ * @example new CircularPad(1).forward(x)
+ */
 export class CircularPad extends nn.Module {
+  constructor(readonly amount = 1) {
+    super();
+    if (!Number.isInteger(amount) || amount < 0) throw new Error(`CircularPad: amount must be a non-negative integer, got ${amount}`);
+  }
+
   forward(input: ad.Tensor): ad.Tensor {
     const [n, c, h, w] = input.shape;
-    const rows = ad.concat([ad.slice(input, [0, 0, h - 1, 0], [n, c, 1, w]), input, ad.slice(input, [0, 0, 0, 0], [n, c, 1, w])], 2);
-    return ad.concat([ad.slice(rows, [0, 0, 0, w - 1], [n, c, h + 2, 1]), rows, ad.slice(rows, [0, 0, 0, 0], [n, c, h + 2, 1])], 3);
+    const p = this.amount;
+    if (p > h || p > w) throw new Error(`CircularPad: amount ${p} exceeds the image extent ${h}×${w}`);
+    if (p === 0) return input;
+    const rows = ad.concat([ad.slice(input, [0, 0, h - p, 0], [n, c, p, w]), input, ad.slice(input, [0, 0, 0, 0], [n, c, p, w])], 2);
+    return ad.concat([ad.slice(rows, [0, 0, 0, w - p], [n, c, h + 2 * p, p]), rows, ad.slice(rows, [0, 0, 0, 0], [n, c, h + 2 * p, p])], 3);
   }
 }
 
@@ -75,7 +87,7 @@ export function finiteConvolution(
   const conv = new nn.Conv2d(input.channels, width, 3, {
     seed: options.seed, dtype: options.dtype, bias: false, parameterization: 'ntk', weightStd: Math.sqrt(options.weightVariance), padding: circular ? 0 : 1,
   });
-  const module = circular ? new nn.Sequential(new CircularPad(), conv) : conv;
+  const module = circular ? new nn.Sequential(new CircularPad(1), conv) : conv;
   return { module: frozen(module, options.trainable), output: { ...input, channels: width } };
 }
 
@@ -98,13 +110,20 @@ export function finiteDense(
 
 /**
  * The readouts' finite forms: 'vanilla' flattens (scaled, TraceFlatten), 'gap' averages over
- * positions (nn.GlobalAvgPool2d). LAP has no finite form here.
+ * positions (nn.GlobalAvgPool2d), LAP(c) average-pools each (2c+1)×(2c+1) window, stride 1
+ * (zero padding counted in the mean, or circular padding first), then flattens as 'vanilla'.
  * @example finiteReadout({ channels: 64, height: 8, width: 8, flat: false }, 'gap').output // 64 features
  */
-export function finiteReadout(input: FiniteShape, kind: 'vanilla' | 'gap' | 'lap'): FiniteLayer {
-  if (input.flat) throw new Error(`readout(${kind}): the finite layer needs images [N, C, H, W], got features [N, ${input.channels}]`);
-  if (kind === 'lap') throw new Error('readout(lap): local average pooling has no finite-width layer here (its kernel is defined directly, layers.ts)');
+export function finiteReadout(input: FiniteShape, kind: 'vanilla' | 'gap' | { lap: number }, padding: Padding = 'zero'): FiniteLayer {
+  const name = typeof kind === 'object' ? `lap ${kind.lap}` : kind;
+  if (input.flat) throw new Error(`readout(${name}): the finite layer needs images [N, C, H, W], got features [N, ${input.channels}]`);
   const positions = input.height * input.width;
-  if (kind === 'vanilla') return { module: new TraceFlatten(positions), output: { channels: input.channels * positions, height: 1, width: 1, flat: true } };
-  return { module: new nn.GlobalAvgPool2d(), output: { channels: input.channels, height: 1, width: 1, flat: true } };
+  const flattened = { channels: input.channels * positions, height: 1, width: 1, flat: true };
+  if (kind === 'vanilla') return { module: new TraceFlatten(positions), output: flattened };
+  if (kind === 'gap') return { module: new nn.GlobalAvgPool2d(), output: { channels: input.channels, height: 1, width: 1, flat: true } };
+  const c = kind.lap;
+  const pool = padding === 'circular'
+    ? [new CircularPad(c), new nn.AvgPool2d({ kernel: 2 * c + 1, stride: 1, padding: 0 })]
+    : [new nn.AvgPool2d({ kernel: 2 * c + 1, stride: 1, padding: c })];
+  return { module: new nn.Sequential(...pool, new TraceFlatten(positions)), output: flattened };
 }

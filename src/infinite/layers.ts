@@ -7,15 +7,14 @@
  * - relu: Σ′ = √(ab)·κ1(λ)/2, Θ′ = Θ·κ0(λ)/2 (PAPERS.md, shared formulas, c_σ = 1; the
  *   c_σ = 2 normalization is σ_w² = 2 in the next layer);
  * - readout: vanilla Σ′ = Σ_p Σ_{p,p} (the trace), GAP Σ′ = mean_{p,p′} Σ_{p,p′}, LAP(c)
- *   Σ′ = Σ_p mean_{Δ} Σ_{p,p+Δ} over the offsets |Δ1|, |Δ2| ≤ c (PAPERS.md §3; with
- *   circular padding over the distinct offsets mod H, W), Θ alike: a linear step summing
- *   the stored entries (the input keeps exactly the readout's offsets).
+ *   the trace after a (2c+1)×(2c+1) average pool of each image (weights in lapWeights), Θ
+ *   alike: a linear step summing the stored entries (the input keeps the readout's offsets).
  * A layer that is not trained (`trainable: false`) leaves out its own term Σ′ from Θ′
  * (the "fix" kernels, PAPERS.md §4 and §8). A ReLU followed by a conv, dense or readout layer
  * runs as one backend pass (InfiniteKernels.relu with that layer's LinearStep).
  */
 import type { Data, DType } from '../../gpu/backend.ts';
-import { axisBands, bandLayout, entriesAfter, pairCount, type CovarianceGeometry, type LinearStep, type Padding } from '../../gpu/infinite.ts';
+import { bandLayout, entriesAfter, pairCount, type AxisBands, type CovarianceGeometry, type LinearStep, type Padding } from '../../gpu/infinite.ts';
 import * as nn from '../nn/index.ts';
 import { finiteConvolution, finiteDense, finiteReadout, Scale, type FiniteLayer, type FiniteShape } from './finite.ts';
 import { FLAT, ntkOf, type KernelRecord } from './record.ts';
@@ -27,8 +26,8 @@ export interface Layer {
   kernel(record: KernelRecord): KernelRecord;
   /** Offsets |i − i′| its input must keep so that its output keeps `window` (readouts: their own). */
   inputWindow(window: number): number;
-  /** Its finite-width form with `width` outputs. */
-  finite(input: FiniteShape, width: number, seed: number, dtype: DType): FiniteLayer;
+  /** Its finite-width form with `width` outputs (`padding`: the network's, requirements()). */
+  finite(input: FiniteShape, width: number, seed: number, dtype: DType, padding: Padding): FiniteLayer;
   /** A linear layer's step on `record` (lets a ReLU before it run in the same pass). */
   linearStep?(record: KernelRecord): LinearStep;
   /** For the ReLU: its transform followed by a linear layer's step, in one pass. */
@@ -159,20 +158,42 @@ export function relu(): Layer {
   };
 }
 
-/** The readout's scale on the sum of the stored entries (their window is the readout's own). */
-function readoutScale(kind: 'vanilla' | 'gap' | 'lap', geometry: CovarianceGeometry): number {
-  const { height, width, padding, window } = geometry;
-  if (kind === 'vanilla') return 1;
-  if (kind === 'gap') return 1 / (height * width) ** 2;
-  return 1 / (axisBands(height, window, padding).offsets * axisBands(width, window, padding).offsets);
+/**
+ * LAP(c)'s weight of each entry (i, i′) of one axis. Local average pooling (Li et al. 2019,
+ * "Enhanced CNTK", §4) pools each image over a (2c+1)-window before the trace, so per axis
+ *   Σ′ = Σ_q (2c+1)⁻² Σ_{a,a′ ∈ [−c, c]} Σ[q + a, q + a′],
+ * and the entry (i, i′) counts the q with |q − i|, |q − i′| ≤ c (q inside the image: zero
+ * padding) or the (a, a′) with a − a′ ≡ i − i′ mod the extent (circular padding), over (2c+1)².
+ * Being the covariance of pooled features, it is PSD; it reads offsets |i − i′| ≤ 2c. LAP(0)
+ * is the trace; with circular padding and 2c + 1 = H = W every offset weighs 1/H and LAP is
+ * H·W·GAP (the same average over random shifts of both images, §3: local translation
+ * augmentation). (PAPERS.md §3's "average over offsets |Δ| ≤ c" reads as a box of offsets,
+ * which is not PSD on random inputs: the tests keep that regression case.)
+ */
+function lapAxisWeights(bands: AxisBands, extent: number, c: number, padding: Padding): Float64Array {
+  const norm = 1 / (2 * c + 1) ** 2;
+  return Float64Array.from(bands.first, (i, entry) => {
+    const j = bands.second[entry];
+    if (padding === 'zero') return Math.max(0, Math.min(Math.min(i, j) + c, extent - 1) - Math.max(Math.max(i, j) - c, 0) + 1) * norm;
+    let pairs = 0;
+    for (let t = -2 * c; t <= 2 * c; t++) if ((((t - (i - j)) % extent) + extent) % extent === 0) pairs += 2 * c + 1 - Math.abs(t);
+    return pairs * norm;
+  });
+}
+
+/** The readout's step on a record's geometry (its window is the readout's own). */
+function readoutStep(kind: 'vanilla' | 'gap' | 'lap', c: number, geometry: CovarianceGeometry): LinearStep {
+  const { height, width, padding } = geometry;
+  const step: LinearStep = { filter: 'sum', scale: kind === 'gap' ? 1 / (height * width) ** 2 : 1, shift: 0, trainable: false };
+  if (kind !== 'lap') return step;
+  const { rows, columns } = bandLayout(geometry);
+  return { ...step, weights: { rows: lapAxisWeights(rows, height, c, padding), columns: lapAxisWeights(columns, width, c, padding) } };
 }
 
 /**
  * Pools positions, a linear map without parameters: 'vanilla' (the trace Σ_p Σ_{p,p}), 'gap'
- * (the mean over all pairs of positions) or { lap: c } (Σ_p of the mean over the offsets
- * |Δ1|, |Δ2| ≤ c). LAP(0) is vanilla; with circular padding and c ≥ ⌊H/2⌋, ⌊W/2⌋,
- * LAP(c) = H·W·GAP. LAP's box of offsets is not a PSD weighting, so its kernel is symmetric
- * but need not be PSD.
+ * (the mean over all pairs of positions) or { lap: c } (the trace after a (2c+1)×(2c+1)
+ * average pool, lapAxisWeights). LAP(0) is vanilla.
  * @example serial(conv(), relu(), readout({ lap: 2 }), dense())
  */
 export function readout(kind: 'vanilla' | 'gap' | { lap: number }): Layer {
@@ -182,14 +203,14 @@ export function readout(kind: 'vanilla' | 'gap' | { lap: number }): Layer {
   if (type !== 'vanilla' && type !== 'gap' && type !== 'lap') throw new Error(`readout: kind must be 'vanilla', 'gap' or { lap: c }, got ${JSON.stringify(kind)}`);
   const linearStep = (record: KernelRecord): LinearStep => {
     if (record.geometry === FLAT) throw new Error(`readout(${type}): the record has no positions to pool`);
-    return { filter: 'sum', scale: readoutScale(type, record.geometry), shift: 0, trainable: false };
+    return readoutStep(type, lap ?? 0, record.geometry);
   };
   return {
     name: lap !== undefined ? `readout(lap ${lap})` : `readout(${type})`,
     linearStep,
     kernel: (record) => applyLinear(record, linearStep(record)),
-    inputWindow: () => (type === 'vanilla' ? 0 : type === 'gap' ? Number.MAX_SAFE_INTEGER : lap!),
-    finite: (input) => finiteReadout(input, type),
+    inputWindow: () => (type === 'vanilla' ? 0 : type === 'gap' ? Number.MAX_SAFE_INTEGER : 2 * lap!),
+    finite: (input, _width, _seed, _dtype, padding) => finiteReadout(input, lap === undefined ? type as 'vanilla' | 'gap' : { lap }, padding),
   };
 }
 
@@ -241,8 +262,9 @@ export function finiteNetwork(network: Network, input: FiniteShape, options: { w
   const modules: nn.Module[] = network.input === 'sum' ? [new Scale(Math.sqrt(input.channels))] : [];
   let shape = input;
   const lastWeighted = network.layers.reduce((last, layer, i) => (layer.weighted ? i : last), -1);
+  const { padding } = requirements(network);
   network.layers.forEach((layer, i) => {
-    const built = layer.finite(shape, i === lastWeighted ? outputs : width, seed * 1000 + i, dtype);
+    const built = layer.finite(shape, i === lastWeighted ? outputs : width, seed * 1000 + i, dtype, padding);
     if (built.module) modules.push(built.module);
     shape = built.output;
   });

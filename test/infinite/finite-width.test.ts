@@ -6,7 +6,8 @@
  *   5σ event has probability < 1e-6 for a normal mean; with S = 10 the t-distribution's tail
  *   is heavier, still < 1% per entry, and the seeds are fixed), and that tolerance shrinks like
  *   1/√width: the fluctuations of a width-w network's kernel are O(1/√w) (its bias O(1/w)).
- * - The empirical NTK of a finite CNN approaches the exact CNTK as the width grows.
+ * - The empirical NTK of a finite CNN approaches the exact CNTK as the width grows (vanilla,
+ *   GAP and LAP readouts: LAP's finite form is an average pool before the flatten).
  */
 import { describe, expect, it } from 'vitest';
 import * as ad from '../../autodiff/index.ts';
@@ -66,7 +67,11 @@ describe('convolutional NTK against wide networks', () => {
       });
       return errors.reduce((a, b) => a + b, 0) / errors.length;
     };
-    for (const network of [cntk({ depth: 3, readout: 'vanilla' }), cntk({ depth: 3, readout: 'gap', fix: true, padding: 'circular' })]) {
+    const networks = [
+      cntk({ depth: 3, readout: 'vanilla' }), cntk({ depth: 3, readout: 'gap', fix: true, padding: 'circular' }),
+      cntk({ depth: 3, readout: { lap: 1 } }), cntk({ depth: 3, readout: { lap: 1 }, padding: 'circular' }),
+    ];
+    for (const network of networks) {
       const narrow = relativeError(network, 8, [0, 1, 2, 3]);
       const wide = relativeError(network, 256, [0, 1]);
       // 32× the width: the O(1/√w) fluctuations shrink ≈ 5.7×

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { axisBands, bandLayout, pairCount, pairIndices, type CovarianceGeometry, type LinearStep, type PairBlock } from '../../gpu/infinite.ts';
-import { cpuInfiniteKernels as cpu } from '../../gpu/cpu/infinite.ts';
+import { cpuInfiniteKernels as cpu } from '../../gpu/cpu/infinite/index.ts';
 import { createGpuJsInfiniteKernels } from '../../gpu/gpujs/infinite.ts';
 import { gpujs } from '../gpu/gpujs-helpers.ts';
 
@@ -51,6 +51,13 @@ describe('band layout', () => {
         ? Array.from({ length: 2 * reach + 1 }, (_, k) => extent - Math.abs(k - reach)).reduce((a, b) => a + b, 0)
         : Math.min(extent, 2 * reach + 1) * extent;
       expect(bands.size).toBe(expectedSize);
+      expect(bands.starts.length).toBe(bands.offsets + 1);
+      expect(bands.starts[bands.offsets]).toBe(bands.size);
+      // a group holds one offset
+      for (let g = 0; g < bands.offsets; g++) {
+        const offsets = new Set(Array.from({ length: bands.starts[g + 1] - bands.starts[g] }, (_, r) => (bands.first[bands.starts[g] + r] - bands.second[bands.starts[g] + r] + extent) % extent));
+        expect(offsets.size).toBe(1);
+      }
       for (let e = 0; e < bands.size; e++) {
         const delta = bands.first[e] - bands.second[e];
         const offset = padding === 'zero' ? Math.abs(delta) : Math.min((delta + extent) % extent, (extent - delta) % extent);
@@ -98,6 +105,20 @@ describe('gpujs infinite kernels match cpu', () => {
       expectClose(gpu().relu(sigma, ntk, deviations1, deviations2, pairs, geometry, after), relu, 1e-5, `relu then ${after.filter}`);
       const sum: LinearStep = { ...step, filter: 'sum' };
       expectClose(gpu().linear(sigma, ntk, count, geometry, sum), cpu.linear(sigma, ntk, count, geometry, sum), 1e-5, 'sum');
+      // a weighted sum (LAP's readout): linear, and fused after the ReLU, equal to the weights applied by hand
+      const { rows, columns } = bandLayout(geometry);
+      const weighted: LinearStep = { ...sum, weights: { rows: Float64Array.from(random(rows.size, seed + 5, true)), columns: Float64Array.from(random(columns.size, seed + 6, true)) } };
+      const byHand = Float64Array.from({ length: 2 * count }, (_, v) => {
+        const source = v < count ? sigma : ntk, pair = v % count;
+        let total = 0;
+        for (let r = 0; r < rows.size; r++) for (let k = 0; k < columns.size; k++) total += weighted.weights!.rows[r] * weighted.weights!.columns[k] * source[pair * entries + r * columns.size + k];
+        return v < count ? step.scale * total + step.shift : step.scale * total;
+      });
+      for (let v = count; v < 2 * count; v++) if (step.trainable) byHand[v] += byHand[v - count];
+      expectClose(cpu.linear(sigma, ntk, count, geometry, weighted), byHand, 1e-5, 'weighted sum by hand');
+      expectClose(gpu().linear(sigma, ntk, count, geometry, weighted), cpu.linear(sigma, ntk, count, geometry, weighted), 1e-5, 'weighted sum');
+      const afterWeighted: LinearStep = { ...after, filter: 'sum', weights: weighted.weights };
+      expectClose(gpu().relu(sigma, ntk, deviations1, deviations2, pairs, geometry, afterWeighted), cpu.relu(sigma, ntk, deviations1, deviations2, pairs, geometry, afterWeighted), 1e-5, 'relu then weighted sum');
     }), { numRuns: RUNS });
   });
 
@@ -113,5 +134,10 @@ describe('gpujs infinite kernels match cpu', () => {
     expect(() => gpu().linear(new Float64Array(4), undefined, 2, { height: 1, width: 2, padding: 'zero', window: 0 }, { filter: 'sum', scale: 1, shift: 0, trainable: false })).toThrow(/float64 is not supported/);
     // a sum over each pair's entries: [1+2, 3+4]·0.5
     expect(Array.from(cpu.linear(Float64Array.of(1, 2, 3, 4), undefined, 2, { height: 1, width: 2, padding: 'zero', window: 0 }, { filter: 'sum', scale: 0.5, shift: 0, trainable: false }))).toEqual([1.5, 3.5]);
+    const weights = { rows: Float64Array.of(1), columns: Float64Array.of(1, 2, 3) };
+    expect(() => cpu.linear(Float64Array.of(1, 2, 3, 4), undefined, 2, { height: 1, width: 2, padding: 'zero', window: 0 }, { filter: 'sum', scale: 1, shift: 0, trainable: false, weights }))
+      .toThrow(/cpu linear: step.weights must have 1 row and 2 column values, got 1 and 3/);
+    expect(() => gpu().linear(new Float32Array(4), undefined, 2, { height: 1, width: 2, padding: 'zero', window: 0 }, { filter: 3, scale: 1, shift: 0, trainable: false, weights }))
+      .toThrow(/gpujs linear: step.weights apply to filter 'sum' only, got filter 3/);
   });
 });
