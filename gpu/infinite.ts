@@ -13,7 +13,7 @@
  * offsets, so in this layout it is a 3×3 box filter within each (δ, ε) block, and the
  * ReLU step is elementwise. Only the offsets |δ|, |ε| ≤ window are stored: window 0 (the
  * vanilla readout) keeps the H·W entries i = i′, j = j′, so its cost does not grow with
- * (H·W)²; LAP(c) keeps (2c+1)² offsets; GAP keeps all of them.
+ * (H·W)²; LAP(c) keeps the (4c+1)² offsets its pooled trace reads; GAP keeps all of them.
  * - zero padding: offsets δ = −w … w (w = min(window, H − 1)); the δ group holds the
  *   H − |δ| row pairs with both rows inside the image, i′ ascending. A neighbour that
  *   leaves the group is padding (zero).
