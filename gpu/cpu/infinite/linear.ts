@@ -95,15 +95,24 @@ function sigmaOnly(nngp: Data, at: number, out: Data, args: LinearArgs, line: Fl
   }
 }
 
+/**
+ * The patch sum's scratch (slots 0–3): a line of Σ and of Θ (columns + 1, the last the zero
+ * padding slot) and their row sums for one row group (groupRows + 1 rows, the last zero).
+ */
+export function patchSumScratch(columns: number, groupRows: number): Float64Array[] {
+  const lineS = scratch(0, columns + 1), lineT = scratch(1, columns + 1);
+  const sumsS = scratch(2, (groupRows + 1) * columns), sumsT = scratch(3, (groupRows + 1) * columns);
+  lineS[columns] = lineT[columns] = 0;
+  sumsS.fill(0, groupRows * columns);
+  sumsT.fill(0, groupRows * columns);
+  return [lineS, lineT, sumsS, sumsT];
+}
+
 /** A 3×3 LinearStep on stored covariances, for the chunk's pairs (without Θ: Σ only, into out[0 … pairs)). */
 function convolutionChunk(args: ConvolutionArgs, chunk: number): void {
   const { nngp, ntk, rows, columns, rowStarts, groupRows, columnPrevious, columnNext, trainable } = args;
   const entries = rows * columns;
-  const lineS = scratch(0, columns + 1), lineT = scratch(1, columns + 1);
-  const sumsS = scratch(2, (groupRows + 1) * columns), sumsT = scratch(3, (groupRows + 1) * columns);
-  lineS[columns] = lineT[columns] = 0; // the padding slot and row
-  sumsS.fill(0, groupRows * columns);
-  sumsT.fill(0, groupRows * columns);
+  const [lineS, lineT, sumsS, sumsT] = patchSumScratch(columns, groupRows);
   const [from, to] = chunkRange(args.pairs, args.chunks, chunk);
   for (let pair = from; pair < to; pair++) {
     if (!ntk) {
@@ -173,7 +182,7 @@ function sumChunk(args: ConvolutionArgs, chunk: number): void {
   }
 }
 
-const convolutionTask = defineTask('infinite.convolution', convolutionChunk, [chunkRange, scratch, rowStage, finishGroup, sigmaOnly]);
+const convolutionTask = defineTask('infinite.convolution', convolutionChunk, [chunkRange, scratch, patchSumScratch, rowStage, finishGroup, sigmaOnly]);
 const sumTask = defineTask('infinite.sum', sumChunk, [chunkRange, weightedSum, writeSums]);
 const elementwiseTask = defineTask('infinite.elementwise', elementwiseChunk, [chunkRange]);
 

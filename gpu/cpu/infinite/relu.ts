@@ -11,7 +11,7 @@
 import type { Data } from '../../backend.ts';
 import { bandLayout, checkLinearStep, entriesAfter, pairCount, type CovarianceGeometry, type LinearStep, type PairBlock } from '../../infinite.ts';
 import { defineTask, runParallel } from '../threads.ts';
-import { filterTables, finishGroup, rowStage, type LinearArgs } from './linear.ts';
+import { filterTables, finishGroup, patchSumScratch, rowStage, type LinearArgs } from './linear.ts';
 import { chunkRange, expandColumns, expectLength, isFloat64, output, pairAt, scratch, split, writeSums } from './shared.ts';
 
 interface ReluArgs extends LinearArgs {
@@ -87,11 +87,7 @@ function reluChunk(args: ReluArgs, chunk: number): void {
   const { rowFirst, rowSecond, columnFirst, columnSecond, columnPrevious, columnNext, rowStarts, groupRows, rowWeights, columnWeights, identity } = args;
   const row = out instanceof Float64Array ? reluRowExact : reluRow;
   const entries = rows * columns;
-  const lineS = scratch(0, columns + 1), lineT = scratch(1, columns + 1);
-  const sumsS = scratch(2, (groupRows + 1) * columns), sumsT = scratch(3, (groupRows + 1) * columns);
-  lineS[columns] = lineT[columns] = 0; // the padding slot and row
-  sumsS.fill(0, groupRows * columns);
-  sumsT.fill(0, groupRows * columns);
+  const [lineS, lineT, sumsS, sumsT] = patchSumScratch(columns, groupRows);
   // the deviations along the column entries, [height, columns] per image (in place for window 0)
   const deviation1 = identity ? deviations1 : scratch(4, height * columns), inverse1 = identity ? inverses1 : scratch(5, height * columns);
   const deviation2 = identity ? deviations2 : scratch(6, height * columns), inverse2 = identity ? inverses2 : scratch(7, height * columns);
@@ -160,7 +156,7 @@ function reluFlatChunk(args: ReluArgs, chunk: number): void {
   }
 }
 
-const reluTask = defineTask('infinite.relu', reluChunk, [chunkRange, pairAt, scratch, expandColumns, reluRow, reluRowExact, rowStage, finishGroup, writeLines, lineSum, writeSums]);
+const reluTask = defineTask('infinite.relu', reluChunk, [chunkRange, pairAt, scratch, patchSumScratch, expandColumns, reluRow, reluRowExact, rowStage, finishGroup, writeLines, lineSum, writeSums]);
 const reluFlatTask = defineTask('infinite.reluFlat', reluFlatChunk, [chunkRange, pairAt, scratch, reluRow, reluRowExact, writeLines]);
 
 /**
