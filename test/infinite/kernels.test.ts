@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { axisBands, bandLayout, pairCount, pairIndices, type CovarianceGeometry, type LinearStep, type PairBlock } from '../../gpu/infinite.ts';
 import { cpuInfiniteKernels as cpu } from '../../gpu/cpu/infinite/index.ts';
 import { createGpuJsInfiniteKernels } from '../../gpu/gpujs/infinite.ts';
+import { chunksRunByHelpers, threadCount, threadsAvailable } from '../../gpu/cpu/threads.ts';
 import { gpujs } from '../gpu/gpujs-helpers.ts';
 
 const RUNS = 12;
@@ -139,5 +140,38 @@ describe('gpujs infinite kernels match cpu', () => {
       .toThrow(/cpu linear: step.weights must have 1 row and 2 column values, got 1 and 3/);
     expect(() => gpu().linear(new Float32Array(4), undefined, 2, { height: 1, width: 2, padding: 'zero', window: 0 }, { filter: 3, scale: 1, shift: 0, trainable: false, weights }))
       .toThrow(/gpujs linear: step.weights apply to filter 'sum' only, got filter 3/);
+  });
+});
+
+describe('cpu infinite kernels on the helper threads', () => {
+  it('run every task there without a failure (a chunk function may only call functions of its own file)', () => {
+    if (threadCount() < 2) return; // one core (or no worker_threads): nothing to check
+    const geometry: CovarianceGeometry = { height: 8, width: 8, padding: 'zero', window: 7 };
+    const pairs: PairBlock = { count1: 4, count2: 4, triangle: false };
+    const { rows, columns, entries } = bandLayout(geometry);
+    const x = random(4 * 3 * 64, 1), deviations = random(4 * 64, 2, true);
+    const nngp = random(16 * entries, 3), ntk = random(16 * entries, 4);
+    const step: LinearStep = { filter: 3, scale: 2 / 9, shift: 0, trainable: true };
+    const weights = { rows: new Float64Array(rows.size).fill(0.5), columns: new Float64Array(columns.size).fill(2) };
+    const flat: CovarianceGeometry = { height: 1, width: 1, padding: 'zero', window: 0 };
+    const many: PairBlock = { count1: 300, count2: 300, triangle: false };
+    const calls: Record<string, () => unknown> = {
+      inputCovariance: () => cpu.inputCovariance(x, x, 3, pairs, geometry, 1 / 3),
+      'linear 3': () => cpu.linear(nngp, ntk, 16, geometry, step),
+      'linear 3, Σ only': () => cpu.linear(nngp, undefined, 16, geometry, step),
+      'linear 1': () => cpu.linear(nngp, ntk, 16, geometry, { ...step, filter: 1 }),
+      'linear sum, weighted': () => cpu.linear(nngp, ntk, 16, geometry, { ...step, filter: 'sum', weights }),
+      'relu then 3': () => cpu.relu(nngp, ntk, deviations, deviations, pairs, geometry, step),
+      'relu then sum, weighted': () => cpu.relu(nngp, ntk, deviations, deviations, pairs, geometry, { ...step, filter: 'sum', weights }),
+      'relu, flat pairs': () => cpu.relu(random(90_000, 5), random(90_000, 6), random(300, 7, true), random(300, 8, true), many, flat, { ...step, filter: 1 }),
+    };
+    for (const [name, call] of Object.entries(calls)) {
+      const before = chunksRunByHelpers();
+      const start = Date.now();
+      // the helpers start asynchronously; until they run, the caller computes every chunk itself
+      while (chunksRunByHelpers() === before && threadsAvailable() && Date.now() - start < 10_000) call();
+      expect(threadsAvailable(), `${name}: a helper thread failed`).toBe(true);
+      expect(chunksRunByHelpers(), name).toBeGreaterThan(before);
+    }
   });
 });
