@@ -16,3 +16,4 @@ export { empiricalNtk, finiteShapeOf, monteCarloNngp } from './empirical.ts';
 export { CircularPad, Scale, TraceFlatten, type FiniteLayer, type FiniteShape } from './finite.ts';
 export { applyRandomPatches, fitRandomPatches, type RandomPatchOptions, type RandomPatches } from './random-patches.ts';
 export { infiniteKernels } from './backend.ts';
+export { cntkDepthSweep, type DepthKernelMatrices, type DepthSweep } from './depth-sweep.ts';

@@ -14,7 +14,7 @@ import type { Matrix } from '../linalg/matrix.ts';
 import { formatDuration, progress, progressEnabled } from '../report/index.ts';
 import { infiniteKernels } from './backend.ts';
 import { applyNetwork, requirements, type Network } from './layers.ts';
-import { FLAT, inputRecord, Workspace } from './record.ts';
+import { FLAT, inputRecord, Workspace, type KernelRecord } from './record.ts';
 
 export interface KernelMatrixOptions {
   /** Bytes a block's buffers may take (default 256 MiB). */
@@ -143,23 +143,39 @@ function mirrorUpper(matrix: Matrix): void {
  */
 const workspaces = new Map<string, Workspace>();
 
-/** Runs the blocks, adding weight·K into the matrices (into the upper triangle only when symmetric). */
-function accumulate(network: Network, first: Inputs, second: Inputs, symmetric: boolean, side: number, weight: number, out: Partial<KernelMatrices>, tick: (pairs: number) => void): void {
+/**
+ * A block's kernels from its input record: the pooled records (no positions left) of each
+ * kernel computed, in order. kernelMatrix's is applyNetwork; cntkDepthSweep's branches off
+ * several depths.
+ */
+export type BlockEvaluation = (record: KernelRecord) => KernelRecord[];
+
+/** Runs the blocks, adding weight·K of each evaluated kernel into its matrices (into the upper triangle only when symmetric). */
+function accumulate(
+  evaluate: BlockEvaluation, scale: number, first: Inputs, second: Inputs, symmetric: boolean, side: number, weight: number,
+  outs: Partial<KernelMatrices>[], tick: (pairs: number) => void,
+): void {
   const kernels = infiniteKernels();
   const key = `${kernels.name} ${first.dtype}`;
   const workspace = workspaces.get(key) ?? new Workspace(kernels, first.dtype);
   workspaces.set(key, workspace);
-  const scale = network.input === 'sum' ? 1 : 1 / first.channels;
   for (const tile of tiles(first.count, second.count, symmetric, side)) {
     const { pairs } = tile;
     const x1 = imagesOf(first, tile.first, pairs.count1);
     const x2 = pairs.triangle ? x1 : imagesOf(second, tile.second, pairs.count2);
-    const record = applyNetwork(network, inputRecord({ x1, x2, pairs, channels: first.channels, geometry: first.geometry, scale }, kernels, workspace));
-    if (record.geometry !== FLAT) throw new Error('kernelMatrix: the network must end without positions (a readout, or a fully connected network)');
-    if (out.nngp) scatter(out.nngp, record.nngp, tile, weight);
-    if (out.ntk && record.ntk) scatter(out.ntk, record.ntk, tile, weight); // undefined: Θ = 0
+    evaluate(inputRecord({ x1, x2, pairs, channels: first.channels, geometry: first.geometry, scale }, kernels, workspace)).forEach((record, i) => {
+      if (record.geometry !== FLAT) throw new Error('kernelMatrix: the network must end without positions (a readout, or a fully connected network)');
+      const out = outs[i];
+      if (out.nngp) scatter(out.nngp, record.nngp, tile, weight);
+      if (out.ntk && record.ntk) scatter(out.ntk, record.ntk, tile, weight); // undefined: Θ = 0
+    });
     tick(pairCount(pairs));
   }
+}
+
+/** Σ⁰'s scale: the mean over input channels, or their sum (the authors' code). */
+function inputScale(network: Network, channels: number): number {
+  return network.input === 'sum' ? 1 : 1 / channels;
 }
 
 /**
@@ -182,13 +198,22 @@ export function planKernelMatrix(network: Network, x1: Tensor, x2?: Tensor, opti
   const probeSecond = { ...second, count: Math.min(probeSide, second.count) };
   const scratch = { nngp: { rows: probe.count, cols: probeSecond.count, data: new Float64Array(probe.count * probeSecond.count) }, ntk: { rows: probe.count, cols: probeSecond.count, data: new Float64Array(probe.count * probeSecond.count) } };
   const start = performance.now();
-  accumulate(network, probe, probeSecond, false, probeSide, 1, scratch, () => {});
+  accumulate((record) => [applyNetwork(network, record)], inputScale(network, first.channels), probe, probeSecond, false, probeSide, 1, [scratch], () => {});
   const seconds = ((performance.now() - start) / 1000) * (pairs / (probe.count * probeSecond.count));
   return { geometry: first.geometry, pairs, blocks: blocks.length, blockSide: side, bytes, seconds };
 }
 
-/** The matrices asked for (fresh memory costs a page fault per 4 KiB, so skip the one not needed). */
-function compute(network: Network, x1: Tensor, x2: Tensor | undefined, options: KernelMatrixOptions, wanted: (keyof KernelMatrices)[], caller: string): Partial<KernelMatrices> {
+/**
+ * The blocked pass behind kernelMatrix, for `count` kernels per block (`evaluate`), the inputs
+ * laid out for `network` (its window and padding; its depth times the pairs for the time
+ * estimate). Only the matrices in `wanted` are filled (fresh memory costs a page fault per
+ * 4 KiB, so the one not needed is skipped).
+ * @example blockedKernelMatrices(network, (record) => [applyNetwork(network, record)], 1, x, undefined, {}, ['ntk'], 'ntkMatrix')[0].ntk
+ */
+export function blockedKernelMatrices(
+  network: Network, evaluate: BlockEvaluation, count: number, x1: Tensor, x2: Tensor | undefined, options: KernelMatrixOptions,
+  wanted: readonly (keyof KernelMatrices)[], caller: string,
+): Partial<KernelMatrices>[] {
   const first = inputsOf(network, x1, caller);
   const second = x2 ? inputsOf(network, x2, caller) : first;
   checkPair(first, second, caller);
@@ -201,20 +226,25 @@ function compute(network: Network, x1: Tensor, x2: Tensor | undefined, options: 
     const plan = planKernelMatrix(network, x1, x2, options);
     log(`${label}: ${plan.pairs} pairs in ${plan.blocks} blocks of ≤ ${plan.blockSide}×${plan.blockSide} images, ≈ ${(plan.bytes / 2 ** 20).toFixed(0)} MiB, ≈ ${formatDuration(plan.seconds)} (${infiniteKernels().name}, ${first.dtype})`);
   }
-  const out: Partial<KernelMatrices> = {};
-  for (const name of wanted) out[name] = { rows: first.count, cols: second.count, data: new Float64Array(first.count * second.count) };
+  const matrix = (): Matrix => ({ rows: first.count, cols: second.count, data: new Float64Array(first.count * second.count) });
+  const outs = Array.from({ length: count }, () => Object.fromEntries(wanted.map((name) => [name, matrix()])) as Partial<KernelMatrices>);
   const passes: [Inputs, boolean, number][] = options.flip
     ? [[first, symmetric, 0.5], [flipped(first), false, 0.5]]
     : [[first, symmetric, 1]];
   const total = passes.reduce((sum, [, same]) => sum + (same ? (first.count * (first.count + 1)) / 2 : first.count * second.count), 0);
   const bar = progress(label, total, { quiet: options.quiet });
   for (const [images, same, weight] of passes) {
-    accumulate(network, images, same ? images : second, same, side, weight, out, (pairs) => bar.tick(pairs));
+    accumulate(evaluate, inputScale(network, first.channels), images, same ? images : second, same, side, weight, outs, (pairs) => bar.tick(pairs));
     // the symmetric pass comes first, so the lower triangle holds nothing yet
-    if (same) for (const name of wanted) mirrorUpper(out[name]!);
+    if (same) for (const out of outs) for (const name of wanted) mirrorUpper(out[name]!);
   }
   bar.done();
-  return out;
+  return outs;
+}
+
+/** The matrices of `network` asked for. */
+function compute(network: Network, x1: Tensor, x2: Tensor | undefined, options: KernelMatrixOptions, wanted: (keyof KernelMatrices)[], caller: string): Partial<KernelMatrices> {
+  return blockedKernelMatrices(network, (record) => [applyNetwork(network, record)], 1, x1, x2, options, wanted, caller)[0];
 }
 
 /**

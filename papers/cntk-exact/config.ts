@@ -1,0 +1,50 @@
+/**
+ * cntk-exact's run sizes (default and --quick) and the paper's figures (PAPERS.md §8).
+ *
+ * Sizes, from the kernels' throughput on this 2-core machine (float32, cpu backend; one pass
+ * computes depths 3, 4, 6 and 11 for about the cost of depth 11 alone, src/infinite/depth-sweep.ts),
+ * measured in a default run on a quiet machine: CNTK-V 32×32 ≈ 7,000 pairs/s, CNTK-GAP 8×8
+ * ≈ 2,100 pairs/s (its cost per pair grows like (H·W)²: ≈ 130 pairs/s at 16×16). Shared with
+ * other jobs, 2–4 times slower.
+ * - CNTK-V at 32×32: the paper's 2,000 training images (the 2K column), 300 test images:
+ *   2000·2001/2 + 300·2000 = 2.6M pairs, 370 s.
+ * - CNTK-GAP (with fix) and, on the same images, CNTK-V: 8×8 (CIFAR-10 average-pooled ×4),
+ *   the first 400 of those training images, the same 300 test images: 200K pairs, 95 s
+ *   (16×16: ≈ 25 min; a 2,000-image 32×32 GAP kernel: days).
+ * With the finite CNNs, empirical kernels and wide nets (≈ 95 s) the default run took 562 s.
+ * Depth 21 would double the CNTK-V pass, so it is left out.
+ */
+
+/** The run's sizes. */
+export interface Configuration {
+  depths: number[];
+  /** CNTK-V at full resolution (the paper's 2K column). */
+  vanilla: { train: number; test: number; size: number };
+  /** CNTK-GAP and CNTK-V side by side on downsampled images (a subset of the above). */
+  gap: { train: number; test: number; size: number };
+}
+
+/**
+ * The default run, or the seconds-long --quick one (8×8 images, 40 training images).
+ * @example configuration(true).vanilla.train // 40
+ */
+export function configuration(quick: boolean): Configuration {
+  return quick
+    ? { depths: [3, 4, 6], vanilla: { train: 40, test: 20, size: 8 }, gap: { train: 30, test: 20, size: 4 } }
+    : { depths: [3, 4, 6, 11], vanilla: { train: 2000, test: 300, size: 32 }, gap: { train: 400, test: 300, size: 8 } };
+}
+
+/**
+ * Table 1 of the paper (full CIFAR-10, 50,000 training images), accuracy (%) by depth
+ * [PAPERS.md §8, T]: CNN-V, CNTK-V, CNN-GAP, CNTK-GAP.
+ */
+export const paperTable1: Record<number, { cnnV: number; cntkV: number; cnnGap: number; cntkGap: number }> = {
+  3: { cnnV: 59.97, cntkV: 64.47, cnnGap: 63.81, cntkGap: 70.47 },
+  4: { cnnV: 60.2, cntkV: 65.52, cnnGap: 80.93, cntkGap: 75.93 },
+  6: { cnnV: 64.11, cntkV: 66.03, cnnGap: 83.75, cntkGap: 76.73 },
+  11: { cnnV: 69.48, cntkV: 65.9, cnnGap: 82.92, cntkGap: 77.43 },
+  21: { cnnV: 75.57, cntkV: 64.09, cnnGap: 83.3, cntkGap: 77.08 },
+};
+
+/** With 2,000 training images (32×32) [PAPERS.md §8, U: recalled, to be checked]: accuracy ranges (%). */
+export const paper2k = { cntkV: [41, 43] as const, cntkGap: [50, 52] as const };

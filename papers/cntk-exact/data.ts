@@ -1,0 +1,66 @@
+/**
+ * The CIFAR-10 subsets of cntk-exact: a seeded random sample of the training and test sets,
+ * standardized per channel with the training subset's statistics (as the authors' code
+ * standardizes its inputs), at full resolution for CNTK-V and average-pooled for CNTK-GAP.
+ */
+import { existsSync } from 'node:fs';
+import * as ad from '../../autodiff/index.ts';
+import {
+  channelStatistics, dataPath, downsample, loadCifar10, normalize, takeFirst, takeRandom, type Dataset,
+} from '../../src/data/index.ts';
+import type { Configuration } from './config.ts';
+
+/** A standardized train/test pair and the key that names it in the kernel cache. */
+export interface Split {
+  train: Dataset;
+  test: Dataset;
+  /** e.g. "cifar10-32x32-train2000-test300-seed0". */
+  key: string;
+}
+
+/** The two image sets of a run. */
+export interface PreparedData {
+  /** CNTK-V at `config.vanilla.size` (the paper's 2K column). */
+  vanilla: Split;
+  /** CNTK-GAP and CNTK-V at `config.gap.size`: the first images of the above, pooled. */
+  gap: Split;
+}
+
+/** CIFAR-10 if its directory exists, else a clear error (every part of this paper needs it). */
+export function requireCifar(): void {
+  const directory = dataPath(['cifar-10-batches-bin']);
+  if (!existsSync(directory)) throw new Error(`cntk-exact: CIFAR-10 not found at ${directory} (set THEORYGRAD_DATA to the data directory)`);
+}
+
+/** Average-pools to `size`×`size` and standardizes both sets per channel with the training set's mean and deviation. */
+function standardized(train: Dataset, test: Dataset, size: number, key: string): Split {
+  const factor = train.shape[1] / size;
+  const [small, smallTest] = factor === 1 ? [train, test] : [downsample(train, factor), downsample(test, factor)];
+  const { mean, std } = channelStatistics(small);
+  return { train: normalize(small, mean, std), test: normalize(smallTest, mean, std), key };
+}
+
+/**
+ * Random training and test subsets (seeds `seed` and `seed + 1`), prepared for both kernels.
+ * @example prepareCifar(configuration(true), 0).gap.train.shape // [3, 4, 4]
+ */
+export function prepareCifar(config: Configuration, seed: number): PreparedData {
+  requireCifar();
+  const train = takeRandom(loadCifar10('train'), config.vanilla.train, seed);
+  const test = takeRandom(loadCifar10('test'), config.vanilla.test, seed + 1);
+  const key = (size: number, trainCount: number, testCount: number) => `cifar10-${size}x${size}-train${trainCount}-test${testCount}-seed${seed}`;
+  const { vanilla, gap } = config;
+  if (gap.train > vanilla.train || gap.test > vanilla.test) throw new Error('cntk-exact: the GAP subset must be part of the CNTK-V subset');
+  return {
+    vanilla: standardized(train, test, vanilla.size, key(vanilla.size, vanilla.train, vanilla.test)),
+    gap: standardized(takeFirst(train, gap.train), takeFirst(test, gap.test), gap.size, key(gap.size, gap.train, gap.test)),
+  };
+}
+
+/**
+ * A dataset's images as a float32 tensor [n, C, H, W] (the kernels' input).
+ * @example imagesOf(data.vanilla.train).shape // [2000, 3, 32, 32]
+ */
+export function imagesOf(set: Dataset): ad.Tensor {
+  return ad.tensor(set.images, { shape: [set.count, ...set.shape], dtype: 'float32' });
+}
