@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPath } from '../../src/data/index.ts';
+import { expectPaperOutputs } from '../helpers/paper-output.ts';
 import { main } from '../../papers/exp-lr.ts';
 import type { PairSummary, summarizeSchedules, summarizeToy } from '../../papers/exp-lr/summary.ts';
 
@@ -37,15 +38,9 @@ describe('papers/exp-lr.ts --quick', () => {
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
   it('writes results.json, summary.md and every figure', () => {
-    expect(run.directory).toBe(directory);
     const figures = ['mnist-loss', 'mnist-lr', 'mnist-weight-norms', 'norm-ratio', 'output-gap', 'schedules-accuracy', 'schedules-lr', 'toy-excess', 'toy-weight-norm'];
     if (run.cifar) figures.push('cifar-loss', 'cifar-lr', 'cifar-weight-norms');
-    for (const name of figures) expect(readFileSync(join(directory, `${name}.svg`), 'utf8')).toMatch(/<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    const summary = readFileSync(join(directory, 'summary.md'), 'utf8');
-    expect(summary).toContain('| claim');
-    expect(summary).toContain('What does not reproduce');
-    expect(results.quick).toBe(true);
-    expect(results.claims.length).toBe(run.claims.length);
+    expectPaperOutputs(directory, run, figures, results);
   });
 
   it('runs CIFAR-10 exactly when its data are there', () => {

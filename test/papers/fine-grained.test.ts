@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPath } from '../../src/data/index.ts';
+import { expectPaperOutputs } from '../helpers/paper-output.ts';
 import { main } from '../../papers/fine-grained.ts';
 import type { DatasetStatistics } from '../../papers/fine-grained/summary.ts';
 
@@ -32,15 +33,9 @@ describe('papers/fine-grained.ts --quick', () => {
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
   it('writes results.json, summary.md and every figure', () => {
-    expect(run.directory).toBe(directory);
     const prefixes = run.cifar ? ['mnist', 'cifar'] : ['mnist'];
     const figures = [...prefixes.flatMap((prefix) => ['training', 'label-projections', 'residual-projections', 'generalization'].map((name) => `${prefix}-${name}`)), 'distance'];
-    for (const name of figures) expect(readFileSync(join(directory, `${name}.svg`), 'utf8')).toMatch(/<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    const summary = readFileSync(join(directory, 'summary.md'), 'utf8');
-    expect(summary).toContain('| claim');
-    expect(summary).toContain('What does not reproduce');
-    expect(results.quick).toBe(true);
-    expect(results.claims.length).toBe(run.claims.length);
+    expectPaperOutputs(directory, run, figures, results);
   });
 
   it('runs CIFAR-10 exactly when its data are there', () => {

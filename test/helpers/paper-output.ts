@@ -1,0 +1,22 @@
+/**
+ * What every paper script's --quick run must leave in its output directory (PAPERS.md, top):
+ * each figure as an SVG, summary.md with the claims table and what did not reproduce, and a
+ * results.json of the quick run holding every claim.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+
+/**
+ * Checks the files of a run in `directory` that returned `run`; `figures` are names without `.svg`.
+ * @example expectPaperOutputs(directory, run, ['mnist-loss'], results)
+ */
+export function expectPaperOutputs(directory: string, run: { directory: string; claims: readonly unknown[] }, figures: readonly string[], results: { quick: boolean; claims: readonly unknown[] }): void {
+  expect(run.directory).toBe(directory);
+  for (const name of figures) expect(readFileSync(join(directory, `${name}.svg`), 'utf8')).toMatch(/<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  const summary = readFileSync(join(directory, 'summary.md'), 'utf8');
+  expect(summary).toContain('| claim');
+  expect(summary).toContain('What does not reproduce');
+  expect(results.quick).toBe(true);
+  expect(results.claims.length).toBe(run.claims.length);
+}
