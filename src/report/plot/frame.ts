@@ -5,7 +5,7 @@
  * area (outside it, so it never hides data, and long names do not narrow the plot).
  */
 import { dataExtent, linearScale, logScale, type Scale } from './axes.ts';
-import { element, estimateTextWidth, fontSizes, formatCoordinate, text } from './svg.ts';
+import { element, estimateTextWidth, fontSizes, formatCoordinate, svgDocument, text } from './svg.ts';
 
 /** One axis: its label, log or linear, and an optional fixed domain (else the data's, made nice). */
 export interface AxisOptions {
@@ -177,4 +177,37 @@ function legend(entries: readonly LegendEntry[], left: number, right: number, to
     return item;
   });
   return { markup: [element('g', { class: 'legend' }, items)], height: (row + 1) * 18 + 2 };
+}
+
+/** The options every x-y plot (line, scatter) takes: title, axis labels, log axes, fixed domains, size. */
+export interface XyPlotOptions {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  logX?: boolean;
+  logY?: boolean;
+  xDomain?: readonly [number, number];
+  yDomain?: readonly [number, number];
+  width?: number;
+  height?: number;
+}
+
+/**
+ * A standalone SVG x-y plot: the frame laid out for `xValues`, `yValues` and `legend`, and
+ * `draw(frame)`'s markup clipped to the plot area.
+ * @example xyPlot({ title: 't', xLabel: 'x', yLabel: 'y' }, [[0, 1]], [[0, 1]], [], () => [])
+ */
+export function xyPlot(
+  options: XyPlotOptions, xValues: readonly ArrayLike<number>[], yValues: readonly ArrayLike<number>[], legend: readonly LegendEntry[],
+  draw: (frame: Frame) => string[],
+): string {
+  const width = options.width ?? defaultPlotSize.width;
+  const height = options.height ?? defaultPlotSize.height;
+  const frame = layoutFrame({
+    title: options.title,
+    x: { label: options.xLabel, log: options.logX, domain: options.xDomain },
+    y: { label: options.yLabel, log: options.logY, domain: options.yDomain },
+    xValues, yValues, legend, width, height,
+  });
+  return svgDocument({ width, height, title: options.title }, [...frame.behind, element('g', { 'clip-path': 'url(#plot-area)' }, draw(frame)), ...frame.front]);
 }

@@ -3,8 +3,8 @@
  * error bars. Non-finite points (and points ≤ 0 on a log axis) leave gaps in the line.
  */
 import { seriesColor } from './colors.ts';
-import { checkSameLength, dashPattern, defaultPlotSize, layoutFrame, type Frame } from './frame.ts';
-import { element, formatCoordinate, polylinePath, svgDocument } from './svg.ts';
+import { checkSameLength, dashPattern, xyPlot, type Frame, type XyPlotOptions } from './frame.ts';
+import { element, formatCoordinate, polylinePath } from './svg.ts';
 
 /** Lower and upper y at each x: a shaded band (default) or vertical error bars. */
 export interface ErrorRange {
@@ -28,17 +28,8 @@ export interface LineSeries {
 }
 
 /** A line plot: title, axis labels, series and optional log axes or fixed domains. */
-export interface LinePlotOptions {
-  title: string;
-  xLabel: string;
-  yLabel: string;
+export interface LinePlotOptions extends XyPlotOptions {
   series: readonly LineSeries[];
-  logX?: boolean;
-  logY?: boolean;
-  xDomain?: readonly [number, number];
-  yDomain?: readonly [number, number];
-  width?: number;
-  height?: number;
 }
 
 function checkSeries(series: readonly LineSeries[]): void {
@@ -78,22 +69,13 @@ function errorMarkup(frame: Frame, x: ArrayLike<number>, error: ErrorRange, colo
  */
 export function linePlot(options: LinePlotOptions): string {
   checkSeries(options.series);
-  const width = options.width ?? defaultPlotSize.width;
-  const height = options.height ?? defaultPlotSize.height;
   const colors = options.series.map((line, index) => line.color ?? seriesColor(index));
-  const frame = layoutFrame({
-    title: options.title,
-    x: { label: options.xLabel, log: options.logX, domain: options.xDomain },
-    y: { label: options.yLabel, log: options.logY, domain: options.yDomain },
-    xValues: options.series.map((line) => line.x),
-    yValues: options.series.flatMap((line) => (line.error === undefined ? [line.y] : [line.y, line.error.lower, line.error.upper])),
-    legend: options.series
-      .map((line, index) => ({ name: line.name, color: colors[index], mark: 'line' as const, dashed: line.dashed }))
-      .filter((entry) => entry.name !== ''),
-    width,
-    height,
-  });
-  const data = options.series.map((line, index) => {
+  const xValues = options.series.map((line) => line.x);
+  const yValues = options.series.flatMap((line) => (line.error === undefined ? [line.y] : [line.y, line.error.lower, line.error.upper]));
+  const legend = options.series
+    .map((line, index) => ({ name: line.name, color: colors[index], mark: 'line' as const, dashed: line.dashed }))
+    .filter((entry) => entry.name !== '');
+  return xyPlot(options, xValues, yValues, legend, (frame) => options.series.map((line, index) => {
     const color = colors[index];
     const xs = Array.from(line.x, (value) => frame.x.map(value));
     const ys = Array.from(line.y, (value) => frame.y.map(value));
@@ -113,10 +95,5 @@ export function linePlot(options: LinePlotOptions): string {
         : []),
     ];
     return element('g', { class: 'series' }, parts);
-  });
-  return svgDocument({ width, height, title: options.title }, [
-    ...frame.behind,
-    element('g', { 'clip-path': 'url(#plot-area)' }, data),
-    ...frame.front,
-  ]);
+  }));
 }
