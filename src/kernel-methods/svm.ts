@@ -34,17 +34,22 @@ export interface BinarySvmModel {
   converged: boolean;
 }
 
+/** Checks a training kernel (square, finite) against one `what` per point; returns the point count. */
+function checkTrainingKernel(caller: string, kernel: Matrix, values: ArrayLike<number>, what: string): number {
+  assertSquare(caller, 'kernel', kernel);
+  assertFinite(caller, 'kernel', kernel);
+  if (values.length !== kernel.rows) {
+    throw new Error(`${caller}: ${what} must have one entry per training point, got kernel ${shape(kernel)} and ${values.length} ${what}`);
+  }
+  return kernel.rows;
+}
+
 /**
  * Trains a binary SVM; `signs` holds +1 or −1 for each training point.
  * @example trainBinarySvm(identity(2), [1, -1], { cost: 10 }).bias // 0
  */
 export function trainBinarySvm(kernel: Matrix, signs: ArrayLike<number>, options: SvmOptions): BinarySvmModel {
-  assertSquare('trainBinarySvm', 'kernel', kernel);
-  assertFinite('trainBinarySvm', 'kernel', kernel);
-  const n = kernel.rows;
-  if (signs.length !== n) {
-    throw new Error(`trainBinarySvm: signs must have one entry per training point, got kernel ${shape(kernel)} and ${signs.length} signs`);
-  }
+  const n = checkTrainingKernel('trainBinarySvm', kernel, signs, 'signs');
   let positives = 0;
   for (let i = 0; i < n; i++) {
     if (signs[i] !== 1 && signs[i] !== -1) throw new Error(`trainBinarySvm: signs[${i}] = ${signs[i]}, expected +1 or -1`);
@@ -103,12 +108,7 @@ export interface SvmModel {
  * @example trainSvm(identity(2), [3, 7], { cost: 1 }).classes // [3, 7]
  */
 export function trainSvm(kernel: Matrix, labels: ArrayLike<number>, options: SvmOptions): SvmModel {
-  assertSquare('trainSvm', 'kernel', kernel);
-  assertFinite('trainSvm', 'kernel', kernel);
-  const n = kernel.rows;
-  if (labels.length !== n) {
-    throw new Error(`trainSvm: labels must have one entry per training point, got kernel ${shape(kernel)} and ${labels.length} labels`);
-  }
+  const n = checkTrainingKernel('trainSvm', kernel, labels, 'labels');
   for (let i = 0; i < n; i++) {
     if (!Number.isInteger(labels[i])) throw new Error(`trainSvm: labels[${i}] = ${labels[i]} is not an integer class id`);
   }
