@@ -20,10 +20,8 @@ export interface PairData {
   calibration: ExampleSet;
 }
 
-export interface PairOptions {
-  label: string;
-  /** Builds the network; called twice, and must give identical networks. */
-  build: () => nn.Sequential;
+/** What every training run of this paper takes (a WD/twin pair, the schedule arms). */
+export interface TrainingRunOptions {
   data: PairData;
   dtype: ad.DType;
   batchSize: number;
@@ -33,13 +31,19 @@ export interface PairOptions {
   hyperparameters: OriginalHyperparameters;
   /** Evaluate test accuracy every this many steps (and after the last). */
   evaluateEvery: number;
+  quiet?: boolean;
+}
+
+export interface PairOptions extends TrainingRunOptions {
+  label: string;
+  /** Builds the network; called twice, and must give identical networks. */
+  build: () => nn.Sequential;
   /**
    * Also train a control: the WD run again, from initial weights perturbed by at most one
    * unit in the last place (2^−52 in float64, 2^−23 in float32). Its gap to the WD run shows
    * how fast the training dynamics themselves amplify rounding-sized differences.
    */
   control?: boolean;
-  quiet?: boolean;
 }
 
 /** One evaluation of both networks on the test set. */

@@ -8,15 +8,14 @@
  * The claim is about accuracy; trained in float32 as in the paper, the arms' test accuracies
  * are compared with the spread between seeds.
  */
-import type * as ad from '../../autodiff/index.ts';
 import { batches } from '../../src/data/index.ts';
 import * as nn from '../../src/nn/index.ts';
 import { SGD } from '../../src/optim/index.ts';
 import { progress } from '../../src/report/index.ts';
 import { accuracyOf, imagesTensor, preciseBatchNormLogits } from './evaluation.ts';
 import { relativeGap, trainedParameters } from './networks.ts';
-import type { PairData } from './pair.ts';
-import { ExpLrTwin, type OriginalHyperparameters } from './twin.ts';
+import type { TrainingRunOptions } from './pair.ts';
+import { ExpLrTwin } from './twin.ts';
 
 export const scheduleArmNames = ['step decay + WD', 'TEXP (exact)', 'TEXP schedule alone'] as const;
 
@@ -40,17 +39,9 @@ export interface ScheduleComparison {
   seconds: number;
 }
 
-export interface ScheduleOptions {
+export interface ScheduleOptions extends TrainingRunOptions {
   /** Builds the network for `seed`; called once per arm. */
   build: (seed: number) => nn.Sequential;
-  data: PairData;
-  dtype: ad.DType;
-  batchSize: number;
-  steps: number;
-  seed: number;
-  hyperparameters: OriginalHyperparameters;
-  evaluateEvery: number;
-  quiet?: boolean;
 }
 
 /**
