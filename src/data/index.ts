@@ -13,6 +13,7 @@ export {
   type Dataset, type ExampleSet, type SelectClassesOptions, type Split,
 } from './dataset.ts';
 export { dataDirectory, dataPath, requireFile } from './dir.ts';
+export { datasetFolders, datasetPath, hasDataset, type DatasetName } from './available.ts';
 export { bytesToUnitInterval, loadIdxDataset, parseIdx, readIdxFile, type IdxArray, type IdxDatasetFiles } from './idx.ts';
 export { loadMnist, mnistDirectory } from './mnist.ts';
 export { fashionMnistClasses, loadFashionMnist } from './fashion-mnist.ts';
