@@ -1,9 +1,20 @@
 /**
  * The functional API beside backward(): grad, valueAndGrad, vjp, jacobian (JAX's names).
- * Each call differentiates with respect to fresh copies of the chosen arguments, so a
- * nested call never confuses its variable with an outer one (perturbation confusion);
- * when an argument or a closed-over tensor is itself being differentiated by an outer
- * call, the VJPs are recorded and the result is differentiable again.
+ *
+ * Perturbation confusion (Siskind & Pearlmutter, "Perturbation confusion and referential
+ * transparency", IFL 2005): in d/dx [x · d/dy (x·y)] at y = x the inner derivative must see
+ * only its own variable y, not the outer x it closes over (the answer is 2x; mixing the two
+ * sensitivities gives x or 4x). Here each call differentiates with respect to fresh variables
+ * (`variable`: a new leaf for a constant argument, a new reshape node wired to the argument
+ * when an outer call already tracks it), and the engine accumulates gradients only into
+ * those variables (`gradients(..., wrt)`), never into an outer call's leaves or `.grad`.
+ *
+ * The createGraph rule (`trace`): an inner call records its VJPs, so its result is
+ * differentiable again, exactly when something outside it is being differentiated too,
+ * i.e. when the output's graph reaches a leaf that requires grad other than this call's own
+ * variables (a closed-over outer variable or parameter), or a chosen argument itself
+ * requires grad. Otherwise the VJPs run unrecorded and the result is a constant. vjp's
+ * pullback also records when the cotangent requires grad.
  */
 import { withRecording } from './grad-mode.ts';
 import { shapeText } from './op.ts';

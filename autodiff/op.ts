@@ -20,17 +20,22 @@ export interface OpContext<Attrs> {
  * gradients). It may return a gradient in the broadcast output shape: the engine sums it
  * back to the input's shape once (autodiff/engine.ts). `null` means "no gradient flows
  * to this input" (indices, conditions, piecewise-constant ops).
+ *
+ * The members are function-typed properties, not methods, so their parameters are checked
+ * contravariantly: a definition typed for other attributes does not fit the registry's slot
+ * (autodiff/ops/registry.ts), and `Name` ties each definition to its registry key.
  */
-export interface OpDef<Attrs> {
-  readonly name: string;
+export interface OpDef<Attrs, Name extends string = string> {
+  readonly name: Name;
   /** The output is piecewise constant in every input (comparisons, argmax): it never requires grad. */
   readonly constant?: boolean;
   /** The output dtype, when it is not the inputs' (only cast). */
-  dtype?(inputs: readonly Tensor[], attrs: Attrs): DType;
+  readonly dtype?: (inputs: readonly Tensor[], attrs: Attrs) => DType;
   /** The output shape; throws an error naming the op and the shapes when they do not fit. */
-  shape(inputs: readonly Tensor[], attrs: Attrs): number[];
-  forward(backend: Backend, inputs: readonly Tensor[], attrs: Attrs, outShape: readonly number[]): Data;
-  vjp(outGrad: Tensor, context: OpContext<Attrs>): (Tensor | null)[];
+  readonly shape: (inputs: readonly Tensor[], attrs: Attrs) => number[];
+  readonly forward: (backend: Backend, inputs: readonly Tensor[], attrs: Attrs, outShape: readonly number[]) => Data;
+  /** The one VJP signature every primitive shares: the output gradient in, one gradient (or null) per input out. */
+  readonly vjp: (outGrad: Tensor, context: OpContext<Attrs>) => (Tensor | null)[];
 }
 
 /** The record that links an op's output to its inputs. */
@@ -40,6 +45,7 @@ export interface Node {
   readonly attrs: unknown;
 }
 
+/** A shape as error messages print it. @example shapeText([2, 3]) // '[2,3]' */
 export function shapeText(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }

@@ -39,9 +39,12 @@ const derivatives: Record<BinaryOp, Derivative> = {
   ge: noGradient,
 };
 
+/** One primitive per op, each under its own name; the derivative table is adapted to the shared VJP signature. */
+type BinaryDefinitions = { readonly [Name in BinaryOp]: OpDef<void, Name> };
+
 const definitions = Object.fromEntries(
   (Object.keys(derivatives) as BinaryOp[]).map((name) => {
-    const definition: OpDef<void> = {
+    const definition: OpDef<void, BinaryOp> = {
       name,
       constant: derivatives[name] === noGradient,
       shape([a, b]) {
@@ -55,9 +58,9 @@ const definitions = Object.fromEntries(
     };
     return [name, definition];
   }),
-) as Record<BinaryOp, OpDef<void>>;
+) as BinaryDefinitions;
 
-export const binaryDefinitions: Readonly<Record<BinaryOp, OpDef<void>>> = definitions;
+export const binaryDefinitions: BinaryDefinitions = definitions;
 
 type Operand = Tensor | number;
 

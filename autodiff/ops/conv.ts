@@ -17,7 +17,9 @@ export interface Conv2dOptions {
 }
 
 /** The convolution's full geometry: fixed at the forward call, shared by all three primitives. */
-type ConvAttrs = { spec: Conv2dSpec };
+export interface ConvAttrs {
+  spec: Conv2dSpec;
+}
 
 function shapes(spec: Conv2dSpec) {
   return {
@@ -27,7 +29,7 @@ function shapes(spec: Conv2dSpec) {
   };
 }
 
-export const conv2dDefinition: OpDef<ConvAttrs> = {
+export const conv2dDefinition: OpDef<ConvAttrs, 'conv2d'> = {
   name: 'conv2d',
   shape: (_inputs, { spec }) => shapes(spec).output,
   forward: (backend, [x, w], { spec }) => backend.conv2d(x.data, w.data, spec),
@@ -37,7 +39,7 @@ export const conv2dDefinition: OpDef<ConvAttrs> = {
   ],
 };
 
-export const conv2dInputGradDefinition: OpDef<ConvAttrs> = {
+export const conv2dInputGradDefinition: OpDef<ConvAttrs, 'conv2dInputGrad'> = {
   name: 'conv2dInputGrad',
   shape: (_inputs, { spec }) => shapes(spec).input,
   forward: (backend, [dy, w], { spec }) => backend.conv2dInputGrad(dy.data, w.data, spec),
@@ -47,7 +49,7 @@ export const conv2dInputGradDefinition: OpDef<ConvAttrs> = {
   ],
 };
 
-export const conv2dWeightGradDefinition: OpDef<ConvAttrs> = {
+export const conv2dWeightGradDefinition: OpDef<ConvAttrs, 'conv2dWeightGrad'> = {
   name: 'conv2dWeightGrad',
   shape: (_inputs, { spec }) => shapes(spec).weight,
   forward: (backend, [x, dy], { spec }) => backend.conv2dWeightGrad(x.data, dy.data, spec),

@@ -7,20 +7,26 @@ import { apply, shapeText, type OpDef } from '../op.ts';
 import type { Tensor } from '../tensor.ts';
 import { normalizeAxis } from './operand.ts';
 
-interface IndexAttrs {
+/** Attributes of gather: the axis, the indices (validated) and their shape. */
+export interface IndexAttrs {
   axis: number;
   indices: Int32Array;
   indexShape: number[];
 }
 
-export const gatherDefinition: OpDef<IndexAttrs> = {
+/** Attributes of scatterAdd: gather's, plus the shape of the tensor scattered into. */
+export interface ScatterAttrs extends IndexAttrs {
+  outShape: number[];
+}
+
+export const gatherDefinition: OpDef<IndexAttrs, 'gather'> = {
   name: 'gather',
   shape: (_inputs, { indexShape }) => indexShape,
   forward: (backend, [x], { axis, indices, indexShape }) => backend.gather(x.data, x.shape, axis, indices, indexShape),
   vjp: (g, { inputs: [x], attrs }) => [scatterAddIndexed(g, attrs, x.shape)],
 };
 
-export const scatterAddDefinition: OpDef<IndexAttrs & { outShape: number[] }> = {
+export const scatterAddDefinition: OpDef<ScatterAttrs, 'scatterAdd'> = {
   name: 'scatterAdd',
   shape: (_inputs, { outShape }) => outShape,
   forward: (backend, [src], { axis, indices, indexShape, outShape }) => backend.scatterAdd(src.data, indices, indexShape, axis, outShape),

@@ -14,7 +14,12 @@ function checkExtents(opName: string, name: string, values: readonly number[]): 
   }
 }
 
-export const reshapeDefinition: OpDef<{ shape: number[] }> = {
+/** Attributes of reshape and broadcastTo: the output shape. */
+export interface ShapeAttrs {
+  shape: number[];
+}
+
+export const reshapeDefinition: OpDef<ShapeAttrs, 'reshape'> = {
   name: 'reshape',
   shape: (_inputs, { shape }) => shape,
   forward: (_backend, [x]) => x.data, // storage is immutable, so the new shape can share it
@@ -39,7 +44,12 @@ export function flatten(x: Tensor, startAxis = 0): Tensor {
   return reshape(x, [...x.shape.slice(0, axis), sizeOf(x.shape.slice(axis))]);
 }
 
-export const permuteDefinition: OpDef<{ perm: number[] }> = {
+/** Attributes of permute: output axis i is input axis perm[i]. */
+export interface PermuteAttrs {
+  perm: number[];
+}
+
+export const permuteDefinition: OpDef<PermuteAttrs, 'permute'> = {
   name: 'permute',
   shape: ([x], { perm }) => perm.map((axis) => x.shape[axis]),
   forward: (backend, [x], { perm }) => backend.permute(x.data, x.shape, perm),
@@ -67,7 +77,7 @@ export function transpose(x: Tensor): Tensor {
   return permute(x, perm);
 }
 
-export const broadcastToDefinition: OpDef<{ shape: number[] }> = {
+export const broadcastToDefinition: OpDef<ShapeAttrs, 'broadcastTo'> = {
   name: 'broadcastTo',
   shape([x], { shape }) {
     const offset = shape.length - x.rank;
@@ -86,7 +96,13 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
 
 type Padding = readonly (readonly [number, number])[];
 
-export const padDefinition: OpDef<{ padding: Padding; value: number }> = {
+/** Attributes of pad: [before, after] per axis, and the fill value. */
+export interface PadAttrs {
+  padding: Padding;
+  value: number;
+}
+
+export const padDefinition: OpDef<PadAttrs, 'pad'> = {
   name: 'pad',
   shape: ([x], { padding }) => x.shape.map((extent, axis) => extent + padding[axis][0] + padding[axis][1]),
   forward: (backend, [x], { padding, value }) => backend.pad(x.data, x.shape, padding, value),
@@ -100,7 +116,13 @@ export function pad(x: Tensor, padding: Padding, value = 0): Tensor {
   return apply(padDefinition, [x], { padding: padding.map(([a, b]) => [a, b] as const), value });
 }
 
-export const sliceDefinition: OpDef<{ begin: number[]; size: number[] }> = {
+/** Attributes of slice: the block's first index and extent per axis. */
+export interface SliceAttrs {
+  begin: number[];
+  size: number[];
+}
+
+export const sliceDefinition: OpDef<SliceAttrs, 'slice'> = {
   name: 'slice',
   shape: (_inputs, { size }) => size,
   forward: (backend, [x], { begin, size }) => backend.slice(x.data, x.shape, begin, size),
@@ -121,7 +143,12 @@ export function slice(x: Tensor, begin: readonly number[], size: readonly number
   return apply(sliceDefinition, [x], { begin: [...begin], size: resolved });
 }
 
-export const concatDefinition: OpDef<{ axis: number }> = {
+/** Attributes of concat: the axis joined along. */
+export interface ConcatAttrs {
+  axis: number;
+}
+
+export const concatDefinition: OpDef<ConcatAttrs, 'concat'> = {
   name: 'concat',
   shape(xs, { axis }) {
     const first = xs[0].shape;
@@ -149,7 +176,12 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   return apply(concatDefinition, xs, { axis: normalizeAxis(axis, xs[0].rank, 'concat') });
 }
 
-export const castDefinition: OpDef<{ dtype: DType }> = {
+/** Attributes of cast: the output dtype. */
+export interface CastAttrs {
+  dtype: DType;
+}
+
+export const castDefinition: OpDef<CastAttrs, 'cast'> = {
   name: 'cast',
   dtype: (_inputs, { dtype }) => dtype,
   shape: ([x]) => [...x.shape],

@@ -8,7 +8,8 @@ import { apply, shapeText, type OpDef } from '../op.ts';
 import type { Tensor } from '../tensor.ts';
 import { broadcastTo, reshape } from './layout.ts';
 
-interface MatmulAttrs {
+/** Attributes of matmul: whether each stored operand is used transposed. */
+export interface MatmulAttrs {
   transposeA: boolean;
   transposeB: boolean;
 }
@@ -20,7 +21,7 @@ function matrixDims(x: Tensor, transposed: boolean): [number, number] {
   return transposed ? [cols, rows] : [rows, cols];
 }
 
-export const matmulDefinition: OpDef<MatmulAttrs> = {
+export const matmulDefinition: OpDef<MatmulAttrs, 'matmul'> = {
   name: 'matmul',
   shape([a, b], { transposeA, transposeB }) {
     const [m, k] = matrixDims(a, transposeA);

@@ -4,7 +4,8 @@ import { Tensor } from '../tensor.ts';
 import { normalizeAxes, normalizeAxis } from './operand.ts';
 import { reshape } from './layout.ts';
 
-interface ReduceAttrs {
+/** Attributes of sum, max and min: the (sorted, distinct) axes reduced, and whether they stay as size 1. */
+export interface ReduceAttrs {
   axes: number[];
   keepDims: boolean;
 }
@@ -18,14 +19,14 @@ function keptGradient(g: Tensor, input: Tensor, attrs: ReduceAttrs): Tensor {
   return reshape(g, reducedShape(input.shape, { ...attrs, keepDims: true }));
 }
 
-export const sumDefinition: OpDef<ReduceAttrs> = {
+export const sumDefinition: OpDef<ReduceAttrs, 'sum'> = {
   name: 'sum',
   shape: ([x], attrs) => reducedShape(x.shape, attrs),
   forward: (backend, [x], { axes }) => backend.reduce('sum', x.data, x.shape, axes),
   vjp: (g, { inputs: [x], attrs }) => [keptGradient(g, x, attrs).broadcastTo(x.shape)],
 };
 
-function extremumDefinition(name: 'max' | 'min'): OpDef<ReduceAttrs> {
+function extremumDefinition<Name extends 'max' | 'min'>(name: Name): OpDef<ReduceAttrs, Name> {
   return {
     name,
     shape([x], attrs) {
@@ -71,7 +72,13 @@ export function min(x: Tensor, axes?: Axes, keepDims = false): Tensor {
   return apply(minDefinition, [x], { axes: normalizeAxes(axes, x.rank, 'min'), keepDims });
 }
 
-export const argmaxDefinition: OpDef<{ axis: number; keepDims: boolean }> = {
+/** Attributes of argmax: the one axis searched, and whether it stays as size 1. */
+export interface ArgmaxAttrs {
+  axis: number;
+  keepDims: boolean;
+}
+
+export const argmaxDefinition: OpDef<ArgmaxAttrs, 'argmax'> = {
   name: 'argmax',
   constant: true,
   shape([x], { axis, keepDims }) {

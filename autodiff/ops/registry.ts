@@ -1,27 +1,52 @@
 /**
- * The exhaustive table of primitives. Every op the engine can differentiate is listed
- * here with its definition; `OpDef` requires a VJP, so a primitive without one does not
- * compile. The tests walk this table to check each entry.
+ * The exhaustive table of primitives, typed per op as jax-js types its rule table:
+ * `AttrsOf` states each primitive's attributes, and the table must hold, under each name,
+ * an `OpDef` of that name for exactly those attributes. `OpDef` requires a VJP, so a
+ * primitive without one, a definition filed under the wrong name, or one written for other
+ * attributes does not compile. The tests walk this table to check each entry.
  */
 import type { BinaryOp, UnaryOp } from '../../gpu/backend.ts';
 import type { OpDef } from '../op.ts';
 import { unaryDefinitions } from './unary.ts';
 import { binaryDefinitions } from './binary.ts';
-import { argmaxDefinition, maxDefinition, minDefinition, sumDefinition } from './reduce.ts';
-import { broadcastToDefinition, castDefinition, concatDefinition, padDefinition, permuteDefinition, reshapeDefinition, sliceDefinition } from './layout.ts';
-import { gatherDefinition, scatterAddDefinition } from './gather.ts';
+import { argmaxDefinition, maxDefinition, minDefinition, sumDefinition, type ArgmaxAttrs, type ReduceAttrs } from './reduce.ts';
+import {
+  broadcastToDefinition, castDefinition, concatDefinition, padDefinition, permuteDefinition, reshapeDefinition, sliceDefinition,
+  type CastAttrs, type ConcatAttrs, type PadAttrs, type PermuteAttrs, type ShapeAttrs, type SliceAttrs,
+} from './layout.ts';
+import { gatherDefinition, scatterAddDefinition, type IndexAttrs, type ScatterAttrs } from './gather.ts';
 import { whereDefinition } from './where.ts';
-import { matmulDefinition } from './matmul.ts';
-import { conv2dDefinition, conv2dInputGradDefinition, conv2dWeightGradDefinition } from './conv.ts';
+import { matmulDefinition, type MatmulAttrs } from './matmul.ts';
+import { conv2dDefinition, conv2dInputGradDefinition, conv2dWeightGradDefinition, type ConvAttrs } from './conv.ts';
 
-export type PrimitiveName =
-  | UnaryOp | BinaryOp
-  | 'sum' | 'max' | 'min' | 'argmax'
-  | 'reshape' | 'permute' | 'broadcastTo' | 'pad' | 'slice' | 'concat' | 'cast'
-  | 'gather' | 'scatterAdd' | 'where'
-  | 'matmul' | 'conv2d' | 'conv2dInputGrad' | 'conv2dWeightGrad';
+/** The attributes each primitive is applied with (`void`: none). */
+export type AttrsOf = { readonly [Name in UnaryOp | BinaryOp]: void } & {
+  readonly sum: ReduceAttrs;
+  readonly max: ReduceAttrs;
+  readonly min: ReduceAttrs;
+  readonly argmax: ArgmaxAttrs;
+  readonly reshape: ShapeAttrs;
+  readonly permute: PermuteAttrs;
+  readonly broadcastTo: ShapeAttrs;
+  readonly pad: PadAttrs;
+  readonly slice: SliceAttrs;
+  readonly concat: ConcatAttrs;
+  readonly cast: CastAttrs;
+  readonly gather: IndexAttrs;
+  readonly scatterAdd: ScatterAttrs;
+  readonly where: void;
+  readonly matmul: MatmulAttrs;
+  readonly conv2d: ConvAttrs;
+  readonly conv2dInputGrad: ConvAttrs;
+  readonly conv2dWeightGrad: ConvAttrs;
+};
 
-export const primitives: { readonly [Name in PrimitiveName]: OpDef<any> } = {
+export type PrimitiveName = keyof AttrsOf;
+
+/** Every primitive's definition, by name. */
+export type PrimitiveTable = { readonly [Name in PrimitiveName]: OpDef<AttrsOf[Name], Name> };
+
+export const primitives: PrimitiveTable = {
   ...unaryDefinitions,
   ...binaryDefinitions,
   sum: sumDefinition,

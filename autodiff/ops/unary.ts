@@ -25,9 +25,12 @@ const derivatives: Record<UnaryOp, Derivative> = {
   step: () => null,
 };
 
+/** One primitive per map, each under its own name; the derivative table is adapted to the shared VJP signature. */
+type UnaryDefinitions = { readonly [Name in UnaryOp]: OpDef<void, Name> };
+
 const definitions = Object.fromEntries(
   (Object.keys(derivatives) as UnaryOp[]).map((name) => {
-    const definition: OpDef<void> = {
+    const definition: OpDef<void, UnaryOp> = {
       name,
       constant: name === 'sign' || name === 'step',
       shape: ([x]) => [...x.shape],
@@ -36,9 +39,9 @@ const definitions = Object.fromEntries(
     };
     return [name, definition];
   }),
-) as Record<UnaryOp, OpDef<void>>;
+) as UnaryDefinitions;
 
-export const unaryDefinitions: Readonly<Record<UnaryOp, OpDef<void>>> = definitions;
+export const unaryDefinitions: UnaryDefinitions = definitions;
 
 export function unaryOp(name: UnaryOp, x: Tensor): Tensor {
   return apply(definitions[name], [x], undefined);

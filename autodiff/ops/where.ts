@@ -4,7 +4,7 @@ import { apply, shapeText, type OpDef } from '../op.ts';
 import type { Tensor } from '../tensor.ts';
 import { asTensor } from './operand.ts';
 
-export const whereDefinition: OpDef<void> = {
+export const whereDefinition: OpDef<void, 'where'> = {
   name: 'where',
   shape([cond, a, b]) {
     const ab = broadcastShapes(a.shape, b.shape);
