@@ -5,9 +5,9 @@
  * Texts are returned as written in the file; its line-break marker (a backslash) and
  * HTML remnants such as "#36;" are left alone, since the tokenizer drops non-letters anyway.
  */
-import { readFileSync } from 'node:fs';
 import { checkSplit, type Split } from './dataset.ts';
 import { dataDirectory, dataPath, requireFile } from './dir.ts';
+import { parseInteger, readTextFile } from './parse.ts';
 
 /** Class names of labels 0–3 (the file's classes 1–4). */
 export const agNewsClasses: readonly string[] = ['World', 'Sports', 'Business', 'Sci/Tech'];
@@ -25,17 +25,32 @@ export interface TextDataset {
   name: string;
 }
 
+/** One CSV row: its fields and the line it starts on (a quoted field may span lines). */
+export interface CsvRow {
+  fields: string[];
+  line: number;
+}
+
 /**
  * Parses CSV text (RFC 4180: fields optionally in double quotes, which may hold commas,
  * newlines and doubled quotes ""); `source` is quoted in errors.
  * @example parseCsv('"1","a ""b"", c"\n', 'inline'); // [['1', 'a "b", c']]
  */
 export function parseCsv(text: string, source: string): string[][] {
-  const rows: string[][] = [];
+  return parseCsvRows(text, source).map((row) => row.fields);
+}
+
+/**
+ * parseCsv, keeping the line each row starts on, so that errors about a row can cite it.
+ * @example parseCsvRows('"1","a\nb"\n"2","c"\n', 'inline')[1].line; // 3
+ */
+export function parseCsvRows(text: string, source: string): CsvRow[] {
+  const rows: CsvRow[] = [];
   let row: string[] = [];
   let field = '';
   let rowStarted = false; // so that a final row without a newline, even `""`, is kept
   let line = 1;
+  let rowLine = 1;
   let i = 0;
   const endField = (): void => {
     row.push(field);
@@ -68,11 +83,12 @@ export function parseCsv(text: string, source: string): string[][] {
       i++;
     } else if (character === '\n' || character === '\r') {
       endField();
-      rows.push(row);
+      rows.push({ fields: row, line: rowLine });
       row = [];
       rowStarted = false;
       i += character === '\r' && text[i + 1] === '\n' ? 2 : 1;
       line++;
+      rowLine = line;
     } else {
       field += character;
       i++;
@@ -80,34 +96,55 @@ export function parseCsv(text: string, source: string): string[][] {
   }
   if (rowStarted) {
     endField();
-    rows.push(row);
+    rows.push({ fields: row, line: rowLine });
   }
   return rows;
 }
 
+/** Rows in the release's files, checked by default so that a file cut at a row boundary is not read as a smaller split. */
+const releaseRows = { train: 120000, test: 7600 } as const;
+
+/** Options of loadAgNews. */
+export interface LoadAgNewsOptions {
+  /** Rows the file must hold: the release's count by default (120,000 train, 7,600 test); 'any' accepts any positive count (e.g. a subset). */
+  rows?: number | 'any';
+}
+
 /**
  * AG News' training (120,000) or test (7,600) split; labels 0–3 (World, Sports, Business, Sci/Tech).
+ * Errors name the file and the line of the row at fault; an empty file is an error.
  * @example loadAgNews('test').count; // 7600
  */
-export function loadAgNews(split: Split, directory: string = dataDirectory()): TextDataset {
+export function loadAgNews(split: Split, directory: string = dataDirectory(), options: LoadAgNewsOptions = {}): TextDataset {
+  const expectedRows = options.rows ?? releaseRows[checkSplit('loadAgNews', split)];
+  if (expectedRows !== 'any' && !(Number.isInteger(expectedRows) && expectedRows > 0)) {
+    throw new Error(`loadAgNews: options.rows must be a positive integer or 'any', got ${JSON.stringify(expectedRows)}`);
+  }
   const path = requireFile(
-    dataPath(['ag_news', `${checkSplit('loadAgNews', split)}.csv`], directory),
+    dataPath(['ag_news', `${split}.csv`], directory),
     `the AG News ${split} split (CSV: class 1–4, title, description)`,
   );
-  const rows = parseCsv(readFileSync(path, 'utf8'), path);
+  const rows = parseCsvRows(readTextFile(path, 'loadAgNews'), path);
+  if (rows.length === 0) throw new Error(`loadAgNews: ${path}: empty file (expected rows of class 1–4, title, description)`);
   const labels = new Int32Array(rows.length);
-  rows.forEach((fields, index) => {
-    const label = Number(fields[0]);
-    if (fields.length !== 3 || !Number.isInteger(label) || label < 1 || label > 4) {
+  rows.forEach(({ fields, line }, index) => {
+    const label = parseInteger(fields[0], 1, 4);
+    if (fields.length !== 3 || label === undefined) {
       throw new Error(
-        `loadAgNews: ${path}: row ${index + 1} has ${fields.length} fields beginning ${JSON.stringify(fields[0])}, expected 3 fields with a class in 1–4`,
+        `loadAgNews: ${path}: line ${line} (row ${index + 1}) has ${fields.length} fields beginning ${JSON.stringify(fields[0])}, expected 3 fields with a class in 1–4`,
       );
     }
     labels[index] = label - 1;
   });
-  const titles = rows.map((fields) => fields[1]);
-  const descriptions = rows.map((fields) => fields[2]);
-  const texts = rows.map((fields) => `${fields[1]} ${fields[2]}`);
+  if (expectedRows !== 'any' && rows.length !== expectedRows) {
+    throw new Error(
+      `loadAgNews: ${path}: ${rows.length} rows, expected ${expectedRows} (the ${split} split); ` +
+        "the file is cut short or not the release's (pass { rows: 'any' } to load a subset)",
+    );
+  }
+  const titles = rows.map(({ fields }) => fields[1]);
+  const descriptions = rows.map(({ fields }) => fields[2]);
+  const texts = rows.map(({ fields }) => `${fields[1]} ${fields[2]}`);
   return { titles, descriptions, texts, labels, count: rows.length, classes: 4, name: `ag-news-${split}` };
 }
 

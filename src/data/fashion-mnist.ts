@@ -22,5 +22,6 @@ export function loadFashionMnist(split: Split, directory: string = dataDirectory
     labelsPath: dataPath(['fashion-mnist', `${prefix}-labels-idx1-ubyte.gz`], directory),
     name: `fashion-mnist-${split}`,
     classes: 10,
+    imageSize: [28, 28],
   });
 }

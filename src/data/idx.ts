@@ -86,22 +86,41 @@ export interface IdxDatasetFiles {
   labelsPath: string;
   name: string;
   classes: number;
+  /** [rows, columns] every image must have (e.g. [28, 28] for MNIST); unchecked if absent. */
+  imageSize?: readonly [number, number];
 }
 
 /**
  * Loads an IDX image file ([count, rows, cols]) and its label file ([count]) as a
- * Dataset of shape [1, rows, cols] with pixels scaled from 0…255 to [0, 1].
+ * Dataset of shape [1, rows, cols] with pixels scaled from 0…255 to [0, 1]. Errors name
+ * the file and, for a label, its index and byte offset.
  * @example loadIdxDataset({ imagesPath, labelsPath, name: 'mnist-test', classes: 10 }).shape; // [1, 28, 28]
  */
 export function loadIdxDataset(files: IdxDatasetFiles): Dataset {
   const images = readIdxFile(files.imagesPath, 3);
   const labels = readIdxFile(files.labelsPath, 1);
   const [count, rows, columns] = images.dimensions;
+  if (count === 0 || rows === 0 || columns === 0) {
+    throw new Error(`loadIdxDataset: ${files.imagesPath}: dimensions [${images.dimensions.join(',')}] hold no image (expected positive extents)`);
+  }
+  if (files.imageSize !== undefined && (rows !== files.imageSize[0] || columns !== files.imageSize[1])) {
+    throw new Error(
+      `loadIdxDataset: ${files.imagesPath}: images are ${rows}×${columns}, expected ${files.imageSize[0]}×${files.imageSize[1]} for ${files.name}`,
+    );
+  }
   if (labels.dimensions[0] !== count) {
     throw new Error(
       `loadIdxDataset: ${files.name}: ${files.labelsPath} holds ${labels.dimensions[0]} labels but ${files.imagesPath} holds ${count} images`,
     );
   }
+  const labelHeaderLength = 8;
+  labels.data.forEach((label, index) => {
+    if (label >= files.classes) {
+      throw new Error(
+        `loadIdxDataset: ${files.labelsPath}: label ${label} at index ${index} (byte ${labelHeaderLength + index}) is outside 0…${files.classes - 1}`,
+      );
+    }
+  });
   return createDataset({
     images: bytesToUnitInterval(images.data),
     labels: Int32Array.from(labels.data),

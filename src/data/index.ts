@@ -17,9 +17,11 @@ export { datasetFolders, datasetPath, hasDataset, type DatasetName } from './ava
 export { bytesToUnitInterval, loadIdxDataset, parseIdx, readIdxFile, type IdxArray, type IdxDatasetFiles } from './idx.ts';
 export { loadMnist, mnistDirectory } from './mnist.ts';
 export { fashionMnistClasses, loadFashionMnist } from './fashion-mnist.ts';
-export { cifar10Classes, loadCifar10 } from './cifar10.ts';
+export { cifar10Classes, loadCifar10, type LoadCifar10Options } from './cifar10.ts';
 export { listUciDatasets, loadUci, type UciDataset } from './uci.ts';
-export { agNewsClasses, buildVocabulary, encodeBagOfWords, loadAgNews, parseCsv, tokenize, type TextDataset } from './ag-news.ts';
+export {
+  agNewsClasses, buildVocabulary, encodeBagOfWords, loadAgNews, parseCsv, parseCsvRows, tokenize, type CsvRow, type LoadAgNewsOptions, type TextDataset,
+} from './ag-news.ts';
 export {
   applyZca, channelStatistics, downsample, fitZca, flipHorizontal, normalize, normalizeRows, randomCrop, randomFlipHorizontal,
   standardizeChannels, type ChannelStatistics, type ZcaWhitening,

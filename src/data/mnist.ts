@@ -34,5 +34,6 @@ export function loadMnist(split: Split): Dataset {
     labelsPath: join(directory, `${prefix}-labels-idx1-ubyte`),
     name: `mnist-${split}`,
     classes: 10,
+    imageSize: [28, 28],
   });
 }

@@ -82,7 +82,7 @@ describe('IDX and Fashion-MNIST files', () => {
     const mismatched = directoryWith(fashionFiles(twoImages, idxBytes([1], Uint8Array.of(3))));
     expect(() => loadFashionMnist('test', mismatched)).toThrow(/holds 1 labels but .*t10k-images-idx3-ubyte\.gz holds 2 images/);
     const outOfRange = directoryWith(fashionFiles(twoImages, idxBytes([2], Uint8Array.of(3, 12))));
-    expect(() => loadFashionMnist('test', outOfRange)).toThrow(/label 12 at index 1 is outside 0…9/);
+    expect(() => loadFashionMnist('test', outOfRange)).toThrow(/loadIdxDataset: .*t10k-labels-idx1-ubyte\.gz: label 12 at index 1 \(byte 9\) is outside 0…9/);
   });
 
   it('parseIdx rejects trailing bytes, other element types and headers cut short', () => {
@@ -105,7 +105,7 @@ describe('CIFAR-10 batches', () => {
       'cifar-10-batches-bin/data_batch_1.bin': record(4),
       'cifar-10-batches-bin/data_batch_3.bin': Buffer.concat([record(1), record(2)]),
     });
-    const train = loadCifar10('train', directory);
+    const train = loadCifar10('train', directory, { recordsPerBatch: 'any' });
     expect([train.count, ...train.labels]).toEqual([3, 4, 1, 2]);
     expect(train.images[0]).toBeCloseTo(0.2, 6);
   });
@@ -123,7 +123,7 @@ describe('CIFAR-10 batches', () => {
   it('missing test batch, and a label above 9', () => {
     expect(() => loadCifar10('test', directoryWith({}))).toThrow(/missing file .*cifar-10-batches-bin\/test_batch\.bin/);
     const directory = directoryWith({ 'cifar-10-batches-bin/test_batch.bin': Buffer.concat([record(0), record(10)]) });
-    expect(() => loadCifar10('test', directory)).toThrow(/test_batch\.bin: label 10 of record 1 is outside 0…9/);
+    expect(() => loadCifar10('test', directory, { recordsPerBatch: 2 })).toThrow(/test_batch\.bin: label 10 of record 1 \(byte 3073\) is outside 0…9/);
   });
 });
 
@@ -158,9 +158,9 @@ describe('UCI datasets', () => {
   it('malformed contents: row width, description mismatch, index out of range, wrong line count', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ 'uci/toy/toy_R.dat': '\tf1\tf2\tclase\n1\t0.5\t0\n' }, /toy_R\.dat: line 2 has 3 fields, expected 4/],
-      [{ 'uci/toy/toy_R.dat': '\tf1\tf2\tclase\n1\t0.5\tx\t0\n' }, /toy_R\.dat: line 2, feature f2 is "x", not a number/],
+      [{ 'uci/toy/toy_R.dat': '\tf1\tf2\tclase\n1\t0.5\tx\t0\n' }, /toy_R\.dat: line 2, feature f2 is "x", not a decimal number/],
       [{ 'uci/toy/toy.txt': 'n_entradas= 2\nn_clases= 2\nn_patrons1= 4\n' }, /toy\.txt: n_patrons1 = 4 but .*toy_R\.dat has 3 rows/],
-      [{ 'uci/toy/toy.txt': 'n_entradas= 2\nn_clases= 1\nn_patrons1= 3\n' }, /toy_R\.dat: class 1 of row 2 is outside 0…0/],
+      [{ 'uci/toy/toy.txt': 'n_entradas= 2\nn_clases= 1\nn_patrons1= 3\n' }, /toy_R\.dat: line 3, class "1" is not an integer in 0…0/],
       [{ 'uci/toy/conxuntos.dat': '0 3\n1\n' }, /conxuntos\.dat: line 1 holds "3", not a row index in 0…2/],
       [{ 'uci/toy/conxuntos_kfold.dat': '0 1\n2\n' }, /conxuntos_kfold\.dat: 2 non-empty lines, expected 8/],
     ];
@@ -172,9 +172,9 @@ describe('AG News CSV', () => {
   it('missing file, bad class, bad field count and an unterminated quote name the file', () => {
     expect(() => loadAgNews('test', directoryWith({}))).toThrow(/missing file .*ag_news\/test\.csv \(expected the AG News test split/);
     const badClass = directoryWith({ 'ag_news/test.csv': '"1","t","d"\n"5","t","d"\n' });
-    expect(() => loadAgNews('test', badClass)).toThrow(/test\.csv: row 2 has 3 fields beginning "5", expected 3 fields with a class in 1–4/);
+    expect(() => loadAgNews('test', badClass)).toThrow(/test\.csv: line 2 \(row 2\) has 3 fields beginning "5", expected 3 fields with a class in 1–4/);
     const twoFields = directoryWith({ 'ag_news/test.csv': '"1","t"\n' });
-    expect(() => loadAgNews('test', twoFields)).toThrow(/test\.csv: row 1 has 2 fields/);
+    expect(() => loadAgNews('test', twoFields)).toThrow(/test\.csv: line 1 \(row 1\) has 2 fields/);
     expect(() => parseCsv('"1","abc\n"2","x"\n', 'cut.csv')).toThrow(/cut\.csv: line 2: unexpected "2" after a closing quote/);
     expect(() => parseCsv('"1","abc\n', 'open.csv')).toThrow(/open\.csv: unterminated quoted field starting on line 1/);
   });
