@@ -1,4 +1,5 @@
 /** Save/load: exact round trips, the on-disk layout, atomic writes, and errors naming the file. */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,8 +47,11 @@ describe('state files', () => {
     const headerLength = Number(bytes.readBigUInt64LE(0));
     expect((8 + headerLength) % 8).toBe(0);
     const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8'));
+    // sha256: SHA-256 of the tensor index sorted by name, then the data section.
+    const index = JSON.stringify([['a', 'F64', [2], [0, 16]], ['b', 'F32', [1, 1], [16, 20]]]);
+    const sha256 = createHash('sha256').update(index).update(bytes.subarray(8 + headerLength)).digest('hex');
     expect(header).toEqual({
-      __metadata__: { format: 'theorygrad' },
+      __metadata__: { format: 'theorygrad', sha256 },
       a: { dtype: 'F64', shape: [2], data_offsets: [0, 16] },
       b: { dtype: 'F32', shape: [1, 1], data_offsets: [16, 20] },
     });
@@ -93,5 +97,53 @@ describe('state files', () => {
     corrupt.write('#', 8);
     writeFileSync(cut, corrupt);
     expect(() => readStateFile(cut)).toThrow(`readStateFile: ${cut}: the header is not valid JSON`);
+  });
+
+  /** `bytes` with its header replaced by `edit(header)` (re-padded), as another writer or an older version would write it. */
+  function withHeader(bytes: Buffer, edit: (header: Record<string, unknown>) => Record<string, unknown>): Buffer {
+    const headerLength = Number(bytes.readBigUInt64LE(0));
+    let json = JSON.stringify(edit(JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8'))));
+    json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
+    const prefix = Buffer.alloc(8);
+    prefix.writeBigUInt64LE(BigInt(Buffer.byteLength(json)));
+    return Buffer.concat([prefix, Buffer.from(json), bytes.subarray(8 + headerLength)]);
+  }
+
+  it('a flipped byte in a value, or a renamed tensor, fails the checksum, naming the file', () => {
+    const path = join(directory, 'flip.safetensors');
+    writeStateFile(path, new Map([['a', ad.tensor([1, 2, 3, 4])], ['b', ad.tensor([5, 6])]]));
+    const bytes = readFileSync(path);
+    const flipped = Buffer.from(bytes);
+    flipped[flipped.length - 3] ^= 0x04; // 6 would read as 6.00048828125
+    writeFileSync(path, flipped);
+    expect(() => readStateFile(path)).toThrow(new RegExp(`^readStateFile: ${path}: checksum mismatch: the header records sha256 [0-9a-f]{64} but the tensors hash to`));
+    writeFileSync(path, withHeader(bytes, ({ a, ...rest }) => ({ ...rest, c: a })));
+    expect(() => readStateFile(path)).toThrow(`readStateFile: ${path}: checksum mismatch`);
+  });
+
+  it('files without a checksum (written before it existed) still load', () => {
+    const path = join(directory, 'legacy.safetensors');
+    writeStateFile(path, new Map([['a', ad.tensor([1.5, -2], { dtype: 'float64' })]]));
+    writeFileSync(path, withHeader(readFileSync(path), (header) => ({ ...header, __metadata__: { format: 'theorygrad' } })));
+    expect(readStateFile(path).get('a')!.toArray()).toEqual([1.5, -2]);
+    writeFileSync(path, withHeader(readFileSync(path), ({ __metadata__: _, ...rest }) => rest)); // no metadata at all
+    expect(readStateFile(path).get('a')!.toArray()).toEqual([1.5, -2]);
+  });
+
+  it('data offsets must tile the data section: overlaps, gaps, trailing bytes and bad metadata are errors', () => {
+    const path = join(directory, 'tiles.safetensors');
+    writeStateFile(path, new Map([['a', ad.tensor([1, 2])], ['b', ad.tensor([3, 4])]]));
+    const bytes = readFileSync(path);
+    const legacy = (header: Record<string, unknown>): Record<string, unknown> => ({ ...header, __metadata__: { format: 'theorygrad' } });
+    writeFileSync(path, withHeader(bytes, (header) => ({ ...legacy(header), b: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } })));
+    expect(() => readStateFile(path)).toThrow(`readStateFile: ${path}: tensor 'b' data_offsets [0, 8) overlap the previous tensor`);
+    writeFileSync(path, Buffer.concat([withHeader(bytes, (header) => ({ ...legacy(header), b: { dtype: 'F32', shape: [2], data_offsets: [12, 20] } })), Buffer.alloc(4)]));
+    expect(() => readStateFile(path)).toThrow(`readStateFile: ${path}: tensor 'b' data_offsets [12, 20) leave a gap after byte 8`);
+    writeFileSync(path, Buffer.concat([bytes, Buffer.alloc(8)]));
+    expect(() => readStateFile(path)).toThrow(`readStateFile: ${path}: 8 bytes after the last tensor (the data section has 24, the tensors cover 16)`);
+    writeFileSync(path, withHeader(bytes, (header) => ({ ...header, __metadata__: { format: 'theorygrad', sha256: 'abc' } })));
+    expect(() => readStateFile(path)).toThrow(`readStateFile: ${path}: __metadata__.sha256 is "abc", not 64 hex digits`);
+    writeFileSync(path, withHeader(bytes, (header) => ({ ...header, __metadata__: { format: 1 } })));
+    expect(() => readStateFile(path)).toThrow(`readStateFile: ${path}: __metadata__ must map names to strings`);
   });
 });
