@@ -6,9 +6,8 @@
  * (from any strided view), `plan.multiply()`, then copy the products out with plan.readC.
  * The plan's buffers are reused by the next plan, so use one plan at a time.
  *
- * microKernel and multiplyChunk also run in the worker threads, from their source text: they
- * may use only their arguments and each other (no imported or module-level names, which
- * bundlers and test runners rewrite), so every size they need travels in GemmArgs.
+ * multiplyChunk also runs in the worker threads, which import this module (threads.ts), so
+ * every size it needs travels in GemmArgs rather than in state the caller sets at run time.
  */
 import type { Data } from '../backend.ts';
 import { KC, MR, NR, packA, packB, roundUp, type MatrixView } from './pack.ts';
@@ -113,7 +112,7 @@ const MAX_JOB_CHUNKS = 1024;
  * and sharing the buffers costs tens of microseconds). */
 const PARALLEL_MIN_MULTIPLY_ADDS = 1 << 20;
 
-const gemmTask = defineTask('gemm', multiplyChunk, [microKernel]);
+const gemmTask = defineTask('gemm', import.meta.url, multiplyChunk);
 if (MR !== 4 || NR !== 4) throw new Error('gemm: microKernel is written for 4×4 tiles (pack.ts MR, NR)');
 
 /** Reused buffers (kept only while modest, so one huge product does not pin its memory). */

@@ -7,24 +7,32 @@
  * when the workers are still starting or busy. Afterwards it blocks on Atomics.wait until every
  * claimed chunk is reported done. Data travels in SharedArrayBuffers (see sharedFloat64).
  *
- * A task is a self-contained function (no imports, no closures over module state) whose source
- * text is shipped to the workers, so the worker runs the very code the caller runs. Workers are
- * created lazily, reused and unref()'d: they never keep the process alive. Outside Node (no
- * worker_threads, or Atomics.wait forbidden on the calling thread) every job runs on the caller.
+ * A task names the module that defines it (its import.meta.url), and a worker imports that
+ * module by its URL, so the chunk function runs there with all its imports, exactly as on the
+ * caller: nothing is shipped as source text, and no helper can be left behind. (Shipping a
+ * function's source once lost a helper silently: tsx and vitest rewrite a call of an imported
+ * function into a module reference that the worker did not have, and every kernel fell back
+ * to one thread.) Node 20 cannot import TypeScript, so when the modules are .ts files each
+ * worker first registers tsx's loader (the one `npx tsx` uses); a worker that cannot load a
+ * task says why, and the jobs run on the caller from then on. Workers are created lazily,
+ * reused and unref()'d: they never keep the process alive. Outside Node (no worker_threads,
+ * or Atomics.wait forbidden on the calling thread) every job runs on the caller.
  *
- * Example: `runParallel(defineTask('fill', fillChunk, []), { buffer }, 16, true)` runs
+ * Example: `const fillTask = defineTask('fill', import.meta.url, fillChunk)` at the top level of
+ * fillChunk's module, then `runParallel(fillTask, { buffer }, 16, true)` runs
  * fillChunk({ buffer }, chunk) for chunk = 0..15, spread over the caller and the helpers.
  */
 
 /**
- * A chunked job: `run(args, chunk)` must only use its arguments and the helper functions (its
- * source runs in workers), and running a chunk twice must give the same result as running it
- * once (a job whose helper failed is redone on the caller).
+ * A chunked job: `run(args, chunk)` may use anything its module imports, but no state that the
+ * caller changed at run time (a worker has its own copy of every module), and running a chunk
+ * twice must give the same result as running it once (a job whose helper failed is redone on
+ * the caller).
  */
 export interface ParallelTask<Args> {
   readonly name: string;
-  /** JavaScript source of an expression evaluating to the run function, for the workers. */
-  readonly source: string;
+  /** URL of the module that calls defineTask for this task (its import.meta.url): workers import it. */
+  readonly module: string;
   readonly run: (args: Args, chunk: number) => void;
 }
 
@@ -48,33 +56,81 @@ export const MAX_CHUNKS = CHUNK_MASK;
 /** If no chunk finishes for this long, the workers are presumed lost and the caller redoes the job. */
 const STALL_MS = 10_000;
 
-/** The worker's side: evaluate each task's source once, then claim and run chunks of each job. */
-function workerMain(port: { on(event: 'message', f: (m: any) => void): void; postMessage(m: unknown): void }): void {
-  const tasks: Record<string, (args: unknown, chunk: number) => void> = {};
-  port.on('message', (job) => {
-    const control: Int32Array = job.control;
-    Atomics.store(control, job.receivedSlot, job.generation);
-    if (job.source !== undefined) tasks[job.name] = new Function('return (' + job.source + ');')();
-    const run = tasks[job.name];
-    for (;;) {
-      const word = Atomics.load(control, 0);
-      const chunk = word & job.chunkMask;
-      if (word >>> job.chunkBits !== job.generation || chunk >= job.chunks) return;
-      if (Atomics.compareExchange(control, 0, word, word + 1) !== word) continue;
-      try {
-        run(job.args, chunk);
-        Atomics.add(control, 3, 1);
-      } catch (error) {
-        Atomics.store(control, 2, 1);
-        port.postMessage({ error: String((error as Error)?.stack ?? error) });
-      }
-      Atomics.add(control, 1, 1);
-      Atomics.notify(control, 1);
+/** Every task defined in this thread, by name (a worker's own copy fills as it imports task modules). */
+const tasks = new Map<string, ParallelTask<any>>();
+
+/** What a job message carries (the control words and the job's arguments travel with it). */
+interface JobMessage { name: string; module: string; control: Int32Array; receivedSlot: number; generation: number; chunks: number; args: unknown }
+
+/**
+ * One job on a helper thread: import the task's module the first time, then claim and run
+ * chunks until none of this job is left. Its generation is marked received only once the task
+ * is loaded, so the caller posts nothing more to a worker that is still importing.
+ */
+async function helpWith(job: JobMessage, port: { postMessage(m: unknown): void }): Promise<void> {
+  const { control, generation } = job;
+  try {
+    if (!tasks.has(job.name)) await import(job.module);
+    if (!tasks.has(job.name)) throw new Error(`runParallel: ${job.module} was imported but defines no task named ${job.name} (defineTask)`);
+  } catch (error) {
+    Atomics.store(control, FAILED, 1);
+    port.postMessage({ error: `cannot load task ${job.name} from ${job.module}: ${String((error as Error)?.stack ?? error)}` });
+    return;
+  } finally {
+    Atomics.store(control, job.receivedSlot, generation);
+  }
+  const run = tasks.get(job.name)!.run;
+  for (;;) {
+    const word = Atomics.load(control, CLAIM);
+    const chunk = word & CHUNK_MASK;
+    if (word >>> CHUNK_BITS !== generation || chunk >= job.chunks) return;
+    if (Atomics.compareExchange(control, CLAIM, word, word + 1) !== word) continue;
+    try {
+      run(job.args, chunk);
+      Atomics.add(control, HELPED, 1);
+    } catch (error) {
+      Atomics.store(control, FAILED, 1);
+      port.postMessage({ error: String((error as Error)?.stack ?? error) });
     }
+    Atomics.add(control, DONE, 1);
+    Atomics.notify(control, DONE);
+  }
+}
+
+/**
+ * The worker's side, started by the worker's bootstrap (startPool): runs each posted job in
+ * turn. Not for other callers.
+ */
+export function serveHelperThread(): void {
+  const port = workerThreadsModule()?.parentPort;
+  if (!port) throw new Error('serveHelperThread: not on a worker thread');
+  let queue = Promise.resolve();
+  port.on('message', (job: JobMessage) => {
+    queue = queue.then(() => helpWith(job, port));
   });
 }
 
-interface Helper { worker: WorkerLike; posted: number; tasks: Set<string> }
+/**
+ * The source of a worker's bootstrap, evaluated by the Worker as CommonJS or (when the process
+ * runs with --input-type=module) as an ES module, so it uses neither `require` nor `import.meta`:
+ * import this module by its URL and serve jobs. For a .ts module, tsx's ESM loader is registered
+ * first, found from this module's folder as its own imports would be (tsx's package.json names
+ * the entry).
+ */
+function bootstrapSource(threadsModule: string): string {
+  const typescript = /\.[cm]?ts$/.test(new URL(threadsModule).pathname);
+  return `const threads = ${JSON.stringify(threadsModule)};
+const serve = () => import(threads).then((module) => module.serveHelperThread());
+if (${typescript}) {
+  const builtin = (name) => process.getBuiltinModule(name);
+  const load = builtin('node:module').createRequire(threads);
+  const manifest = load.resolve('tsx/package.json');
+  const entry = builtin('node:path').join(manifest, '..', load(manifest).exports['./esm/api'].import.default);
+  import(builtin('node:url').pathToFileURL(entry).href).then((tsx) => tsx.register()).then(serve);
+} else serve();`;
+}
+
+interface Helper { worker: WorkerLike; posted: number }
 interface Pool { helpers: Helper[]; control: Int32Array; generation: number }
 let pool: Pool | null | undefined; // undefined: not tried yet; null: threads unavailable
 
@@ -111,16 +167,16 @@ function startPool(): Pool | null {
   const control = new Int32Array(new SharedArrayBuffer((RECEIVED + helpers) * Int32Array.BYTES_PER_ELEMENT));
   try {
     Atomics.wait(control, DONE, 1, 0); // throws where the caller may not block (a browser's main thread)
-    // `var __name`: tsx/esbuild may wrap nested functions in __name(...) calls when transpiling.
-    const source = `var __name = (f) => f;\n(${workerMain.toString()})(require('node:worker_threads').parentPort);`;
+    const source = bootstrapSource(import.meta.url);
     const list: Helper[] = [];
     for (let i = 0; i < helpers; i++) {
       const worker = new threads.Worker(source, { eval: true, workerData: { theorygradWorker: true } });
-      // A dead helper, or a chunk that threw in one: fall back to the caller alone, and say so.
-      worker.on('error', (error) => { pool = null; warn(String(error)); });
-      worker.on('message', (message) => { if ((message as { error?: string })?.error) warn((message as { error: string }).error); });
+      // A dead helper, a task it could not load, or a chunk that threw in one: fall back to the caller alone, and say so.
+      const fail = (detail: string) => { pool = null; warn(detail); };
+      worker.on('error', (error) => fail(String((error as Error)?.stack ?? error)));
+      worker.on('message', (message) => { if ((message as { error?: string })?.error) fail((message as { error: string }).error); });
       worker.unref(); // after the listeners: attaching a 'message' listener refs the worker again
-      list.push({ worker, posted: 0, tasks: new Set() });
+      list.push({ worker, posted: 0 });
     }
     return { helpers: list, control, generation: 0 };
   } catch {
@@ -150,11 +206,18 @@ export function sharedFloat64(length: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
 }
 
-/** Builds a task from a self-contained function and the helper functions its body calls. */
-export function defineTask<Args>(name: string, run: (args: Args, chunk: number) => void, helpers: readonly Function[]): ParallelTask<Args> {
-  const body = helpers.map((f) => f.toString()).join('\n');
-  const source = `(() => {\nvar __name = (f) => f;\n${body}\nreturn ${run.toString()};\n})()`;
-  return { name, source, run };
+/**
+ * Defines a task: call it at the top level of the module that holds `run`, with that module's
+ * import.meta.url, so that a helper thread importing the module defines the same task.
+ * @example export const fillTask = defineTask('fill', import.meta.url, fillChunk);
+ */
+export function defineTask<Args>(name: string, module: string, run: (args: Args, chunk: number) => void): ParallelTask<Args> {
+  if (!URL.canParse(module)) throw new Error(`defineTask: ${name}'s module must be its import.meta.url, got ${JSON.stringify(module)}`);
+  const existing = tasks.get(name);
+  if (existing && existing.module !== module) throw new Error(`defineTask: two tasks named ${name}, in ${existing.module} and ${module}`);
+  const task: ParallelTask<Args> = { name, module, run };
+  tasks.set(name, task);
+  return task;
 }
 
 /**
@@ -176,10 +239,9 @@ export function runParallel<Args>(task: ParallelTask<Args>, args: Args, chunks: 
   Atomics.store(control, CLAIM, generation << CHUNK_BITS);
   current.helpers.forEach((helper, w) => {
     if (Atomics.load(control, RECEIVED + w) !== helper.posted) return; // still busy or starting: skip it
-    const source = helper.tasks.has(task.name) ? undefined : task.source;
-    helper.tasks.add(task.name);
     helper.posted = generation;
-    helper.worker.postMessage({ name: task.name, source, control, receivedSlot: RECEIVED + w, generation, chunkBits: CHUNK_BITS, chunkMask: CHUNK_MASK, chunks, args });
+    const job: JobMessage = { name: task.name, module: task.module, control, receivedSlot: RECEIVED + w, generation, chunks, args };
+    helper.worker.postMessage(job);
   });
   // The caller claims chunks like any worker.
   for (;;) {

@@ -2,15 +2,18 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { defineTask, runParallel, sharedFloat64, threadCount } from '../../gpu/cpu/threads.ts';
+import { runParallel, sharedFloat64, threadCount } from '../../gpu/cpu/threads.ts';
+import { countTask } from './cpu-threads-task.ts';
 
-/** Adds 1 to counts[chunk] and spins a little, so the helpers get a share of the chunks. */
-function countChunk(args: { counts: Float64Array; spin: number }, chunk: number): void {
-  let x = 0;
-  for (let i = 0; i < args.spin; i++) x += Math.sqrt(i);
-  args.counts[chunk] += x >= 0 ? 1 : 0;
+/** Runs an ES module script under tsx in a fresh process, with at least two threads. */
+function runScript(script: string) {
+  return spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, THEORYGRAD_THREADS: String(Math.max(2, threadCount())) },
+  });
 }
-const countTask = defineTask('test-count', countChunk, []);
 
 describe('cpu helper threads', () => {
   it('runs every chunk of every job exactly once, with or without helpers', () => {
@@ -29,14 +32,29 @@ describe('cpu helper threads', () => {
       const a = new Float32Array(256 * 256).fill(1);
       const c = matmul(a, a, { batch: 1, m: 256, k: 256, n: 256, transposeA: false, transposeB: false, strideA: 0, strideB: 0 });
       console.log(c[0]);`;
-    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: fileURLToPath(new URL('../..', import.meta.url)),
-      encoding: 'utf8',
-      timeout: 60_000,
-      env: { ...process.env, THEORYGRAD_THREADS: String(Math.max(2, threadCount())) },
-    });
+    const result = runScript(script);
     expect(result.error).toBeUndefined(); // a timeout would mean a helper kept the process alive
     expect(result.stderr).toBe('');
     expect(result.stdout.trim()).toBe('256');
+  });
+
+  it('says which task a helper could not load, and runs its jobs on the caller', () => {
+    const threadsModule = fileURLToPath(new URL('../../gpu/cpu/threads.ts', import.meta.url));
+    const script = `
+      import { defineTask, runParallel, sharedFloat64 } from ${JSON.stringify(threadsModule)};
+      const ghost = defineTask('ghost', 'file:///nowhere/ghost.ts', (args, chunk) => { args.counts[chunk] = 1; });
+      let warning = '';
+      process.on('warning', (w) => { warning = w.message; });
+      for (let job = 0; job < 100 && !warning; job++) {
+        const counts = sharedFloat64(64);
+        runParallel(ghost, { counts }, 64, true);
+        if (counts.some((c) => c !== 1)) throw new Error('a chunk was lost');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      console.log(warning);`;
+    const result = runScript(script);
+    expect(result.error).toBeUndefined();
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/a helper thread failed, running on one thread from now on: cannot load task ghost from file:\/\/\/nowhere\/ghost\.ts/);
   });
 });

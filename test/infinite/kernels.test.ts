@@ -144,7 +144,7 @@ describe('gpujs infinite kernels match cpu', () => {
 });
 
 describe('cpu infinite kernels on the helper threads', () => {
-  it('run every task there without a failure (a chunk function may only call functions of its own file)', () => {
+  it('run every task there without a failure (each helper imports the task modules and runs their chunks)', () => {
     if (threadCount() < 2) return; // one core (or no worker_threads): nothing to check
     const geometry: CovarianceGeometry = { height: 8, width: 8, padding: 'zero', window: 7 };
     const pairs: PairBlock = { count1: 4, count2: 4, triangle: false };

@@ -1,13 +1,14 @@
 /**
  * The covariance steps of the infinite-width kernels on the CPU (the InfiniteKernels of
- * gpu/infinite.ts, whose file comment describes the band layout and the equations): the
- * checks, the tables and the split of a block's pairs into chunks, here on the calling
- * thread; the loops themselves, shared with the helper threads, in chunks.ts. Storage is
- * float32 or float64, arithmetic float64. The ReLU step is fused with the linear layer
- * after it (its K and Θ·K̇ go straight into the patch sum, the readout's sum or the affine
- * map), so its output is never stored; the patch sum runs one row group (one offset δ) at a
- * time, so the row sums it keeps stay in the cache (a 16×16 GAP pair holds 65,536 entries,
- * a group at most 256).
+ * gpu/infinite.ts, whose file comment describes the band layout; the recursion the steps add
+ * up to is written out once, densely, in src/infinite/reference.ts): the checks, the tables and
+ * the split of a block's pairs into chunks, here on the calling thread; the loops themselves,
+ * shared with the helper threads, in linear.ts and relu.ts (common.ts: what they share).
+ * Storage is float32 or float64, arithmetic float64. The ReLU step is fused with the linear
+ * layer after it (its K and Θ·K̇ go straight into the patch sum, the readout's sum or the
+ * affine map), so its output is never stored; the patch sum runs one row group (one offset δ)
+ * at a time, so the row sums it keeps stay in the cache (a 16×16 GAP pair holds 65,536
+ * entries, a group at most 256).
  */
 import type { Data, DType } from '../../backend.ts';
 import {
@@ -15,10 +16,9 @@ import {
   type BandLayout, type CovarianceGeometry, type InfiniteKernels, type LinearStep, type PairBlock,
 } from '../../infinite.ts';
 import { runParallel, threadCount, threadsAvailable } from '../threads.ts';
-import {
-  convolutionTask, elementwiseTask, inputTask, reluFlatTask, reluTask, sumTask,
-  type ConvolutionArgs, type Filter, type InputArgs, type ReluArgs,
-} from './chunks.ts';
+import type { Filter } from './common.ts';
+import { convolutionTask, elementwiseTask, inputTask, sumTask, type ConvolutionArgs, type InputArgs } from './linear.ts';
+import { reluFlatTask, reluTask, type ReluArgs } from './relu.ts';
 
 /** Below this many entry-steps a call runs on the calling thread alone (waking helpers costs ≈ 0.1 ms). */
 const PARALLEL_MIN_WORK = 1 << 16;
