@@ -1,12 +1,9 @@
 /** The affine layers: Linear (y = x·Wᵀ + b) and Conv2d (NCHW cross-correlation + b). */
 import * as ad from '../../autodiff/index.ts';
+import { shapeText } from '../../autodiff/op.ts';
 import { initializeLayer, type LayerInitOptions } from './init.ts';
 import { Module } from './module.ts';
 import type { Parameter } from './parameter.ts';
-
-function shapeText(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
-}
 
 function positiveInteger(caller: string, name: string, value: number): void {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${caller}: ${name} must be a positive integer, got ${value}`);

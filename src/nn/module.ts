@@ -14,12 +14,9 @@
  *   up (as in PyTorch, `.grad` accumulates until it is cleared or the value is assigned).
  */
 import * as ad from '../../autodiff/index.ts';
+import { shapeText } from '../../autodiff/op.ts';
 import { Parameter, StateBuffer } from './parameter.ts';
 import { readStateFile, writeStateFile } from './state-file.ts';
-
-function shapeText(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
-}
 
 /**
  * The base class: named parameters, buffers and children; train/eval mode; state

@@ -8,12 +8,9 @@
  *   InstanceNorm over the spatial axes, per example and channel (Ulyanov et al. 2016)
  */
 import * as ad from '../../autodiff/index.ts';
+import { shapeText } from '../../autodiff/op.ts';
 import { Module } from './module.ts';
 import type { Parameter, StateBuffer } from './parameter.ts';
-
-function shapeText(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
-}
 
 /** Mean and biased variance over `axes` (kept as size-1 axes), and x standardized by them. */
 function standardize(x: ad.Tensor, axes: readonly number[], eps: number): { normalized: ad.Tensor; mean: ad.Tensor; variance: ad.Tensor } {

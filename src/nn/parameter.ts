@@ -5,10 +5,7 @@
  * `slot.value` each time they run, so they always see the latest value.
  */
 import * as ad from '../../autodiff/index.ts';
-
-function shapeText(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
-}
+import { shapeText } from '../../autodiff/op.ts';
 
 /** Throws unless `next` can replace `current` (same shape and dtype), naming the caller. */
 function checkReplacement(caller: string, current: ad.Tensor, next: ad.Tensor): void {

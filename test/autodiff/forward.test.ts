@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as ad from '../../autodiff/index.ts';
 import { sizeOf } from '../../gpu/shape.ts';
-import { broadcastPairArb, broadcastRead, expectClose, makeTensor, ravel, shapeArb, tensorArb, unravel, valuesArb } from '../helpers/arbitraries.ts';
+import { broadcastPairArb, broadcastRead, convCaseArb, makeTensor, ravel, shapeArb, tensorArb, unravel, valuesArb } from '../helpers/arbitraries.ts';
+import { expectClose } from '../helpers/close.ts';
 
 const runs = { numRuns: 60 };
 
@@ -242,15 +243,6 @@ function naiveConv(x: ad.Tensor, w: ad.Tensor, stride: number, padding: number, 
   }
   return out;
 }
-
-export const convCaseArb = fc
-  .record({ batch: fc.integer({ min: 1, max: 2 }), groups: fc.integer({ min: 1, max: 2 }), inPerGroup: fc.integer({ min: 1, max: 2 }), outPerGroup: fc.integer({ min: 1, max: 2 }), size: fc.integer({ min: 3, max: 6 }), kernel: fc.integer({ min: 1, max: 3 }), stride: fc.integer({ min: 1, max: 2 }), padding: fc.integer({ min: 0, max: 2 }), dilation: fc.integer({ min: 1, max: 2 }) })
-  .filter((c) => c.size + 2 * c.padding >= c.dilation * (c.kernel - 1) + 1)
-  .chain((c) => {
-    const xShape = [c.batch, c.groups * c.inPerGroup, c.size, c.size];
-    const wShape = [c.groups * c.outPerGroup, c.inPerGroup, c.kernel, c.kernel];
-    return fc.tuple(fc.constant(c), valuesArb(xShape), valuesArb(wShape)).map(([spec, xv, wv]) => ({ ...spec, x: makeTensor(xv, xShape), w: makeTensor(wv, wShape) }));
-  });
 
 describe('convolution and pooling', () => {
   it('conv2d matches direct loops (stride, padding, dilation, groups)', () => {

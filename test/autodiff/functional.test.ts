@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as ad from '../../autodiff/index.ts';
-import { expectClose, makeTensor, shapeArb, tensorArb } from '../helpers/arbitraries.ts';
+import { makeTensor, shapeArb, tensorArb } from '../helpers/arbitraries.ts';
+import { expectClose } from '../helpers/close.ts';
 
 const f64 = (values: number[] | number[][]) => ad.tensor(values, { dtype: 'float64' });
 

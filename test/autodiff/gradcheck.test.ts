@@ -8,8 +8,7 @@ import fc from 'fast-check';
 import * as ad from '../../autodiff/index.ts';
 import type { PrimitiveName } from '../../autodiff/index.ts';
 import { sizeOf } from '../../gpu/shape.ts';
-import { broadcastPairArb, makeTensor, shapeArb, tensorArb, valuesArb } from '../helpers/arbitraries.ts';
-import { convCaseArb } from './forward.test.ts';
+import { broadcastPairArb, convCaseArb, makeTensor, shapeArb, tensorArb, valuesArb } from '../helpers/arbitraries.ts';
 
 type Case = fc.Arbitrary<{ f: (...xs: ad.Tensor[]) => ad.Tensor; inputs: ad.Tensor[] }>;
 

@@ -1,6 +1,6 @@
 /**
- * Shared pieces of the gpujs tests: one backend for the suite, fast-check generators for
- * shapes and float32 data, and comparisons (exact, and within a per-element bound).
+ * Shared pieces of the gpujs tests: one backend for the suite and fast-check generators for
+ * shapes and float32 data (the comparisons are test/helpers/close.ts).
  */
 import fc from 'fast-check';
 import { createGpuJsBackend, type GpuJsBackend } from '../../gpu/gpujs/index.ts';
@@ -65,29 +65,3 @@ export const distinctArb = (size: number) =>
     order.forEach(([, i], rank) => { out[i] = (rank - size / 2) / 8; });
     return out;
   });
-
-/** Same length, and every element equal (NaN equals NaN; +0 and −0 differ). */
-export function expectExact(actual: ArrayLike<number>, expected: ArrayLike<number>, what = ''): void {
-  if (actual.length !== expected.length) throw new Error(`${what}: length ${actual.length}, expected ${expected.length}`);
-  for (let i = 0; i < actual.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e))) continue;
-    throw new Error(`${what}: element ${i} is ${a}, expected ${e}`);
-  }
-}
-
-/** |actual − expected| ≤ bound(i) elementwise; NaN and infinities must match exactly. */
-export function expectWithin(actual: ArrayLike<number>, expected: ArrayLike<number>, bound: (i: number) => number, what = ''): void {
-  if (actual.length !== expected.length) throw new Error(`${what}: length ${actual.length}, expected ${expected.length}`);
-  for (let i = 0; i < actual.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (a === e || (Number.isNaN(a) && Number.isNaN(e))) continue;
-    if (!Number.isFinite(e) || !(Math.abs(a - e) <= bound(i))) throw new Error(`${what}: element ${i} is ${a}, expected ${e} (bound ${bound(i)})`);
-  }
-}
-
-export const EPSILON32 = 2 ** -23;
-
-export const absolute = (x: ArrayLike<number>): Float64Array => Float64Array.from(x, Math.abs);

@@ -8,7 +8,8 @@ import type { Conv2dSpec, MatmulSpec, Pool2dSpec } from '../../gpu/backend.ts';
 import { cpuBackend as cpu } from '../../gpu/cpu/index.ts';
 import { createGpuJsBackend, FLOAT64_MESSAGE, MAX_KERNEL_ELEMENTS } from '../../gpu/gpujs/index.ts';
 import { chooseMode } from '../../gpu/gpujs/runtime.ts';
-import { absolute, EPSILON32, expectExact, expectWithin, gpujs } from './gpujs-helpers.ts';
+import { absolute, EPSILON32, expectExact, expectWithin } from '../helpers/close.ts';
+import { gpujs } from './gpujs-helpers.ts';
 
 const ramp = (length: number, scale = 1 / 64): Float32Array => Float32Array.from({ length }, (_, i) => Math.sin(i) * scale * 64);
 

@@ -12,9 +12,8 @@ import type { BinaryOp, Conv2dSpec, MatmulSpec, Pool2dSpec, ReduceOp, UnaryOp } 
 import { cpuBackend as cpu } from '../../gpu/cpu/index.ts';
 import { matmulFlat, naiveMatmulKernel } from '../../gpu/gpujs/index.ts';
 import { sizeOf } from '../../gpu/shape.ts';
-import {
-  absolute, broadcastArb, dataArb, distinctArb, EPSILON32, expectExact, expectWithin, gpujs, RUNS, shapeArb, tensorArb,
-} from './gpujs-helpers.ts';
+import { absolute, EPSILON32, expectExact, expectWithin } from '../helpers/close.ts';
+import { broadcastArb, dataArb, distinctArb, gpujs, RUNS, shapeArb, tensorArb } from './gpujs-helpers.ts';
 
 const unaryOps: UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'abs', 'relu', 'sigmoid', 'tanh', 'sin', 'cos', 'arccos', 'sign', 'step'];
 const binaryOps: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'];

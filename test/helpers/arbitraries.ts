@@ -60,13 +60,15 @@ export function broadcastRead(x: Tensor, outIndex: readonly number[]): number {
   return x.data[ravel(index, x.shape)];
 }
 
-export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol = 1e-12, rtol = 1e-12): void {
-  if (actual.length !== expected.length) throw new Error(`length ${actual.length} vs ${expected.length}`);
-  for (let i = 0; i < actual.length; i++) {
-    const a = actual[i];
-    const e = expected[i];
-    if (Number.isNaN(e) && Number.isNaN(a)) continue;
-    if (a === e) continue;
-    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) throw new Error(`element ${i}: ${a} vs expected ${e}`);
-  }
-}
+/**
+ * A small conv2d case (float64 x and w, with stride, padding, dilation and groups) whose
+ * dilated kernel fits the padded input: shared by the forward and gradcheck tests.
+ */
+export const convCaseArb = fc
+  .record({ batch: fc.integer({ min: 1, max: 2 }), groups: fc.integer({ min: 1, max: 2 }), inPerGroup: fc.integer({ min: 1, max: 2 }), outPerGroup: fc.integer({ min: 1, max: 2 }), size: fc.integer({ min: 3, max: 6 }), kernel: fc.integer({ min: 1, max: 3 }), stride: fc.integer({ min: 1, max: 2 }), padding: fc.integer({ min: 0, max: 2 }), dilation: fc.integer({ min: 1, max: 2 }) })
+  .filter((c) => c.size + 2 * c.padding >= c.dilation * (c.kernel - 1) + 1)
+  .chain((c) => {
+    const xShape = [c.batch, c.groups * c.inPerGroup, c.size, c.size];
+    const wShape = [c.groups * c.outPerGroup, c.inPerGroup, c.kernel, c.kernel];
+    return fc.tuple(fc.constant(c), valuesArb(xShape), valuesArb(wShape)).map(([spec, xv, wv]) => ({ ...spec, x: makeTensor(xv, xShape), w: makeTensor(wv, wShape) }));
+  });

@@ -1,8 +1,9 @@
 /** Shared generators and references for the linalg/ and kernel-methods/ tests. */
 import fc from 'fast-check';
-import { expect } from 'vitest';
 import { Random } from '../../gpu/random.ts';
 import { zeros, type Matrix } from '../../src/linalg/matrix.ts';
+
+export { maxAbs, maxAbsDifference } from '../helpers/close.ts';
 
 /** rows×cols matrix with standard normal entries. */
 export function randomMatrix(random: Random, rows: number, cols: number): Matrix {
@@ -63,19 +64,6 @@ export function naiveTranspose(a: Matrix): Matrix {
   const result = zeros(a.cols, a.rows);
   for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) result.data[j * a.rows + i] = a.data[i * a.cols + j];
   return result;
-}
-
-export function maxAbs(values: ArrayLike<number>): number {
-  let largest = 0;
-  for (let i = 0; i < values.length; i++) largest = Math.max(largest, Math.abs(values[i]));
-  return largest;
-}
-
-export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let largest = 0;
-  for (let i = 0; i < a.length; i++) largest = Math.max(largest, Math.abs(a[i] - b[i]));
-  return largest;
 }
 
 /** max |VᵀV − I| for the columns of V. */

@@ -3,18 +3,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../src/data/index.ts';
 import * as la from '../../src/linalg/index.ts';
+import { maxAbsDifference } from '../helpers/close.ts';
 import { effectiveRank, gramSingularValues, nuclearNorm, psdPower, shrinkSingularValues } from '../../src/matrix-factorization/index.ts';
 
 const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 });
 
 function gaussian(rows: number, cols: number, random: Random): la.Matrix {
   return la.fromArray(rows, cols, Float64Array.from({ length: rows * cols }, () => random.normal()));
-}
-
-function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
 }
 
 describe('effectiveRank', () => {

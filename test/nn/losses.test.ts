@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as ad from '../../autodiff/index.ts';
 import { accuracy, crossEntropy, hingeLoss, logisticLoss, logSoftmax, mseLoss, softmax } from '../../src/nn/index.ts';
-import { expectClose, makeTensor, valuesArb } from '../helpers/arbitraries.ts';
+import { makeTensor, valuesArb } from '../helpers/arbitraries.ts';
+import { expectClose } from '../helpers/close.ts';
 
 const float64 = { dtype: 'float64' } as const;
 

@@ -5,7 +5,7 @@ import * as ad from '../../autodiff/index.ts';
 import {
   BatchNorm1d, BatchNorm2d, Conv2d, GroupNorm, InstanceNorm, LayerNorm, Linear, Module, Sequential, Tanh,
 } from '../../src/nn/index.ts';
-import { expectClose } from '../helpers/arbitraries.ts';
+import { expectClose } from '../helpers/close.ts';
 
 const float64 = { dtype: 'float64' } as const;
 const scaleArb = fc.double({ min: 0.01, max: 100, noNaN: true });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as ad from '../../autodiff/index.ts';
 import { Parameter } from '../../src/nn/index.ts';
 import { Adam, GroupRMSprop, SGD, type Optimizer } from '../../src/optim/index.ts';
-import { expectClose } from '../helpers/arbitraries.ts';
+import { expectClose } from '../helpers/close.ts';
 
 const float64 = { dtype: 'float64' } as const;
 const curvature = [[0.5, 2, -1], [1.5, 0.25]];
