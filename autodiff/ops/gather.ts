@@ -1,6 +1,7 @@
 /**
  * gather along an axis (torch.gather / take_along_axis) and its transpose scatterAdd.
- * Each is the other's VJP, so indexing differentiates to any order.
+ * Each is the other's VJP, so indexing differentiates to any order. indexSelect
+ * (torch.index_select) is a gather.
  */
 import { sizeOf } from '../../gpu/shape.ts';
 import { apply, shapeText, type OpDef } from '../op.ts';
@@ -75,4 +76,30 @@ export function scatterAdd(src: Tensor, axis: number, indices: Int32Array | read
   const resolvedAxis = normalizeAxis(axis, outShape.length, 'scatterAdd');
   const checked = checkIndices('scatterAdd', outShape, resolvedAxis, indices, src.shape);
   return scatterAddIndexed(src, { axis: resolvedAxis, indices: checked, indexShape: [...src.shape] }, outShape);
+}
+
+/**
+ * The slices of x at `indices` along `axis`, in that order (torch.index_select): the output is
+ * x's shape with that axis's extent replaced by the number of indices. A gather with the indices
+ * repeated over the other axes, so its VJP scatter-adds (a repeated index sums its gradients).
+ * @example indexSelect(embeddings, 0, [3, 1, 3]) // rows 3, 1 and 3
+ */
+export function indexSelect(x: Tensor, axis: number, indices: Int32Array | readonly number[]): Tensor {
+  if (x.rank === 0) throw new Error('indexSelect: needs a tensor of rank ≥ 1, got []');
+  const resolvedAxis = normalizeAxis(axis, x.rank, 'indexSelect');
+  const extent = x.shape[resolvedAxis];
+  for (let j = 0; j < indices.length; j++) {
+    if (!Number.isInteger(indices[j]) || indices[j] < 0 || indices[j] >= extent) {
+      throw new Error(`indexSelect: index ${indices[j]} at position ${j} is out of range [0, ${extent}) on axis ${resolvedAxis} of ${shapeText(x.shape)}`);
+    }
+  }
+  const outShape = x.shape.map((size, d) => (d === resolvedAxis ? indices.length : size));
+  const outer = sizeOf(x.shape.slice(0, resolvedAxis));
+  const inner = sizeOf(x.shape.slice(resolvedAxis + 1));
+  // index j of every [outer, ·, inner] slice reads position indices[j]
+  const repeated = new Int32Array(outer * indices.length * inner);
+  for (let o = 0, at = 0; o < outer; o++) {
+    for (let j = 0; j < indices.length; j++, at += inner) repeated.fill(indices[j], at, at + inner);
+  }
+  return apply(gatherDefinition, [x], { axis: resolvedAxis, indices: repeated, indexShape: outShape });
 }

@@ -1,6 +1,7 @@
 /**
  * Ops that rearrange values: reshape, permute, broadcastTo, pad/slice (each other's
  * VJP), concat, and cast. Their VJPs are layout ops too, so they differentiate again.
+ * stridedSlice (Python slicing with steps) is composed from pad, slice and reshape.
  */
 import type { DType } from '../../gpu/backend.ts';
 import { sizeOf } from '../../gpu/shape.ts';
@@ -146,6 +147,40 @@ export function slice(x: Tensor, begin: readonly number[], size: readonly number
 /** Attributes of concat: the axis joined along. */
 export interface ConcatAttrs {
   axis: number;
+}
+
+function checkBounds(name: string, values: readonly number[]): void {
+  for (const value of values) {
+    if (!Number.isInteger(value) && Math.abs(value) !== Infinity) throw new Error(`stridedSlice: ${name} must hold integers or ±Infinity, got [${values.join(',')}]`);
+  }
+}
+
+/**
+ * Python slicing x[begin:end:step] on every axis (NumPy and torch basic slicing) for positive
+ * steps: a negative bound counts from the end, bounds past either end are clamped, and
+ * ±Infinity reads as "from the start" / "to the end". Composed from pad, slice and reshape, so
+ * it differentiates to any order: an axis keeping n elements is cut as a block of n·step
+ * (padded when the block runs past the end), viewed as [n, step], and the first of each step kept.
+ * @example stridedSlice(x, [0, 1], [Infinity, Infinity], [1, 2]) // x[:, 1::2]
+ */
+export function stridedSlice(x: Tensor, begin: readonly number[], end: readonly number[], steps: readonly number[]): Tensor {
+  if (begin.length !== x.rank || end.length !== x.rank || steps.length !== x.rank) {
+    throw new Error(`stridedSlice: begin [${begin.join(',')}], end [${end.join(',')}] and steps [${steps.join(',')}] must each have one entry per axis of ${shapeText(x.shape)}`);
+  }
+  checkBounds('begin', begin);
+  checkBounds('end', end);
+  if (!steps.every((step) => Number.isInteger(step) && step >= 1)) throw new Error(`stridedSlice: steps must be positive integers, got [${steps.join(',')}]`);
+  // Python's slice.indices for a positive step: bounds into [0, extent]
+  const clamp = (bound: number, extent: number) => (bound < 0 ? Math.max(0, bound + extent) : Math.min(bound, extent));
+  const starts = begin.map((bound, axis) => clamp(bound, x.shape[axis]));
+  const counts = end.map((bound, axis) => Math.max(0, Math.ceil((clamp(bound, x.shape[axis]) - starts[axis]) / steps[axis])));
+  // start + count·step overshoots the extent by at most step − 1
+  const padding = x.shape.map((extent, axis) => [0, Math.max(0, starts[axis] + counts[axis] * steps[axis] - extent)] as const);
+  const padded = padding.some(([, after]) => after > 0) ? pad(x, padding) : x;
+  const block = slice(padded, starts, counts.map((count, axis) => count * steps[axis]));
+  if (steps.every((step) => step === 1)) return block;
+  const split = reshape(block, counts.flatMap((count, axis) => [count, steps[axis]]));
+  return reshape(slice(split, split.shape.map(() => 0), counts.flatMap((count) => [count, 1])), counts);
 }
 
 export const concatDefinition: OpDef<ConcatAttrs, 'concat'> = {

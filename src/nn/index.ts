@@ -16,4 +16,5 @@ export { AvgPool2d, Dropout, Flatten, GlobalAvgPool2d, MaxPool2d, ReLU, Sequenti
 export {
   BatchNorm, BatchNorm1d, BatchNorm2d, GroupNorm, InstanceNorm, LayerNorm, type BatchNormOptions, type NormalizationOptions,
 } from './normalization.ts';
-export { accuracy, crossEntropy, hingeLoss, logisticLoss, logSoftmax, mseLoss, softmax, type Labels, type Reduction } from './losses.ts';
+export { accuracy, crossEntropy, hingeLoss, logisticLoss, mseLoss, type Labels, type Reduction } from './losses.ts';
+export { logSoftmax, softmax } from '../../autodiff/index.ts';

@@ -1,11 +1,8 @@
 /** Parameter-free layers: Sequential, pooling, Flatten, activations and Dropout. */
 import * as ad from '../../autodiff/index.ts';
+import { shapeText } from '../../autodiff/op.ts';
 import { Random } from '../../gpu/random.ts';
 import { Module } from './module.ts';
-
-function shapeText(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
-}
 
 /**
  * Applies its layers in order; they are its children '0', '1', … (so a Sequential
@@ -25,9 +22,12 @@ export class Sequential extends Module {
   }
 }
 
-/** Average pooling (zero padding counts, as PyTorch's default). @example new AvgPool2d({ kernel: 2 }) */
+/**
+ * Average pooling; the zeros of the padding count unless countIncludePad is false (as PyTorch's count_include_pad).
+ * @example new AvgPool2d({ kernel: 3, stride: 1, padding: 1, countIncludePad: false })
+ */
 export class AvgPool2d extends Module {
-  constructor(readonly options: ad.Pool2dOptions) {
+  constructor(readonly options: ad.AvgPool2dOptions) {
     super();
   }
 

@@ -1,8 +1,10 @@
 /**
- * Losses and the softmax helpers, composed from ops. Each loss takes a `reduction`:
- * 'mean' (default, as PyTorch), 'sum', or 'none' (the per-example losses).
+ * Losses, composed from ops. Each loss takes a `reduction`: 'mean' (default, as PyTorch),
+ * 'sum', or 'none' (the per-example losses). softmax and logSoftmax are autodiff's
+ * (autodiff/ops/softmax.ts), re-exported by src/nn.
  */
 import * as ad from '../../autodiff/index.ts';
+import { shapeText } from '../../autodiff/op.ts';
 
 /** How per-example losses are combined. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -10,20 +12,11 @@ export type Reduction = 'mean' | 'sum' | 'none';
 /** Integer class labels, one per example. */
 export type Labels = Int32Array | readonly number[];
 
-function shapeText(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
-}
-
 function reduce(caller: string, losses: ad.Tensor, reduction: Reduction): ad.Tensor {
   if (reduction === 'mean') return losses.mean();
   if (reduction === 'sum') return losses.sum();
   if (reduction === 'none') return losses;
   throw new Error(`${caller}: reduction must be 'mean', 'sum' or 'none', got ${JSON.stringify(reduction)}`);
-}
-
-function resolveAxis(caller: string, axis: number, rank: number): number {
-  if (!Number.isInteger(axis) || axis < -rank || axis >= rank) throw new Error(`${caller}: axis ${axis} is out of range for rank ${rank}`);
-  return axis < 0 ? axis + rank : axis;
 }
 
 /** Checks logits [N, K] against N labels in [0, K) and returns the labels as Int32Array. */
@@ -50,28 +43,12 @@ function signTargets(caller: string, scores: ad.Tensor, targets: ad.Tensor | Arr
 }
 
 /**
- * log softmax along `axis`, stable for any logits: x − m − log Σ exp(x − m) with m the
- * (constant) maximum, so no exp overflows.
- * @example logSoftmax(ad.tensor([[1000, 0]])) // [[0, −1000]]
- */
-export function logSoftmax(logits: ad.Tensor, axis = -1): ad.Tensor {
-  const resolved = resolveAxis('logSoftmax', axis, logits.rank);
-  const shifted = logits.sub(logits.max(resolved, true).detach());
-  return shifted.sub(shifted.exp().sum(resolved, true).log());
-}
-
-/** softmax along `axis` = exp(logSoftmax). @example softmax(ad.tensor([0, 0])) // [0.5, 0.5] */
-export function softmax(logits: ad.Tensor, axis = -1): ad.Tensor {
-  return logSoftmax(logits, axis).exp();
-}
-
-/**
  * Cross-entropy of logits [N, K] against integer labels: −log softmax(logits)[label].
  * @example crossEntropy(model.forward(images), labels)
  */
 export function crossEntropy(logits: ad.Tensor, labels: Labels, { reduction = 'mean' }: { reduction?: Reduction } = {}): ad.Tensor {
   const checked = checkLabels('crossEntropy', logits, labels);
-  const picked = logSoftmax(logits, 1).gather(1, checked, [logits.shape[0], 1]);
+  const picked = ad.logSoftmax(logits, 1).gather(1, checked, [logits.shape[0], 1]);
   return reduce('crossEntropy', picked.reshape([logits.shape[0]]).neg(), reduction);
 }
 

@@ -6,7 +6,7 @@ import { Random } from '../../gpu/random.ts';
 import {
   AvgPool2d, Conv2d, Dropout, Flatten, GlobalAvgPool2d, kaimingUniform, Linear, MaxPool2d, ReLU, Sequential, Sigmoid, Tanh,
 } from '../../src/nn/index.ts';
-import { expectClose } from '../helpers/arbitraries.ts';
+import { expectClose } from '../helpers/close.ts';
 
 const float64 = { dtype: 'float64' } as const;
 
@@ -50,7 +50,8 @@ function naiveConv2d(x: ad.Tensor, w: ad.Tensor, bias: ArrayLike<number> | undef
   return { values, shape: [n, o, oh, ow] };
 }
 
-function naivePool(x: ad.Tensor, kernel: number, stride: number, padding: number, kind: 'max' | 'avg'): number[] {
+/** Window loops; 'avg' divides by the kernel's area, 'avgInside' by the taps inside the input. */
+function naivePool(x: ad.Tensor, kernel: number, stride: number, padding: number, kind: 'max' | 'avg' | 'avgInside'): number[] {
   const [n, c, h, w] = x.shape;
   const oh = Math.floor((h + 2 * padding - kernel) / stride) + 1;
   const ow = Math.floor((w + 2 * padding - kernel) / stride) + 1;
@@ -58,6 +59,7 @@ function naivePool(x: ad.Tensor, kernel: number, stride: number, padding: number
   for (let plane = 0; plane < n * c; plane++) for (let i = 0; i < oh; i++) for (let j = 0; j < ow; j++) {
     let best = -Infinity;
     let total = 0;
+    let inside = 0;
     for (let p = 0; p < kernel; p++) for (let q = 0; q < kernel; q++) {
       const row = i * stride - padding + p;
       const col = j * stride - padding + q;
@@ -65,8 +67,9 @@ function naivePool(x: ad.Tensor, kernel: number, stride: number, padding: number
       const value = x.data[(plane * h + row) * w + col];
       best = Math.max(best, value);
       total += value;
+      inside++;
     }
-    out.push(kind === 'max' ? best : total / (kernel * kernel));
+    out.push(kind === 'max' ? best : total / (kind === 'avg' ? kernel * kernel : inside));
   }
   return out;
 }
@@ -152,6 +155,7 @@ describe('parameter-free layers', () => {
   it('pooling matches the naive window loops; global average pooling is the per-map mean', () => {
     expectClose(new AvgPool2d({ kernel: 2 }).forward(x).data, naivePool(x, 2, 2, 0, 'avg'), 1e-15, 1e-15);
     expectClose(new AvgPool2d({ kernel: 3, stride: 2, padding: 1 }).forward(x).data, naivePool(x, 3, 2, 1, 'avg'), 1e-15, 1e-15);
+    expectClose(new AvgPool2d({ kernel: 3, stride: 2, padding: 1, countIncludePad: false }).forward(x).data, naivePool(x, 3, 2, 1, 'avgInside'), 1e-15, 1e-15);
     expect(new MaxPool2d({ kernel: 3, stride: 2, padding: 1 }).forward(x).toArray()).toEqual(naivePool(x, 3, 2, 1, 'max'));
     const pooled = new GlobalAvgPool2d().forward(x);
     expect(pooled.shape).toEqual([2, 3]);
