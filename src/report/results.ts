@@ -5,10 +5,10 @@
  * is written atomically (a temporary file in the same folder, then a rename), so a reader
  * or an interrupted run never leaves a half-written file.
  */
-import { randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sweepStaleTemporaryFiles, temporaryPathFor } from './atomic.ts';
 import { claimsTable, markdownTable, type Claim } from './table.ts';
 
 /** The repository's results/ folder (found from this file, so the working directory does not matter). */
@@ -59,12 +59,14 @@ export function parseCommonFlags(argv: readonly string[] = process.argv.slice(2)
 
 /**
  * Writes a file atomically: the contents go to a temporary file beside it, flushed to
- * disk, then renamed over the target; missing folders are created.
+ * disk, then renamed over the target; missing folders are created, and temporary files
+ * that killed writes of the same target left behind are swept first (see atomic.ts).
  * @example writeFileAtomic('/tmp/theorygrad-example.txt', 'hello\n');
  */
 export function writeFileAtomic(path: string, contents: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
-  const temporary = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
+  sweepStaleTemporaryFiles(path);
+  const temporary = temporaryPathFor(path);
   try {
     const descriptor = openSync(temporary, 'w');
     try {

@@ -1,0 +1,71 @@
+/**
+ * The temporary files of atomic writes (writeFileAtomic in results.ts): how they are named,
+ * and the sweep that removes those a killed writer left behind (a SIGKILL between creating
+ * and renaming one leaves it for good: 160 MB for a model save).
+ */
+import { randomUUID } from 'node:crypto';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * A temporary file younger than this is never swept: it may belong to a writer whose pid
+ * lives in another pid namespace (a container sharing the folder), where the liveness check
+ * cannot see it. A live writer keeps its file's modification time fresh while it writes.
+ */
+export const staleTemporaryAgeMs = 15 * 60 * 1000;
+
+const uuidPattern = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/**
+ * The temporary file beside `path` for a write by this process: `.<name>.<pid>.<uuid>.tmp`,
+ * the pid telling a later sweep whether its writer is still running.
+ * @example temporaryPathFor('/tmp/out/model.safetensors'); // '/tmp/out/.model.safetensors.4242.1b9d…-….tmp'
+ */
+export function temporaryPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomUUID()}.tmp`);
+}
+
+/**
+ * Removes the temporary files beside `path` left by interrupted writes of it: those older
+ * than `minimumAgeMs` whose writer process is gone (or, for names from before the pid was
+ * recorded, `.<name>.<uuid>.tmp`, that are merely that old). Best effort: a file that
+ * vanishes meanwhile (another process sweeping) or cannot be removed is left alone, since
+ * housekeeping must not fail the write that triggered it. Returns the paths removed.
+ * @example sweepStaleTemporaryFiles('/tmp/out/model.safetensors'); // ['/tmp/out/.model.safetensors.4242.1b9d…-….tmp']
+ */
+export function sweepStaleTemporaryFiles(path: string, minimumAgeMs: number = staleTemporaryAgeMs): string[] {
+  const folder = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  const temporaryName = new RegExp(`^(?:(\\d+)\\.)?${uuidPattern}\\.tmp$`);
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const match = name.startsWith(prefix) ? temporaryName.exec(name.slice(prefix.length)) : null;
+    if (match === null) continue;
+    const candidate = join(folder, name);
+    try {
+      if (Date.now() - statSync(candidate).mtimeMs < minimumAgeMs) continue;
+      if (match[1] !== undefined && isProcessAlive(Number(match[1]))) continue;
+      rmSync(candidate);
+      removed.push(candidate);
+    } catch {
+      // Gone already, or not ours to remove: leave it.
+    }
+  }
+  return removed;
+}
+
+/** Whether a process with this pid exists (signal 0 checks without sending; EPERM means it exists under another user). */
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
