@@ -12,6 +12,9 @@
  * worker threads many independent tiles. The columns never exist as a matrix: im2col writes
  * one patch row at a time into a small buffer, which is packed straight into the product's
  * panels (and col2im reads the product's rows in place).
+ *
+ * conv2dDirect, at the end, is the definition written as plain loops (as simpleProduct is
+ * matmul's): the im2col path and both gradients are tested against it.
  */
 import type { Conv2dSpec, Data } from '../backend.ts';
 import { allocate, dtypeOf } from './storage.ts';
@@ -179,6 +182,54 @@ export function conv2dWeightGrad(x: Data, outGrad: Data, spec: Conv2dSpec): Data
       plan.readC(0, sums, group * outPerGroup * patch, 1, patch, true);
     }
   }
+  const out = allocate(sums.length, dtypeOf(x));
+  out.set(sums);
+  return out;
+}
+
+/**
+ * Every term of the convolution sum, once: visit(yIndex, xIndex, wIndex) for each output cell
+ * y[n, o, oy, ox], input channel c of its group g = ⌊o / (O/groups)⌋ and kernel tap (ky, kx)
+ * whose input position lies inside the image (the zero padding adds nothing):
+ *   y[n, o, oy, ox] = Σ_{c, ky, kx} x[n, g·C/groups + c, oy·sh − ph + ky·dh, ox·sw − pw + kx·dw] · w[o, c, ky, kx].
+ * The forward pass and both gradients are the three contractions of this one set of triples.
+ * Example: forEachConv2dTerm(spec, (y, x, w) => (sums[y] += xs[x] * ws[w])) is conv2dDirect.
+ */
+export function forEachConv2dTerm(spec: Conv2dSpec, visit: (yIndex: number, xIndex: number, wIndex: number) => void): void {
+  const inPerGroup = spec.inChannels / spec.groups, outPerGroup = spec.outChannels / spec.groups;
+  for (let n = 0; n < spec.batch; n++) {
+    for (let o = 0; o < spec.outChannels; o++) {
+      const group = Math.floor(o / outPerGroup);
+      for (let oy = 0; oy < spec.outHeight; oy++) {
+        for (let ox = 0; ox < spec.outWidth; ox++) {
+          const y = ((n * spec.outChannels + o) * spec.outHeight + oy) * spec.outWidth + ox;
+          for (let c = 0; c < inPerGroup; c++) {
+            for (let ky = 0; ky < spec.kernelHeight; ky++) {
+              const iy = oy * spec.strideHeight - spec.padHeight + ky * spec.dilationHeight;
+              if (iy < 0 || iy >= spec.inHeight) continue;
+              for (let kx = 0; kx < spec.kernelWidth; kx++) {
+                const ix = ox * spec.strideWidth - spec.padWidth + kx * spec.dilationWidth;
+                if (ix < 0 || ix >= spec.inWidth) continue;
+                const x = ((n * spec.inChannels + group * inPerGroup + c) * spec.inHeight + iy) * spec.inWidth + ix;
+                const w = ((o * inPerGroup + c) * spec.kernelHeight + ky) * spec.kernelWidth + kx;
+                visit(y, x, w);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * conv2d by its definition (forEachConv2dTerm), summed in float64 and returned in x's dtype:
+ * slow and plain, the reference the im2col path above is tested against.
+ * Example: conv2dDirect(x, w, spec) equals conv2d(x, w, spec) up to rounding.
+ */
+export function conv2dDirect(x: Data, weight: Data, spec: Conv2dSpec): Data {
+  const sums = new Float64Array(spec.batch * spec.outChannels * spec.outHeight * spec.outWidth);
+  forEachConv2dTerm(spec, (yIndex, xIndex, wIndex) => (sums[yIndex] += x[xIndex] * weight[wIndex]));
   const out = allocate(sums.length, dtypeOf(x));
   out.set(sums);
   return out;

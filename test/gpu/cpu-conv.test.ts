@@ -1,46 +1,17 @@
 /**
- * The CPU backend's conv2d and its two gradients against direct convolution loops, and against
- * each other through the adjoint identity ⟨conv(x, w), dy⟩ = ⟨x, inputGrad(dy, w)⟩ = ⟨w, weightGrad(x, dy)⟩,
+ * The CPU backend's im2col conv2d and its two gradients against the library's direct loops
+ * (conv2dDirect, and the three contractions of forEachConv2dTerm's terms), and against each
+ * other through the adjoint identity ⟨conv(x, w), dy⟩ = ⟨x, inputGrad(dy, w)⟩ = ⟨w, weightGrad(x, dy)⟩,
  * on random geometry (stride, padding, dilation, groups, size-0 and size-1 extents), both dtypes.
- * Tolerance per element: |Δ| ≤ (K + 2) · ε · Σ|a||b| with K the terms summed and ε = 2⁻²³ or 2⁻⁵².
+ * The direct loops are pinned to hand-computed cases. Tolerance per element:
+ * |Δ| ≤ (K + 2) · ε · Σ|a||b| with K the terms summed and ε = 2⁻²³ or 2⁻⁵².
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Conv2dSpec, Data, DType } from '../../gpu/backend.ts';
-import { conv2d, conv2dInputGrad, conv2dWeightGrad } from '../../gpu/cpu/conv.ts';
+import { conv2d, conv2dDirect, conv2dInputGrad, conv2dWeightGrad, forEachConv2dTerm } from '../../gpu/cpu/conv.ts';
+import { absolute } from '../helpers/close.ts';
 import { seededValues } from '../helpers/seeded-values.ts';
-
-/**
- * Every term of the convolution sum, once: visit(yIndex, xIndex, wIndex) for each output cell,
- * kernel tap and input channel of its group whose input position is inside the image. The forward
- * pass and both gradients are the three ways of contracting this one set of triples.
- */
-function forEachTerm(s: Conv2dSpec, visit: (y: number, x: number, w: number) => void): void {
-  const inPerGroup = s.inChannels / s.groups, outPerGroup = s.outChannels / s.groups;
-  for (let n = 0; n < s.batch; n++) {
-    for (let o = 0; o < s.outChannels; o++) {
-      const group = Math.floor(o / outPerGroup);
-      for (let oy = 0; oy < s.outHeight; oy++) {
-        for (let ox = 0; ox < s.outWidth; ox++) {
-          const y = ((n * s.outChannels + o) * s.outHeight + oy) * s.outWidth + ox;
-          for (let c = 0; c < inPerGroup; c++) {
-            for (let ky = 0; ky < s.kernelHeight; ky++) {
-              const iy = oy * s.strideHeight - s.padHeight + ky * s.dilationHeight;
-              if (iy < 0 || iy >= s.inHeight) continue;
-              for (let kx = 0; kx < s.kernelWidth; kx++) {
-                const ix = ox * s.strideWidth - s.padWidth + kx * s.dilationWidth;
-                if (ix < 0 || ix >= s.inWidth) continue;
-                const x = ((n * s.inChannels + group * inPerGroup + c) * s.inHeight + iy) * s.inWidth + ix;
-                const w = ((o * inPerGroup + c) * s.kernelHeight + ky) * s.kernelWidth + kx;
-                visit(y, x, w);
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-}
 
 interface Reference { value: Float64Array; magnitude: Float64Array }
 const reference = (size: number): Reference => ({ value: new Float64Array(size), magnitude: new Float64Array(size) });
@@ -49,11 +20,14 @@ function add(r: Reference, target: number, product: number): void {
   r.magnitude[target] += Math.abs(product);
 }
 
-/** The three contractions of the convolution's terms: y = Σ x·w, dx = Σ dy·w, dw = Σ x·dy (with Σ|·| for the bounds). */
+/**
+ * The references: y = conv2dDirect(x, w) (with Σ|x||w| = conv2dDirect(|x|, |w|) for its bound), and
+ * the gradients as the other two contractions of the same terms, dx = Σ dy·w and dw = Σ x·dy.
+ */
 function directLoops(s: Conv2dSpec, x: Data, w: Data, dy: Data): { y: Reference; dx: Reference; dw: Reference } {
-  const y = reference(dy.length), dx = reference(x.length), dw = reference(w.length);
-  forEachTerm(s, (yi, xi, wi) => {
-    add(y, yi, x[xi] * w[wi]);
+  const y = { value: Float64Array.from(conv2dDirect(Float64Array.from(x), Float64Array.from(w), s)), magnitude: Float64Array.from(conv2dDirect(absolute(x), absolute(w), s)) };
+  const dx = reference(x.length), dw = reference(w.length);
+  forEachConv2dTerm(s, (yi, xi, wi) => {
     add(dx, xi, dy[yi] * w[wi]);
     add(dw, wi, x[xi] * dy[yi]);
   });
@@ -151,6 +125,20 @@ describe('cpu conv2d', () => {
     // (patch + O) · positions = (144 + 8) · 4096 float64 per image: three images fit a job of 2²¹.
     const spec = makeSpec({ batch: 4, groups: 1, inPerGroup: 16, outPerGroup: 8, inHeight: 64, inWidth: 64, kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 1, padHeight: 1, padWidth: 1, dilationHeight: 1, dilationWidth: 1 });
     checkConv(spec, 'float64', 5);
+  });
+
+  it('the direct loops match hand-computed convolutions (stride, padding, dilation, groups)', () => {
+    const geometry = { batch: 1, groups: 1, inPerGroup: 1, outPerGroup: 1, inHeight: 3, inWidth: 3, kernelHeight: 2, kernelWidth: 2, strideHeight: 1, strideWidth: 1, padHeight: 0, padWidth: 0, dilationHeight: 1, dilationWidth: 1 };
+    const x = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // 2×2 windows of ones over [[1, 2, 3], [4, 5, 6], [7, 8, 9]]: 1+2+4+5, 2+3+5+6, 4+5+7+8, 5+6+8+9.
+    expect(Array.from(conv2dDirect(x, Float64Array.from([1, 1, 1, 1]), makeSpec(geometry)))).toEqual([12, 16, 24, 28]);
+    // Stride 2, padding 1, dilation 2, weights [[1, 10], [100, 1000]]: each of the 2×2 outputs has one tap inside
+    // the image, on the centre 5, through the weight at the opposite corner.
+    const spread = makeSpec({ ...geometry, strideHeight: 2, strideWidth: 2, padHeight: 1, padWidth: 1, dilationHeight: 2, dilationWidth: 2 });
+    expect(Array.from(conv2dDirect(x, Float64Array.from([1, 10, 100, 1000]), spread))).toEqual([5000, 500, 50, 5]);
+    // Two groups of one channel, 1×1 kernels [10, 100]: each output channel sees only its own input channel.
+    const grouped = makeSpec({ ...geometry, groups: 2, inHeight: 1, inWidth: 2, kernelHeight: 1, kernelWidth: 1 });
+    expect(Array.from(conv2dDirect(Float64Array.from([1, 2, 3, 4]), Float64Array.from([10, 100]), grouped))).toEqual([10, 20, 300, 400]);
   });
 
   it('a 1×1 kernel with stride 1 is a matrix product over channels', () => {
