@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 
 const decimalPattern = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const integerPattern = /^[+-]?\d+$/;
+const digitsPattern = /^\d+$/;
 
 /**
  * A finite decimal number ("-1.5", "3", "2.1e-05"), or undefined for anything else
@@ -20,12 +20,13 @@ export function parseDecimal(text: string): number | undefined {
 }
 
 /**
- * An integer written in decimal digits within [minimum, maximum], or undefined
- * ("1.0", "0x1", " 1", "" and values out of range are all undefined).
+ * A non-negative integer written in decimal digits only (no sign: no count, class or index
+ * in these formats has one), within [minimum, maximum], or undefined ("1.0", "0x1", " 1",
+ * "+1", "" and values out of range are all undefined).
  * @example [parseInteger('7', 0, 9), parseInteger('1.0', 0, 9), parseInteger('12', 0, 9)]; // [7, undefined, undefined]
  */
 export function parseInteger(text: string, minimum: number, maximum: number): number | undefined {
-  if (!integerPattern.test(text)) return undefined;
+  if (!digitsPattern.test(text)) return undefined;
   const value = Number(text);
   return Number.isSafeInteger(value) && value >= minimum && value <= maximum ? value : undefined;
 }
