@@ -2,6 +2,7 @@
 import type { DType } from '../gpu/backend.ts';
 import { currentBackend } from '../gpu/registry.ts';
 import { sizeOf } from '../gpu/shape.ts';
+import { shapeText } from './op.ts';
 import { Tensor } from './tensor.ts';
 
 export interface CreateOptions {
@@ -31,7 +32,7 @@ function nestedShape(values: Nested, path = 'values'): number[] {
   values.forEach((value, i) => {
     const shape = nestedShape(value, `${path}[${i}]`);
     if (shape.length !== inner.length || shape.some((extent, d) => extent !== inner[d])) {
-      throw new Error(`tensor: ragged nested array: ${path}[${i}] has shape [${shape.join(',')}] but ${path}[0] has [${inner.join(',')}]`);
+      throw new Error(`tensor: ragged nested array: ${path}[${i}] has shape ${shapeText(shape)} but ${path}[0] has ${shapeText(inner)}`);
     }
   });
   return [values.length, ...inner];
@@ -50,7 +51,7 @@ export function tensor(values: Nested | ArrayLike<number>, options: CreateOption
     checkShape('tensor', options.shape);
     flat = typeof values === 'number' ? [values] : ArrayBuffer.isView(values) ? (values as ArrayLike<number>) : (values as number[]).flat(Infinity as 1) as number[];
     shape = options.shape;
-    if (flat.length !== sizeOf(shape)) throw new Error(`tensor: ${flat.length} values do not fill shape [${shape.join(',')}] (${sizeOf(shape)} elements)`);
+    if (flat.length !== sizeOf(shape)) throw new Error(`tensor: ${flat.length} values do not fill shape ${shapeText(shape)} (${sizeOf(shape)} elements)`);
   } else if (ArrayBuffer.isView(values)) {
     flat = values as ArrayLike<number>;
     shape = [flat.length];

@@ -11,7 +11,7 @@
  */
 import type { Data, DType } from '../gpu/backend.ts';
 import { sizeOf } from '../gpu/shape.ts';
-import type { Node } from './op.ts';
+import { shapeText, type Node } from './op.ts';
 import * as ops from './ops/index.ts';
 import { backward } from './engine.ts';
 
@@ -30,7 +30,7 @@ export class Tensor {
 
   constructor(data: Data, shape: readonly number[], dtype: DType, node?: Node, requiresGrad = false) {
     if (data.length !== sizeOf(shape)) {
-      throw new Error(`Tensor: storage has ${data.length} elements but shape [${shape.join(',')}] needs ${sizeOf(shape)}`);
+      throw new Error(`Tensor: storage has ${data.length} elements but shape ${shapeText(shape)} needs ${sizeOf(shape)}`);
     }
     this.data = data;
     this.shape = Object.freeze([...shape]);
@@ -54,7 +54,7 @@ export class Tensor {
 
   /** The single value of a one-element tensor. */
   item(): number {
-    if (this.size !== 1) throw new Error(`item: tensor must have exactly one element, got shape [${this.shape.join(',')}]`);
+    if (this.size !== 1) throw new Error(`item: tensor must have exactly one element, got shape ${shapeText(this.shape)}`);
     return this.data[0];
   }
 
@@ -75,7 +75,7 @@ export class Tensor {
 
   toString(): string {
     const values = this.size <= 8 ? this.toArray().join(', ') : `${this.toArray().slice(0, 8).join(', ')}, …`;
-    return `Tensor(${this.dtype}, [${this.shape.join(',')}], [${values}])`;
+    return `Tensor(${this.dtype}, ${shapeText(this.shape)}, [${values}])`;
   }
 
   // Arithmetic (broadcasting like NumPy)

@@ -8,6 +8,7 @@
  * Every draw takes an explicit seed.
  */
 import * as ad from '../../autodiff/index.ts';
+import { shapeText } from '../../autodiff/op.ts';
 import { Random } from '../../gpu/random.ts';
 
 /**
@@ -15,7 +16,7 @@ import { Random } from '../../gpu/random.ts';
  * @example fanIn([64, 3, 3, 3]) // 27
  */
 export function fanIn(shape: readonly number[]): number {
-  if (shape.length < 2) throw new Error(`fanIn: weight must have rank ≥ 2 [out, in, ...], got [${shape.join(',')}]`);
+  if (shape.length < 2) throw new Error(`fanIn: weight must have rank ≥ 2 [out, in, ...], got ${shapeText(shape)}`);
   return shape.slice(1).reduce((product, extent) => product * extent, 1);
 }
 
