@@ -219,3 +219,21 @@ describe('avgPool2d with countIncludePad: false', () => {
       .toThrow('avgPool2d: with countIncludePad false, padding 1,1 must be at most half the kernel 1x1');
   });
 });
+
+describe('the compositions on the gpujs backend (float32) agree with cpu', () => {
+  it('logsumexp, logSoftmax, stridedSlice, indexSelect and avgPool2d without padding counts', () => {
+    const run = () => {
+      const logits = ad.tensor([[1000, 999, -1000], [-Infinity, -Infinity, -Infinity], [0.5, -0.25, 2]]);
+      const images = ad.randomNormal([2, 3, 5, 4], { seed: 7 });
+      return [
+        ad.logsumexp(logits, 1), ad.logSoftmax(ad.slice(logits, [0, 0], [1, 3])), ad.logSoftmax(images, 1),
+        ad.stridedSlice(images, [0, -2, 1, 0], [Infinity, Infinity, -1, 4], [1, 1, 2, 3]), ad.indexSelect(images, 2, [4, 0, 4]),
+        ad.avgPool2d(images, { kernel: [3, 2], stride: [2, 1], padding: 1, countIncludePad: false }),
+      ].map((t) => t.toArray());
+    };
+    const cpu = run();
+    const gpu = ad.withBackend('gpujs', run);
+    // the maps exp and log differ by a few float32 ulps between the backends; the layout ops are exact
+    cpu.forEach((values, i) => expectClose(gpu[i], values, 1e-5, 1e-5));
+  });
+});
