@@ -131,7 +131,8 @@ export function loadAgNews(split: Split, directory: string = dataDirectory(), op
     const label = parseInteger(fields[0], 1, 4);
     if (fields.length !== 3 || label === undefined) {
       throw new Error(
-        `loadAgNews: ${path}: line ${line} (row ${index + 1}) has ${fields.length} fields beginning ${JSON.stringify(fields[0])}, expected 3 fields with a class in 1–4`,
+        `loadAgNews: ${path}: line ${line} (row ${index + 1}) has ${fields.length} fields beginning ${JSON.stringify(fields[0])}, ` +
+          'expected 3 fields with a class in 1–4',
       );
     }
     labels[index] = label - 1;

@@ -81,7 +81,9 @@ function parseDescription(text: string, file: string): Map<string, number> {
     const match = /^\s*(\w+)\s*=\s*(\S*)\s*$/.exec(line);
     if (match === null || !/^n_/.test(match[1])) continue;
     const value = parseInteger(match[2], 0, Number.MAX_SAFE_INTEGER);
-    if (value === undefined) throw new Error(`loadUci: ${file}: line ${lineNumber}: ${match[1]} is ${JSON.stringify(match[2])}, expected a non-negative integer`);
+    if (value === undefined) {
+      throw new Error(`loadUci: ${file}: line ${lineNumber}: ${match[1]} is ${JSON.stringify(match[2])}, expected a non-negative integer`);
+    }
     if (values.has(match[1])) throw new Error(`loadUci: ${file}: line ${lineNumber}: ${match[1]} is given a second time`);
     values.set(match[1], value);
   }

@@ -96,7 +96,9 @@ function parseHeader(path: string, bytes: Uint8Array): { entries: Map<string, He
     throw fileError(path, `__metadata__ must map names to strings, got ${JSON.stringify(metadata)}`);
   }
   const checksum = (metadata as Record<string, string>).sha256;
-  if (checksum !== undefined && !/^[0-9a-f]{64}$/.test(checksum)) throw fileError(path, `__metadata__.sha256 is ${JSON.stringify(checksum)}, not 64 hex digits`);
+  if (checksum !== undefined && !/^[0-9a-f]{64}$/.test(checksum)) {
+    throw fileError(path, `__metadata__.sha256 is ${JSON.stringify(checksum)}, not 64 hex digits`);
+  }
   const entries = new Map<string, HeaderEntry>();
   for (const [name, entry] of Object.entries(header as Record<string, HeaderEntry>)) {
     if (name === '__metadata__') continue;
@@ -124,11 +126,14 @@ function checkCoverage(path: string, entries: ReadonlyMap<string, HeaderEntry>, 
   let covered = 0;
   for (const [name, { data_offsets: [begin, end] }] of ranges) {
     if (begin !== covered) {
-      throw fileError(path, `tensor '${name}' data_offsets [${begin}, ${end}) ${begin < covered ? 'overlap the previous tensor' : `leave a gap after byte ${covered}`}`);
+      const problem = begin < covered ? 'overlap the previous tensor' : `leave a gap after byte ${covered}`;
+      throw fileError(path, `tensor '${name}' data_offsets [${begin}, ${end}) ${problem}`);
     }
     covered = end;
   }
-  if (covered !== dataLength) throw fileError(path, `${dataLength - covered} bytes after the last tensor (the data section has ${dataLength}, the tensors cover ${covered})`);
+  if (covered !== dataLength) {
+    throw fileError(path, `${dataLength - covered} bytes after the last tensor (the data section has ${dataLength}, the tensors cover ${covered})`);
+  }
 }
 
 /**
@@ -151,7 +156,11 @@ export function readStateFile(path: string): Map<string, ad.Tensor> {
   if (checksum !== undefined) {
     const actual = stateChecksum(entries, [bytes.subarray(dataStart)]);
     if (actual !== checksum) {
-      throw fileError(path, `checksum mismatch: the header records sha256 ${checksum} but the tensors hash to ${actual}; the file is corrupt (save the model again or restore a copy)`);
+      throw fileError(
+        path,
+        `checksum mismatch: the header records sha256 ${checksum} but the tensors hash to ${actual}; ` +
+          'the file is corrupt (save the model again or restore a copy)',
+      );
     }
   }
   const tensors = new Map<string, ad.Tensor>();
