@@ -17,3 +17,4 @@ export { CircularPad, Scale, TraceFlatten, type FiniteLayer, type FiniteShape } 
 export { applyRandomPatches, fitRandomPatches, type RandomPatchOptions, type RandomPatches } from './random-patches.ts';
 export { infiniteKernels } from './backend.ts';
 export { cntkDepthSweep, type DepthKernelMatrices, type DepthSweep } from './depth-sweep.ts';
+export { referenceCntk, referenceFullyConnected, type ReferenceCntkOptions, type ReferenceImage } from './reference.ts';

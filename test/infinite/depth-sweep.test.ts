@@ -1,28 +1,20 @@
 /**
  * cntkDepthSweep (src/infinite/depth-sweep.ts): the kernels of several depths from one pass
- * equal kernelMatrix(cntk({ depth: d, … })) for each d, for every readout, fix and padding, with
- * and without a second image set, across block boundaries. Tolerance as test/infinite/exact.test.ts:
- * the same arithmetic in the same order gives equal values, but λ ≈ 1 entries would amplify any
- * reordering, so 1e-7 of the largest entry in float64 and 2e-3 in float32.
+ * equal the dense reference (src/infinite/reference.ts) of each depth's CNTK, for every
+ * readout, fix and padding, with and without a second image set, across block boundaries.
+ * Tolerance as test/infinite/exact.test.ts: λ ≈ 1 entries amplify one ulp to ≈ 1e-8 relative,
+ * so 1e-7 of the largest entry in float64 and 2e-3 in float32.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as ad from '../../autodiff/index.ts';
-import { cntk, cntkDepthSweep, kernelMatrix } from '../../src/infinite/index.ts';
-import type { Matrix } from '../../src/linalg/matrix.ts';
-
-function expectMatrixClose(actual: Matrix, expected: Matrix, relative: number, what: string): void {
-  expect([actual.rows, actual.cols]).toEqual([expected.rows, expected.cols]);
-  const scale = Math.max(...Array.from(expected.data, Math.abs));
-  actual.data.forEach((value, i) => {
-    if (!(Math.abs(value - expected.data[i]) <= relative * scale)) throw new Error(`${what}: entry ${i} is ${value}, expected ${expected.data[i]} (largest ${scale})`);
-  });
-}
+import { cntkDepthSweep } from '../../src/infinite/index.ts';
+import { expectMatrixClose, referenceCntkMatrices } from './reference-matrices.ts';
 
 const depthsArb = fc.uniqueArray(fc.integer({ min: 2, max: 6 }), { minLength: 1, maxLength: 4 }).map((depths) => depths.sort((a, b) => a - b));
 
 describe('cntkDepthSweep', () => {
-  it('equals kernelMatrix of each depth\'s cntk (float64, every readout, fix and padding, x2 or not)', () => {
+  it('equals the reference of each depth\'s CNTK (float64, every readout, fix and padding, x2 or not)', () => {
     fc.assert(fc.property(
       depthsArb, fc.constantFrom('vanilla' as const, 'gap' as const, { lap: 1 }), fc.boolean(), fc.constantFrom('zero' as const, 'circular' as const),
       fc.boolean(), fc.integer({ min: 2, max: 5 }), fc.nat(10_000),
@@ -32,7 +24,7 @@ describe('cntkDepthSweep', () => {
         const swept = cntkDepthSweep({ depths, readout, fix, padding }, x, y, { quiet: true });
         expect(swept.map((matrices) => matrices.depth)).toEqual(depths);
         swept.forEach(({ depth, nngp, ntk }) => {
-          const expected = kernelMatrix(cntk({ depth, readout, fix, padding }), x, y, { quiet: true });
+          const expected = referenceCntkMatrices({ depth, readout, fix, padding }, x, y);
           expectMatrixClose(nngp, expected.nngp, 1e-7, `Σ depth ${depth}`);
           expectMatrixClose(ntk, expected.ntk, 1e-7, `Θ depth ${depth}`);
         });
@@ -44,7 +36,7 @@ describe('cntkDepthSweep', () => {
     const budget = 4 * 36 * 4 * 4; // 4 pairs of the vanilla band per block: 2×2 images
     const swept = cntkDepthSweep({ depths: [3, 4, 6] }, x, undefined, { quiet: true, memoryBudget: budget });
     for (const { depth, nngp, ntk } of swept) {
-      const expected = kernelMatrix(cntk({ depth }), x, undefined, { quiet: true });
+      const expected = referenceCntkMatrices({ depth, readout: 'vanilla' }, x);
       expectMatrixClose(nngp, expected.nngp, 2e-3, `Σ depth ${depth}`);
       expectMatrixClose(ntk, expected.ntk, 2e-3, `Θ depth ${depth}`);
       for (let i = 0; i < 7; i++) for (let j = 0; j < 7; j++) expect(ntk.data[i * 7 + j]).toBe(ntk.data[j * 7 + i]);

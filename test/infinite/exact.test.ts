@@ -1,76 +1,86 @@
 /**
- * The kernels against a direct transcription of the authors' recursions (reference.ts):
- * the CNTK / CNN-GP of PAPERS.md §8 and the FC NTK of §4, on random small inputs.
+ * Every fast path of the kernels against the dense reference (src/infinite/reference.ts), on
+ * random small inputs: kernelMatrix on the cpu backend in float64 and float32 (every depth,
+ * readout, padding, fix and flip, with a second image set or by symmetry, in one block or many)
+ * and on the gpujs backend (webasm where no GPU is reached), and the fully connected NNGP / NTK.
+ * (cntkDepthSweep: depth-sweep.test.ts.)
  * Tolerance: entries where a position meets itself have λ ≈ 1, where √(1 − λ²) turns one ulp
  * of λ into ≈ √(2·ulp) relative; two correct float64 implementations agree there only to
- * ≈ 1e-8 relative per layer (PAPERS.md §8), so 1e-7 of the largest entry (several layers);
- * float32 to ≈ 3e-4, so 2e-3 over several layers.
+ * ≈ 1e-8 relative per layer, so 1e-7 of the largest entry (several layers); float32 to ≈ 3e-4,
+ * so 2e-3 over several layers.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as ad from '../../autodiff/index.ts';
 import { cntk, fullyConnected, kernelMatrix } from '../../src/infinite/index.ts';
-import type { Matrix } from '../../src/linalg/matrix.ts';
-import { referenceCntk, referenceFullyConnected } from './reference.ts';
+import { referenceFullyConnected, type ReferenceCntkOptions } from '../../src/infinite/reference.ts';
+import { expectMatrixClose, referenceCntkMatrices } from './reference-matrices.ts';
 
 const FLOAT64 = 1e-7;
 const FLOAT32 = 2e-3;
 
-function expectMatrixClose(actual: Matrix, expected: ArrayLike<number>, relative: number, what: string): void {
-  const scale = Math.max(...Array.from(expected, Math.abs));
-  actual.data.forEach((value, i) => {
-    if (!(Math.abs(value - expected[i]) <= relative * scale)) throw new Error(`${what}: entry ${i} is ${value}, expected ${expected[i]} (largest ${scale})`);
-  });
+/** Two image sets (the second empty: the first with itself) and a CNTK to compute on them. */
+const caseArb = fc.record({
+  count1: fc.integer({ min: 1, max: 3 }), count2: fc.integer({ min: 0, max: 2 }), channels: fc.integer({ min: 1, max: 2 }),
+  height: fc.integer({ min: 1, max: 5 }), width: fc.integer({ min: 1, max: 4 }), seed: fc.nat(10_000),
+  depth: fc.integer({ min: 2, max: 5 }),
+  readout: fc.constantFrom<ReferenceCntkOptions['readout']>('vanilla', 'gap', { lap: 0 }, { lap: 1 }, { lap: 2 }),
+  padding: fc.constantFrom('zero' as const, 'circular' as const), fix: fc.boolean(), flip: fc.boolean(),
+  // undefined: one block; 1 byte: a block per pair; 2 KiB: a few pairs per block
+  memoryBudget: fc.constantFrom(undefined, 1, 2048),
+});
+
+type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
+
+/** The case's kernel matrices by kernelMatrix (on `backend`) and by the reference, in `dtype`. */
+function bothWays(c: Case, dtype: ad.DType, backend: 'cpu' | 'gpujs' = 'cpu') {
+  const x = ad.cast(ad.randomNormal([c.count1, c.channels, c.height, c.width], { seed: c.seed, dtype: 'float64' }), dtype);
+  const y = c.count2 > 0 ? ad.cast(ad.randomNormal([c.count2, c.channels, c.height, c.width], { seed: c.seed + 1, dtype: 'float64' }), dtype) : undefined;
+  const options: ReferenceCntkOptions = { depth: c.depth, readout: c.readout, fix: c.fix, padding: c.padding, flip: c.flip };
+  const actual = ad.withBackend(backend, () => kernelMatrix(cntk(options), x, y, { flip: c.flip, memoryBudget: c.memoryBudget, quiet: true }));
+  return { actual, expected: referenceCntkMatrices(options, x, y) };
 }
 
-const imagesArb = fc.record({
-  count: fc.integer({ min: 1, max: 3 }), channels: fc.integer({ min: 1, max: 2 }),
-  height: fc.integer({ min: 1, max: 5 }), width: fc.integer({ min: 1, max: 4 }), seed: fc.nat(10_000),
-});
-
-describe('CNTK and CNN-GP equal the authors\' recursion', () => {
-  it('for every depth, readout, padding and fix (float64)', () => {
-    fc.assert(fc.property(
-      imagesArb, fc.integer({ min: 2, max: 5 }), fc.constantFrom('vanilla' as const, 'gap' as const),
-      fc.constantFrom('zero' as const, 'circular' as const), fc.boolean(),
-      ({ count, channels, height, width, seed }, depth, readout, padding, fix) => {
-        const x = ad.randomNormal([count, channels, height, width], { seed, dtype: 'float64' });
-        const { nngp, ntk } = kernelMatrix(cntk({ depth, readout, fix, padding }), x);
-        const size = channels * height * width;
-        const image = (i: number) => x.data.slice(i * size, (i + 1) * size) as Float64Array;
-        const expected = Array.from({ length: count * count }, (_, e) =>
-          referenceCntk(image(Math.floor(e / count)), image(e % count), channels, height, width, { depth, readout, fix, padding }));
-        expectMatrixClose(nngp, expected.map(([g]) => g), FLOAT64, 'nngp');
-        expectMatrixClose(ntk, expected.map(([, t]) => t), FLOAT64, 'ntk');
-      },
-    ), { numRuns: 25 });
+describe('CNTK and CNN-GP equal the reference', () => {
+  it('on the cpu in float64, for every depth, readout, padding, fix, flip and block size', () => {
+    fc.assert(fc.property(caseArb, (c) => {
+      const { actual, expected } = bothWays(c, 'float64');
+      expectMatrixClose(actual.nngp, expected.nngp, FLOAT64, 'nngp');
+      expectMatrixClose(actual.ntk, expected.ntk, FLOAT64, 'ntk');
+    }), { numRuns: 40 });
   });
 
-  it('float32 agrees with float64 within the λ ≈ 1 conditioning', () => {
-    const x64 = ad.randomNormal([3, 3, 6, 6], { seed: 4, dtype: 'float64' });
-    const x32 = ad.cast(x64, 'float32');
-    for (const readout of ['vanilla', 'gap', { lap: 1 }] as const) {
-      const network = cntk({ depth: 5, readout });
-      const exact = kernelMatrix(network, x64);
-      const single = kernelMatrix(network, x32);
-      expectMatrixClose(single.ntk, exact.ntk.data, FLOAT32, `ntk ${JSON.stringify(readout)}`);
-      expectMatrixClose(single.nngp, exact.nngp.data, FLOAT32, `nngp ${JSON.stringify(readout)}`);
-    }
+  it('on the cpu in float32 (arccos by a polynomial), within the λ ≈ 1 conditioning', () => {
+    fc.assert(fc.property(caseArb, (c) => {
+      const { actual, expected } = bothWays(c, 'float32');
+      expectMatrixClose(actual.nngp, expected.nngp, FLOAT32, 'nngp');
+      expectMatrixClose(actual.ntk, expected.ntk, FLOAT32, 'ntk');
+    }), { numRuns: 15 });
+  });
+
+  it('on the gpujs backend (float32)', () => {
+    // gpu.js compiles a kernel per new shape: few runs
+    fc.assert(fc.property(caseArb, (c) => {
+      const { actual, expected } = bothWays(c, 'float32', 'gpujs');
+      expectMatrixClose(actual.nngp, expected.nngp, FLOAT32, 'nngp');
+      expectMatrixClose(actual.ntk, expected.ntk, FLOAT32, 'ntk');
+    }), { numRuns: 8 });
   });
 });
 
-describe('fully connected NTK', () => {
-  it("'authors' normalization equals their code's K[depth − 1][fixedLayers]", () => {
+describe('fully connected NNGP and NTK', () => {
+  it("equal the reference for both normalizations and every number of fixed layers ('authors': their code's K[depth − 1][fixedLayers])", () => {
     fc.assert(fc.property(
-      fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 5 }), fc.nat(5), fc.nat(10_000),
-      (n, d, depth, fixed, seed) => {
+      fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 5 }), fc.nat(5),
+      fc.constantFrom('authors' as const, 'standard' as const), fc.nat(10_000),
+      (n, d, depth, fixed, normalization, seed) => {
         const fixedLayers = Math.min(fixed, depth);
         const x = ad.randomNormal([n, d], { seed, dtype: 'float64' });
-        const { nngp, ntk } = kernelMatrix(fullyConnected({ depth, normalization: 'authors', fixedLayers }), x);
-        const expected = referenceFullyConnected(x.data as Float64Array, n, d, depth, fixedLayers);
+        const { nngp, ntk } = kernelMatrix(fullyConnected({ depth, normalization, fixedLayers }), x);
+        const expected = referenceFullyConnected(x.data as Float64Array, n, d, { depth, normalization, fixedLayers });
         expectMatrixClose(nngp, expected.nngp, FLOAT64, 'nngp');
         if (fixedLayers < depth) expectMatrixClose(ntk, expected.ntk, FLOAT64, 'ntk');
-        else expect(Array.from(ntk.data).every((value) => value === 0)).toBe(true);
+        else expect(Array.from(ntk.data).every((value) => value === 0) && expected.ntk.every((value) => value === 0)).toBe(true);
       },
     ), { numRuns: 40 });
   });
