@@ -1,16 +1,17 @@
 /**
  * The covariance steps of the infinite-width kernels (src/infinite) as backend kernels:
- * the `InfiniteKernels` interface that gpu/cpu/infinite.ts and gpu/gpujs/infinite.ts
- * implement, and the band layout both of them share.
+ * the `InfiniteKernels` interface that gpu/cpu/infinite/ and gpu/gpujs/infinite.ts
+ * implement, and the band layout both of them share. The recursion these steps add up to is
+ * written out once, densely, in src/infinite/reference.ts (cited there by paper, section and
+ * convention), and the tests hold both backends against it.
  *
  * Band layout. The covariance of an image pair, Σ(x, x′)[i, j, i′, j′] (position (i, j) of
  * x against (i′, j′) of x′), is stored as [n1, n2, H, H′, W, W′] reordered along the
  * diagonals: one axis enumerates the row pairs (i, i′), grouped by the offset δ = i − i′,
  * the other the column pairs (j, j′), grouped by ε = j − j′; a pair's covariance is the
- * 2-D array [rowEntries, columnEntries]. The patch sum of a 3×3 convolution,
- *   P(Σ)[i, j, i′, j′] = Σ_{a,b ∈ {−1,0,1}} Σ[i+a, j+b, i′+a, j′+b]
- * (Arora et al. 2019, §4; PAPERS.md §8), moves along these diagonals and never mixes
- * offsets, so in this layout it is a 3×3 box filter within each (δ, ε) block, and the
+ * 2-D array [rowEntries, columnEntries]. The patch sum P of a 3×3 convolution (patchSum in
+ * src/infinite/reference.ts) adds the entries at joint shifts (i+a, j+b, i′+a, j′+b), so it
+ * moves along these diagonals and never mixes offsets: in this layout it is a 3×3 box filter within each (δ, ε) block, and the
  * ReLU step is elementwise. Only the offsets |δ|, |ε| ≤ window are stored: window 0 (the
  * vanilla readout) keeps the H·W entries i = i′, j = j′, so its cost does not grow with
  * (H·W)²; LAP(c) keeps the (4c+1)² offsets its pooled trace reads; GAP keeps all of them.
@@ -237,13 +238,11 @@ export interface InfiniteKernels {
   linear(nngp: Data, ntk: Data | undefined, count: number, geometry: CovarianceGeometry, step: LinearStep, out?: Data): Data;
 
   /**
-   * The ReLU step and the linear layer `step` after it, in one pass: with a, b the
-   * variances of the two positions and λ = clip(Σ/√(ab), −1, 1),
-   *   K = √(ab)·κ1(λ)/2,  K̇ = κ0(λ)/2,  Σ′ = scale·F(K) + shift,  Θ′ = scale·F(Θ·K̇) + (trainable ? Σ′ : 0),
-   * κ1(λ) = (λ(π − arccos λ) + √(1 − λ²))/π, κ0(λ) = (π − arccos λ)/π (PAPERS.md, shared
-   * formulas; K and K̇ are the expectations E[φ(u)φ(v)], E[φ′(u)φ′(v)] themselves, c_σ = 1).
-   * deviations1/2 are √a and √b per image and position, [count1, H, W] and [count2, H, W];
-   * a zero deviation gives λ = 0. Returns [Σ′; Θ′] (2·pairs covariances, or 2·pairs values
+   * The ReLU step and the linear layer `step` after it, in one pass: with K and K̇ of
+   * reluStep in src/infinite/reference.ts at weight 1 (the expectations themselves, c_σ = 1),
+   *   Σ′ = scale·F(K) + shift,  Θ′ = scale·F(Θ·K̇) + (trainable ? Σ′ : 0).
+   * deviations1/2 are √a and √b (the variances of the two positions) per image and position,
+   * [count1, H, W] and [count2, H, W]; a zero deviation gives λ = 0. Returns [Σ′; Θ′] (2·pairs covariances, or 2·pairs values
    * after a sum). The plain ReLU is the step { filter: 1, scale: 1, shift: 0, trainable: false }.
    */
   relu(nngp: Data, ntk: Data, deviations1: Data, deviations2: Data, pairs: PairBlock, geometry: CovarianceGeometry, step: LinearStep, out?: Data): Data;

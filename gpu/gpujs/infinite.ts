@@ -6,10 +6,11 @@
  * 2²⁴; extents and loop bounds are constants (gpu.js stops a loop bounded by an argument
  * after 1000 steps).
  *
- * Sums run in float32 (the cpu accumulates in float64), and arccos is gpu.js's float32
- * Math.acos, so results agree with the cpu's float32 within a few float32 ulps per step,
- * except where λ ≈ 1 (a position against itself), where √(1 − λ²) turns one ulp of λ into
- * ≈ √(2·2⁻²³) ≈ 5·10⁻⁴ relative (PAPERS.md §8).
+ * What each step computes is stated in gpu/infinite.ts, and the recursion they add up to in
+ * src/infinite/reference.ts. Sums run in float32 (the cpu accumulates in float64), and arccos
+ * is gpu.js's float32 Math.acos, so results agree with the cpu's float32 within a few float32
+ * ulps per step, except where λ ≈ 1 (a position against itself), where √(1 − λ²) turns one
+ * ulp of λ into ≈ √(2·2⁻²³) ≈ 5·10⁻⁴ relative.
  */
 import type { Data } from '../backend.ts';
 import { bandLayout, checkLinearStep, entriesAfter, pairIndices, type CovarianceGeometry, type InfiniteKernels, type LinearStep, type PairBlock } from '../infinite.ts';

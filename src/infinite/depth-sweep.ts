@@ -1,10 +1,9 @@
 /**
- * CNTK kernel matrices of several depths in one blocked pass (Arora et al. 2019, §4 and
- * Appendix; PAPERS.md §8). The dynamic program of depth L passes through the state of every
- * shallower depth: after d − 1 convolutions it holds Σ⁽ᵈ⁻¹⁾, Θ⁽ᵈ⁻¹⁾ and the variances, and the
- * depth-d kernel is that state followed by cntk's final layers, the ReLU step Θ ⊙ K̇ + K (no
- * patch sum), the readout (trace or GAP mean) and the dense layer (σ_w² = 2/9; fix: not
- * trained). So each block of pairs runs the deepest network once and, at every depth asked
+ * CNTK kernel matrices of several depths in one blocked pass (arXiv 1904.11955, §4 and
+ * Appendix; the recursion is written out in reference.ts, referenceCntk). The dynamic program of
+ * depth L passes through the state of every shallower depth: after d − 1 convolutions it holds
+ * Σ⁽ᵈ⁻¹⁾, Θ⁽ᵈ⁻¹⁾ and the variances, and the depth-d kernel is that state followed by cntk's
+ * final layers (the last ReLU, the readout and the dense layer). So each block of pairs runs the deepest network once and, at every depth asked
  * for, branches off a copy of the final layers into a small side workspace, leaving the
  * main chain's buffers untouched.
  * The blocks, symmetry, flip and progress are kernelMatrix's (kernel-matrix.ts). The "fix" and

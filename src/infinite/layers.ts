@@ -1,17 +1,13 @@
 /**
  * Infinite-width layers in the manner of neural-tangents' stax (DESIGN.md style 6): each
  * layer transforms a kernel record (record.ts: Σ = NNGP, Θ = NTK, per block of pairs) and
- * builds its finite-width counterpart (finite.ts). All in the NTK parameterization:
- * - conv: Σ′ = (σ_w²/9)·P(Σ), Θ′ = (σ_w²/9)·P(Θ) + Σ′, P the 3×3 patch sum (gpu/infinite.ts);
- * - dense: Σ′ = σ_w²·Σ + σ_b², Θ′ = σ_w²·Θ + Σ′ (on records without positions);
- * - relu: Σ′ = √(ab)·κ1(λ)/2, Θ′ = Θ·κ0(λ)/2 (PAPERS.md, shared formulas, c_σ = 1; the
- *   c_σ = 2 normalization is σ_w² = 2 in the next layer);
- * - readout: vanilla Σ′ = Σ_p Σ_{p,p} (the trace), GAP Σ′ = mean_{p,p′} Σ_{p,p′}, LAP(c)
- *   the trace after a (2c+1)×(2c+1) average pool of each image (weights in lapWeights), Θ
- *   alike: a linear step summing the stored entries (the input keeps the readout's offsets).
- * A layer that is not trained (`trainable: false`) leaves out its own term Σ′ from Θ′
- * (the "fix" kernels, PAPERS.md §4 and §8). A ReLU followed by a conv, dense or readout layer
- * runs as one backend pass (InfiniteKernels.relu with that layer's LinearStep).
+ * builds its finite-width counterpart (finite.ts), in the NTK parameterization; each layer's
+ * transform is stated at its function, and reference.ts writes out, densely, the recursions
+ * they compose to (with patchSum, reluStep and readoutOf for conv, relu and readout). The
+ * readouts are linear steps summing the stored entries (the input keeps the readout's offsets).
+ * A layer that is not trained (`trainable: false`) leaves out its own term Σ′ from Θ′ (the
+ * "fix" kernels). A ReLU followed by a conv, dense or readout layer runs as one backend pass
+ * (InfiniteKernels.relu with that layer's LinearStep).
  */
 import type { Data, DType } from '../../gpu/backend.ts';
 import { bandLayout, entriesAfter, pairCount, type AxisBands, type CovarianceGeometry, type LinearStep, type Padding } from '../../gpu/infinite.ts';
@@ -145,7 +141,8 @@ function reluThen(record: KernelRecord, step: LinearStep): KernelRecord {
 }
 
 /**
- * The ReLU: Σ′ = √(ab)·κ1(λ)/2, Θ′ = Θ·κ0(λ)/2, λ = Σ/√(ab) (a, b the variances Σ(x, x), Σ(x′, x′)).
+ * The ReLU: Σ′ = K, Θ′ = Θ·K̇ with K, K̇ of reluStep (reference.ts) at weight 1 (c_σ = 1; the
+ * c_σ = 2 normalization is σ_w² = 2 in the next layer).
  * @example serial(dense(), relu(), dense({ weightVariance: 2 }))
  */
 export function relu(): Layer {
@@ -159,16 +156,13 @@ export function relu(): Layer {
 }
 
 /**
- * LAP(c)'s weight of each entry (i, i′) of one axis. Local average pooling (Li et al. 2019,
- * "Enhanced CNTK", §4) pools each image over a (2c+1)-window before the trace, so per axis
- *   Σ′ = Σ_q (2c+1)⁻² Σ_{a,a′ ∈ [−c, c]} Σ[q + a, q + a′],
- * and the entry (i, i′) counts the q with |q − i|, |q − i′| ≤ c (q inside the image: zero
- * padding) or the (a, a′) with a − a′ ≡ i − i′ mod the extent (circular padding), over (2c+1)².
- * Being the covariance of pooled features, it is PSD; it reads offsets |i − i′| ≤ 2c. LAP(0)
- * is the trace; with circular padding and 2c + 1 = H = W every offset weighs 1/H and LAP is
- * H·W·GAP (the same average over random shifts of both images, §3: local translation
- * augmentation). (PAPERS.md §3's "average over offsets |Δ| ≤ c" reads as a box of offsets,
- * which is not PSD on random inputs: the tests keep that regression case.)
+ * LAP(c)'s weight of each entry (i, i′) of one axis: the pooled trace of readoutOf in
+ * reference.ts (arXiv 1911.00809), factored per axis, counts for the entry (i, i′) the q with
+ * |q − i|, |q − i′| ≤ c (q inside the image: zero padding) or the (a, a′) ∈ [−c, c]² with
+ * a − a′ ≡ i − i′ mod the extent (circular padding), over (2c+1)². Being the covariance of
+ * pooled features, it is PSD; it reads offsets |i − i′| ≤ 2c. LAP(0) is the trace; with
+ * circular padding and 2c + 1 = H = W every offset weighs 1/H and LAP is H·W·GAP. (A flat box
+ * of offsets |i − i′| ≤ c would not be PSD on random inputs: the tests keep that regression case.)
  */
 function lapAxisWeights(bands: AxisBands, extent: number, c: number, padding: Padding): Float64Array {
   const norm = 1 / (2 * c + 1) ** 2;

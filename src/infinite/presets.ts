@@ -1,17 +1,17 @@
 /**
  * The networks of the papers, as layer stacks (layers.ts) whose kernels match the authors'
- * code exactly: the fully connected NTK of Arora et al. 2020 (PAPERS.md §4) and the CNTK /
- * CNN-GP of Arora et al. 2019 (PAPERS.md §8), with the "fix" variants.
+ * code exactly: the fully connected NTK of Arora et al. 2020 (arXiv 1910.01663) and the CNTK /
+ * CNN-GP of Arora et al. 2019 (arXiv 1904.11955), with the "fix" variants. Their recursions,
+ * with every convention, are written out once in reference.ts; the tests hold these against it.
  */
 import type { Padding } from '../../gpu/infinite.ts';
 import { conv, dense, readout, relu, serial, type Layer, type Network } from './layers.ts';
 
 /**
- * A fully connected ReLU network of `depth` dense layers (depth − 1 ReLUs), no bias.
- * - 'authors' (PAPERS.md §4, the authors' NTK code): Σ⁰ = XXᵀ, and each layer
- *   S ← √(ab)·κ1(λ)/2, H ← H·κ0(λ)/2 (+ S): K[depth − 1][fixedLayers] of their code.
- * - 'standard' (c_σ = 2): Σ⁰ = XXᵀ/d, σ_w² = 2 after each ReLU, so Σ(x, x) = ‖x‖²/d at every layer.
- * The first `fixedLayers` layers are not trained (their term is left out of Θ).
+ * A fully connected ReLU network of `depth` dense layers (depth − 1 ReLUs), no bias: 'authors'
+ * (their code's K[depth − 1][fixedLayers]: Σ⁰ = XXᵀ, σ_w² = 1) or 'standard' (c_σ = 2: Σ⁰ = XXᵀ/d,
+ * σ_w² = 2 after each ReLU), as referenceFullyConnected in reference.ts. The first `fixedLayers`
+ * layers are not trained (their term is left out of Θ).
  * @example kernelMatrix(fullyConnected({ depth: 5, normalization: 'authors', fixedLayers: 1 }), features)
  */
 export function fullyConnected({ depth, normalization = 'standard', fixedLayers = 0 }: { depth: number; normalization?: 'standard' | 'authors'; fixedLayers?: number }): Network {
@@ -28,10 +28,10 @@ export function fullyConnected({ depth, normalization = 'standard', fixedLayers 
 
 /**
  * The CNTK (Θ) and CNN-GP (Σ) of a CNN of depth − 1 3×3 convolutions (depth = conv layers + 1)
- * and a linear readout, exactly as the authors' code (PAPERS.md §8): Σ⁰ = Σ_c x_c·x′_c,
- * Σ⁽¹⁾ = P(Σ⁰) = Θ⁽¹⁾, then K = √(ab)·κ1(λ)/9, K̇ = κ0(λ)/9, Θ ← P(Θ⊙K̇ + K), Σ ← P(K),
- * and Θ⁽ᴸ⁾ = readout(Θ⊙K̇ + K). `fix`: the first and last layers are not trained (Θ⁽¹⁾ = 0,
- * the final K left out).
+ * and a linear readout, exactly as the authors' code: referenceCntk in reference.ts, whose
+ * comment writes out the recursion and its conventions (Σ⁰ summed over channels, Θ⁽¹⁾ = Σ⁽¹⁾,
+ * σ_w² = 2 over the 9 positions of a patch, `fix`: first and last layers not trained). As layers:
+ * conv(σ_w² = 9), (relu, conv(σ_w² = 2))×(depth − 2), relu, readout, dense(σ_w² = 2/9).
  * @example kernelMatrix(cntk({ depth: 6, readout: 'gap', fix: true }), images).ntk
  */
 export function cntk({ depth, readout: kind = 'vanilla', fix = false, padding = 'zero' }: { depth: number; readout?: 'vanilla' | 'gap' | { lap: number }; fix?: boolean; padding?: Padding }): Network {

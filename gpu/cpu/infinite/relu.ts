@@ -43,11 +43,11 @@ function exactComplements(lambda: Float64Array, complement: Float64Array, column
 }
 
 /**
- * One row entry of the ReLU step (reluStep in src/infinite/reference.ts): for k < columns,
- * with λ = Σ·(1/√a)(1/√b) clipped to [−1, 1], lineS[k] = K = √a√b·κ1(λ)/2 and
- * lineT[k] = Θ·K̇ (+ K when `addK`), K̇ = κ0(λ)/2. The arccos runs as its own pass over the
- * line (exact or polynomial), so the one body serves both storages without a branch per entry
- * (a branch inside the loop cost ≈ 10 %).
+ * One row entry of the ReLU step: for k < columns, lineS[k] = K and lineT[k] = Θ·K̇ (+ K when
+ * `addK`), K and K̇ of reluStep in src/infinite/reference.ts at weight 1, λ from Σ and the
+ * inverse deviations 1/√a, 1/√b. The arccos runs as its own pass over the line (exact or
+ * polynomial), so one body serves both storages without a branch per entry (a branch inside
+ * the loop cost ≈ 10 %).
  */
 function reluRow(
   nngp: Data, ntk: Data, at: number, addK: boolean, exact: boolean, columns: number, lineS: Float64Array, lineT: Float64Array,
