@@ -114,6 +114,11 @@ export const quickConfig: Config = {
   timing: { size: 100, depth: 3, steps: 15 },
 };
 
+/** The sizes of a default run, or of a `--quick` one. */
+export function configuration(quick: boolean): Config {
+  return quick ? quickConfig : defaultConfig;
+}
+
 /** The GD step size for `depth` (see TrainingConfig.learningRates). */
 export function learningRate(config: TrainingConfig, depth: number): number {
   const rate = config.learningRates[depth];

@@ -5,9 +5,9 @@
  * singular values of W_e during training per depth (Figure 3), and Theorem 3's prediction
  * of single-step singular value changes against the measured ones.
  */
-import { linePlot, scatterPlot, seriesColor, type LineSeries } from '../../src/report/index.ts';
+import { linePlot, scatterPlot, seriesColor, type LineSeries, type PaperFigure } from '../../src/report/index.ts';
 import { methodName, series, type Method } from './aggregate.ts';
-import type { CompletionConfig, SensingConfig } from './config.ts';
+import type { CompletionConfig, Config, SensingConfig } from './config.ts';
 import type { Cell, FamilyResult } from './experiments.ts';
 import type { SolutionSummary } from './training.ts';
 
@@ -102,4 +102,23 @@ export function sensingFigures(result: FamilyResult, { depths, size, rank, seeds
       logY: true,
     }),
   };
+}
+
+const captions: Record<string, string> = {
+  'completion-error.svg': 'Completion: reconstruction error against the number of observed entries, per depth and for the minimum nuclear norm solution (the paper\'s Figure 1).',
+  'completion-effective-rank.svg': 'Completion: effective rank of the solutions; deeper factorizations find lower effective rank with few observations.',
+  'completion-nuclear-norm.svg': 'Completion: nuclear norm of the solutions; the minimum nuclear norm solution is the lowest by construction, yet not the most accurate with few observations (the paper\'s Figure 2 argument).',
+  'theorem3-singular-value-steps.svg': 'Theorem 3 on single GD steps: predicted against measured change of the leading singular values.',
+  'sensing-error.svg': 'Sensing with Gaussian measurements at a smaller size: reconstruction error against the number of measurements.',
+};
+
+function caption(file: string): string {
+  const depth = /^singular-values-depth-(\d+)\.svg$/.exec(file)?.[1];
+  return depth !== undefined ? `Singular values of W_e during gradient descent, depth ${depth} (the paper's Figure 3).` : captions[file];
+}
+
+/** Every figure of the run, captioned. */
+export function figures(completion: FamilyResult, sensing: FamilyResult, config: Config): PaperFigure[] {
+  const svgs = { ...completionFigures(completion, config.completion), ...sensingFigures(sensing, config.sensing) };
+  return Object.entries(svgs).map(([name, svg]) => ({ name, caption: caption(name), svg }));
 }

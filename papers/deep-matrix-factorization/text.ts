@@ -1,9 +1,9 @@
 /**
- * summary.md of the rebuild: the setting and how it differs from the paper, the claims
- * table, per-count tables of what we measured, the timing, and the claims that did not
- * reproduce, said plainly.
+ * The prose of summary.md (the harness adds the title, the run line, the claims table and
+ * the figures): the setting and how it differs from the paper, per-count tables of what we
+ * measured, the timing, and the claims that did not reproduce, said plainly.
  */
-import { formatNumber, markdownTable, summaryMarkdown, type Claim, type CommonFlags } from '../../src/report/index.ts';
+import { formatNumber, markdownTable, type Claim, type PaperOutput } from '../../src/report/index.ts';
 import { methodName, series, type Method } from './aggregate.ts';
 import { seedsFor, type Config, type TrainingConfig } from './config.ts';
 import type { FamilyResult } from './experiments.ts';
@@ -92,16 +92,14 @@ ${completion.dynamics.observations} observations, not MovieLens, and each depth 
 figure titles), so compare their shapes rather than their step counts.`;
 }
 
-/** The markdown of summary.md. */
-export function summary(
+/** The description and the sections of summary.md. */
+export function describeRun(
   config: Config,
-  flags: Pick<CommonFlags, 'quick' | 'seed'>,
   claims: readonly Claim[],
   completion: FamilyResult,
   sensing: FamilyResult,
-  figures: readonly { file: string; caption: string }[],
   timing: { millisecondsPerStep: number; runtimeSeconds: number },
-): string {
+): PaperOutput['summary'] {
   const failed = claims.filter((claim) => claim.holds === false);
   const notReproduced = failed.length === 0
     ? 'Every claim in the table holds in this run.'
@@ -109,12 +107,8 @@ export function summary(
   const unconverged = [...completion.cells, ...sensing.cells].flatMap((cell) => cell.runs).filter((run) => !run.converged).length;
   const measured = [...departures(completion, config.completion.depths, 'Completion'), ...departures(sensing, config.sensing.depths, 'Sensing')];
   const dof = config.completion.rank * (2 * config.completion.size - config.completion.rank);
-  return summaryMarkdown({
-    title: 'Implicit Regularization in Deep Matrix Factorization (Arora, Cohen, Hu & Luo, NeurIPS 2019)',
-    flags,
+  return {
     description: description(config),
-    claims,
-    figures,
     sections: [
       { heading: 'Completion: reconstruction error (mean over seeds)', body: measureTable(completion, config.completion.depths, (s) => s.error, 'observations') },
       { heading: 'Completion: effective rank', body: measureTable(completion, config.completion.depths, (s) => s.effectiveRank, 'observations') },
@@ -138,5 +132,5 @@ export function summary(
           'reaching that loss (their final losses are in the tables above and in results.json).',
       },
     ],
-  });
+  };
 }

@@ -4,8 +4,8 @@
  * and renaming one leaves it for good: 160 MB for a model save).
  */
 import { randomUUID } from 'node:crypto';
-import { readdirSync, rmSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /**
  * A temporary file younger than this is never swept: it may belong to a writer whose pid
@@ -60,8 +60,29 @@ export function sweepStaleTemporaryFiles(path: string, minimumAgeMs: number = st
   return removed;
 }
 
+/**
+ * Creates `path` and its missing parents, one folder at a time. Node's own
+ * `mkdirSync(path, { recursive: true })` never returns for some paths (under /proc it
+ * spins at full CPU); this walk is bounded by the path's depth and throws at the first
+ * folder it cannot make.
+ * @example makeFolders('/tmp/theorygrad/a/b');
+ */
+export function makeFolders(path: string): void {
+  const missing: string[] = [];
+  let current = resolve(path);
+  while (!existsSync(current)) {
+    missing.push(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  if (missing.length === 0 && !statSync(current).isDirectory()) throw new Error(`makeFolders: ${current} exists and is not a folder`);
+  for (const folder of missing.reverse()) mkdirSync(folder);
+}
+
 /** Whether a process with this pid exists (signal 0 checks without sending; EPERM means it exists under another user). */
-function isProcessAlive(pid: number): boolean {
+export function isProcessAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;

@@ -1,7 +1,7 @@
 /**
- * Reporting for paper scripts, independent of autodiff/: progress bars, terminal and
- * Markdown tables (with the standard claims table), atomic results writing and the
- * common CLI flags, a callback-driven training loop, and SVG plots.
+ * Reporting for paper scripts: the paper harness (runPaper), the one command-line parser,
+ * progress bars, terminal and Markdown tables (with the standard claims table), atomic
+ * results writing in one-run folders, a callback-driven training loop, and SVG plots.
  */
 export { progress, progressEnabled, formatDuration, type ProgressBar, type ProgressOptions, type ProgressStream } from './progress.ts';
 export {
@@ -19,6 +19,7 @@ export {
 export {
   parseCommonFlags,
   resultsWriter,
+  folderWriter,
   resultsDirectory,
   resultsJson,
   summaryMarkdown,
@@ -29,5 +30,11 @@ export {
   type ResultsWriter,
   type SummaryOptions,
 } from './results.ts';
+export {
+  flagName, HelpRequested, isMainModule, parseFlags, runCommand, usageText, UsageError,
+  type FlagSpec, type FlagSpecs, type FlagValues, type UsageOptions,
+} from './cli.ts';
+export { openRunFolder, type RunFolder } from './run-folder.ts';
+export { paperFlags, runPaper, type PaperContext, type PaperDefinition, type PaperFigure, type PaperOutput, type PaperRun } from './paper.ts';
 export { fit, evaluate, type FitOptions, type FitHistory, type EpochRecord, type EvaluateOptions, type Metrics } from './fit.ts';
 export * from './plot/index.ts';

@@ -5,10 +5,10 @@
  * is written atomically (a temporary file in the same folder, then a rename), so a reader
  * or an interrupted run never leaves a half-written file.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sweepStaleTemporaryFiles, temporaryPathFor } from './atomic.ts';
+import { makeFolders, sweepStaleTemporaryFiles, temporaryPathFor } from './atomic.ts';
 import { claimsTable, markdownTable, type Claim } from './table.ts';
 
 /** The repository's results/ folder (found from this file, so the working directory does not matter). */
@@ -64,10 +64,10 @@ export function parseCommonFlags(argv: readonly string[] = process.argv.slice(2)
  * @example writeFileAtomic('/tmp/theorygrad-example.txt', 'hello\n');
  */
 export function writeFileAtomic(path: string, contents: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  sweepStaleTemporaryFiles(path);
   const temporary = temporaryPathFor(path);
   try {
+    makeFolders(dirname(path));
+    sweepStaleTemporaryFiles(path);
     const descriptor = openSync(temporary, 'w');
     try {
       const bytes = typeof contents === 'string' ? Buffer.from(contents, 'utf8') : contents;
@@ -142,7 +142,14 @@ export interface ResultsWriter {
  * @example const results = resultsWriter({ slug: 'exp-lr', ...parseCommonFlags() }); results.writeJson({ accuracy: 0.9 });
  */
 export function resultsWriter(options: ResultsOptions): ResultsWriter {
-  const directory = resultsDirectory(options);
+  return folderWriter(resultsDirectory(options));
+}
+
+/**
+ * A writer for the files of `directory` (the paper harness points it at a run's staging folder).
+ * @example folderWriter('/tmp/run').writeSummary('# A run');
+ */
+export function folderWriter(directory: string): ResultsWriter {
   const writeFile = (name: string, contents: string | Uint8Array): string => {
     if (name === '' || name !== basename(name) || name.startsWith('.')) {
       throw new Error(`resultsWriter: file name must be a plain name inside ${directory}, got ${JSON.stringify(name)}`);
@@ -171,7 +178,7 @@ export interface SummaryOptions {
   description?: string;
   claims: readonly Claim[];
   /** The run's flags, stated under the title. */
-  flags?: Pick<CommonFlags, 'quick' | 'seed'>;
+  flags?: { quick: boolean; seed: number };
   figures?: readonly { file: string; caption: string }[];
   /** Further sections, e.g. per-experiment tables or notes. */
   sections?: readonly { heading: string; body: string }[];

@@ -13,7 +13,7 @@ interface Results {
   backend: string;
   millisecondsPerStep: number;
   claims: { claim: string; paper: string; ours: string; holds: boolean | string }[];
-  config: { completion: { size: number; depths: number[]; observations: number[] } };
+  configuration: { completion: { size: number; depths: number[]; observations: number[] } };
   completion: { cells: Cell[]; trajectories: Record<string, Trajectory> };
   sensing: { cells: Cell[] };
 }
@@ -31,7 +31,7 @@ afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
 describe('papers/deep-matrix-factorization.ts --quick', () => {
   it('prints the backend first, then the claims table', () => {
-    expect(stdout.split('\n')[0]).toMatch(/^backend: cpu/);
+    expect(stdout.split('\n')[0]).toMatch(/^deep-matrix-factorization: backend cpu/);
     expect(stdout).toMatch(/claim\s+paper's figure\s+ours\s+holds\?/);
     expect(stdout).toContain('Theorem 3');
   });
@@ -58,7 +58,7 @@ describe('papers/deep-matrix-factorization.ts --quick', () => {
   });
 
   it('gives plausible numbers: depth 1 only fits what it sees, depth 3 recovers, solutions are feasible', () => {
-    const { size, observations } = results.config.completion;
+    const { size, observations } = results.configuration.completion;
     for (const cell of results.completion.cells) {
       const unobserved = 1 - cell.count / size ** 2;
       const depthOne = cell.runs.find((run) => run.depth === 1)!;
@@ -80,7 +80,7 @@ describe('papers/deep-matrix-factorization.ts --quick', () => {
   });
 
   it('records singular value trajectories for each depth', () => {
-    for (const depth of results.config.completion.depths) {
+    for (const depth of results.configuration.completion.depths) {
       const trajectory = results.completion.trajectories[depth];
       expect(trajectory.steps.length).toBeGreaterThan(2);
       for (const values of trajectory.singularValues) expect(values.length).toBe(trajectory.steps.length);

@@ -1,0 +1,149 @@
+/**
+ * The paper harness: what every `papers/<slug>.ts` shares, so that the script itself reads
+ * as the paper's experiment. `runPaper` parses the flags (`--quick`, `--seed`, `--out`,
+ * `--quiet`, `--help`, and the paper's own), checks the output folder before computing,
+ * prints the backend line, times the run, writes the figures, `results.json` (one envelope
+ * for every paper: paper, slug, backend, quick, seed, seconds, versions, configuration,
+ * claims, then the paper's own results) and `summary.md`, prints the claims table and the
+ * results line, and runs the script when it is the one Node was started with.
+ */
+import { readFileSync } from 'node:fs';
+import { currentBackend } from '../../autodiff/index.ts';
+import { datasetPath, hasDataset, type DatasetName } from '../data/index.ts';
+import { isMainModule, parseFlags, runCommand, UsageError, type FlagSpecs, type FlagValues } from './cli.ts';
+import { folderWriter, resultsDirectory, resultsJson, summaryMarkdown } from './results.ts';
+import { openRunFolder, type RunFolder } from './run-folder.ts';
+import { claimsTable, formatTable, type Claim, type TableData } from './table.ts';
+
+/** The flags every paper accepts. The seed is a 31-bit integer: the generators keep 32 bits, and papers add small offsets. */
+export const paperFlags = {
+  quick: { kind: 'boolean', description: 'a seconds-long run at small sizes, written under results/quick/<slug>/' },
+  seed: { kind: 'integer', description: 'the seed of every random draw', default: 0, minimum: 0, maximum: 2 ** 31 - 1 },
+  out: { kind: 'string', description: 'write the results to DIR instead (a new or empty folder, or an earlier run\'s)', valueName: 'DIR' },
+  quiet: { kind: 'boolean', description: 'no progress bars' },
+} as const satisfies FlagSpecs;
+
+/** A figure of the run: its file name (.svg), caption, and the SVG text. */
+export interface PaperFigure {
+  name: string;
+  caption: string;
+  svg: string;
+}
+
+/** What a paper's experiment returns to the harness. */
+export interface PaperOutput {
+  claims: Claim[];
+  figures: PaperFigure[];
+  /** What results.json holds after the envelope and the claims. */
+  results: Record<string, unknown>;
+  /** summary.md's text after the title and the run line (papers/<slug>/text.ts). */
+  summary: { description?: string; sections?: readonly { heading: string; body: string }[] };
+  /** Tables printed before the claims table, e.g. an accuracy table. */
+  tables?: TableData[];
+}
+
+/** What the experiment is given. */
+export interface PaperContext<Config, Flags extends FlagSpecs> {
+  config: Config;
+  /** The parsed flags, the paper's own included. */
+  flags: FlagValues<typeof paperFlags & Flags>;
+  seed: number;
+  quick: boolean;
+  quiet: boolean;
+  /** The backend line, e.g. "cpu (float32/float64, 2 threads)". */
+  backend: string;
+  /** Seconds since the experiment started. */
+  elapsedSeconds(): number;
+  /** Whether a dataset is there; when not, prints that `part` is skipped and how to get it. */
+  hasDataset(name: DatasetName, part: string): boolean;
+}
+
+/** A paper: who wrote it, how long it runs, its sizes, its own flags and its experiment. */
+export interface PaperDefinition<Config, Flags extends FlagSpecs, Output extends PaperOutput> {
+  /** Lowercase words joined by dashes; the results go to results/<slug>/. */
+  slug: string;
+  /** The title line of summary.md. */
+  title: string;
+  /** Authors, title, venue and arXiv id (results.json's "paper"). */
+  citation: string;
+  /** The default run's duration on a 2-core machine, for --help, e.g. "about 4 minutes". */
+  runTime: string;
+  /** The sizes of a default and a `--quick` run (papers/<slug>/config.ts). */
+  configuration(quick: boolean): Config;
+  flags?: Flags;
+  run(context: PaperContext<Config, Flags>): Output | Promise<Output>;
+}
+
+/** What a paper's main returns: the experiment's output, where it was written and how long it took. */
+export type PaperRun<Output> = Output & { directory: string; seconds: number };
+
+/** The run's folder, opened before any computing; a folder that cannot be used is the user's to fix (exit code 2). */
+function openOutput(directory: string): RunFolder {
+  try {
+    return openRunFolder(directory);
+  } catch (error) {
+    throw new UsageError(`output folder: ${(error as Error).message.replace(/^openRunFolder: /, '')}`);
+  }
+}
+
+const packageVersion: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+
+/**
+ * Defines a paper's `main(argv)`, and runs it when `moduleUrl` (the script's
+ * `import.meta.url`) is the entry point.
+ * @example export const main = runPaper(import.meta.url, { slug: 'demo', title: 'Demo', citation: 'A, B 2019', runTime: 'seconds', configuration: () => ({}), run: () => ({ claims: [], figures: [], results: {}, summary: {} }) });
+ */
+export function runPaper<Config, Flags extends FlagSpecs = Record<never, never>, Output extends PaperOutput = PaperOutput>(
+  moduleUrl: string,
+  paper: PaperDefinition<Config, Flags, Output>,
+): (argv?: readonly string[]) => Promise<PaperRun<Output>> {
+  const specs = { ...paperFlags, ...paper.flags } as typeof paperFlags & Flags;
+  const usage = {
+    program: paper.slug,
+    command: `npx tsx papers/${paper.slug}.ts [flags]`,
+    about: [paper.title, paper.citation, `Default run: ${paper.runTime} on 2 cores; --quick: seconds. Results: results/${paper.slug}/.`],
+  };
+  const main = async (argv: readonly string[] = process.argv.slice(2)): Promise<PaperRun<Output>> => {
+    const flags = parseFlags(argv, specs, usage) as FlagValues<typeof paperFlags & Flags>;
+    const { quick, seed, quiet } = flags as FlagValues<typeof paperFlags>;
+    const config = paper.configuration(quick);
+    const folder = openOutput(resultsDirectory({ slug: paper.slug, quick, out: (flags as FlagValues<typeof paperFlags>).out }));
+    try {
+      const backend = currentBackend().describe();
+      console.log(`${paper.slug}: backend ${backend}`);
+      const start = performance.now();
+      const elapsedSeconds = (): number => (performance.now() - start) / 1000;
+      const output = await paper.run({
+        config, flags, seed, quick, quiet, backend, elapsedSeconds,
+        hasDataset: (name, part) => {
+          const present = hasDataset(name);
+          if (!present) console.log(`${paper.slug}: ${name} not found at ${datasetPath(name)}: ${part} is skipped (set THEORYGRAD_DATA)`);
+          return present;
+        },
+      });
+      const seconds = elapsedSeconds();
+      const writer = folderWriter(folder.staging);
+      for (const figure of output.figures) writer.writeFigure(figure.name, figure.svg);
+      const { quick: _quick, seed: _seed, out: _out, quiet: _quiet, ...own } = flags as Record<string, unknown>;
+      const versions = { theorygrad: packageVersion, node: process.versions.node };
+      writer.writeFile('results.json', resultsJson({
+        paper: paper.citation, slug: paper.slug, backend, quick, seed, seconds, versions, flags: own, configuration: config, claims: output.claims, ...output.results,
+      }));
+      writer.writeSummary(summaryMarkdown({
+        title: paper.title, flags: { quick, seed }, claims: output.claims,
+        figures: output.figures.map(({ name, caption }) => ({ file: name, caption })), ...output.summary,
+      }));
+      folder.commit();
+      for (const table of output.tables ?? []) console.log(formatTable(table));
+      console.log(formatTable(claimsTable(output.claims)));
+      console.log(`${paper.slug}: ${seconds.toFixed(0)} s; results in ${folder.directory}`);
+      return { ...output, directory: folder.directory, seconds };
+    } catch (error) {
+      folder.abandon();
+      throw error;
+    }
+  };
+  // Deferred so that the script's module finishes evaluating before the run starts.
+  if (isMainModule(moduleUrl)) setImmediate(() => void runCommand(paper.slug, main));
+  return main;
+}
