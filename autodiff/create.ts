@@ -13,7 +13,8 @@ export interface CreateOptions {
 type Nested = number | readonly Nested[];
 
 function checkDtype(caller: string, dtype: unknown): DType {
-  if (dtype !== 'float32' && dtype !== 'float64') throw new Error(`${caller}: dtype must be 'float32' or 'float64', got ${String(dtype)}`);
+  if (dtype !== 'float32' && dtype !== 'float64')
+    throw new Error(`${caller}: dtype must be 'float32' or 'float64', got ${String(dtype)}`);
   return dtype;
 }
 
@@ -32,7 +33,9 @@ function nestedShape(values: Nested, path = 'values'): number[] {
   values.forEach((value, i) => {
     const shape = nestedShape(value, `${path}[${i}]`);
     if (shape.length !== inner.length || shape.some((extent, d) => extent !== inner[d])) {
-      throw new Error(`tensor: ragged nested array: ${path}[${i}] has shape ${shapeText(shape)} but ${path}[0] has ${shapeText(inner)}`);
+      throw new Error(
+        `tensor: ragged nested array: ${path}[${i}] has shape ${shapeText(shape)} but ${path}[0] has ${shapeText(inner)}`,
+      );
     }
   });
   return [values.length, ...inner];
@@ -43,21 +46,32 @@ function nestedShape(values: Nested, path = 'values'): number[] {
  * NaN and ±Infinity are stored as given and propagate through ops by IEEE-754 rules.
  * @example tensor([[1, 2], [3, 4]]); tensor(new Float32Array(6), { shape: [2, 3] })
  */
-export function tensor(values: Nested | ArrayLike<number>, options: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
+export function tensor(
+  values: Nested | ArrayLike<number>,
+  options: CreateOptions & { shape?: readonly number[] } = {},
+): Tensor {
   const dtype = checkDtype('tensor', options.dtype ?? 'float32');
   let flat: ArrayLike<number>;
   let shape: readonly number[];
   if (options.shape !== undefined) {
     checkShape('tensor', options.shape);
-    flat = typeof values === 'number' ? [values] : ArrayBuffer.isView(values) ? (values as ArrayLike<number>) : (values as number[]).flat(Infinity as 1) as number[];
+    flat =
+      typeof values === 'number'
+        ? [values]
+        : ArrayBuffer.isView(values)
+          ? (values as ArrayLike<number>)
+          : ((values as number[]).flat(Infinity as 1) as number[]);
     shape = options.shape;
-    if (flat.length !== sizeOf(shape)) throw new Error(`tensor: ${flat.length} values do not fill shape ${shapeText(shape)} (${sizeOf(shape)} elements)`);
+    if (flat.length !== sizeOf(shape))
+      throw new Error(
+        `tensor: ${flat.length} values do not fill shape ${shapeText(shape)} (${sizeOf(shape)} elements)`,
+      );
   } else if (ArrayBuffer.isView(values)) {
     flat = values as ArrayLike<number>;
     shape = [flat.length];
   } else {
     shape = nestedShape(values as Nested);
-    flat = typeof values === 'number' ? [values] : (values as number[]).flat(Infinity as 1) as number[];
+    flat = typeof values === 'number' ? [values] : ((values as number[]).flat(Infinity as 1) as number[]);
   }
   for (let i = 0; i < flat.length; i++) {
     if (typeof flat[i] !== 'number') throw new Error(`tensor: element ${i} is ${typeof flat[i]}, not a number`);
@@ -69,7 +83,13 @@ export function tensor(values: Nested | ArrayLike<number>, options: CreateOption
 export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
   checkShape('full', shape);
   const dtype = checkDtype('full', options.dtype ?? 'float32');
-  return new Tensor(currentBackend().fill(sizeOf(shape), value, dtype), shape, dtype, undefined, options.requiresGrad ?? false);
+  return new Tensor(
+    currentBackend().fill(sizeOf(shape), value, dtype),
+    shape,
+    dtype,
+    undefined,
+    options.requiresGrad ?? false,
+  );
 }
 
 export const zeros = (shape: readonly number[], options: CreateOptions = {}) => full(shape, 0, options);
@@ -83,23 +103,32 @@ export interface RandomOptions extends CreateOptions {
 }
 
 function checkSeed(caller: string, seed: unknown): void {
-  if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new Error(`${caller}: seed must be an integer, got ${String(seed)}`);
+  if (typeof seed !== 'number' || !Number.isInteger(seed))
+    throw new Error(`${caller}: seed must be an integer, got ${String(seed)}`);
 }
 
 /** Draws from U[low, high). @example randomUniform([3, 3], { seed: 1, low: -1, high: 1 }) */
-export function randomUniform(shape: readonly number[], { seed, low = 0, high = 1, dtype = 'float32', requiresGrad = false }: RandomOptions & { low?: number; high?: number }): Tensor {
+export function randomUniform(
+  shape: readonly number[],
+  { seed, low = 0, high = 1, dtype = 'float32', requiresGrad = false }: RandomOptions & { low?: number; high?: number },
+): Tensor {
   checkShape('randomUniform', shape);
   checkSeed('randomUniform', seed);
-  if (!(low <= high) || !Number.isFinite(low) || !Number.isFinite(high)) throw new Error(`randomUniform: need finite low ≤ high, got ${low} and ${high}`);
+  if (!(low <= high) || !Number.isFinite(low) || !Number.isFinite(high))
+    throw new Error(`randomUniform: need finite low ≤ high, got ${low} and ${high}`);
   const data = currentBackend().randomUniform(sizeOf(shape), seed, low, high, checkDtype('randomUniform', dtype));
   return new Tensor(data, shape, dtype, undefined, requiresGrad);
 }
 
 /** Draws from N(mean, std²). @example randomNormal([128, 784], { seed: 0, std: 0.01 }) */
-export function randomNormal(shape: readonly number[], { seed, mean = 0, std = 1, dtype = 'float32', requiresGrad = false }: RandomOptions & { mean?: number; std?: number }): Tensor {
+export function randomNormal(
+  shape: readonly number[],
+  { seed, mean = 0, std = 1, dtype = 'float32', requiresGrad = false }: RandomOptions & { mean?: number; std?: number },
+): Tensor {
   checkShape('randomNormal', shape);
   checkSeed('randomNormal', seed);
-  if (!(std >= 0) || !Number.isFinite(std) || !Number.isFinite(mean)) throw new Error(`randomNormal: need finite mean and std ≥ 0, got ${mean} and ${std}`);
+  if (!(std >= 0) || !Number.isFinite(std) || !Number.isFinite(mean))
+    throw new Error(`randomNormal: need finite mean and std ≥ 0, got ${mean} and ${std}`);
   const data = currentBackend().randomNormal(sizeOf(shape), seed, mean, std, checkDtype('randomNormal', dtype));
   return new Tensor(data, shape, dtype, undefined, requiresGrad);
 }

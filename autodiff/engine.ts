@@ -17,7 +17,9 @@ import { sum } from './ops/reduce.ts';
 export function topologicalOrder(outputs: readonly Tensor[]): Tensor[] {
   const order: Tensor[] = [];
   const visited = new Set<Tensor>();
-  const stack: { tensor: Tensor; expanded: boolean }[] = outputs.filter((t) => t.requiresGrad).map((tensor) => ({ tensor, expanded: false }));
+  const stack: { tensor: Tensor; expanded: boolean }[] = outputs
+    .filter((t) => t.requiresGrad)
+    .map((tensor) => ({ tensor, expanded: false }));
   while (stack.length > 0) {
     const top = stack.pop()!;
     if (top.expanded) {
@@ -39,7 +41,10 @@ export function sumToShape(gradient: Tensor, shape: readonly number[], opName: s
   if (gradient.rank === shape.length && gradient.shape.every((extent, i) => extent === shape[i])) return gradient;
   const lead = gradient.rank - shape.length;
   const fits = lead >= 0 && shape.every((extent, i) => extent === gradient.shape[lead + i] || extent === 1);
-  if (!fits) throw new Error(`${opName}: internal error, gradient of shape ${shapeText(gradient.shape)} does not broadcast to input ${shapeText(shape)}`);
+  if (!fits)
+    throw new Error(
+      `${opName}: internal error, gradient of shape ${shapeText(gradient.shape)} does not broadcast to input ${shapeText(shape)}`,
+    );
   const axes: number[] = [];
   for (let axis = 0; axis < gradient.rank; axis++) {
     if (axis < lead || (shape[axis - lead] === 1 && gradient.shape[axis] !== 1)) axes.push(axis);
@@ -86,18 +91,28 @@ export function gradients(
 
 /** Checks a seed gradient against the tensor it seeds, naming the caller. */
 export function checkSeed(caller: string, output: Tensor, seed: Tensor): void {
-  if (seed.dtype !== output.dtype || seed.rank !== output.rank || seed.shape.some((extent, i) => extent !== output.shape[i])) {
-    throw new Error(`${caller}: seed gradient ${seed.dtype} ${shapeText(seed.shape)} must match the output ${output.dtype} ${shapeText(output.shape)}`);
+  if (
+    seed.dtype !== output.dtype ||
+    seed.rank !== output.rank ||
+    seed.shape.some((extent, i) => extent !== output.shape[i])
+  ) {
+    throw new Error(
+      `${caller}: seed gradient ${seed.dtype} ${shapeText(seed.shape)} must match the output ${output.dtype} ${shapeText(output.shape)}`,
+    );
   }
 }
 
 /** Tensor.backward: fills `.grad` of every leaf that requires grad and leads to `output`. */
 export function backward(output: Tensor, seed: Tensor | undefined, createGraph: boolean): void {
   if (!output.requiresGrad) {
-    throw new Error('backward: this tensor does not require grad (no input was created with requiresGrad: true, or it was computed under noGrad)');
+    throw new Error(
+      'backward: this tensor does not require grad (no input was created with requiresGrad: true, or it was computed under noGrad)',
+    );
   }
   if (seed === undefined && output.size !== 1) {
-    throw new Error(`backward: output has shape ${shapeText(output.shape)}; pass a seed gradient of that shape, or reduce the output to one element first`);
+    throw new Error(
+      `backward: output has shape ${shapeText(output.shape)}; pass a seed gradient of that shape, or reduce the output to one element first`,
+    );
   }
   const start = seed ?? output.detach().mul(0).add(1);
   checkSeed('backward', output, start);

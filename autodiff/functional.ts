@@ -35,7 +35,8 @@ function variable(x: Tensor, caller: string, position: number): Tensor {
 /** Evaluates f at fresh variables for the chosen arguments and returns the pieces grad needs. */
 function trace(caller: string, f: Fn, args: Tensor[], argnums: readonly number[]) {
   argnums.forEach((i) => {
-    if (!Number.isInteger(i) || i < 0 || i >= args.length) throw new Error(`${caller}: argnum ${i} is out of range for ${args.length} arguments`);
+    if (!Number.isInteger(i) || i < 0 || i >= args.length)
+      throw new Error(`${caller}: argnum ${i} is out of range for ${args.length} arguments`);
   });
   return withRecording(true, () => {
     const inputs = args.map((x, i) => (argnums.includes(i) ? variable(x, caller, i) : x));
@@ -43,7 +44,8 @@ function trace(caller: string, f: Fn, args: Tensor[], argnums: readonly number[]
     if (!(output instanceof Tensor)) throw new Error(`${caller}: the function must return a Tensor`);
     const wrt = argnums.map((i) => inputs[i]);
     // Record the VJPs only when something outside this call is being differentiated too.
-    const outerTracking = topologicalOrder([output]).some((t) => !t.node && !wrt.includes(t)) || argnums.some((i) => args[i].requiresGrad);
+    const outerTracking =
+      topologicalOrder([output]).some((t) => !t.node && !wrt.includes(t)) || argnums.some((i) => args[i].requiresGrad);
     return { output, wrt, createGraph: outerTracking };
   });
 }
@@ -55,7 +57,10 @@ function gradientsOf(output: Tensor, seed: Tensor, wrt: readonly Tensor[], creat
 }
 
 function scalarSeed(caller: string, output: Tensor): Tensor {
-  if (output.size !== 1) throw new Error(`${caller}: the function must return one element, got shape ${shapeText(output.shape)} (use vjp or jacobian for non-scalar outputs)`);
+  if (output.size !== 1)
+    throw new Error(
+      `${caller}: the function must return one element, got shape ${shapeText(output.shape)} (use vjp or jacobian for non-scalar outputs)`,
+    );
   return onesLike(output);
 }
 
@@ -74,7 +79,10 @@ export function grad(f: Fn, argnums: number | readonly number[] = 0): (...args: 
 export function valueAndGrad(f: Fn, argnums: number): (...args: Tensor[]) => [Tensor, Tensor];
 export function valueAndGrad(f: Fn, argnums: readonly number[]): (...args: Tensor[]) => [Tensor, Tensor[]];
 export function valueAndGrad(f: Fn): (...args: Tensor[]) => [Tensor, Tensor];
-export function valueAndGrad(f: Fn, argnums: number | readonly number[] = 0): (...args: Tensor[]) => [Tensor, Tensor | Tensor[]] {
+export function valueAndGrad(
+  f: Fn,
+  argnums: number | readonly number[] = 0,
+): (...args: Tensor[]) => [Tensor, Tensor | Tensor[]] {
   const list = typeof argnums === 'number' ? [argnums] : argnums;
   return (...args) => {
     const { output, wrt, createGraph } = trace('grad', f, args, list);
@@ -89,7 +97,12 @@ export function valueAndGrad(f: Fn, argnums: number | readonly number[] = 0): (.
  * @example const [y, pullback] = vjp((x) => x.exp(), x); pullback(onesLike(y))
  */
 export function vjp(f: Fn, ...primals: Tensor[]): [Tensor, (cotangent: Tensor) => Tensor[]] {
-  const { output, wrt, createGraph } = trace('vjp', f, primals, primals.map((_, i) => i));
+  const { output, wrt, createGraph } = trace(
+    'vjp',
+    f,
+    primals,
+    primals.map((_, i) => i),
+  );
   const pullback = (cotangent: Tensor) => {
     checkSeed('vjp', output, cotangent);
     return gradientsOf(output, cotangent, wrt, createGraph || cotangent.requiresGrad);

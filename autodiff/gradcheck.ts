@@ -30,10 +30,17 @@ function dot(a: Tensor, b: Float64Array): number {
  * finite differences; returns the largest absolute error otherwise.
  * @example gradcheck((x) => x.tanh().sum(), [randomNormal([3], { seed: 1, dtype: 'float64' })])
  */
-export function gradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: Tensor[], options: GradcheckOptions = {}): number {
+export function gradcheck(
+  f: (...inputs: Tensor[]) => Tensor,
+  inputs: Tensor[],
+  options: GradcheckOptions = {},
+): number {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, seed = 0 } = options;
   inputs.forEach((x, i) => {
-    if (!(x instanceof Tensor) || x.dtype !== 'float64') throw new Error(`gradcheck: input ${i} must be a float64 Tensor, got ${x instanceof Tensor ? x.dtype : typeof x}`);
+    if (!(x instanceof Tensor) || x.dtype !== 'float64')
+      throw new Error(
+        `gradcheck: input ${i} must be a float64 Tensor, got ${x instanceof Tensor ? x.dtype : typeof x}`,
+      );
   });
   const [output, pullback] = vjp(f, ...inputs);
   if (output.dtype !== 'float64') throw new Error(`gradcheck: the function must return float64, got ${output.dtype}`);
@@ -54,7 +61,9 @@ export function gradcheck(f: (...inputs: Tensor[]) => Tensor, inputs: Tensor[], 
         const exact = analytic[i].data[j];
         const error = Math.abs(exact - numeric);
         if (!(error <= atol + rtol * Math.abs(numeric))) {
-          throw new Error(`gradcheck: input ${i} ${shapeText(x.shape)} element ${j}: analytic ${exact} vs numeric ${numeric} (|Δ| = ${error})`);
+          throw new Error(
+            `gradcheck: input ${i} ${shapeText(x.shape)} element ${j}: analytic ${exact} vs numeric ${numeric} (|Δ| = ${error})`,
+          );
         }
         worst = Math.max(worst, error);
       }

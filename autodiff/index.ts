@@ -1,7 +1,17 @@
 /** The autodiff public API: tensors, ops, differentiation. */
 export { Tensor } from './tensor.ts';
 export * from './ops/index.ts';
-export { tensor, full, zeros, ones, zerosLike, onesLike, randomUniform, randomNormal, type CreateOptions } from './create.ts';
+export {
+  tensor,
+  full,
+  zeros,
+  ones,
+  zerosLike,
+  onesLike,
+  randomUniform,
+  randomNormal,
+  type CreateOptions,
+} from './create.ts';
 export { grad, valueAndGrad, vjp, jacobian } from './functional.ts';
 export { gradcheck, type GradcheckOptions } from './gradcheck.ts';
 export { noGrad } from './grad-mode.ts';

@@ -60,14 +60,18 @@ export function apply<Attrs>(op: OpDef<Attrs>, inputs: readonly Tensor[], attrs:
   const dtype = inputs[0].dtype;
   for (const input of inputs) {
     if (input.dtype !== dtype) {
-      throw new Error(`${op.name}: dtypes must match, got ${inputs.map((t) => t.dtype).join(' and ')} (cast one with .cast())`);
+      throw new Error(
+        `${op.name}: dtypes must match, got ${inputs.map((t) => t.dtype).join(' and ')} (cast one with .cast())`,
+      );
     }
   }
   const backend = currentBackend();
   const outDtype = op.dtype ? op.dtype(inputs, attrs) : dtype;
   // cast reads any dtype (a host copy); every other op computes in its inputs' dtype
   if (!backend.dtypes.includes(outDtype) || (!op.dtype && !backend.dtypes.includes(dtype))) {
-    throw new Error(`${op.name}: the ${backend.name} backend does not compute in ${op.dtype ? outDtype : dtype} (it supports ${backend.dtypes.join(', ')})`);
+    throw new Error(
+      `${op.name}: the ${backend.name} backend does not compute in ${op.dtype ? outDtype : dtype} (it supports ${backend.dtypes.join(', ')})`,
+    );
   }
   const outShape = op.shape(inputs, attrs);
   const data = op.forward(backend, inputs, attrs, outShape);

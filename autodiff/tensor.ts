@@ -30,7 +30,9 @@ export class Tensor {
 
   constructor(data: Data, shape: readonly number[], dtype: DType, node?: Node, requiresGrad = false) {
     if (data.length !== sizeOf(shape)) {
-      throw new Error(`Tensor: storage has ${data.length} elements but shape ${shapeText(shape)} needs ${sizeOf(shape)}`);
+      throw new Error(
+        `Tensor: storage has ${data.length} elements but shape ${shapeText(shape)} needs ${sizeOf(shape)}`,
+      );
     }
     this.data = data;
     this.shape = Object.freeze([...shape]);
@@ -54,7 +56,8 @@ export class Tensor {
 
   /** The single value of a one-element tensor. */
   item(): number {
-    if (this.size !== 1) throw new Error(`item: tensor must have exactly one element, got shape ${shapeText(this.shape)}`);
+    if (this.size !== 1)
+      throw new Error(`item: tensor must have exactly one element, got shape ${shapeText(this.shape)}`);
     return this.data[0];
   }
 
@@ -79,58 +82,140 @@ export class Tensor {
   }
 
   // Arithmetic (broadcasting like NumPy)
-  add(other: Operand): Tensor { return ops.add(this, other); }
-  sub(other: Operand): Tensor { return ops.sub(this, other); }
-  mul(other: Operand): Tensor { return ops.mul(this, other); }
-  div(other: Operand): Tensor { return ops.div(this, other); }
-  pow(other: Operand): Tensor { return ops.pow(this, other); }
-  maximum(other: Operand): Tensor { return ops.maximum(this, other); }
-  minimum(other: Operand): Tensor { return ops.minimum(this, other); }
-  eq(other: Operand): Tensor { return ops.eq(this, other); }
-  ne(other: Operand): Tensor { return ops.ne(this, other); }
-  lt(other: Operand): Tensor { return ops.lt(this, other); }
-  le(other: Operand): Tensor { return ops.le(this, other); }
-  gt(other: Operand): Tensor { return ops.gt(this, other); }
-  ge(other: Operand): Tensor { return ops.ge(this, other); }
+  add(other: Operand): Tensor {
+    return ops.add(this, other);
+  }
+  sub(other: Operand): Tensor {
+    return ops.sub(this, other);
+  }
+  mul(other: Operand): Tensor {
+    return ops.mul(this, other);
+  }
+  div(other: Operand): Tensor {
+    return ops.div(this, other);
+  }
+  pow(other: Operand): Tensor {
+    return ops.pow(this, other);
+  }
+  maximum(other: Operand): Tensor {
+    return ops.maximum(this, other);
+  }
+  minimum(other: Operand): Tensor {
+    return ops.minimum(this, other);
+  }
+  eq(other: Operand): Tensor {
+    return ops.eq(this, other);
+  }
+  ne(other: Operand): Tensor {
+    return ops.ne(this, other);
+  }
+  lt(other: Operand): Tensor {
+    return ops.lt(this, other);
+  }
+  le(other: Operand): Tensor {
+    return ops.le(this, other);
+  }
+  gt(other: Operand): Tensor {
+    return ops.gt(this, other);
+  }
+  ge(other: Operand): Tensor {
+    return ops.ge(this, other);
+  }
 
   // Elementwise maps
-  neg(): Tensor { return ops.neg(this); }
-  exp(): Tensor { return ops.exp(this); }
-  log(): Tensor { return ops.log(this); }
-  sqrt(): Tensor { return ops.sqrt(this); }
-  abs(): Tensor { return ops.abs(this); }
-  relu(): Tensor { return ops.relu(this); }
-  sigmoid(): Tensor { return ops.sigmoid(this); }
-  tanh(): Tensor { return ops.tanh(this); }
-  sin(): Tensor { return ops.sin(this); }
-  cos(): Tensor { return ops.cos(this); }
-  arccos(): Tensor { return ops.arccos(this); }
-  sign(): Tensor { return ops.sign(this); }
-  square(): Tensor { return ops.mul(this, this); }
+  neg(): Tensor {
+    return ops.neg(this);
+  }
+  exp(): Tensor {
+    return ops.exp(this);
+  }
+  log(): Tensor {
+    return ops.log(this);
+  }
+  sqrt(): Tensor {
+    return ops.sqrt(this);
+  }
+  abs(): Tensor {
+    return ops.abs(this);
+  }
+  relu(): Tensor {
+    return ops.relu(this);
+  }
+  sigmoid(): Tensor {
+    return ops.sigmoid(this);
+  }
+  tanh(): Tensor {
+    return ops.tanh(this);
+  }
+  sin(): Tensor {
+    return ops.sin(this);
+  }
+  cos(): Tensor {
+    return ops.cos(this);
+  }
+  arccos(): Tensor {
+    return ops.arccos(this);
+  }
+  sign(): Tensor {
+    return ops.sign(this);
+  }
+  square(): Tensor {
+    return ops.mul(this, this);
+  }
 
   // Reductions
-  sum(axes?: number | readonly number[], keepDims = false): Tensor { return ops.sum(this, axes, keepDims); }
-  mean(axes?: number | readonly number[], keepDims = false): Tensor { return ops.mean(this, axes, keepDims); }
-  max(axes?: number | readonly number[], keepDims = false): Tensor { return ops.max(this, axes, keepDims); }
-  min(axes?: number | readonly number[], keepDims = false): Tensor { return ops.min(this, axes, keepDims); }
-  argmax(axis: number, keepDims = false): Tensor { return ops.argmax(this, axis, keepDims); }
+  sum(axes?: number | readonly number[], keepDims = false): Tensor {
+    return ops.sum(this, axes, keepDims);
+  }
+  mean(axes?: number | readonly number[], keepDims = false): Tensor {
+    return ops.mean(this, axes, keepDims);
+  }
+  max(axes?: number | readonly number[], keepDims = false): Tensor {
+    return ops.max(this, axes, keepDims);
+  }
+  min(axes?: number | readonly number[], keepDims = false): Tensor {
+    return ops.min(this, axes, keepDims);
+  }
+  argmax(axis: number, keepDims = false): Tensor {
+    return ops.argmax(this, axis, keepDims);
+  }
 
   // Linear algebra
-  matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
+  matmul(other: Tensor): Tensor {
+    return ops.matmul(this, other);
+  }
 
   // Shape
-  reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
-  flatten(startAxis = 0): Tensor { return ops.flatten(this, startAxis); }
-  permute(perm: readonly number[]): Tensor { return ops.permute(this, perm); }
+  reshape(shape: readonly number[]): Tensor {
+    return ops.reshape(this, shape);
+  }
+  flatten(startAxis = 0): Tensor {
+    return ops.flatten(this, startAxis);
+  }
+  permute(perm: readonly number[]): Tensor {
+    return ops.permute(this, perm);
+  }
   /** Swaps the last two axes (a matrix transpose, batched). */
-  transpose(): Tensor { return ops.transpose(this); }
-  broadcastTo(shape: readonly number[]): Tensor { return ops.broadcastTo(this, shape); }
-  pad(padding: readonly (readonly [number, number])[], value = 0): Tensor { return ops.pad(this, padding, value); }
-  slice(begin: readonly number[], size: readonly number[]): Tensor { return ops.slice(this, begin, size); }
+  transpose(): Tensor {
+    return ops.transpose(this);
+  }
+  broadcastTo(shape: readonly number[]): Tensor {
+    return ops.broadcastTo(this, shape);
+  }
+  pad(padding: readonly (readonly [number, number])[], value = 0): Tensor {
+    return ops.pad(this, padding, value);
+  }
+  slice(begin: readonly number[], size: readonly number[]): Tensor {
+    return ops.slice(this, begin, size);
+  }
   gather(axis: number, indices: Int32Array | readonly number[], indexShape?: readonly number[]): Tensor {
     return ops.gather(this, axis, indices, indexShape);
   }
-  cast(dtype: DType): Tensor { return ops.cast(this, dtype); }
+  cast(dtype: DType): Tensor {
+    return ops.cast(this, dtype);
+  }
   /** Elementwise choice with this tensor as the condition: ifTrue where ≠ 0, else ifFalse. */
-  where(ifTrue: Operand, ifFalse: Operand): Tensor { return ops.where(this, ifTrue, ifFalse); }
+  where(ifTrue: Operand, ifFalse: Operand): Tensor {
+    return ops.where(this, ifTrue, ifFalse);
+  }
 }

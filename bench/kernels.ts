@@ -25,7 +25,8 @@ const log = (message: string) => process.stderr.write(`${message}\n`);
 
 type Setting = { backend: 'cpu' | 'gpujs'; dtype: ad.DType };
 const settings: Setting[] = [
-  { backend: 'cpu', dtype: 'float32' }, { backend: 'cpu', dtype: 'float64' },
+  { backend: 'cpu', dtype: 'float32' },
+  { backend: 'cpu', dtype: 'float64' },
   ...(skipGpuJs ? [] : [{ backend: 'gpujs' as const, dtype: 'float32' as const }]),
 ];
 const label = ({ backend, dtype }: Setting) => `${backend} ${dtype}`;
@@ -51,8 +52,11 @@ function sideFor(network: Network, size: number, setting: Setting): number {
   let side = 1;
   for (;;) {
     const x = ad.randomNormal([side, 3, size, size], { seed: 1, dtype: setting.dtype });
-    const time = ad.withBackend(setting.backend, () => seconds(() => kernelMatrix(network, x, x.detach(), { quiet: true })));
-    if (time > targetSeconds / 4 || side >= 64) return Math.max(1, Math.min(64, Math.round(side * Math.sqrt(targetSeconds / Math.max(time, 1e-3)))));
+    const time = ad.withBackend(setting.backend, () =>
+      seconds(() => kernelMatrix(network, x, x.detach(), { quiet: true })),
+    );
+    if (time > targetSeconds / 4 || side >= 64)
+      return Math.max(1, Math.min(64, Math.round(side * Math.sqrt(targetSeconds / Math.max(time, 1e-3)))));
     side *= 2;
   }
 }
@@ -80,7 +84,9 @@ function fullyConnectedSeconds(n: number, d: number, depth: number): Record<stri
   for (let run = 0; run < Math.min(repeats, 3); run++) {
     for (const setting of settings) {
       const x = ad.randomNormal([n, d], { seed: run, dtype: setting.dtype });
-      const time = ad.withBackend(setting.backend, () => seconds(() => ntkMatrix(network, x, undefined, { quiet: true })));
+      const time = ad.withBackend(setting.backend, () =>
+        seconds(() => ntkMatrix(network, x, undefined, { quiet: true })),
+      );
       best[label(setting)] = Math.min(best[label(setting)] ?? Infinity, time);
     }
   }
@@ -90,7 +96,9 @@ function fullyConnectedSeconds(n: number, d: number, depth: number): Record<stri
 function main(): void {
   const loadAtStart = loadavg()[0];
   for (const backend of settings.map((s) => s.backend).filter((b, i, all) => all.indexOf(b) === i)) {
-    log(`${backend}: ${ad.withBackend(backend, () => `${ad.currentBackend().describe()}, infinite kernels '${infiniteKernels().name}'`)}`);
+    log(
+      `${backend}: ${ad.withBackend(backend, () => `${ad.currentBackend().describe()}, infinite kernels '${infiniteKernels().name}'`)}`,
+    );
   }
   const sizes = quick ? [8, 16] : [8, 16, 32];
   const depths = quick ? [3, 6] : [3, 6, 11];
@@ -101,7 +109,11 @@ function main(): void {
         const workload = `CNTK-${readout === 'gap' ? 'GAP' : 'V'} ${size}×${size} depth ${depth}`;
         if (readout === 'gap' && size === 32 && quick) continue;
         log(`${workload}…`);
-        rows.push({ workload, unit: 'pairs/s', values: throughput(cntk({ depth, readout, fix: readout === 'gap' }), size) });
+        rows.push({
+          workload,
+          unit: 'pairs/s',
+          values: throughput(cntk({ depth, readout, fix: readout === 'gap' }), size),
+        });
       }
     }
   }
@@ -111,22 +123,42 @@ function main(): void {
   rows.push({ workload: fcWorkload, unit: 's', values: fullyConnectedSeconds(fc.n, fc.d, 5) });
   printTable(rows);
   // the machine is shared: say how busy it was (1-minute load average; 2 cores)
-  console.log(`load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end, with ${threadCount()} cpu threads`);
+  console.log(
+    `load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end, with ${threadCount()} cpu threads`,
+  );
 }
 
 function printTable(rows: { workload: string; unit: string; values: Record<string, number> }[]): void {
   const columns = settings.map(label);
-  const format = (value: number | undefined) => (value === undefined ? '–' : value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+  const format = (value: number | undefined) =>
+    value === undefined ? '–' : value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
   const body = rows.map(({ workload, unit, values }) => {
     const reference = peer[workload];
     // > 1 means ours is better; for seconds the ratio is peer/ours
-    const ratio = (value: number | undefined) => (reference === undefined || value === undefined ? '–'
-      : (unit === 's' ? reference / value : value / reference).toFixed(2));
-    const best = Math.max(...columns.map((column) => (unit === 's' ? reference / values[column] : values[column] / reference)).filter(Number.isFinite));
-    return [workload, unit, ...columns.map((column) => format(values[column])), reference === undefined ? '–' : format(reference),
-      ...columns.map((column) => ratio(values[column])), reference === undefined ? '–' : `${goal(workload)}× ${best >= goal(workload) ? 'met' : 'not met'}`];
+    const ratio = (value: number | undefined) =>
+      reference === undefined || value === undefined
+        ? '–'
+        : (unit === 's' ? reference / value : value / reference).toFixed(2);
+    const best = Math.max(
+      ...columns
+        .map((column) => (unit === 's' ? reference / values[column] : values[column] / reference))
+        .filter(Number.isFinite),
+    );
+    return [
+      workload,
+      unit,
+      ...columns.map((column) => format(values[column])),
+      reference === undefined ? '–' : format(reference),
+      ...columns.map((column) => ratio(values[column])),
+      reference === undefined ? '–' : `${goal(workload)}× ${best >= goal(workload) ? 'met' : 'not met'}`,
+    ];
   });
-  console.log(formatTable({ columns: ['workload', 'unit', ...columns, 'numpy f32', ...columns.map((column) => `${column} / numpy`), 'goal'], rows: body }));
+  console.log(
+    formatTable({
+      columns: ['workload', 'unit', ...columns, 'numpy f32', ...columns.map((column) => `${column} / numpy`), 'goal'],
+      rows: body,
+    }),
+  );
 }
 
 main();

@@ -26,7 +26,10 @@ async function measureOurs(backend: 'cpu' | 'gpujs', fn: () => void): Promise<nu
   return medianMs(() => withBackend(backend, fn), timing);
 }
 
-async function measurePeer(name: TfBackend, make: () => { run: () => Promise<void>; dispose: () => void }): Promise<number> {
+async function measurePeer(
+  name: TfBackend,
+  make: () => { run: () => Promise<void>; dispose: () => void },
+): Promise<number> {
   await useTfBackend(name);
   const workload = make();
   const ms = await medianMs(workload.run, timing);
@@ -43,7 +46,8 @@ async function main(): Promise<void> {
     log(`matmul ${n}…`);
     const values: Row['values'] = {};
     for (const backend of ourBackends) values[backend] = matmulGflops(n, await measureOurs(backend, oursMatmul(n)));
-    for (const peer of ['cpu', 'wasm'] as const) values[`tfjs-${peer}`] = matmulGflops(n, await measurePeer(peer, () => tfMatmul(n)));
+    for (const peer of ['cpu', 'wasm'] as const)
+      values[`tfjs-${peer}`] = matmulGflops(n, await measurePeer(peer, () => tfMatmul(n)));
     if (gpujs) {
       const kernel = naiveMatmulKernel(gpujs.runtime, n, n, n);
       const a = Float32Array.from({ length: n * n }, (_, i) => Math.sin(i));
@@ -55,14 +59,21 @@ async function main(): Promise<void> {
   log('conv2d…');
   const convValues: Row['values'] = {};
   const { batch, inChannels, outChannels, size, kernel } = conv;
-  for (const backend of ourBackends) convValues[backend] = await measureOurs(backend, oursConv(batch, inChannels, outChannels, size, kernel));
-  for (const peer of ['cpu', 'wasm'] as const) convValues[`tfjs-${peer}`] = await measurePeer(peer, () => tfConv(batch, inChannels, outChannels, size, kernel));
-  rows.push({ name: `conv2d fwd ${batch}×${inChannels}→${outChannels}, ${size}², 3×3`, unit: 'ms', values: convValues });
+  for (const backend of ourBackends)
+    convValues[backend] = await measureOurs(backend, oursConv(batch, inChannels, outChannels, size, kernel));
+  for (const peer of ['cpu', 'wasm'] as const)
+    convValues[`tfjs-${peer}`] = await measurePeer(peer, () => tfConv(batch, inChannels, outChannels, size, kernel));
+  rows.push({
+    name: `conv2d fwd ${batch}×${inChannels}→${outChannels}, ${size}², 3×3`,
+    unit: 'ms',
+    values: convValues,
+  });
 
   log('MLP step…');
   const mlpValues: Row['values'] = {};
   for (const backend of ourBackends) mlpValues[backend] = await measureOurs(backend, oursMlpStep(mlpBatch));
-  for (const peer of ['cpu', 'wasm'] as const) mlpValues[`tfjs-${peer}`] = await measurePeer(peer, () => tfMlpStep(mlpBatch));
+  for (const peer of ['cpu', 'wasm'] as const)
+    mlpValues[`tfjs-${peer}`] = await measurePeer(peer, () => tfMlpStep(mlpBatch));
   rows.push({ name: `MLP step 784-512-10, batch ${mlpBatch}`, unit: 'ms', values: mlpValues });
 
   printTable();
@@ -70,10 +81,13 @@ async function main(): Promise<void> {
 
 /** One table: each system's figure, then ours relative to each peer (>1 means ours is better). */
 function printTable(): void {
-  const systems = ['cpu', 'gpujs', 'tfjs-cpu', 'tfjs-wasm', 'naive gpu.js'].filter((s) => rows.some((r) => r.values[s] !== undefined));
+  const systems = ['cpu', 'gpujs', 'tfjs-cpu', 'tfjs-wasm', 'naive gpu.js'].filter((s) =>
+    rows.some((r) => r.values[s] !== undefined),
+  );
   const ratioColumns = ['tfjs-cpu', 'tfjs-wasm', 'naive gpu.js'].filter((s) => systems.includes(s));
   const header = ['workload', 'unit', ...systems, ...ratioColumns.map((peer) => `cpu vs ${peer}`)];
-  const format = (v: number | undefined) => (v === undefined ? '–' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+  const format = (v: number | undefined) =>
+    v === undefined ? '–' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
   const body = rows.map((row) => {
     const ours = row.values.cpu!;
     const ratios = ratioColumns.map((peer) => {
@@ -85,11 +99,14 @@ function printTable(): void {
     return [row.name, row.unit, ...systems.map((s) => format(row.values[s])), ...ratios];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of body) console.log(line(r));
-  console.log('\nRatios: how many times better our cpu backend is than the peer (throughput ratio for GFLOP/s, time ratio for ms).');
+  console.log(
+    '\nRatios: how many times better our cpu backend is than the peer (throughput ratio for GFLOP/s, time ratio for ms).',
+  );
 }
 
 await main();

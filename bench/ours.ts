@@ -8,7 +8,13 @@ export function oursMatmul(n: number): () => void {
   return () => void ad.matmul(a, b);
 }
 
-export function oursConv(batch: number, inChannels: number, outChannels: number, size: number, kernel: number): () => void {
+export function oursConv(
+  batch: number,
+  inChannels: number,
+  outChannels: number,
+  size: number,
+  kernel: number,
+): () => void {
   const x = ad.randomNormal([batch, inChannels, size, size], { seed: 3 });
   const w = ad.randomNormal([outChannels, inChannels, kernel, kernel], { seed: 4 });
   return () => void ad.conv2d(x, w, { padding: (kernel - 1) / 2 });

@@ -22,15 +22,25 @@ const batchSize = 128;
 
 /** 784-256-10 with ReLU (PyTorch default initialization). */
 function mlp(): nn.Module {
-  return new nn.Sequential(new nn.Flatten(), new nn.Linear(784, 256, { seed }), new nn.ReLU(), new nn.Linear(256, 10, { seed: seed + 1 }));
+  return new nn.Sequential(
+    new nn.Flatten(),
+    new nn.Linear(784, 256, { seed }),
+    new nn.ReLU(),
+    new nn.Linear(256, 10, { seed: seed + 1 }),
+  );
 }
 
 /** Two 3×3 conv layers (8 and 16 channels) with max pooling, then a linear readout. */
 function cnn(): nn.Module {
   return new nn.Sequential(
-    new nn.Conv2d(1, 8, 3, { padding: 1, seed }), new nn.ReLU(), new nn.MaxPool2d({ kernel: 2 }),
-    new nn.Conv2d(8, 16, 3, { padding: 1, seed: seed + 1 }), new nn.ReLU(), new nn.MaxPool2d({ kernel: 2 }),
-    new nn.Flatten(), new nn.Linear(16 * 7 * 7, 10, { seed: seed + 2 }),
+    new nn.Conv2d(1, 8, 3, { padding: 1, seed }),
+    new nn.ReLU(),
+    new nn.MaxPool2d({ kernel: 2 }),
+    new nn.Conv2d(8, 16, 3, { padding: 1, seed: seed + 1 }),
+    new nn.ReLU(),
+    new nn.MaxPool2d({ kernel: 2 }),
+    new nn.Flatten(),
+    new nn.Linear(16 * 7 * 7, 10, { seed: seed + 2 }),
   );
 }
 
@@ -68,7 +78,13 @@ function train(name: string, model: nn.Module, train: Dataset, test: Dataset, ep
     },
     evaluate: () => ({ testAccuracy: testAccuracy(model, test) }),
   });
-  return history.epochs.map((record) => [name, record.epoch + 1, record.loss, record.seconds, 100 * record.metrics!.testAccuracy]);
+  return history.epochs.map((record) => [
+    name,
+    record.epoch + 1,
+    record.loss,
+    record.seconds,
+    100 * record.metrics!.testAccuracy,
+  ]);
 }
 
 const fullTrain = loadMnist('train');
@@ -77,7 +93,9 @@ const testSet = flags.quick ? takeFirst(loadMnist('test'), 1000) : loadMnist('te
 const which = option('model') ?? 'both';
 const epochs = Number(option('epochs') ?? (flags.quick ? 1 : 3));
 if (!['mlp', 'cnn', 'both'].includes(which) || !Number.isInteger(epochs) || epochs < 1) {
-  throw new Error(`examples/mnist: --model must be mlp, cnn or both and --epochs a positive integer, got ${which} and ${option('epochs')}`);
+  throw new Error(
+    `examples/mnist: --model must be mlp, cnn or both and --epochs a positive integer, got ${which} and ${option('epochs')}`,
+  );
 }
 console.log(`backend: ${ad.currentBackend().describe()}; ${trainSet.count} training and ${testSet.count} test images`);
 const rows = [

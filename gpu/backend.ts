@@ -13,17 +13,37 @@ export type DType = 'float32' | 'float64';
 export type Data = Float32Array | Float64Array;
 
 export type UnaryOp =
-  | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'sigmoid' | 'tanh'
-  | 'sin' | 'cos' | 'arccos'
+  | 'neg'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'abs'
+  | 'relu'
+  | 'sigmoid'
+  | 'tanh'
+  | 'sin'
+  | 'cos'
+  | 'arccos'
   /** sign(x) ∈ {−1, 0, 1} */
   | 'sign'
   /** step(x) = 1 if x > 0 else 0: the derivative of relu */
   | 'step';
 
 export type BinaryOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'maximum'
+  | 'minimum'
   /** Comparisons return 1 or 0 in the inputs' dtype. */
-  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+  | 'eq'
+  | 'ne'
+  | 'lt'
+  | 'le'
+  | 'gt'
+  | 'ge';
 
 export type ReduceOp = 'sum' | 'mean' | 'max' | 'min';
 
@@ -93,9 +113,24 @@ export interface Backend {
 
   unary(op: UnaryOp, x: Data): Data;
   /** Elementwise with NumPy broadcasting of aShape and bShape to outShape. */
-  binary(op: BinaryOp, a: Data, aShape: readonly number[], b: Data, bShape: readonly number[], outShape: readonly number[]): Data;
+  binary(
+    op: BinaryOp,
+    a: Data,
+    aShape: readonly number[],
+    b: Data,
+    bShape: readonly number[],
+    outShape: readonly number[],
+  ): Data;
   /** where(cond ≠ 0, a, b), all three broadcast to outShape. */
-  where(cond: Data, condShape: readonly number[], a: Data, aShape: readonly number[], b: Data, bShape: readonly number[], outShape: readonly number[]): Data;
+  where(
+    cond: Data,
+    condShape: readonly number[],
+    a: Data,
+    aShape: readonly number[],
+    b: Data,
+    bShape: readonly number[],
+    outShape: readonly number[],
+  ): Data;
 
   /** Reduce over `axes` (sorted, distinct); the result has those axes removed. */
   reduce(op: ReduceOp, x: Data, shape: readonly number[], axes: readonly number[]): Data;
@@ -113,7 +148,13 @@ export interface Backend {
   /** out[..., j, ...] = x[..., indices[..., j, ...], ...] along `axis` (indices has out's shape). */
   gather(x: Data, shape: readonly number[], axis: number, indices: Int32Array, indexShape: readonly number[]): Data;
   /** The transpose of gather: out (of outShape) starts at 0 and out[..idx..] += src[..]. */
-  scatterAdd(src: Data, indices: Int32Array, indexShape: readonly number[], axis: number, outShape: readonly number[]): Data;
+  scatterAdd(
+    src: Data,
+    indices: Int32Array,
+    indexShape: readonly number[],
+    axis: number,
+    outShape: readonly number[],
+  ): Data;
 
   matmul(a: Data, b: Data, spec: MatmulSpec): Data;
 

@@ -70,7 +70,10 @@ function axisOffsets(extent: number, window: number, padding: Padding): number[]
   if (padding === 'zero') return Array.from({ length: 2 * reach + 1 }, (_, k) => k - reach);
   // circular: the distinct residues of −reach … reach, ascending
   if (2 * reach + 1 >= extent) return Array.from({ length: extent }, (_, k) => k);
-  return [...Array.from({ length: reach + 1 }, (_, k) => k), ...Array.from({ length: reach }, (_, k) => extent - reach + k)];
+  return [
+    ...Array.from({ length: reach + 1 }, (_, k) => k),
+    ...Array.from({ length: reach }, (_, k) => extent - reach + k),
+  ];
 }
 
 /**
@@ -79,14 +82,21 @@ function axisOffsets(extent: number, window: number, padding: Padding): number[]
  * @example axisBands(3, 0, 'zero').first // Int32Array [0, 1, 2] (the vanilla band)
  */
 export function axisBands(extent: number, window: number, padding: Padding): AxisBands {
-  if (!Number.isInteger(extent) || extent < 1) throw new Error(`axisBands: extent must be a positive integer, got ${extent}`);
-  if (!Number.isInteger(window) || window < 0) throw new Error(`axisBands: window must be a non-negative integer, got ${window}`);
+  if (!Number.isInteger(extent) || extent < 1)
+    throw new Error(`axisBands: extent must be a positive integer, got ${extent}`);
+  if (!Number.isInteger(window) || window < 0)
+    throw new Error(`axisBands: window must be a non-negative integer, got ${window}`);
   const offsets = axisOffsets(extent, window, padding);
   const lengths = offsets.map((delta) => (padding === 'zero' ? extent - Math.abs(delta) : extent));
   const size = lengths.reduce((sum, length) => sum + length, 0);
   const bands: AxisBands = {
-    size, offsets: offsets.length, starts: new Int32Array(offsets.length + 1),
-    first: new Int32Array(size), second: new Int32Array(size), previous: new Int32Array(size), next: new Int32Array(size),
+    size,
+    offsets: offsets.length,
+    starts: new Int32Array(offsets.length + 1),
+    first: new Int32Array(size),
+    second: new Int32Array(size),
+    previous: new Int32Array(size),
+    next: new Int32Array(size),
   };
   let start = 0;
   offsets.forEach((delta, group) => {
@@ -101,8 +111,8 @@ export function axisBands(extent: number, window: number, padding: Padding): Axi
         bands.previous[entry] = r > 0 ? entry - 1 : -1;
         bands.next[entry] = r < length - 1 ? entry + 1 : -1;
       } else {
-        bands.previous[entry] = start + (r + length - 1) % length;
-        bands.next[entry] = start + (r + 1) % length;
+        bands.previous[entry] = start + ((r + length - 1) % length);
+        bands.next[entry] = start + ((r + 1) % length);
       }
     }
     start += length;
@@ -125,7 +135,8 @@ export interface BandLayout {
  */
 export function bandLayout(geometry: CovarianceGeometry): BandLayout {
   const { height, width, padding, window } = geometry;
-  if (padding !== 'zero' && padding !== 'circular') throw new Error(`bandLayout: padding must be 'zero' or 'circular', got ${JSON.stringify(padding)}`);
+  if (padding !== 'zero' && padding !== 'circular')
+    throw new Error(`bandLayout: padding must be 'zero' or 'circular', got ${JSON.stringify(padding)}`);
   const rows = axisBands(height, window, padding);
   const columns = axisBands(width, window, padding);
   return { rows, columns, entries: rows.size * columns.size };
@@ -140,7 +151,8 @@ export function pairCount(block: PairBlock): number {
   if (!Number.isInteger(count1) || !Number.isInteger(count2) || count1 < 0 || count2 < 0) {
     throw new Error(`pairCount: counts must be non-negative integers, got ${count1}×${count2}`);
   }
-  if (triangle && count1 !== count2) throw new Error(`pairCount: a triangle block needs count1 = count2, got ${count1}×${count2}`);
+  if (triangle && count1 !== count2)
+    throw new Error(`pairCount: a triangle block needs count1 = count2, got ${count1}×${count2}`);
   return triangle ? (count1 * (count1 + 1)) / 2 : count1 * count2;
 }
 
@@ -188,13 +200,18 @@ export interface LinearStep {
  * @example checkLinearStep('cpu linear', { filter: 'sum', scale: 1, shift: 0, trainable: false }, layout)
  */
 export function checkLinearStep(label: string, step: LinearStep, layout: BandLayout): void {
-  if (step.filter !== 1 && step.filter !== 3 && step.filter !== 'sum') throw new Error(`${label}: step.filter must be 1, 3 or 'sum', got ${String(step.filter)}`);
-  if (!Number.isFinite(step.scale) || !Number.isFinite(step.shift)) throw new Error(`${label}: step.scale and step.shift must be finite, got ${step.scale} and ${step.shift}`);
+  if (step.filter !== 1 && step.filter !== 3 && step.filter !== 'sum')
+    throw new Error(`${label}: step.filter must be 1, 3 or 'sum', got ${String(step.filter)}`);
+  if (!Number.isFinite(step.scale) || !Number.isFinite(step.shift))
+    throw new Error(`${label}: step.scale and step.shift must be finite, got ${step.scale} and ${step.shift}`);
   if (!step.weights) return;
-  if (step.filter !== 'sum') throw new Error(`${label}: step.weights apply to filter 'sum' only, got filter ${step.filter}`);
+  if (step.filter !== 'sum')
+    throw new Error(`${label}: step.weights apply to filter 'sum' only, got filter ${step.filter}`);
   const { rows, columns } = step.weights;
   if (rows.length !== layout.rows.size || columns.length !== layout.columns.size) {
-    throw new Error(`${label}: step.weights must have ${layout.rows.size} row and ${layout.columns.size} column values, got ${rows.length} and ${columns.length}`);
+    throw new Error(
+      `${label}: step.weights must have ${layout.rows.size} row and ${layout.columns.size} column values, got ${rows.length} and ${columns.length}`,
+    );
   }
 }
 
@@ -228,14 +245,29 @@ export interface InfiniteKernels {
    * Σ⁰[p, (i,i′), (j,j′)] = scale · Σ_c x1[a, c, i, j] · x2[b, c, i′, j′] for each pair p = (a, b)
    * of `pairs`; x1 is [count1, channels, H, W], x2 is [count2, channels, H, W].
    */
-  inputCovariance(x1: Data, x2: Data, channels: number, pairs: PairBlock, geometry: CovarianceGeometry, scale: number, out?: Data): Data;
+  inputCovariance(
+    x1: Data,
+    x2: Data,
+    channels: number,
+    pairs: PairBlock,
+    geometry: CovarianceGeometry,
+    scale: number,
+    out?: Data,
+  ): Data;
 
   /**
    * A linear layer (`step`) on `count` pairs: Σ′ = scale·F(Σ) + shift, and when `ntk` is
    * given Θ′ = scale·F(Θ) + (trainable ? Σ′ : 0). Returns [Σ′] (count covariances, or count
    * values after a sum) or [Σ′; Θ′].
    */
-  linear(nngp: Data, ntk: Data | undefined, count: number, geometry: CovarianceGeometry, step: LinearStep, out?: Data): Data;
+  linear(
+    nngp: Data,
+    ntk: Data | undefined,
+    count: number,
+    geometry: CovarianceGeometry,
+    step: LinearStep,
+    out?: Data,
+  ): Data;
 
   /**
    * The ReLU step and the linear layer `step` after it, in one pass: with K and K̇ of
@@ -245,5 +277,14 @@ export interface InfiniteKernels {
    * [count1, H, W] and [count2, H, W]; a zero deviation gives λ = 0. Returns [Σ′; Θ′] (2·pairs covariances, or 2·pairs values
    * after a sum). The plain ReLU is the step { filter: 1, scale: 1, shift: 0, trainable: false }.
    */
-  relu(nngp: Data, ntk: Data, deviations1: Data, deviations2: Data, pairs: PairBlock, geometry: CovarianceGeometry, step: LinearStep, out?: Data): Data;
+  relu(
+    nngp: Data,
+    ntk: Data,
+    deviations1: Data,
+    deviations2: Data,
+    pairs: PairBlock,
+    geometry: CovarianceGeometry,
+    step: LinearStep,
+    out?: Data,
+  ): Data;
 }

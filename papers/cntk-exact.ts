@@ -13,7 +13,14 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as ad from '../autodiff/index.ts';
-import { claimsTable, formatTable, parseCommonFlags, resultsWriter, summaryMarkdown, type CommonFlags } from '../src/report/index.ts';
+import {
+  claimsTable,
+  formatTable,
+  parseCommonFlags,
+  resultsWriter,
+  summaryMarkdown,
+  type CommonFlags,
+} from '../src/report/index.ts';
 import { configuration } from './cntk-exact/config.ts';
 import { prepareCifar, type Split } from './cntk-exact/data.ts';
 import { empiricalClaims, empiricalFigures, runEmpiricalStudy } from './cntk-exact/empirical.ts';
@@ -51,18 +58,34 @@ export function main(argv: readonly string[] = process.argv.slice(2)) {
     kernels(`CNTK-V ${config.gap.size}×${config.gap.size}`, data.gap, 'vanilla', false),
     kernels(`CNTK-GAP ${config.gap.size}×${config.gap.size}`, data.gap, 'gap', true),
   ];
-  const regress = (run: KernelRun, split: Split, i: number) => kernelRegression(run.kernels[i].train, run.kernels[i].test, split.train, split.test);
+  const regress = (run: KernelRun, split: Split, i: number) =>
+    kernelRegression(run.kernels[i].train, run.kernels[i].test, split.train, split.test);
   const cnn = trainCnnColumns({ train: data.gap.train, test: data.gap.test, depths, quick: flags.quick, seed, quiet });
   const rows: DepthRow[] = depths.map((depth, i) => {
-    const [vanilla, smallVanilla, gap] = [regress(runs[0], data.vanilla, i), regress(runs[1], data.gap, i), regress(runs[2], data.gap, i)];
-    const summary = ({ accuracy, relativeJitter }: RegressionResult): RegressionResult => ({ accuracy, relativeJitter });
+    const [vanilla, smallVanilla, gap] = [
+      regress(runs[0], data.vanilla, i),
+      regress(runs[1], data.gap, i),
+      regress(runs[2], data.gap, i),
+    ];
+    const summary = ({ accuracy, relativeJitter }: RegressionResult): RegressionResult => ({
+      accuracy,
+      relativeJitter,
+    });
     return {
-      depth, vanilla: summary(vanilla), smallVanilla: summary(smallVanilla), gap: summary(gap), gapOverVanilla: pairedDifference(gap, smallVanilla),
+      depth,
+      vanilla: summary(vanilla),
+      smallVanilla: summary(smallVanilla),
+      gap: summary(gap),
+      gapOverVanilla: pairedDifference(gap, smallVanilla),
       cnnV: cnn.find((column) => column.depth === depth && column.readout === 'vanilla'),
       cnnGap: cnn.find((column) => column.depth === depth && column.readout === 'gap'),
     };
   });
-  const sizes: TableSizes = { vanilla: config.vanilla, gap: config.gap, cnn: `${config.gap.size}×${config.gap.size}, ${config.gap.train} train` };
+  const sizes: TableSizes = {
+    vanilla: config.vanilla,
+    gap: config.gap,
+    cnn: `${config.gap.size}×${config.gap.size}, ${config.gap.train} train`,
+  };
   // (ii) empirical vs exact kernels, (iii) wide net vs kernel regression
   const empirical = runEmpiricalStudy({ quick: flags.quick, seed, quiet, train: data.gap.train, test: data.gap.test });
   const wideNet = runWideNetStudy({ quick: flags.quick, seed, quiet });
@@ -71,21 +94,47 @@ export function main(argv: readonly string[] = process.argv.slice(2)) {
   const claims = [...kernelClaims(rows, sizes), ...studyClaims];
   const seconds = (performance.now() - start) / 1000;
   const figures = [
-    { name: 'accuracy-by-depth.svg', caption: 'CIFAR-10 test accuracy of kernel regression with the exact CNTKs against depth (solid), the finite CNNs of the same depths, and the paper\'s full-data Table 1 (dashed).', svg: accuracyByDepthFigure(rows, sizes) },
+    {
+      name: 'accuracy-by-depth.svg',
+      caption:
+        "CIFAR-10 test accuracy of kernel regression with the exact CNTKs against depth (solid), the finite CNNs of the same depths, and the paper's full-data Table 1 (dashed).",
+      svg: accuracyByDepthFigure(rows, sizes),
+    },
     ...captioned({ ...empiricalFigures(empirical), ...wideNetFigures(wideNet) }),
   ];
   for (const figure of figures) results.writeFigure(figure.name, figure.svg);
   results.writeJson({
-    paper: 'Arora, Du, Hu, Li, Salakhutdinov, Wang, On Exact Computation with an Infinitely Wide Neural Net, NeurIPS 2019 (arXiv 1904.11955)',
-    backend, quick: flags.quick, seed, seconds, configuration: config, claims, rows, cnn,
+    paper:
+      'Arora, Du, Hu, Li, Salakhutdinov, Wang, On Exact Computation with an Infinitely Wide Neural Net, NeurIPS 2019 (arXiv 1904.11955)',
+    backend,
+    quick: flags.quick,
+    seed,
+    seconds,
+    configuration: config,
+    claims,
+    rows,
+    cnn,
     kernels: runs.map(({ kernels: _matrices, ...run }) => run),
-    empirical, wideNet,
+    empirical,
+    wideNet,
   });
-  results.writeSummary(summaryMarkdown({
-    title: 'cntk-exact: On Exact Computation with an Infinitely Wide Neural Net (Arora et al., NeurIPS 2019)',
-    flags, claims, figures: figures.map(({ name, caption }) => ({ file: name, caption })),
-    ...describeRun({ config, sizes, rows, runs, backend, seconds, studyShortfalls: studyClaims.filter((claim) => claim.holds !== true) }),
-  }));
+  results.writeSummary(
+    summaryMarkdown({
+      title: 'cntk-exact: On Exact Computation with an Infinitely Wide Neural Net (Arora et al., NeurIPS 2019)',
+      flags,
+      claims,
+      figures: figures.map(({ name, caption }) => ({ file: name, caption })),
+      ...describeRun({
+        config,
+        sizes,
+        rows,
+        runs,
+        backend,
+        seconds,
+        studyShortfalls: studyClaims.filter((claim) => claim.holds !== true),
+      }),
+    }),
+  );
   console.log(formatTable(accuracyTable(rows, sizes)));
   console.log(formatTable(claimsTable(claims)));
   console.log(`cntk-exact: ${seconds.toFixed(0)} s; results in ${results.directory}`);

@@ -19,11 +19,15 @@ import { describeRun } from './deep-matrix-factorization/text.ts';
 export const main = runPaper(import.meta.url, {
   slug: 'deep-matrix-factorization',
   title: 'Implicit Regularization in Deep Matrix Factorization (Arora, Cohen, Hu & Luo, NeurIPS 2019)',
-  citation: 'Arora, Cohen, Hu & Luo, Implicit Regularization in Deep Matrix Factorization, NeurIPS 2019 (arXiv 1905.13655)',
+  citation:
+    'Arora, Cohen, Hu & Luo, Implicit Regularization in Deep Matrix Factorization, NeurIPS 2019 (arXiv 1905.13655)',
   runTime: 'about 4 minutes',
   configuration,
   run({ config, seed, quiet, elapsedSeconds }) {
-    const units = 1 + familyUnits(config.completion, config.completion.observations) + familyUnits(config.sensing, config.sensing.measurements);
+    const units =
+      1 +
+      familyUnits(config.completion, config.completion.observations) +
+      familyUnits(config.sensing, config.sensing.measurements);
     const bar = progress('deep matrix factorization', units, { quiet });
     // The time of one GD step (end-to-end product, loss, backward, update) at the timing size.
     const millisecondsPerStep = timeGradientStep(config.timing, seed);
@@ -42,7 +46,10 @@ export const main = runPaper(import.meta.url, {
       claims,
       figures: figures(completion, sensing, config),
       results: { millisecondsPerStep, completion, sensing },
-      summary: describeRun(config, claims, completion, sensing, { millisecondsPerStep, runtimeSeconds: elapsedSeconds() }),
+      summary: describeRun(config, claims, completion, sensing, {
+        millisecondsPerStep,
+        runtimeSeconds: elapsedSeconds(),
+      }),
     };
   },
 });

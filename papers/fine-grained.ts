@@ -14,7 +14,14 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import * as ad from '../autodiff/index.ts';
 import { dataPath, loadCifar10, loadMnist } from '../src/data/index.ts';
-import { claimsTable, formatTable, parseCommonFlags, resultsWriter, summaryMarkdown, type CommonFlags } from '../src/report/index.ts';
+import {
+  claimsTable,
+  formatTable,
+  parseCommonFlags,
+  resultsWriter,
+  summaryMarkdown,
+  type CommonFlags,
+} from '../src/report/index.ts';
 import { configuration } from './fine-grained/config.ts';
 import { binaryTask } from './fine-grained/data.ts';
 import { runDataset, type DatasetResult } from './fine-grained/experiment.ts';
@@ -25,7 +32,8 @@ import { describeRun } from './fine-grained/text.ts';
 /** CIFAR-10 if its directory exists; an error instead when THEORYGRAD_REQUIRE_DATA=1. */
 function cifarAvailable(): boolean {
   if (existsSync(dataPath(['cifar-10-batches-bin']))) return true;
-  if (process.env.THEORYGRAD_REQUIRE_DATA === '1') throw new Error(`fine-grained: ${dataPath(['cifar-10-batches-bin'])} not found and THEORYGRAD_REQUIRE_DATA=1`);
+  if (process.env.THEORYGRAD_REQUIRE_DATA === '1')
+    throw new Error(`fine-grained: ${dataPath(['cifar-10-batches-bin'])} not found and THEORYGRAD_REQUIRE_DATA=1`);
   return false;
 }
 
@@ -50,34 +58,66 @@ export function main(argv: readonly string[] = process.argv.slice(2)) {
   const config = configuration(flags.quick);
   const { seed, quiet } = flags;
   const sizes = { perClass: config.trainPerClass, testPerClass: config.testPerClass, seed };
-  const results: DatasetResult[] = [runDataset(binaryTask('MNIST 0 vs 1', loadMnist('train'), loadMnist('test'), config.classes, sizes), config, { seed, quiet })];
+  const results: DatasetResult[] = [
+    runDataset(binaryTask('MNIST 0 vs 1', loadMnist('train'), loadMnist('test'), config.classes, sizes), config, {
+      seed,
+      quiet,
+    }),
+  ];
   const withCifar = cifarAvailable();
   if (withCifar) {
-    const task = binaryTask('CIFAR-10 airplane vs automobile', loadCifar10('train'), loadCifar10('test'), config.classes, sizes);
+    const task = binaryTask(
+      'CIFAR-10 airplane vs automobile',
+      loadCifar10('train'),
+      loadCifar10('test'),
+      config.classes,
+      sizes,
+    );
     results.push(runDataset(task, config, { seed, quiet }));
-  } else console.log(`fine-grained: CIFAR-10 not found at ${dataPath(['cifar-10-batches-bin'])}: its part is skipped (set THEORYGRAD_DATA)`);
+  } else
+    console.log(
+      `fine-grained: CIFAR-10 not found at ${dataPath(['cifar-10-batches-bin'])}: its part is skipped (set THEORYGRAD_DATA)`,
+    );
   const claims = buildClaims(results);
   const seconds = (performance.now() - start) / 1000;
 
   const writer = resultsWriter({ slug: 'fine-grained', quick: flags.quick, out: flags.out });
-  const figures = [...results.flatMap((result, index) => datasetFigures(result, index === 0 ? 'mnist' : 'cifar')), distanceFigure(results)];
+  const figures = [
+    ...results.flatMap((result, index) => datasetFigures(result, index === 0 ? 'mnist' : 'cifar')),
+    distanceFigure(results),
+  ];
   for (const figure of figures) writer.writeFigure(figure.name, figure.svg);
   writer.writeJson({
-    paper: 'Arora, Du, Hu, Li & Wang, Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks, ICML 2019 (arXiv 1901.08584)',
-    backend, quick: flags.quick, seed, seconds, configuration: config, cifar: withCifar, claims,
+    paper:
+      'Arora, Du, Hu, Li & Wang, Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks, ICML 2019 (arXiv 1901.08584)',
+    backend,
+    quick: flags.quick,
+    seed,
+    seconds,
+    configuration: config,
+    cifar: withCifar,
+    claims,
     statistics: results.map(datasetStatistics),
     datasets: results.map(({ runs, ...rest }) => ({
       ...rest,
       runs: runs.map(({ residual, predicted, predictedAtInit, labelProjections, residualProjections, ...run }) => ({
-        ...run, residual: thin(residual), predicted: thin(predicted), predictedAtInit: thin(predictedAtInit),
+        ...run,
+        residual: thin(residual),
+        predicted: thin(predicted),
+        predictedAtInit: thin(predictedAtInit),
       })),
     })),
   });
-  writer.writeSummary(summaryMarkdown({
-    title: 'fine-grained: Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks (Arora, Du, Hu, Li & Wang, ICML 2019)',
-    flags, claims, figures: figures.map(({ name, caption }) => ({ file: name, caption })),
-    ...describeRun({ config, results, withCifar, seconds, backend }),
-  }));
+  writer.writeSummary(
+    summaryMarkdown({
+      title:
+        'fine-grained: Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks (Arora, Du, Hu, Li & Wang, ICML 2019)',
+      flags,
+      claims,
+      figures: figures.map(({ name, caption }) => ({ file: name, caption })),
+      ...describeRun({ config, results, withCifar, seconds, backend }),
+    }),
+  );
   console.log(formatTable(claimsTable(claims)));
   console.log(`fine-grained: ${seconds.toFixed(0)} s; results in ${writer.directory}`);
   return { claims, results, seconds, directory: writer.directory, cifar: withCifar };

@@ -49,12 +49,14 @@ const definitions = Object.fromEntries(
       constant: derivatives[name] === noGradient,
       shape([a, b]) {
         const out = broadcastShapes(a.shape, b.shape);
-        if (!out) throw new Error(`${name}: shapes ${shapeText(a.shape)} and ${shapeText(b.shape)} cannot be broadcast together`);
+        if (!out)
+          throw new Error(
+            `${name}: shapes ${shapeText(a.shape)} and ${shapeText(b.shape)} cannot be broadcast together`,
+          );
         return out;
       },
       forward: (backend, [a, b], _attrs, outShape) => backend.binary(name, a.data, a.shape, b.data, b.shape, outShape),
-      vjp: (g, { inputs: [a, b], output }) =>
-        derivatives[name](a, b, output, g, (i) => (i === 0 ? a : b).requiresGrad),
+      vjp: (g, { inputs: [a, b], output }) => derivatives[name](a, b, output, g, (i) => (i === 0 ? a : b).requiresGrad),
     };
     return [name, definition];
   }),

@@ -70,7 +70,8 @@ function pair(value: number | [number, number], name: string, minimum: number): 
 /** Validates shapes and options and returns the geometry every conv primitive shares. */
 export function conv2dSpec(xShape: readonly number[], wShape: readonly number[], options: Conv2dOptions): Conv2dSpec {
   if (xShape.length !== 4) throw new Error(`conv2d: input must be rank 4 [N,C,H,W], got ${shapeText(xShape)}`);
-  if (wShape.length !== 4) throw new Error(`conv2d: weight must be rank 4 [O,C/groups,KH,KW], got ${shapeText(wShape)}`);
+  if (wShape.length !== 4)
+    throw new Error(`conv2d: weight must be rank 4 [O,C/groups,KH,KW], got ${shapeText(wShape)}`);
   const [strideHeight, strideWidth] = pair(options.stride ?? 1, 'stride', 1);
   const [padHeight, padWidth] = pair(options.padding ?? 0, 'padding', 0);
   const [dilationHeight, dilationWidth] = pair(options.dilation ?? 1, 'dilation', 1);
@@ -78,19 +79,39 @@ export function conv2dSpec(xShape: readonly number[], wShape: readonly number[],
   const [batch, inChannels, inHeight, inWidth] = xShape;
   const [outChannels, groupChannels, kernelHeight, kernelWidth] = wShape;
   if (!Number.isInteger(groups) || groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) {
-    throw new Error(`conv2d: groups ${groups} must divide input channels ${inChannels} and output channels ${outChannels}`);
+    throw new Error(
+      `conv2d: groups ${groups} must divide input channels ${inChannels} and output channels ${outChannels}`,
+    );
   }
   if (groupChannels !== inChannels / groups) {
-    throw new Error(`conv2d: weight ${shapeText(wShape)} expects ${groupChannels * groups} input channels (groups ${groups}), input ${shapeText(xShape)} has ${inChannels}`);
+    throw new Error(
+      `conv2d: weight ${shapeText(wShape)} expects ${groupChannels * groups} input channels (groups ${groups}), input ${shapeText(xShape)} has ${inChannels}`,
+    );
   }
   const outHeight = Math.floor((inHeight + 2 * padHeight - dilationHeight * (kernelHeight - 1) - 1) / strideHeight) + 1;
   const outWidth = Math.floor((inWidth + 2 * padWidth - dilationWidth * (kernelWidth - 1) - 1) / strideWidth) + 1;
   if (outHeight < 1 || outWidth < 1) {
-    throw new Error(`conv2d: kernel ${kernelHeight}x${kernelWidth} (dilation ${dilationHeight},${dilationWidth}) does not fit input ${inHeight}x${inWidth} with padding ${padHeight},${padWidth}`);
+    throw new Error(
+      `conv2d: kernel ${kernelHeight}x${kernelWidth} (dilation ${dilationHeight},${dilationWidth}) does not fit input ${inHeight}x${inWidth} with padding ${padHeight},${padWidth}`,
+    );
   }
   return {
-    batch, inChannels, outChannels, inHeight, inWidth, kernelHeight, kernelWidth, outHeight, outWidth,
-    strideHeight, strideWidth, padHeight, padWidth, dilationHeight, dilationWidth, groups,
+    batch,
+    inChannels,
+    outChannels,
+    inHeight,
+    inWidth,
+    kernelHeight,
+    kernelWidth,
+    outHeight,
+    outWidth,
+    strideHeight,
+    strideWidth,
+    padHeight,
+    padWidth,
+    dilationHeight,
+    dilationWidth,
+    groups,
   };
 }
 

@@ -30,7 +30,8 @@ export const gatherDefinition: OpDef<IndexAttrs, 'gather'> = {
 export const scatterAddDefinition: OpDef<ScatterAttrs, 'scatterAdd'> = {
   name: 'scatterAdd',
   shape: (_inputs, { outShape }) => outShape,
-  forward: (backend, [src], { axis, indices, indexShape, outShape }) => backend.scatterAdd(src.data, indices, indexShape, axis, outShape),
+  forward: (backend, [src], { axis, indices, indexShape, outShape }) =>
+    backend.scatterAdd(src.data, indices, indexShape, axis, outShape),
   vjp: (g, { attrs }) => [apply(gatherDefinition, [g], attrs)],
 };
 
@@ -39,12 +40,19 @@ function scatterAddIndexed(src: Tensor, attrs: IndexAttrs, outShape: readonly nu
 }
 
 /** Checks indices against a tensor of `shape` and returns them as Int32Array. */
-function checkIndices(opName: string, shape: readonly number[], axis: number, indices: Int32Array | readonly number[], indexShape: readonly number[]): Int32Array {
+function checkIndices(
+  opName: string,
+  shape: readonly number[],
+  axis: number,
+  indices: Int32Array | readonly number[],
+  indexShape: readonly number[],
+): Int32Array {
   if (indexShape.length !== shape.length) {
     throw new Error(`${opName}: indices of shape ${shapeText(indexShape)} must have the rank of ${shapeText(shape)}`);
   }
   indexShape.forEach((extent, d) => {
-    if (d !== axis && extent > shape[d]) throw new Error(`${opName}: index shape ${shapeText(indexShape)} exceeds ${shapeText(shape)} on axis ${d}`);
+    if (d !== axis && extent > shape[d])
+      throw new Error(`${opName}: index shape ${shapeText(indexShape)} exceeds ${shapeText(shape)} on axis ${d}`);
   });
   if (indices.length !== sizeOf(indexShape)) {
     throw new Error(`${opName}: ${indices.length} indices do not fill index shape ${shapeText(indexShape)}`);
@@ -52,7 +60,9 @@ function checkIndices(opName: string, shape: readonly number[], axis: number, in
   const result = indices instanceof Int32Array ? indices : Int32Array.from(indices);
   for (let i = 0; i < result.length; i++) {
     if (!(result[i] >= 0 && result[i] < shape[axis]) || result[i] !== indices[i]) {
-      throw new Error(`${opName}: index ${indices[i]} at position ${i} is out of range [0, ${shape[axis]}) on axis ${axis}`);
+      throw new Error(
+        `${opName}: index ${indices[i]} at position ${i} is out of range [0, ${shape[axis]}) on axis ${axis}`,
+      );
     }
   }
   return result;
@@ -63,16 +73,28 @@ function checkIndices(opName: string, shape: readonly number[], axis: number, in
  * with the axis's extent replaced by the number of indices divided by the other extents.
  * @example gather(logits, 1, labels, [batch, 1]) // each row's logit at its label
  */
-export function gather(x: Tensor, axis: number, indices: Int32Array | readonly number[], indexShape?: readonly number[]): Tensor {
+export function gather(
+  x: Tensor,
+  axis: number,
+  indices: Int32Array | readonly number[],
+  indexShape?: readonly number[],
+): Tensor {
   const resolvedAxis = normalizeAxis(axis, x.rank, 'gather');
   const others = sizeOf(x.shape.filter((_, d) => d !== resolvedAxis));
-  const shape = indexShape ?? x.shape.map((extent, d) => (d === resolvedAxis ? (others === 0 ? 0 : indices.length / others) : extent));
+  const shape =
+    indexShape ??
+    x.shape.map((extent, d) => (d === resolvedAxis ? (others === 0 ? 0 : indices.length / others) : extent));
   const checked = checkIndices('gather', x.shape, resolvedAxis, indices, shape);
   return apply(gatherDefinition, [x], { axis: resolvedAxis, indices: checked, indexShape: [...shape] });
 }
 
 /** The transpose of gather: zeros of outShape, then out[…, indices[…], …] += src[…]. */
-export function scatterAdd(src: Tensor, axis: number, indices: Int32Array | readonly number[], outShape: readonly number[]): Tensor {
+export function scatterAdd(
+  src: Tensor,
+  axis: number,
+  indices: Int32Array | readonly number[],
+  outShape: readonly number[],
+): Tensor {
   const resolvedAxis = normalizeAxis(axis, outShape.length, 'scatterAdd');
   const checked = checkIndices('scatterAdd', outShape, resolvedAxis, indices, src.shape);
   return scatterAddIndexed(src, { axis: resolvedAxis, indices: checked, indexShape: [...src.shape] }, outShape);
@@ -90,7 +112,9 @@ export function indexSelect(x: Tensor, axis: number, indices: Int32Array | reado
   const extent = x.shape[resolvedAxis];
   for (let j = 0; j < indices.length; j++) {
     if (!Number.isInteger(indices[j]) || indices[j] < 0 || indices[j] >= extent) {
-      throw new Error(`indexSelect: index ${indices[j]} at position ${j} is out of range [0, ${extent}) on axis ${resolvedAxis} of ${shapeText(x.shape)}`);
+      throw new Error(
+        `indexSelect: index ${indices[j]} at position ${j} is out of range [0, ${extent}) on axis ${resolvedAxis} of ${shapeText(x.shape)}`,
+      );
     }
   }
   const outShape = x.shape.map((size, d) => (d === resolvedAxis ? indices.length : size));

@@ -11,7 +11,8 @@ import { normalizeAxis } from './operand.ts';
 
 function checkExtents(opName: string, name: string, values: readonly number[]): void {
   for (const value of values) {
-    if (!Number.isInteger(value) || value < 0) throw new Error(`${opName}: ${name} must hold non-negative integers, got [${values.join(',')}]`);
+    if (!Number.isInteger(value) || value < 0)
+      throw new Error(`${opName}: ${name} must hold non-negative integers, got [${values.join(',')}]`);
   }
 }
 
@@ -30,7 +31,11 @@ export const reshapeDefinition: OpDef<ShapeAttrs, 'reshape'> = {
 /** The same values in a new shape; one extent may be −1 (inferred). @example reshape(x, [2, -1]) */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const inferred = shape.filter((extent) => extent === -1).length;
-  checkExtents('reshape', 'shape', shape.filter((extent) => extent !== -1));
+  checkExtents(
+    'reshape',
+    'shape',
+    shape.filter((extent) => extent !== -1),
+  );
   const known = sizeOf(shape.filter((extent) => extent !== -1));
   const resolved = shape.map((extent) => (extent === -1 ? (known === 0 ? 0 : x.size / known) : extent));
   if (inferred > 1 || sizeOf(resolved) !== x.size || !resolved.every(Number.isInteger)) {
@@ -107,12 +112,19 @@ export const padDefinition: OpDef<PadAttrs, 'pad'> = {
   name: 'pad',
   shape: ([x], { padding }) => x.shape.map((extent, axis) => extent + padding[axis][0] + padding[axis][1]),
   forward: (backend, [x], { padding, value }) => backend.pad(x.data, x.shape, padding, value),
-  vjp: (g, { inputs: [x], attrs: { padding } }) => [slice(g, padding.map(([before]) => before), x.shape)],
+  vjp: (g, { inputs: [x], attrs: { padding } }) => [
+    slice(
+      g,
+      padding.map(([before]) => before),
+      x.shape,
+    ),
+  ],
 };
 
 /** Constant padding: axis i gets padding[i][0] values before and padding[i][1] after. */
 export function pad(x: Tensor, padding: Padding, value = 0): Tensor {
-  if (padding.length !== x.rank) throw new Error(`pad: need one [before, after] pair per axis of ${shapeText(x.shape)}, got ${padding.length}`);
+  if (padding.length !== x.rank)
+    throw new Error(`pad: need one [before, after] pair per axis of ${shapeText(x.shape)}, got ${padding.length}`);
   checkExtents('pad', 'padding', padding.flat());
   return apply(padDefinition, [x], { padding: padding.map(([a, b]) => [a, b] as const), value });
 }
@@ -127,13 +139,20 @@ export const sliceDefinition: OpDef<SliceAttrs, 'slice'> = {
   name: 'slice',
   shape: (_inputs, { size }) => size,
   forward: (backend, [x], { begin, size }) => backend.slice(x.data, x.shape, begin, size),
-  vjp: (g, { inputs: [x], attrs: { begin, size } }) => [pad(g, begin.map((start, axis) => [start, x.shape[axis] - start - size[axis]] as const))],
+  vjp: (g, { inputs: [x], attrs: { begin, size } }) => [
+    pad(
+      g,
+      begin.map((start, axis) => [start, x.shape[axis] - start - size[axis]] as const),
+    ),
+  ],
 };
 
 /** The block starting at `begin` with extent `size`; −1 in size means "to the end". */
 export function slice(x: Tensor, begin: readonly number[], size: readonly number[]): Tensor {
   if (begin.length !== x.rank || size.length !== x.rank) {
-    throw new Error(`slice: begin [${begin.join(',')}] and size [${size.join(',')}] must each have one entry per axis of ${shapeText(x.shape)}`);
+    throw new Error(
+      `slice: begin [${begin.join(',')}] and size [${size.join(',')}] must each have one entry per axis of ${shapeText(x.shape)}`,
+    );
   }
   const resolved = size.map((extent, axis) => (extent === -1 ? x.shape[axis] - begin[axis] : extent));
   checkExtents('slice', 'begin', begin);
@@ -151,7 +170,8 @@ export interface ConcatAttrs {
 
 function checkBounds(name: string, values: readonly number[]): void {
   for (const value of values) {
-    if (!Number.isInteger(value) && Math.abs(value) !== Infinity) throw new Error(`stridedSlice: ${name} must hold integers or ±Infinity, got [${values.join(',')}]`);
+    if (!Number.isInteger(value) && Math.abs(value) !== Infinity)
+      throw new Error(`stridedSlice: ${name} must hold integers or ±Infinity, got [${values.join(',')}]`);
   }
 }
 
@@ -163,24 +183,50 @@ function checkBounds(name: string, values: readonly number[]): void {
  * (padded when the block runs past the end), viewed as [n, step], and the first of each step kept.
  * @example stridedSlice(x, [0, 1], [Infinity, Infinity], [1, 2]) // x[:, 1::2]
  */
-export function stridedSlice(x: Tensor, begin: readonly number[], end: readonly number[], steps: readonly number[]): Tensor {
+export function stridedSlice(
+  x: Tensor,
+  begin: readonly number[],
+  end: readonly number[],
+  steps: readonly number[],
+): Tensor {
   if (begin.length !== x.rank || end.length !== x.rank || steps.length !== x.rank) {
-    throw new Error(`stridedSlice: begin [${begin.join(',')}], end [${end.join(',')}] and steps [${steps.join(',')}] must each have one entry per axis of ${shapeText(x.shape)}`);
+    throw new Error(
+      `stridedSlice: begin [${begin.join(',')}], end [${end.join(',')}] and steps [${steps.join(',')}] must each have one entry per axis of ${shapeText(x.shape)}`,
+    );
   }
   checkBounds('begin', begin);
   checkBounds('end', end);
-  if (!steps.every((step) => Number.isInteger(step) && step >= 1)) throw new Error(`stridedSlice: steps must be positive integers, got [${steps.join(',')}]`);
+  if (!steps.every((step) => Number.isInteger(step) && step >= 1))
+    throw new Error(`stridedSlice: steps must be positive integers, got [${steps.join(',')}]`);
   // Python's slice.indices for a positive step: bounds into [0, extent]
   const clamp = (bound: number, extent: number) => (bound < 0 ? Math.max(0, bound + extent) : Math.min(bound, extent));
   const starts = begin.map((bound, axis) => clamp(bound, x.shape[axis]));
-  const counts = end.map((bound, axis) => Math.max(0, Math.ceil((clamp(bound, x.shape[axis]) - starts[axis]) / steps[axis])));
+  const counts = end.map((bound, axis) =>
+    Math.max(0, Math.ceil((clamp(bound, x.shape[axis]) - starts[axis]) / steps[axis])),
+  );
   // start + count·step overshoots the extent by at most step − 1
-  const padding = x.shape.map((extent, axis) => [0, Math.max(0, starts[axis] + counts[axis] * steps[axis] - extent)] as const);
+  const padding = x.shape.map(
+    (extent, axis) => [0, Math.max(0, starts[axis] + counts[axis] * steps[axis] - extent)] as const,
+  );
   const padded = padding.some(([, after]) => after > 0) ? pad(x, padding) : x;
-  const block = slice(padded, starts, counts.map((count, axis) => count * steps[axis]));
+  const block = slice(
+    padded,
+    starts,
+    counts.map((count, axis) => count * steps[axis]),
+  );
   if (steps.every((step) => step === 1)) return block;
-  const split = reshape(block, counts.flatMap((count, axis) => [count, steps[axis]]));
-  return reshape(slice(split, split.shape.map(() => 0), counts.flatMap((count) => [count, 1])), counts);
+  const split = reshape(
+    block,
+    counts.flatMap((count, axis) => [count, steps[axis]]),
+  );
+  return reshape(
+    slice(
+      split,
+      split.shape.map(() => 0),
+      counts.flatMap((count) => [count, 1]),
+    ),
+    counts,
+  );
 }
 
 export const concatDefinition: OpDef<ConcatAttrs, 'concat'> = {
@@ -194,7 +240,12 @@ export const concatDefinition: OpDef<ConcatAttrs, 'concat'> = {
     }
     return first.map((extent, i) => (i === axis ? xs.reduce((total, x) => total + x.shape[axis], 0) : extent));
   },
-  forward: (backend, xs, { axis }) => backend.concat(xs.map((x) => x.data), xs.map((x) => x.shape), axis),
+  forward: (backend, xs, { axis }) =>
+    backend.concat(
+      xs.map((x) => x.data),
+      xs.map((x) => x.shape),
+      axis,
+    ),
   vjp(g, { inputs, attrs: { axis } }) {
     let start = 0;
     return inputs.map((x) => {
@@ -226,6 +277,7 @@ export const castDefinition: OpDef<CastAttrs, 'cast'> = {
 
 /** The same values in another dtype (the only op that changes dtype). */
 export function cast(x: Tensor, dtype: DType): Tensor {
-  if (dtype !== 'float32' && dtype !== 'float64') throw new Error(`cast: dtype must be 'float32' or 'float64', got ${String(dtype)}`);
+  if (dtype !== 'float32' && dtype !== 'float64')
+    throw new Error(`cast: dtype must be 'float32' or 'float64', got ${String(dtype)}`);
   return x.dtype === dtype ? x : apply(castDefinition, [x], { dtype });
 }

@@ -27,7 +27,10 @@ export const matmulDefinition: OpDef<MatmulAttrs, 'matmul'> = {
     const [m, k] = matrixDims(a, transposeA);
     const [k2, n] = matrixDims(b, transposeB);
     const batch = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2));
-    if (k !== k2 || !batch) throw new Error(`matmul: shapes ${shapeText(a.shape)} and ${shapeText(b.shape)} do not fit (inner ${k} vs ${k2})`);
+    if (k !== k2 || !batch)
+      throw new Error(
+        `matmul: shapes ${shapeText(a.shape)} and ${shapeText(b.shape)} do not fit (inner ${k} vs ${k2})`,
+      );
     return [...batch, m, n];
   },
   forward(backend, [a, b], { transposeA, transposeB }, outShape) {
@@ -40,8 +43,16 @@ export const matmulDefinition: OpDef<MatmulAttrs, 'matmul'> = {
     return backend.matmul(a.data, b.data, { batch, m, k, n, transposeA, transposeB, strideA, strideB });
   },
   vjp(g, { inputs: [a, b], attrs: { transposeA, transposeB } }) {
-    const gradA = !a.requiresGrad ? null : transposeA ? product(b, g, transposeB, true) : product(g, b, false, !transposeB);
-    const gradB = !b.requiresGrad ? null : transposeB ? product(g, a, true, transposeA) : product(a, g, !transposeA, false);
+    const gradA = !a.requiresGrad
+      ? null
+      : transposeA
+        ? product(b, g, transposeB, true)
+        : product(g, b, false, !transposeB);
+    const gradB = !b.requiresGrad
+      ? null
+      : transposeB
+        ? product(g, a, true, transposeA)
+        : product(a, g, !transposeA, false);
     return [gradA, gradB];
   },
 };
@@ -57,11 +68,15 @@ function product(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean)
  * @example matmul(x, w) // [batch, in]·[in, out] → [batch, out]
  */
 export function matmul(a: Tensor, b: Tensor, { transposeA = false, transposeB = false } = {}): Tensor {
-  if (a.rank === 0 || b.rank === 0) throw new Error(`matmul: operands must have rank ≥ 1, got ${shapeText(a.shape)} and ${shapeText(b.shape)}`);
+  if (a.rank === 0 || b.rank === 0)
+    throw new Error(`matmul: operands must have rank ≥ 1, got ${shapeText(a.shape)} and ${shapeText(b.shape)}`);
   const left = a.rank === 1 ? reshape(a, [1, a.shape[0]]) : a;
   const right = b.rank === 1 ? reshape(b, [b.shape[0], 1]) : b;
   const batch = broadcastShapes(left.shape.slice(0, -2), right.shape.slice(0, -2));
-  if (!batch) throw new Error(`matmul: batch axes of ${shapeText(a.shape)} and ${shapeText(b.shape)} cannot be broadcast together`);
+  if (!batch)
+    throw new Error(
+      `matmul: batch axes of ${shapeText(a.shape)} and ${shapeText(b.shape)} cannot be broadcast together`,
+    );
   // An operand whose batch is neither full nor a single matrix is expanded explicitly.
   const expand = (x: Tensor) => {
     const own = x.shape.slice(0, -2);

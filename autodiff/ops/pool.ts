@@ -50,17 +50,27 @@ function insideCounts(extent: number, kernel: number, stride: number, pad: numbe
  * padding at most half the kernel so that every window holds one.
  * @example avgPool2d(x, { kernel: 3, stride: 1, padding: 1, countIncludePad: false })
  */
-export function avgPool2d(x: Tensor, { kernel, stride, padding = 0, countIncludePad = true }: AvgPool2dOptions): Tensor {
+export function avgPool2d(
+  x: Tensor,
+  { kernel, stride, padding = 0, countIncludePad = true }: AvgPool2dOptions,
+): Tensor {
   checkInput('avgPool2d', x);
   const [kernelHeight, kernelWidth] = asPair(kernel);
   const channels = x.shape[1];
   const taps = kernelHeight * kernelWidth;
-  const weightOf = (value: number) => new Tensor(currentBackend().fill(channels * taps, value, x.dtype), [channels, 1, kernelHeight, kernelWidth], x.dtype);
+  const weightOf = (value: number) =>
+    new Tensor(
+      currentBackend().fill(channels * taps, value, x.dtype),
+      [channels, 1, kernelHeight, kernelWidth],
+      x.dtype,
+    );
   const options = { stride: stride ?? kernel, padding, groups: channels };
   if (countIncludePad) return conv2d(x, weightOf(1 / taps), options);
   const [padHeight, padWidth] = asPair(padding);
   if (2 * padHeight > kernelHeight || 2 * padWidth > kernelWidth) {
-    throw new Error(`avgPool2d: with countIncludePad false, padding ${padHeight},${padWidth} must be at most half the kernel ${kernelHeight}x${kernelWidth}`);
+    throw new Error(
+      `avgPool2d: with countIncludePad false, padding ${padHeight},${padWidth} must be at most half the kernel ${kernelHeight}x${kernelWidth}`,
+    );
   }
   const sums = conv2d(x, weightOf(1), options);
   const [, , outHeight, outWidth] = sums.shape;
@@ -77,15 +87,29 @@ export function maxPool2d(x: Tensor, { kernel, stride, padding = 0 }: Pool2dOpti
   const [kernelHeight, kernelWidth] = asPair(kernel);
   const [padHeight, padWidth] = asPair(padding);
   if (2 * padHeight > kernelHeight || 2 * padWidth > kernelWidth) {
-    throw new Error(`maxPool2d: padding ${padHeight},${padWidth} must be at most half the kernel ${kernelHeight}x${kernelWidth}`);
+    throw new Error(
+      `maxPool2d: padding ${padHeight},${padWidth} must be at most half the kernel ${kernelHeight}x${kernelWidth}`,
+    );
   }
   // The convolution geometry validates the options and gives the output size.
   const [batch, channels, inHeight, inWidth] = x.shape;
-  const geometry = conv2dSpec([batch, 1, inHeight, inWidth], [1, 1, kernelHeight, kernelWidth], { stride: stride ?? kernel, padding });
+  const geometry = conv2dSpec([batch, 1, inHeight, inWidth], [1, 1, kernelHeight, kernelWidth], {
+    stride: stride ?? kernel,
+    padding,
+  });
   const spec: Pool2dSpec = {
-    batch, channels, inHeight, inWidth, kernelHeight, kernelWidth,
-    outHeight: geometry.outHeight, outWidth: geometry.outWidth,
-    strideHeight: geometry.strideHeight, strideWidth: geometry.strideWidth, padHeight, padWidth,
+    batch,
+    channels,
+    inHeight,
+    inWidth,
+    kernelHeight,
+    kernelWidth,
+    outHeight: geometry.outHeight,
+    outWidth: geometry.outWidth,
+    strideHeight: geometry.strideHeight,
+    strideWidth: geometry.strideWidth,
+    padHeight,
+    padWidth,
   };
   const indices = currentBackend().maxPool2dIndices(x.data, spec);
   const planes = reshape(x, [batch, channels, inHeight * inWidth]);

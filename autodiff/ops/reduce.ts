@@ -11,7 +11,9 @@ export interface ReduceAttrs {
 }
 
 function reducedShape(shape: readonly number[], { axes, keepDims }: ReduceAttrs): number[] {
-  return keepDims ? shape.map((extent, axis) => (axes.includes(axis) ? 1 : extent)) : shape.filter((_, axis) => !axes.includes(axis));
+  return keepDims
+    ? shape.map((extent, axis) => (axes.includes(axis) ? 1 : extent))
+    : shape.filter((_, axis) => !axes.includes(axis));
 }
 
 /** The output gradient reshaped so it broadcasts against the input (reduced axes kept as 1). */
@@ -31,7 +33,9 @@ function extremumDefinition<Name extends 'max' | 'min'>(name: Name): OpDef<Reduc
     name,
     shape([x], attrs) {
       if (attrs.axes.some((axis) => x.shape[axis] === 0)) {
-        throw new Error(`${name}: cannot reduce over an empty axis, got shape ${shapeText(x.shape)} and axes [${attrs.axes.join(',')}]`);
+        throw new Error(
+          `${name}: cannot reduce over an empty axis, got shape ${shapeText(x.shape)} and axes [${attrs.axes.join(',')}]`,
+        );
       }
       return reducedShape(x.shape, attrs);
     },

@@ -9,10 +9,28 @@ import type { BinaryOp, UnaryOp } from '../../gpu/backend.ts';
 import type { OpDef } from '../op.ts';
 import { unaryDefinitions } from './unary.ts';
 import { binaryDefinitions } from './binary.ts';
-import { argmaxDefinition, maxDefinition, minDefinition, sumDefinition, type ArgmaxAttrs, type ReduceAttrs } from './reduce.ts';
 import {
-  broadcastToDefinition, castDefinition, concatDefinition, padDefinition, permuteDefinition, reshapeDefinition, sliceDefinition,
-  type CastAttrs, type ConcatAttrs, type PadAttrs, type PermuteAttrs, type ShapeAttrs, type SliceAttrs,
+  argmaxDefinition,
+  maxDefinition,
+  minDefinition,
+  sumDefinition,
+  type ArgmaxAttrs,
+  type ReduceAttrs,
+} from './reduce.ts';
+import {
+  broadcastToDefinition,
+  castDefinition,
+  concatDefinition,
+  padDefinition,
+  permuteDefinition,
+  reshapeDefinition,
+  sliceDefinition,
+  type CastAttrs,
+  type ConcatAttrs,
+  type PadAttrs,
+  type PermuteAttrs,
+  type ShapeAttrs,
+  type SliceAttrs,
 } from './layout.ts';
 import { gatherDefinition, scatterAddDefinition, type IndexAttrs, type ScatterAttrs } from './gather.ts';
 import { whereDefinition } from './where.ts';

@@ -30,7 +30,12 @@ export function logsumexp(x: Tensor, axes?: number | readonly number[], keepDims
   const resolved = normalizeAxes(axes, x.rank, 'logsumexp');
   const shift = maximumShift(x, resolved);
   const kept = shift ? sum(x.sub(shift).exp(), resolved, true).log().add(shift) : sum(x.exp(), resolved, true).log();
-  return keepDims ? kept : reshape(kept, x.shape.filter((_, axis) => !resolved.includes(axis)));
+  return keepDims
+    ? kept
+    : reshape(
+        kept,
+        x.shape.filter((_, axis) => !resolved.includes(axis)),
+      );
 }
 
 /**

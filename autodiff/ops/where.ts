@@ -9,10 +9,14 @@ export const whereDefinition: OpDef<void, 'where'> = {
   shape([cond, a, b]) {
     const ab = broadcastShapes(a.shape, b.shape);
     const out = ab && broadcastShapes(cond.shape, ab);
-    if (!out) throw new Error(`where: shapes ${shapeText(cond.shape)}, ${shapeText(a.shape)} and ${shapeText(b.shape)} cannot be broadcast together`);
+    if (!out)
+      throw new Error(
+        `where: shapes ${shapeText(cond.shape)}, ${shapeText(a.shape)} and ${shapeText(b.shape)} cannot be broadcast together`,
+      );
     return out;
   },
-  forward: (backend, [cond, a, b], _attrs, outShape) => backend.where(cond.data, cond.shape, a.data, a.shape, b.data, b.shape, outShape),
+  forward: (backend, [cond, a, b], _attrs, outShape) =>
+    backend.where(cond.data, cond.shape, a.data, a.shape, b.data, b.shape, outShape),
   vjp: (g, { inputs: [cond] }) => {
     const zero = g.mul(0);
     // the condition is piecewise constant: no gradient

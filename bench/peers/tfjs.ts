@@ -28,7 +28,13 @@ export function tfMatmul(n: number): { run: () => Promise<void>; dispose: () => 
 }
 
 /** conv2d forward, NCHW input as ours (tfjs computes NHWC internally; the layout is given as NCHW where supported). */
-export function tfConv(batch: number, inChannels: number, outChannels: number, size: number, kernel: number): { run: () => Promise<void>; dispose: () => void } {
+export function tfConv(
+  batch: number,
+  inChannels: number,
+  outChannels: number,
+  size: number,
+  kernel: number,
+): { run: () => Promise<void>; dispose: () => void } {
   // tfjs's cpu and wasm kernels take NHWC input and HWIO filters
   const x = tf.randomNormal([batch, size, size, inChannels], 0, 1, 'float32', 3) as tf.Tensor4D;
   const w = tf.randomNormal([kernel, kernel, inChannels, outChannels], 0, 1, 'float32', 4) as tf.Tensor4D;
@@ -45,7 +51,13 @@ export function tfConv(batch: number, inChannels: number, outChannels: number, s
 /** One SGD step of a 784-512-10 ReLU MLP with softmax cross-entropy, forward and backward. */
 export function tfMlpStep(batch: number): { run: () => Promise<void>; dispose: () => void } {
   const x = tf.randomNormal([batch, 784], 0, 1, 'float32', 5);
-  const labels = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32'), 10);
+  const labels = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: batch }, (_, i) => i % 10),
+      'int32',
+    ),
+    10,
+  );
   const w1 = tf.variable(tf.randomNormal([784, 512], 0, 0.03, 'float32', 6));
   const b1 = tf.variable(tf.zeros([512]));
   const w2 = tf.variable(tf.randomNormal([512, 10], 0, 0.05, 'float32', 7));

@@ -62,7 +62,8 @@ function validRange(offset: number, stride: number, width: number, outWidth: num
  */
 function im2colRow(x: Data, plane: number, ky: number, kx: number, spec: Conv2dSpec, row: Float64Array): void {
   const { inHeight: h, inWidth: w, outHeight, outWidth, strideWidth: sw } = spec;
-  const yOffset = ky * spec.dilationHeight - spec.padHeight, xOffset = kx * spec.dilationWidth - spec.padWidth;
+  const yOffset = ky * spec.dilationHeight - spec.padHeight,
+    xOffset = kx * spec.dilationWidth - spec.padWidth;
   const [first, end] = validRange(xOffset, sw, w, outWidth);
   row.fill(0);
   for (let oy = 0; oy < outHeight; oy++) {
@@ -77,7 +78,8 @@ function im2colRow(x: Data, plane: number, ky: number, kx: number, spec: Conv2dS
 /** The transpose of im2colRow: adds row[oy · OW + ox] into the input position it was read from. */
 function col2imRowAdd(row: Float64Array, out: Data, plane: number, ky: number, kx: number, spec: Conv2dSpec): void {
   const { inHeight: h, inWidth: w, outHeight, outWidth, strideWidth: sw } = spec;
-  const yOffset = ky * spec.dilationHeight - spec.padHeight, xOffset = kx * spec.dilationWidth - spec.padWidth;
+  const yOffset = ky * spec.dilationHeight - spec.padHeight,
+    xOffset = kx * spec.dilationWidth - spec.padWidth;
   const [first, end] = validRange(xOffset, sw, w, outWidth);
   for (let oy = 0; oy < outHeight; oy++) {
     const y = oy * spec.strideHeight + yOffset;
@@ -89,7 +91,12 @@ function col2imRowAdd(row: Float64Array, out: Data, plane: number, ky: number, k
 }
 
 /** Calls visit(patchRow, plane, ky, kx) for each patch row of image n, group g (row = (c · KH + ky) · KW + kx). */
-function forEachPatchRow(spec: Conv2dSpec, image: number, group: number, visit: (patchRow: number, plane: number, ky: number, kx: number) => void): void {
+function forEachPatchRow(
+  spec: Conv2dSpec,
+  image: number,
+  group: number,
+  visit: (patchRow: number, plane: number, ky: number, kx: number) => void,
+): void {
   const channels = spec.inChannels / spec.groups;
   let patchRow = 0;
   for (let c = 0; c < channels; c++) {
@@ -150,7 +157,9 @@ export function conv2dInputGrad(outGrad: Data, weight: Data, spec: Conv2dSpec): 
       }
       plan.multiply();
       for (let t = 0; t < images; t++) {
-        forEachPatchRow(spec, first + t, group, (patchRow, plane, ky, kx) => col2imRowAdd(plan.row(t, patchRow), out, plane, ky, kx, spec));
+        forEachPatchRow(spec, first + t, group, (patchRow, plane, ky, kx) =>
+          col2imRowAdd(plan.row(t, patchRow), out, plane, ky, kx, spec),
+        );
       }
     }
   }
@@ -195,8 +204,12 @@ export function conv2dWeightGrad(x: Data, outGrad: Data, spec: Conv2dSpec): Data
  * The forward pass and both gradients are the three contractions of this one set of triples.
  * Example: forEachConv2dTerm(spec, (y, x, w) => (sums[y] += xs[x] * ws[w])) is conv2dDirect.
  */
-export function forEachConv2dTerm(spec: Conv2dSpec, visit: (yIndex: number, xIndex: number, wIndex: number) => void): void {
-  const inPerGroup = spec.inChannels / spec.groups, outPerGroup = spec.outChannels / spec.groups;
+export function forEachConv2dTerm(
+  spec: Conv2dSpec,
+  visit: (yIndex: number, xIndex: number, wIndex: number) => void,
+): void {
+  const inPerGroup = spec.inChannels / spec.groups,
+    outPerGroup = spec.outChannels / spec.groups;
   for (let n = 0; n < spec.batch; n++) {
     for (let o = 0; o < spec.outChannels; o++) {
       const group = Math.floor(o / outPerGroup);

@@ -43,9 +43,18 @@ export function unary(op: UnaryOp, x: Data): Data {
   const n = x.length;
   // The hottest maps get their own loop; the rest go through the scalar table.
   switch (op) {
-    case 'neg': for (let i = 0; i < n; i++) out[i] = -x[i]; break;
-    case 'relu': for (let i = 0; i < n; i++) { const v = x[i]; out[i] = v > 0 ? v : v === v ? 0 : v; } break;
-    case 'exp': for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]); break;
+    case 'neg':
+      for (let i = 0; i < n; i++) out[i] = -x[i];
+      break;
+    case 'relu':
+      for (let i = 0; i < n; i++) {
+        const v = x[i];
+        out[i] = v > 0 ? v : v === v ? 0 : v;
+      }
+      break;
+    case 'exp':
+      for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]);
+      break;
     default: {
       const f = unaryFunctions[op];
       for (let i = 0; i < n; i++) out[i] = f(x[i]);
@@ -54,7 +63,14 @@ export function unary(op: UnaryOp, x: Data): Data {
   return out;
 }
 
-export function binary(op: BinaryOp, a: Data, aShape: readonly number[], b: Data, bShape: readonly number[], outShape: readonly number[]): Data {
+export function binary(
+  op: BinaryOp,
+  a: Data,
+  aShape: readonly number[],
+  b: Data,
+  bShape: readonly number[],
+  outShape: readonly number[],
+): Data {
   const out = allocate(sizeOf(outShape), dtypeOf(a));
   if (sameShape(aShape, outShape) && sameShape(bShape, outShape)) {
     contiguous(op, a, b, out);
@@ -78,10 +94,18 @@ export function binary(op: BinaryOp, a: Data, aShape: readonly number[], b: Data
 function contiguous(op: BinaryOp, a: Data, b: Data, out: Data): void {
   const n = out.length;
   switch (op) {
-    case 'add': for (let i = 0; i < n; i++) out[i] = a[i] + b[i]; break;
-    case 'sub': for (let i = 0; i < n; i++) out[i] = a[i] - b[i]; break;
-    case 'mul': for (let i = 0; i < n; i++) out[i] = a[i] * b[i]; break;
-    case 'div': for (let i = 0; i < n; i++) out[i] = a[i] / b[i]; break;
+    case 'add':
+      for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
+      break;
+    case 'sub':
+      for (let i = 0; i < n; i++) out[i] = a[i] - b[i];
+      break;
+    case 'mul':
+      for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
+      break;
+    case 'div':
+      for (let i = 0; i < n; i++) out[i] = a[i] / b[i];
+      break;
     default: {
       const f = binaryFunctions[op];
       for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
@@ -89,9 +113,19 @@ function contiguous(op: BinaryOp, a: Data, b: Data, out: Data): void {
   }
 }
 
-export function where(cond: Data, condShape: readonly number[], a: Data, aShape: readonly number[], b: Data, bShape: readonly number[], outShape: readonly number[]): Data {
+export function where(
+  cond: Data,
+  condShape: readonly number[],
+  a: Data,
+  aShape: readonly number[],
+  b: Data,
+  bShape: readonly number[],
+  outShape: readonly number[],
+): Data {
   // Broadcast the condition first, then choose with the two-input strided walker.
-  const condFull = sameShape(condShape, outShape) ? cond : binary('add', cond, condShape, allocate(1, dtypeOf(cond)), [], outShape);
+  const condFull = sameShape(condShape, outShape)
+    ? cond
+    : binary('add', cond, condShape, allocate(1, dtypeOf(cond)), [], outShape);
   const out = allocate(sizeOf(outShape), dtypeOf(a));
   const stridesA = broadcastStrides(aShape, outShape);
   const stridesB = broadcastStrides(bShape, outShape);

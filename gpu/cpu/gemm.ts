@@ -48,27 +48,96 @@ interface GemmArgs {
  * 3×4 ≈ 5.5, 8×4 ≈ 4.6–5, 4×2 and 2×4 ≈ 3.9, 2×6 ≈ 3.5, 1×8 ≈ 2.6, 4×4 with p unrolled twice
  * ≈ 3.7; float32 panels instead of float64 ran alike (the conversion hides behind the load).
  */
-function microKernel(a: Float64Array, ia: number, b: Float64Array, ib: number, kc: number, c: Float64Array, ic: number, ldc: number, accumulate: boolean): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+function microKernel(
+  a: Float64Array,
+  ia: number,
+  b: Float64Array,
+  ib: number,
+  kc: number,
+  c: Float64Array,
+  ic: number,
+  ldc: number,
+  accumulate: boolean,
+): void {
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0,
+    c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0,
+    c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
   for (let p = 0; p < kc; p++, ia += 4, ib += 4) {
-    const a0 = a[ia], a1 = a[ia + 1], a2 = a[ia + 2], a3 = a[ia + 3];
-    const b0 = b[ib], b1 = b[ib + 1], b2 = b[ib + 2], b3 = b[ib + 3];
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    const a0 = a[ia],
+      a1 = a[ia + 1],
+      a2 = a[ia + 2],
+      a3 = a[ia + 3];
+    const b0 = b[ib],
+      b1 = b[ib + 1],
+      b2 = b[ib + 2],
+      b3 = b[ib + 3];
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
   }
   if (accumulate) {
-    c00 += c[ic]; c01 += c[ic + 1]; c02 += c[ic + 2]; c03 += c[ic + 3];
-    c10 += c[ic + ldc]; c11 += c[ic + ldc + 1]; c12 += c[ic + ldc + 2]; c13 += c[ic + ldc + 3];
-    c20 += c[ic + 2 * ldc]; c21 += c[ic + 2 * ldc + 1]; c22 += c[ic + 2 * ldc + 2]; c23 += c[ic + 2 * ldc + 3];
-    c30 += c[ic + 3 * ldc]; c31 += c[ic + 3 * ldc + 1]; c32 += c[ic + 3 * ldc + 2]; c33 += c[ic + 3 * ldc + 3];
+    c00 += c[ic];
+    c01 += c[ic + 1];
+    c02 += c[ic + 2];
+    c03 += c[ic + 3];
+    c10 += c[ic + ldc];
+    c11 += c[ic + ldc + 1];
+    c12 += c[ic + ldc + 2];
+    c13 += c[ic + ldc + 3];
+    c20 += c[ic + 2 * ldc];
+    c21 += c[ic + 2 * ldc + 1];
+    c22 += c[ic + 2 * ldc + 2];
+    c23 += c[ic + 2 * ldc + 3];
+    c30 += c[ic + 3 * ldc];
+    c31 += c[ic + 3 * ldc + 1];
+    c32 += c[ic + 3 * ldc + 2];
+    c33 += c[ic + 3 * ldc + 3];
   }
-  c[ic] = c00; c[ic + 1] = c01; c[ic + 2] = c02; c[ic + 3] = c03; ic += ldc;
-  c[ic] = c10; c[ic + 1] = c11; c[ic + 2] = c12; c[ic + 3] = c13; ic += ldc;
-  c[ic] = c20; c[ic + 1] = c21; c[ic + 2] = c22; c[ic + 3] = c23; ic += ldc;
-  c[ic] = c30; c[ic + 1] = c31; c[ic + 2] = c32; c[ic + 3] = c33;
+  c[ic] = c00;
+  c[ic + 1] = c01;
+  c[ic + 2] = c02;
+  c[ic + 3] = c03;
+  ic += ldc;
+  c[ic] = c10;
+  c[ic + 1] = c11;
+  c[ic + 2] = c12;
+  c[ic + 3] = c13;
+  ic += ldc;
+  c[ic] = c20;
+  c[ic + 1] = c21;
+  c[ic + 2] = c22;
+  c[ic + 3] = c23;
+  ic += ldc;
+  c[ic] = c30;
+  c[ic + 1] = c31;
+  c[ic + 2] = c32;
+  c[ic + 3] = c33;
 }
 
 /**
@@ -77,19 +146,27 @@ function microKernel(a: Float64Array, ia: number, b: Float64Array, ib: number, k
  * stays in L1), then column tile (the block's kc×(NR·colTilesPerUnit) panel of B stays in L2).
  */
 function multiplyChunk(args: GemmArgs, chunk: number): void {
-  const { packedA, packedB, work, k, paddedRows, paddedCols, rowBlocks, colBlocks, rowTilesPerUnit, colTilesPerUnit } = args;
-  const MR = args.tileRows, NR = args.tileCols, KC = args.kBlock;
-  const rowTiles = paddedRows / MR, colTiles = paddedCols / NR;
+  const { packedA, packedB, work, k, paddedRows, paddedCols, rowBlocks, colBlocks, rowTilesPerUnit, colTilesPerUnit } =
+    args;
+  const MR = args.tileRows,
+    NR = args.tileCols,
+    KC = args.kBlock;
+  const rowTiles = paddedRows / MR,
+    colTiles = paddedCols / NR;
   const lastUnit = Math.min(args.units, (chunk + 1) * args.unitsPerChunk);
   for (let unit = chunk * args.unitsPerChunk; unit < lastUnit; unit++) {
     const t = Math.floor(unit / (rowBlocks * colBlocks));
-    const rowBlock = Math.floor(unit / colBlocks) % rowBlocks, colBlock = unit % colBlocks;
-    const firstRow = rowBlock * rowTilesPerUnit, endRow = Math.min(rowTiles, firstRow + rowTilesPerUnit);
-    const firstCol = colBlock * colTilesPerUnit, endCol = Math.min(colTiles, firstCol + colTilesPerUnit);
+    const rowBlock = Math.floor(unit / colBlocks) % rowBlocks,
+      colBlock = unit % colBlocks;
+    const firstRow = rowBlock * rowTilesPerUnit,
+      endRow = Math.min(rowTiles, firstRow + rowTilesPerUnit);
+    const firstCol = colBlock * colTilesPerUnit,
+      endCol = Math.min(colTiles, firstCol + colTilesPerUnit);
     const workBase = t * paddedRows * paddedCols;
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = Math.min(KC, k - p0);
-      const aBase = t * args.aStride + p0 * paddedRows, bBase = t * args.bStride + p0 * paddedCols;
+      const aBase = t * args.aStride + p0 * paddedRows,
+        bBase = t * args.bStride + p0 * paddedCols;
       for (let i = firstRow; i < endRow; i++) {
         const ia = aBase + i * MR * kc;
         const ic = workBase + i * MR * paddedCols;
@@ -121,7 +198,8 @@ const scratch: Record<'a' | 'b' | 'work', Float64Array | null> = { a: null, b: n
 
 function buffer(name: 'a' | 'b' | 'work', length: number, shared: boolean): Float64Array {
   const current = scratch[name];
-  const isShared = current !== null && typeof SharedArrayBuffer !== 'undefined' && current.buffer instanceof SharedArrayBuffer;
+  const isShared =
+    current !== null && typeof SharedArrayBuffer !== 'undefined' && current.buffer instanceof SharedArrayBuffer;
   if (current !== null && current.length >= length && (isShared || !shared)) return current;
   const fresh = shared ? sharedFloat64(length) : new Float64Array(length);
   if (length <= RETAIN_LIMIT) scratch[name] = fresh;
@@ -142,7 +220,15 @@ export interface GemmPlan {
   readC(t: number, out: Data, offset: number, rowStride: number, colStride: number, add?: boolean): void;
 }
 
-function addRow(work: Float64Array, from: number, out: Data, to: number, stride: number, n: number, add: boolean): void {
+function addRow(
+  work: Float64Array,
+  from: number,
+  out: Data,
+  to: number,
+  stride: number,
+  n: number,
+  add: boolean,
+): void {
   if (add) for (let j = 0; j < n; j++, to += stride) out[to] += work[from + j];
   else for (let j = 0; j < n; j++, to += stride) out[to] = work[from + j];
 }
@@ -152,15 +238,18 @@ function addRow(work: Float64Array, from: number, out: Data, to: number, stride:
  * product: pack it for t = 0 only.
  */
 export function planGemm(batch: number, m: number, k: number, n: number, shareA = false, shareB = false): GemmPlan {
-  const paddedRows = roundUp(m, MR), paddedCols = roundUp(n, NR);
-  const aStride = shareA ? 0 : paddedRows * k, bStride = shareB ? 0 : paddedCols * k;
+  const paddedRows = roundUp(m, MR),
+    paddedCols = roundUp(n, NR);
+  const aStride = shareA ? 0 : paddedRows * k,
+    bStride = shareB ? 0 : paddedCols * k;
   const workStride = paddedRows * paddedCols;
   const parallel = batch * m * n * k >= PARALLEL_MIN_MULTIPLY_ADDS && threadCount() > 1;
   const rowTiles = paddedRows / MR;
   const colBlocks = Math.max(1, Math.ceil(paddedCols / NR / COL_TILES));
   let rowTilesPerUnit = ROW_TILES;
   const wanted = UNITS_PER_THREAD * (parallel ? threadCount() : 1);
-  while (rowTilesPerUnit > 1 && batch * Math.ceil(rowTiles / rowTilesPerUnit) * colBlocks < wanted) rowTilesPerUnit /= 2;
+  while (rowTilesPerUnit > 1 && batch * Math.ceil(rowTiles / rowTilesPerUnit) * colBlocks < wanted)
+    rowTilesPerUnit /= 2;
   const rowBlocks = Math.max(1, Math.ceil(rowTiles / rowTilesPerUnit));
   const units = batch * rowBlocks * colBlocks;
   const unitsPerChunk = Math.max(1, Math.ceil(units / MAX_JOB_CHUNKS));
@@ -168,13 +257,27 @@ export function planGemm(batch: number, m: number, k: number, n: number, shareA 
     packedA: buffer('a', Math.max(1, shareA ? paddedRows * k : batch * aStride), parallel),
     packedB: buffer('b', Math.max(1, shareB ? paddedCols * k : batch * bStride), parallel),
     work: buffer('work', Math.max(1, batch * workStride), parallel),
-    k, tileRows: MR, tileCols: NR, kBlock: KC, paddedRows, paddedCols, aStride, bStride,
-    rowBlocks, colBlocks, rowTilesPerUnit, colTilesPerUnit: COL_TILES, units, unitsPerChunk,
+    k,
+    tileRows: MR,
+    tileCols: NR,
+    kBlock: KC,
+    paddedRows,
+    paddedCols,
+    aStride,
+    bStride,
+    rowBlocks,
+    colBlocks,
+    rowTilesPerUnit,
+    colTilesPerUnit: COL_TILES,
+    units,
+    unitsPerChunk,
   };
   return {
     batch,
-    packA: (t, source, rowStart, rows, kStart, kCount) => packA(args.packedA, t * aStride, paddedRows, k, source, rowStart, rows, kStart, kCount),
-    packB: (t, source, kStart, kCount, colStart, cols) => packB(args.packedB, t * bStride, paddedCols, k, source, kStart, kCount, colStart, cols),
+    packA: (t, source, rowStart, rows, kStart, kCount) =>
+      packA(args.packedA, t * aStride, paddedRows, k, source, rowStart, rows, kStart, kCount),
+    packB: (t, source, kStart, kCount, colStart, cols) =>
+      packB(args.packedB, t * bStride, paddedCols, k, source, kStart, kCount, colStart, cols),
     multiply: () => {
       if (k === 0) args.work.fill(0, 0, batch * workStride);
       else if (m > 0 && n > 0) runParallel(gemmTask, args, Math.ceil(units / unitsPerChunk), parallel);
@@ -183,7 +286,8 @@ export function planGemm(batch: number, m: number, k: number, n: number, shareA 
     readC(t, out, offset, rowStride, colStride, add = false) {
       const work = args.work;
       for (let i = 0; i < m; i++) {
-        const from = t * workStride + i * paddedCols, to = offset + i * rowStride;
+        const from = t * workStride + i * paddedCols,
+          to = offset + i * rowStride;
         // A contiguous row is one native copy (with the float64 → float32 rounding built in).
         if (!add && colStride === 1) out.set(work.subarray(from, from + n), to);
         else addRow(work, from, out, to, colStride, n, add);

@@ -28,14 +28,23 @@ function writeStrided(x: Data, shape: readonly number[], out: Data, outStrides: 
 
 export function permute(x: Data, shape: readonly number[], perm: readonly number[]): Data {
   const strides = stridesOf(shape);
-  return readStrided(x, perm.map((axis) => shape[axis]), perm.map((axis) => strides[axis]));
+  return readStrided(
+    x,
+    perm.map((axis) => shape[axis]),
+    perm.map((axis) => strides[axis]),
+  );
 }
 
 export function broadcastTo(x: Data, shape: readonly number[], outShape: readonly number[]): Data {
   return readStrided(x, outShape, broadcastStrides(shape, outShape));
 }
 
-export function pad(x: Data, shape: readonly number[], padding: readonly (readonly [number, number])[], value: number): Data {
+export function pad(
+  x: Data,
+  shape: readonly number[],
+  padding: readonly (readonly [number, number])[],
+  value: number,
+): Data {
   const outShape = shape.map((extent, axis) => extent + padding[axis][0] + padding[axis][1]);
   const out = allocate(sizeOf(outShape), dtypeOf(x));
   if (value !== 0) out.fill(value);
@@ -65,7 +74,12 @@ export function concat(xs: readonly Data[], shapes: readonly (readonly number[])
 }
 
 /** Walks indexShape in row-major order with the offset of x's other axes (axis stride zeroed). */
-function walkAlongAxis(shape: readonly number[], axis: number, indexShape: readonly number[], visit: (position: number, offset: number) => void): number {
+function walkAlongAxis(
+  shape: readonly number[],
+  axis: number,
+  indexShape: readonly number[],
+  visit: (position: number, offset: number) => void,
+): number {
   const strides = stridesOf(shape);
   const otherAxes = strides.map((stride, d) => (d === axis ? 0 : stride));
   const zeros = new Array<number>(indexShape.length).fill(0);
@@ -75,7 +89,13 @@ function walkAlongAxis(shape: readonly number[], axis: number, indexShape: reado
   return strides[axis];
 }
 
-export function gather(x: Data, shape: readonly number[], axis: number, indices: Int32Array, indexShape: readonly number[]): Data {
+export function gather(
+  x: Data,
+  shape: readonly number[],
+  axis: number,
+  indices: Int32Array,
+  indexShape: readonly number[],
+): Data {
   const out = allocate(indices.length, dtypeOf(x));
   const axisStride = stridesOf(shape)[axis];
   walkAlongAxis(shape, axis, indexShape, (position, offset) => {
@@ -84,7 +104,13 @@ export function gather(x: Data, shape: readonly number[], axis: number, indices:
   return out;
 }
 
-export function scatterAdd(src: Data, indices: Int32Array, indexShape: readonly number[], axis: number, outShape: readonly number[]): Data {
+export function scatterAdd(
+  src: Data,
+  indices: Int32Array,
+  indexShape: readonly number[],
+  axis: number,
+  outShape: readonly number[],
+): Data {
   const out = allocate(sizeOf(outShape), dtypeOf(src));
   const axisStride = stridesOf(outShape)[axis];
   walkAlongAxis(outShape, axis, indexShape, (position, offset) => {

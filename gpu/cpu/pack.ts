@@ -37,9 +37,19 @@ export interface MatrixView {
 }
 
 /** A row-major matrix with `cols` columns stored from `offset`. */
-export const rowMajor = (data: Data, offset: number, cols: number): MatrixView => ({ data, offset, rowStride: cols, colStride: 1 });
+export const rowMajor = (data: Data, offset: number, cols: number): MatrixView => ({
+  data,
+  offset,
+  rowStride: cols,
+  colStride: 1,
+});
 /** The transpose of a row-major [cols, rows] matrix stored from `offset` (a view with `rows` rows). */
-export const transposed = (data: Data, offset: number, rows: number): MatrixView => ({ data, offset, rowStride: 1, colStride: rows });
+export const transposed = (data: Data, offset: number, rows: number): MatrixView => ({
+  data,
+  offset,
+  rowStride: 1,
+  colStride: rows,
+});
 /** One row, as a 1 × length matrix. */
 export const singleRow = (data: Data): MatrixView => ({ data, offset: 0, rowStride: 0, colStride: 1 });
 
@@ -53,7 +63,17 @@ function block(p: number, k: number): { start: number; length: number } {
  * Writes rows [rowStart, rowStart + rows) × steps [kStart, kStart + kCount) of A, read from
  * `source` (whose element (0, 0) is A[rowStart, kStart]), into packed A of a product with depth k.
  */
-export function packA(packed: Float64Array, base: number, paddedRows: number, k: number, source: MatrixView, rowStart: number, rows: number, kStart: number, kCount: number): void {
+export function packA(
+  packed: Float64Array,
+  base: number,
+  paddedRows: number,
+  k: number,
+  source: MatrixView,
+  rowStart: number,
+  rows: number,
+  kStart: number,
+  kCount: number,
+): void {
   const { data, offset, rowStride, colStride } = source;
   for (let p = kStart; p < kStart + kCount;) {
     const { start, length } = block(p, k);
@@ -73,7 +93,17 @@ export function packA(packed: Float64Array, base: number, paddedRows: number, k:
  * Writes steps [kStart, kStart + kCount) × columns [colStart, colStart + cols) of B, read from
  * `source` (whose element (0, 0) is B[kStart, colStart]), into packed B of a product with depth k.
  */
-export function packB(packed: Float64Array, base: number, paddedCols: number, k: number, source: MatrixView, kStart: number, kCount: number, colStart: number, cols: number): void {
+export function packB(
+  packed: Float64Array,
+  base: number,
+  paddedCols: number,
+  k: number,
+  source: MatrixView,
+  kStart: number,
+  kCount: number,
+  colStart: number,
+  cols: number,
+): void {
   const { data, offset, rowStride, colStride } = source;
   for (let p = kStart; p < kStart + kCount; p++) {
     const { start, length } = block(p, k);
@@ -84,7 +114,10 @@ export function packB(packed: Float64Array, base: number, paddedCols: number, k:
     let to = rowBase + (colStart - lane) * length + lane;
     for (let j = 0; j < cols; j++, from += colStride) {
       packed[to] = data[from];
-      if (++lane === NR) { lane = 0; to += NR * length - (NR - 1); } else to++;
+      if (++lane === NR) {
+        lane = 0;
+        to += NR * length - (NR - 1);
+      } else to++;
     }
   }
 }

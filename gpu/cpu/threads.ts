@@ -37,7 +37,11 @@ export interface ParallelTask<Args> {
 }
 
 type WorkerThreads = typeof import('node:worker_threads');
-interface WorkerLike { postMessage(message: unknown): void; unref(): void; on(event: string, listener: (...a: unknown[]) => void): unknown }
+interface WorkerLike {
+  postMessage(message: unknown): void;
+  unref(): void;
+  on(event: string, listener: (...a: unknown[]) => void): unknown;
+}
 
 // Control words in a shared Int32Array:
 //   CLAIM  = generation · 2^CHUNK_BITS + next unclaimed chunk. One word, so a worker still holding
@@ -47,7 +51,11 @@ interface WorkerLike { postMessage(message: unknown): void; unref(): void; on(ev
 //   RECEIVED + w = the last generation worker w has received. A job is posted to a worker only once
 //            it has received everything posted before, so a starved worker holds at most one stale
 //            message, never enough for the generation counter to wrap around to a live value.
-const CLAIM = 0, DONE = 1, FAILED = 2, HELPED = 3, RECEIVED = 4;
+const CLAIM = 0,
+  DONE = 1,
+  FAILED = 2,
+  HELPED = 3,
+  RECEIVED = 4;
 const CHUNK_BITS = 12;
 const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
 const GENERATION_MASK = (1 << (31 - CHUNK_BITS)) - 1;
@@ -60,7 +68,15 @@ const STALL_MS = 10_000;
 const tasks = new Map<string, ParallelTask<any>>();
 
 /** What a job message carries (the control words and the job's arguments travel with it). */
-interface JobMessage { name: string; module: string; control: Int32Array; receivedSlot: number; generation: number; chunks: number; args: unknown }
+interface JobMessage {
+  name: string;
+  module: string;
+  control: Int32Array;
+  receivedSlot: number;
+  generation: number;
+  chunks: number;
+  args: unknown;
+}
 
 /**
  * One job on a helper thread: import the task's module the first time, then claim and run
@@ -71,10 +87,13 @@ async function helpWith(job: JobMessage, port: { postMessage(m: unknown): void }
   const { control, generation } = job;
   try {
     if (!tasks.has(job.name)) await import(job.module);
-    if (!tasks.has(job.name)) throw new Error(`runParallel: ${job.module} was imported but defines no task named ${job.name} (defineTask)`);
+    if (!tasks.has(job.name))
+      throw new Error(`runParallel: ${job.module} was imported but defines no task named ${job.name} (defineTask)`);
   } catch (error) {
     Atomics.store(control, FAILED, 1);
-    port.postMessage({ error: `cannot load task ${job.name} from ${job.module}: ${String((error as Error)?.stack ?? error)}` });
+    port.postMessage({
+      error: `cannot load task ${job.name} from ${job.module}: ${String((error as Error)?.stack ?? error)}`,
+    });
     return;
   } finally {
     Atomics.store(control, job.receivedSlot, generation);
@@ -130,8 +149,15 @@ if (${typescript}) {
 } else serve();`;
 }
 
-interface Helper { worker: WorkerLike; posted: number }
-interface Pool { helpers: Helper[]; control: Int32Array; generation: number }
+interface Helper {
+  worker: WorkerLike;
+  posted: number;
+}
+interface Pool {
+  helpers: Helper[];
+  control: Int32Array;
+  generation: number;
+}
 let pool: Pool | null | undefined; // undefined: not tried yet; null: threads unavailable
 
 function workerThreadsModule(): WorkerThreads | undefined {
@@ -145,7 +171,9 @@ function helperCount(threads: WorkerThreads): number {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   const requested = Number(env?.THEORYGRAD_THREADS);
   if (Number.isInteger(requested) && requested >= 1) return Math.min(requested, 16) - 1;
-  const os = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:os') as typeof import('node:os') | undefined;
+  const os = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.(
+    'node:os',
+  ) as typeof import('node:os') | undefined;
   const cores = os?.availableParallelism?.() ?? 1;
   return Math.max(0, Math.min(cores, 8) - 1);
 }
@@ -172,9 +200,14 @@ function startPool(): Pool | null {
     for (let i = 0; i < helpers; i++) {
       const worker = new threads.Worker(source, { eval: true, workerData: { theorygradWorker: true } });
       // A dead helper, a task it could not load, or a chunk that threw in one: fall back to the caller alone, and say so.
-      const fail = (detail: string) => { pool = null; warn(detail); };
+      const fail = (detail: string) => {
+        pool = null;
+        warn(detail);
+      };
       worker.on('error', (error) => fail(String((error as Error)?.stack ?? error)));
-      worker.on('message', (message) => { if ((message as { error?: string })?.error) fail((message as { error: string }).error); });
+      worker.on('message', (message) => {
+        if ((message as { error?: string })?.error) fail((message as { error: string }).error);
+      });
       worker.unref(); // after the listeners: attaching a 'message' listener refs the worker again
       list.push({ worker, posted: 0 });
     }
@@ -211,10 +244,16 @@ export function sharedFloat64(length: number): Float64Array {
  * import.meta.url, so that a helper thread importing the module defines the same task.
  * @example export const fillTask = defineTask('fill', import.meta.url, fillChunk);
  */
-export function defineTask<Args>(name: string, module: string, run: (args: Args, chunk: number) => void): ParallelTask<Args> {
-  if (!URL.canParse(module)) throw new Error(`defineTask: ${name}'s module must be its import.meta.url, got ${JSON.stringify(module)}`);
+export function defineTask<Args>(
+  name: string,
+  module: string,
+  run: (args: Args, chunk: number) => void,
+): ParallelTask<Args> {
+  if (!URL.canParse(module))
+    throw new Error(`defineTask: ${name}'s module must be its import.meta.url, got ${JSON.stringify(module)}`);
   const existing = tasks.get(name);
-  if (existing && existing.module !== module) throw new Error(`defineTask: two tasks named ${name}, in ${existing.module} and ${module}`);
+  if (existing && existing.module !== module)
+    throw new Error(`defineTask: two tasks named ${name}, in ${existing.module} and ${module}`);
   const task: ParallelTask<Args> = { name, module, run };
   tasks.set(name, task);
   return task;
@@ -240,7 +279,15 @@ export function runParallel<Args>(task: ParallelTask<Args>, args: Args, chunks: 
   current.helpers.forEach((helper, w) => {
     if (Atomics.load(control, RECEIVED + w) !== helper.posted) return; // still busy or starting: skip it
     helper.posted = generation;
-    const job: JobMessage = { name: task.name, module: task.module, control, receivedSlot: RECEIVED + w, generation, chunks, args };
+    const job: JobMessage = {
+      name: task.name,
+      module: task.module,
+      control,
+      receivedSlot: RECEIVED + w,
+      generation,
+      chunks,
+      args,
+    };
     helper.worker.postMessage(job);
   });
   // The caller claims chunks like any worker.
@@ -258,7 +305,11 @@ export function runParallel<Args>(task: ParallelTask<Args>, args: Args, chunks: 
   while (seen < chunks) {
     Atomics.wait(control, DONE, seen, 100);
     const now = Atomics.load(control, DONE);
-    if (now !== seen) { seen = now; lastProgress = Date.now(); continue; }
+    if (now !== seen) {
+      seen = now;
+      lastProgress = Date.now();
+      continue;
+    }
     if (Date.now() - lastProgress > STALL_MS) {
       pool = null;
       warn(`no chunk of ${task.name} finished for ${STALL_MS / 1000} s`);

@@ -19,11 +19,14 @@ interface Geometry {
 
 function geometry(spec: Conv2dSpec, label: string): Geometry {
   for (const [name, value] of Object.entries(spec)) {
-    if (!Number.isInteger(value) || value < 0) throw new Error(`gpujs ${label}: ${name} must be a non-negative integer, got ${value}`);
+    if (!Number.isInteger(value) || value < 0)
+      throw new Error(`gpujs ${label}: ${name} must be a non-negative integer, got ${value}`);
   }
   const { groups } = spec;
   if (groups < 1 || spec.inChannels % groups !== 0 || spec.outChannels % groups !== 0) {
-    throw new Error(`gpujs ${label}: groups ${groups} must divide inChannels ${spec.inChannels} and outChannels ${spec.outChannels}`);
+    throw new Error(
+      `gpujs ${label}: groups ${groups} must divide inChannels ${spec.inChannels} and outChannels ${spec.outChannels}`,
+    );
   }
   if (spec.strideHeight < 1 || spec.strideWidth < 1 || spec.dilationHeight < 1 || spec.dilationWidth < 1) {
     throw new Error(`gpujs ${label}: strides and dilations must be ≥ 1`);
@@ -42,12 +45,23 @@ function geometry(spec: Conv2dSpec, label: string): Geometry {
 export function conv2d(runtime: GpuJsRuntime, x: Data, weight: Data, spec: Conv2dSpec): Data {
   const g = geometry(spec, 'conv2d');
   const input = checked(x, g.inSize, 'conv2d', `x [${spec.batch},${spec.inChannels},${spec.inHeight},${spec.inWidth}]`);
-  const weights = checked(weight, g.weightSize, 'conv2d', `weight [${spec.outChannels},${g.inPerGroup},${spec.kernelHeight},${spec.kernelWidth}]`);
+  const weights = checked(
+    weight,
+    g.weightSize,
+    'conv2d',
+    `weight [${spec.outChannels},${g.inPerGroup},${spec.kernelHeight},${spec.kernelWidth}]`,
+  );
   if (g.outSize === 0) return new Float32Array(0);
   if (input.length === 0 || weights.length === 0) return new Float32Array(g.outSize); // empty sums (a host fill)
   const s = new KernelSource();
   const c = (value: number): string => s.constant(value);
-  const [n, o, oy, ox] = emitCoordinates(s, 'this.thread.x', [spec.batch, spec.outChannels, spec.outHeight, spec.outWidth], [], []);
+  const [n, o, oy, ox] = emitCoordinates(
+    s,
+    'this.thread.x',
+    [spec.batch, spec.outChannels, spec.outHeight, spec.outWidth],
+    [],
+    [],
+  );
   const plane = spec.inHeight * spec.inWidth;
   s.line(`const group = Math.floor(${o} / ${c(g.outPerGroup)});`);
   s.line(`const xBase = (${n} * ${c(spec.inChannels)} + group * ${c(g.inPerGroup)}) * ${c(plane)};`);
@@ -68,7 +82,12 @@ export function conv2d(runtime: GpuJsRuntime, x: Data, weight: Data, spec: Conv2
   s.line('  }');
   s.line('}');
   s.line('return sum;');
-  return runtime.run('conv2d', { source: s.build(['x', 'w']), output: [g.outSize], constants: s.constants, returnType: 'Float' }, [input, weights], g.outSize);
+  return runtime.run(
+    'conv2d',
+    { source: s.build(['x', 'w']), output: [g.outSize], constants: s.constants, returnType: 'Float' },
+    [input, weights],
+    g.outSize,
+  );
 }
 
 /**
@@ -78,13 +97,29 @@ export function conv2d(runtime: GpuJsRuntime, x: Data, weight: Data, spec: Conv2
  */
 export function conv2dInputGrad(runtime: GpuJsRuntime, outGrad: Data, weight: Data, spec: Conv2dSpec): Data {
   const g = geometry(spec, 'conv2dInputGrad');
-  const grads = checked(outGrad, g.outSize, 'conv2dInputGrad', `outGrad [${spec.batch},${spec.outChannels},${spec.outHeight},${spec.outWidth}]`);
-  const weights = checked(weight, g.weightSize, 'conv2dInputGrad', `weight [${spec.outChannels},${g.inPerGroup},${spec.kernelHeight},${spec.kernelWidth}]`);
+  const grads = checked(
+    outGrad,
+    g.outSize,
+    'conv2dInputGrad',
+    `outGrad [${spec.batch},${spec.outChannels},${spec.outHeight},${spec.outWidth}]`,
+  );
+  const weights = checked(
+    weight,
+    g.weightSize,
+    'conv2dInputGrad',
+    `weight [${spec.outChannels},${g.inPerGroup},${spec.kernelHeight},${spec.kernelWidth}]`,
+  );
   if (g.inSize === 0) return new Float32Array(0);
   if (grads.length === 0 || weights.length === 0) return new Float32Array(g.inSize); // empty sums (a host fill)
   const s = new KernelSource();
   const c = (value: number): string => s.constant(value);
-  const [n, channel, y, xx] = emitCoordinates(s, 'this.thread.x', [spec.batch, spec.inChannels, spec.inHeight, spec.inWidth], [], []);
+  const [n, channel, y, xx] = emitCoordinates(
+    s,
+    'this.thread.x',
+    [spec.batch, spec.inChannels, spec.inHeight, spec.inWidth],
+    [],
+    [],
+  );
   const kernelArea = spec.kernelHeight * spec.kernelWidth;
   s.line(`const group = Math.floor(${channel} / ${c(g.inPerGroup)});`);
   s.line(`const local = ${channel} - group * ${c(g.inPerGroup)};`);
@@ -101,7 +136,9 @@ export function conv2dInputGrad(runtime: GpuJsRuntime, outGrad: Data, weight: Da
   s.line(`        const tx = ${xx} + ${c(spec.padWidth)} - kx * ${c(spec.dilationWidth)};`);
   s.line(`        const ox = Math.floor(tx / ${c(spec.strideWidth)});`);
   s.line(`        if (tx >= 0 && ox * ${c(spec.strideWidth)} === tx && ox < ${c(spec.outWidth)}) {`);
-  s.line(`          sum = sum + dy[dyBase + oy * ${c(spec.outWidth)} + ox] * w[wBase + ky * ${c(spec.kernelWidth)} + kx];`);
+  s.line(
+    `          sum = sum + dy[dyBase + oy * ${c(spec.outWidth)} + ox] * w[wBase + ky * ${c(spec.kernelWidth)} + kx];`,
+  );
   s.line('        }');
   s.line('      }');
   s.line('    }');
@@ -109,19 +146,40 @@ export function conv2dInputGrad(runtime: GpuJsRuntime, outGrad: Data, weight: Da
   s.line('  o = o + 1;');
   s.line('}');
   s.line('return sum;');
-  return runtime.run('conv2dInputGrad', { source: s.build(['dy', 'w']), output: [g.inSize], constants: s.constants, returnType: 'Float' }, [grads, weights], g.inSize);
+  return runtime.run(
+    'conv2dInputGrad',
+    { source: s.build(['dy', 'w']), output: [g.inSize], constants: s.constants, returnType: 'Float' },
+    [grads, weights],
+    g.inSize,
+  );
 }
 
 /** ∂L/∂w: each weight sums dy·x over images and output positions. */
 export function conv2dWeightGrad(runtime: GpuJsRuntime, x: Data, outGrad: Data, spec: Conv2dSpec): Data {
   const g = geometry(spec, 'conv2dWeightGrad');
-  const input = checked(x, g.inSize, 'conv2dWeightGrad', `x [${spec.batch},${spec.inChannels},${spec.inHeight},${spec.inWidth}]`);
-  const grads = checked(outGrad, g.outSize, 'conv2dWeightGrad', `outGrad [${spec.batch},${spec.outChannels},${spec.outHeight},${spec.outWidth}]`);
+  const input = checked(
+    x,
+    g.inSize,
+    'conv2dWeightGrad',
+    `x [${spec.batch},${spec.inChannels},${spec.inHeight},${spec.inWidth}]`,
+  );
+  const grads = checked(
+    outGrad,
+    g.outSize,
+    'conv2dWeightGrad',
+    `outGrad [${spec.batch},${spec.outChannels},${spec.outHeight},${spec.outWidth}]`,
+  );
   if (g.weightSize === 0) return new Float32Array(0);
   if (input.length === 0 || grads.length === 0) return new Float32Array(g.weightSize); // empty sums (a host fill)
   const s = new KernelSource();
   const c = (value: number): string => s.constant(value);
-  const [o, ci, ky, kx] = emitCoordinates(s, 'this.thread.x', [spec.outChannels, g.inPerGroup, spec.kernelHeight, spec.kernelWidth], [], []);
+  const [o, ci, ky, kx] = emitCoordinates(
+    s,
+    'this.thread.x',
+    [spec.outChannels, g.inPerGroup, spec.kernelHeight, spec.kernelWidth],
+    [],
+    [],
+  );
   const plane = spec.inHeight * spec.inWidth;
   const positions = spec.outHeight * spec.outWidth;
   s.line(`const group = Math.floor(${o} / ${c(g.outPerGroup)});`);
@@ -146,5 +204,10 @@ export function conv2dWeightGrad(runtime: GpuJsRuntime, x: Data, outGrad: Data, 
   s.line(`  dyBase = dyBase + ${c(spec.outChannels * positions)};`);
   s.line('}');
   s.line('return sum;');
-  return runtime.run('conv2dWeightGrad', { source: s.build(['x', 'dy']), output: [g.weightSize], constants: s.constants, returnType: 'Float' }, [input, grads], g.weightSize);
+  return runtime.run(
+    'conv2dWeightGrad',
+    { source: s.build(['x', 'dy']), output: [g.weightSize], constants: s.constants, returnType: 'Float' },
+    [input, grads],
+    g.weightSize,
+  );
 }

@@ -53,19 +53,45 @@ export function unary(runtime: GpuJsRuntime, op: UnaryOp, x: Data): Data {
   const source = new KernelSource();
   source.line('const v = x[this.thread.x];');
   source.line(`return ${expression};`);
-  return runtime.run(`unary(${op})`, { source: source.build(['x']), output: [size], constants: source.constants, returnType: 'Float' }, [input], size);
+  return runtime.run(
+    `unary(${op})`,
+    { source: source.build(['x']), output: [size], constants: source.constants, returnType: 'Float' },
+    [input],
+    size,
+  );
 }
 
 /**
  * Emits offsets `o0, o1, …` of every input at the cell `this.thread.x` of outShape,
  * each input read through its broadcast strides.
  */
-function emitBroadcastReads(source: KernelSource, outShape: readonly number[], shapes: readonly (readonly number[])[]): void {
-  const { dims, strides } = coalesce(outShape, shapes.map((shape) => broadcastStrides(shape, outShape)));
-  emitCoordinates(source, 'this.thread.x', dims, strides, shapes.map((_, i) => `o${i}`));
+function emitBroadcastReads(
+  source: KernelSource,
+  outShape: readonly number[],
+  shapes: readonly (readonly number[])[],
+): void {
+  const { dims, strides } = coalesce(
+    outShape,
+    shapes.map((shape) => broadcastStrides(shape, outShape)),
+  );
+  emitCoordinates(
+    source,
+    'this.thread.x',
+    dims,
+    strides,
+    shapes.map((_, i) => `o${i}`),
+  );
 }
 
-export function binary(runtime: GpuJsRuntime, op: BinaryOp, a: Data, aShape: readonly number[], b: Data, bShape: readonly number[], outShape: readonly number[]): Data {
+export function binary(
+  runtime: GpuJsRuntime,
+  op: BinaryOp,
+  a: Data,
+  aShape: readonly number[],
+  b: Data,
+  bShape: readonly number[],
+  outShape: readonly number[],
+): Data {
   const label = `binary(${op})`;
   const left = checked(a, sizeOf(aShape), label, `a of shape [${aShape}]`);
   const right = checked(b, sizeOf(bShape), label, `b of shape [${bShape}]`);
@@ -78,10 +104,24 @@ export function binary(runtime: GpuJsRuntime, op: BinaryOp, a: Data, aShape: rea
   source.line('const u = a[o0];');
   source.line('const v = b[o1];');
   source.line(`return ${expression};`);
-  return runtime.run(label, { source: source.build(['a', 'b']), output: [size], constants: source.constants, returnType: 'Float' }, [left, right], size);
+  return runtime.run(
+    label,
+    { source: source.build(['a', 'b']), output: [size], constants: source.constants, returnType: 'Float' },
+    [left, right],
+    size,
+  );
 }
 
-export function where(runtime: GpuJsRuntime, cond: Data, condShape: readonly number[], a: Data, aShape: readonly number[], b: Data, bShape: readonly number[], outShape: readonly number[]): Data {
+export function where(
+  runtime: GpuJsRuntime,
+  cond: Data,
+  condShape: readonly number[],
+  a: Data,
+  aShape: readonly number[],
+  b: Data,
+  bShape: readonly number[],
+  outShape: readonly number[],
+): Data {
   const condition = checked(cond, sizeOf(condShape), 'where', `cond of shape [${condShape}]`);
   const left = checked(a, sizeOf(aShape), 'where', `a of shape [${aShape}]`);
   const right = checked(b, sizeOf(bShape), 'where', `b of shape [${bShape}]`);
@@ -91,5 +131,10 @@ export function where(runtime: GpuJsRuntime, cond: Data, condShape: readonly num
   emitBroadcastReads(source, outShape, [condShape, aShape, bShape]);
   // cond ≠ 0 picks a (NaN ≠ 0, as on the cpu)
   source.line('return cond[o0] !== 0 ? a[o1] : b[o2];');
-  return runtime.run('where', { source: source.build(['cond', 'a', 'b']), output: [size], constants: source.constants, returnType: 'Float' }, [condition, left, right], size);
+  return runtime.run(
+    'where',
+    { source: source.build(['cond', 'a', 'b']), output: [size], constants: source.constants, returnType: 'Float' },
+    [condition, left, right],
+    size,
+  );
 }

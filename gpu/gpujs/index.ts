@@ -76,7 +76,8 @@ export function createGpuJsBackend(environment?: Record<string, string | undefin
     },
     unary: (op, x) => unary(runtime, op, x),
     binary: (op, a, aShape, b, bShape, outShape) => binary(runtime, op, a, aShape, b, bShape, outShape),
-    where: (cond, condShape, a, aShape, b, bShape, outShape) => where(runtime, cond, condShape, a, aShape, b, bShape, outShape),
+    where: (cond, condShape, a, aShape, b, bShape, outShape) =>
+      where(runtime, cond, condShape, a, aShape, b, bShape, outShape),
     reduce: (op, x, shape, axes) => reduce(runtime, op, x, shape, axes),
     argmax: (x, shape, axis) => argmax(runtime, x, shape, axis),
     permute: (x, shape, perm) => permute(runtime, x, shape, perm),
@@ -85,7 +86,8 @@ export function createGpuJsBackend(environment?: Record<string, string | undefin
     slice: (x, shape, begin, size) => slice(runtime, x, shape, begin, size),
     concat: (xs, shapes, axis) => concat(runtime, xs, shapes, axis),
     gather: (x, shape, axis, indices, indexShape) => gather(runtime, x, shape, axis, indices, indexShape),
-    scatterAdd: (src, indices, indexShape, axis, outShape) => scatterAdd(runtime, src, indices, indexShape, axis, outShape),
+    scatterAdd: (src, indices, indexShape, axis, outShape) =>
+      scatterAdd(runtime, src, indices, indexShape, axis, outShape),
     matmul: (a, b, spec) => matmul(runtime, a, b, spec),
     conv2d: (x, weight, spec) => conv2d(runtime, x, weight, spec),
     conv2dInputGrad: (outGrad, weight, spec) => conv2dInputGrad(runtime, outGrad, weight, spec),

@@ -35,7 +35,10 @@ export class KernelSource {
  * inner extent) and drops size-1 axes; the offsets Σ coordinate·stride are unchanged.
  * A shape that every input reads contiguously collapses to one axis.
  */
-export function coalesce(dims: readonly number[], strideSets: readonly (readonly number[])[]): { dims: number[]; strides: number[][] } {
+export function coalesce(
+  dims: readonly number[],
+  strideSets: readonly (readonly number[])[],
+): { dims: number[]; strides: number[][] } {
   const merged: number[] = [];
   const mergedStrides: number[][] = strideSets.map(() => []);
   for (let axis = 0; axis < dims.length; axis++) {
@@ -43,7 +46,9 @@ export function coalesce(dims: readonly number[], strideSets: readonly (readonly
     const last = merged.length - 1;
     if (last >= 0 && strideSets.every((strides, set) => mergedStrides[set][last] === strides[axis] * dims[axis])) {
       merged[last] *= dims[axis];
-      strideSets.forEach((strides, set) => { mergedStrides[set][last] = strides[axis]; });
+      strideSets.forEach((strides, set) => {
+        mergedStrides[set][last] = strides[axis];
+      });
     } else {
       merged.push(dims[axis]);
       strideSets.forEach((strides, set) => mergedStrides[set].push(strides[axis]));

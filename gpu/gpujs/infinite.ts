@@ -13,7 +13,16 @@
  * ulp of λ into ≈ √(2·2⁻²³) ≈ 5·10⁻⁴ relative.
  */
 import type { Data } from '../backend.ts';
-import { bandLayout, checkLinearStep, entriesAfter, pairIndices, type CovarianceGeometry, type InfiniteKernels, type LinearStep, type PairBlock } from '../infinite.ts';
+import {
+  bandLayout,
+  checkLinearStep,
+  entriesAfter,
+  pairIndices,
+  type CovarianceGeometry,
+  type InfiniteKernels,
+  type LinearStep,
+  type PairBlock,
+} from '../infinite.ts';
 import { KernelSource } from './indexing.ts';
 import { checked, FLOAT64_MESSAGE, MAX_KERNEL_ELEMENTS, type GpuJsRuntime } from './runtime.ts';
 
@@ -33,9 +42,12 @@ function tables(pairs: PairBlock, geometry: CovarianceGeometry) {
   return {
     layout,
     count: first.length,
-    first: asFloat(first), second: asFloat(second),
-    rowFirst: asFloat(layout.rows.first), rowSecond: asFloat(layout.rows.second),
-    columnFirst: asFloat(layout.columns.first), columnSecond: asFloat(layout.columns.second),
+    first: asFloat(first),
+    second: asFloat(second),
+    rowFirst: asFloat(layout.rows.first),
+    rowSecond: asFloat(layout.rows.second),
+    columnFirst: asFloat(layout.columns.first),
+    columnSecond: asFloat(layout.columns.second),
   };
 }
 
@@ -51,11 +63,30 @@ function emitEntry(s: KernelSource, entries: number, columns: number): void {
  * Σ⁰ of a block (InfiniteKernels.inputCovariance).
  * @example inputCovariance(runtime, x, x, 3, { count1: 2, count2: 2, triangle: true }, { height: 8, width: 8, padding: 'zero', window: 0 }, 1 / 3)
  */
-export function inputCovariance(runtime: GpuJsRuntime, x1: Data, x2: Data, channels: number, pairs: PairBlock, geometry: CovarianceGeometry, scale: number, out?: Data): Data {
+export function inputCovariance(
+  runtime: GpuJsRuntime,
+  x1: Data,
+  x2: Data,
+  channels: number,
+  pairs: PairBlock,
+  geometry: CovarianceGeometry,
+  scale: number,
+  out?: Data,
+): Data {
   const t = tables(pairs, geometry);
   const plane = geometry.height * geometry.width;
-  const images1 = checked(x1, pairs.count1 * channels * plane, 'inputCovariance', `x1 [${pairs.count1},${channels},${geometry.height},${geometry.width}]`);
-  const images2 = checked(x2, pairs.count2 * channels * plane, 'inputCovariance', `x2 [${pairs.count2},${channels},${geometry.height},${geometry.width}]`);
+  const images1 = checked(
+    x1,
+    pairs.count1 * channels * plane,
+    'inputCovariance',
+    `x1 [${pairs.count1},${channels},${geometry.height},${geometry.width}]`,
+  );
+  const images2 = checked(
+    x2,
+    pairs.count2 * channels * plane,
+    'inputCovariance',
+    `x2 [${pairs.count2},${channels},${geometry.height},${geometry.width}]`,
+  );
   const size = t.count * t.layout.entries;
   if (size === 0) return new Float32Array(0);
   const s = new KernelSource();
@@ -72,8 +103,16 @@ export function inputCovariance(runtime: GpuJsRuntime, x1: Data, x2: Data, chann
   s.line('}');
   s.line(`return sum * ${c(scale)};`);
   const names = ['x1', 'x2', 'first', 'second', 'rowFirst', 'rowSecond', 'columnFirst', 'columnSecond'];
-  return into('inputCovariance', runtime.run('inputCovariance', { source: s.build(names), output: [size], constants: s.constants, returnType: 'Float' },
-    [images1, images2, t.first, t.second, t.rowFirst, t.rowSecond, t.columnFirst, t.columnSecond], size), out);
+  return into(
+    'inputCovariance',
+    runtime.run(
+      'inputCovariance',
+      { source: s.build(names), output: [size], constants: s.constants, returnType: 'Float' },
+      [images1, images2, t.first, t.second, t.rowFirst, t.rowSecond, t.columnFirst, t.columnSecond],
+      size,
+    ),
+    out,
+  );
 }
 
 /**
@@ -83,7 +122,15 @@ export function inputCovariance(runtime: GpuJsRuntime, x1: Data, x2: Data, chann
  * layer also recomputes the Σ′ it adds.
  * @example linear(runtime, nngp, ntk, pairs, geometry, { filter: 3, scale: 2 / 9, shift: 0, trainable: true }) // [Σ′; Θ′]
  */
-export function linear(runtime: GpuJsRuntime, nngp: Data, ntk: Data | undefined, count: number, geometry: CovarianceGeometry, step: LinearStep, out?: Data): Data {
+export function linear(
+  runtime: GpuJsRuntime,
+  nngp: Data,
+  ntk: Data | undefined,
+  count: number,
+  geometry: CovarianceGeometry,
+  step: LinearStep,
+  out?: Data,
+): Data {
   const layout = bandLayout(geometry);
   checkLinearStep('gpujs linear', step, layout);
   const { rows, columns, entries } = layout;
@@ -143,8 +190,25 @@ export function linear(runtime: GpuJsRuntime, nngp: Data, ntk: Data | undefined,
   const rowWeights = Float32Array.from(step.weights?.rows ?? new Float32Array(rows.size).fill(1));
   const columnWeights = Float32Array.from(step.weights?.columns ?? new Float32Array(columns.size).fill(1));
   const names = ['s', 't', 'rowPrevious', 'rowNext', 'columnPrevious', 'columnNext', 'rowWeights', 'columnWeights'];
-  return into('linear', runtime.run('linear', { source: s.build(names), output: [size], constants: s.constants, returnType: 'Float' },
-    [sigma, theta, asFloat(rows.previous), asFloat(rows.next), asFloat(columns.previous), asFloat(columns.next), rowWeights, columnWeights], size), out);
+  return into(
+    'linear',
+    runtime.run(
+      'linear',
+      { source: s.build(names), output: [size], constants: s.constants, returnType: 'Float' },
+      [
+        sigma,
+        theta,
+        asFloat(rows.previous),
+        asFloat(rows.next),
+        asFloat(columns.previous),
+        asFloat(columns.next),
+        rowWeights,
+        columnWeights,
+      ],
+      size,
+    ),
+    out,
+  );
 }
 
 /**
@@ -153,15 +217,35 @@ export function linear(runtime: GpuJsRuntime, nngp: Data, ntk: Data | undefined,
  * pass would recompute each K for its 9 neighbours).
  * @example relu(runtime, nngp, ntk, deviations, deviations, { count1: 2, count2: 2, triangle: true }, geometry, { filter: 1, scale: 1, shift: 0, trainable: false })
  */
-export function relu(runtime: GpuJsRuntime, nngp: Data, ntk: Data, deviations1: Data, deviations2: Data, pairs: PairBlock, geometry: CovarianceGeometry, step: LinearStep, out?: Data): Data {
+export function relu(
+  runtime: GpuJsRuntime,
+  nngp: Data,
+  ntk: Data,
+  deviations1: Data,
+  deviations2: Data,
+  pairs: PairBlock,
+  geometry: CovarianceGeometry,
+  step: LinearStep,
+  out?: Data,
+): Data {
   const t = tables(pairs, geometry);
   const { entries } = t.layout;
   const plane = geometry.height * geometry.width;
   const shape = `[${t.count},${t.layout.rows.size},${t.layout.columns.size}]`;
   const sigma = checked(nngp, t.count * entries, 'relu', `nngp ${shape}`);
   const theta = checked(ntk, t.count * entries, 'relu', `ntk ${shape}`);
-  const d1 = checked(deviations1, pairs.count1 * plane, 'relu', `deviations1 [${pairs.count1},${geometry.height},${geometry.width}]`);
-  const d2 = checked(deviations2, pairs.count2 * plane, 'relu', `deviations2 [${pairs.count2},${geometry.height},${geometry.width}]`);
+  const d1 = checked(
+    deviations1,
+    pairs.count1 * plane,
+    'relu',
+    `deviations1 [${pairs.count1},${geometry.height},${geometry.width}]`,
+  );
+  const d2 = checked(
+    deviations2,
+    pairs.count2 * plane,
+    'relu',
+    `deviations2 [${pairs.count2},${geometry.height},${geometry.width}]`,
+  );
   const size = 2 * t.count * entries;
   if (size === 0) return new Float32Array(0);
   const s = new KernelSource();
@@ -179,12 +263,26 @@ export function relu(runtime: GpuJsRuntime, nngp: Data, ntk: Data, deviations1: 
   s.line('if (lambda > 1) { lambda = 1; }');
   s.line('if (lambda < -1) { lambda = -1; }');
   s.line(`const complement = ${c(Math.PI)} - Math.acos(lambda);`);
-  s.line(`if (half === 0) { return norm * (lambda * complement + Math.sqrt(1 - lambda * lambda)) * ${c(1 / (2 * Math.PI))}; }`);
+  s.line(
+    `if (half === 0) { return norm * (lambda * complement + Math.sqrt(1 - lambda * lambda)) * ${c(1 / (2 * Math.PI))}; }`,
+  );
   s.line(`return t[rest] * complement * ${c(1 / (2 * Math.PI))};`);
   const names = ['s', 't', 'd1', 'd2', 'first', 'second', 'rowFirst', 'rowSecond', 'columnFirst', 'columnSecond'];
-  const pointwise = runtime.run('relu', { source: s.build(names), output: [size], constants: s.constants, returnType: 'Float' },
-    [sigma, theta, d1, d2, t.first, t.second, t.rowFirst, t.rowSecond, t.columnFirst, t.columnSecond], size);
-  return linear(runtime, pointwise.subarray(0, t.count * entries), pointwise.subarray(t.count * entries), t.count, geometry, step, out);
+  const pointwise = runtime.run(
+    'relu',
+    { source: s.build(names), output: [size], constants: s.constants, returnType: 'Float' },
+    [sigma, theta, d1, d2, t.first, t.second, t.rowFirst, t.rowSecond, t.columnFirst, t.columnSecond],
+    size,
+  );
+  return linear(
+    runtime,
+    pointwise.subarray(0, t.count * entries),
+    pointwise.subarray(t.count * entries),
+    t.count,
+    geometry,
+    step,
+    out,
+  );
 }
 
 /**
@@ -199,8 +297,10 @@ export function createGpuJsInfiniteKernels(runtime: GpuJsRuntime): InfiniteKerne
       if (dtype !== 'float32') throw new Error(`${FLOAT64_MESSAGE} (allocate asked for ${dtype})`);
       return new Float32Array(size);
     },
-    inputCovariance: (x1, x2, channels, pairs, geometry, scale, out) => inputCovariance(runtime, x1, x2, channels, pairs, geometry, scale, out),
+    inputCovariance: (x1, x2, channels, pairs, geometry, scale, out) =>
+      inputCovariance(runtime, x1, x2, channels, pairs, geometry, scale, out),
     linear: (nngp, ntk, count, geometry, step, out) => linear(runtime, nngp, ntk, count, geometry, step, out),
-    relu: (nngp, ntk, deviations1, deviations2, pairs, geometry, step, out) => relu(runtime, nngp, ntk, deviations1, deviations2, pairs, geometry, step, out),
+    relu: (nngp, ntk, deviations1, deviations2, pairs, geometry, step, out) =>
+      relu(runtime, nngp, ntk, deviations1, deviations2, pairs, geometry, step, out),
   };
 }

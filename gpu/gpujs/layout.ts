@@ -9,35 +9,71 @@ import { coalesce, emitCoordinates, KernelSource } from './indexing.ts';
 import { checked, MAX_KERNEL_ELEMENTS, type GpuJsRuntime } from './runtime.ts';
 
 /** out[k] = x[base + Σ coordinate(k)·stride]: the one kernel behind permute, broadcastTo and slice. */
-function readStrided(runtime: GpuJsRuntime, label: string, x: Float32Array, outShape: readonly number[], strides: readonly number[], base: number): Data {
+function readStrided(
+  runtime: GpuJsRuntime,
+  label: string,
+  x: Float32Array,
+  outShape: readonly number[],
+  strides: readonly number[],
+  base: number,
+): Data {
   const size = sizeOf(outShape);
   if (size === 0) return new Float32Array(0);
   const source = new KernelSource();
   const merged = coalesce(outShape, [strides]);
   emitCoordinates(source, 'this.thread.x', merged.dims, merged.strides, ['o0'], '', [base]);
   source.line('return x[o0];');
-  return runtime.run(label, { source: source.build(['x']), output: [size], constants: source.constants, returnType: 'Float' }, [x], size);
+  return runtime.run(
+    label,
+    { source: source.build(['x']), output: [size], constants: source.constants, returnType: 'Float' },
+    [x],
+    size,
+  );
 }
 
 export function permute(runtime: GpuJsRuntime, x: Data, shape: readonly number[], perm: readonly number[]): Data {
   const input = checked(x, sizeOf(shape), 'permute', `x of shape [${shape}]`);
   const strides = stridesOf(shape);
-  return readStrided(runtime, 'permute', input, perm.map((axis) => shape[axis]), perm.map((axis) => strides[axis]), 0);
+  return readStrided(
+    runtime,
+    'permute',
+    input,
+    perm.map((axis) => shape[axis]),
+    perm.map((axis) => strides[axis]),
+    0,
+  );
 }
 
-export function broadcastTo(runtime: GpuJsRuntime, x: Data, shape: readonly number[], outShape: readonly number[]): Data {
+export function broadcastTo(
+  runtime: GpuJsRuntime,
+  x: Data,
+  shape: readonly number[],
+  outShape: readonly number[],
+): Data {
   const input = checked(x, sizeOf(shape), 'broadcastTo', `x of shape [${shape}]`);
   return readStrided(runtime, 'broadcastTo', input, outShape, broadcastStrides(shape, outShape), 0);
 }
 
-export function slice(runtime: GpuJsRuntime, x: Data, shape: readonly number[], begin: readonly number[], size: readonly number[]): Data {
+export function slice(
+  runtime: GpuJsRuntime,
+  x: Data,
+  shape: readonly number[],
+  begin: readonly number[],
+  size: readonly number[],
+): Data {
   const input = checked(x, sizeOf(shape), 'slice', `x of shape [${shape}]`);
   const strides = stridesOf(shape);
   const base = begin.reduce((sum, start, axis) => sum + start * strides[axis], 0);
   return readStrided(runtime, 'slice', input, size, strides, base);
 }
 
-export function pad(runtime: GpuJsRuntime, x: Data, shape: readonly number[], padding: readonly (readonly [number, number])[], value: number): Data {
+export function pad(
+  runtime: GpuJsRuntime,
+  x: Data,
+  shape: readonly number[],
+  padding: readonly (readonly [number, number])[],
+  value: number,
+): Data {
   const input = checked(x, sizeOf(shape), 'pad', `x of shape [${shape}]`);
   const outShape = shape.map((extent, axis) => extent + padding[axis][0] + padding[axis][1]);
   const size = sizeOf(outShape);
@@ -58,14 +94,25 @@ export function pad(runtime: GpuJsRuntime, x: Data, shape: readonly number[], pa
   });
   source.line('if (inside === 0) { o = 0; }'); // never read outside x, even on a branch not taken
   source.line(`return inside === 1 ? x[o] : ${source.constant(value)};`);
-  return runtime.run('pad', { source: source.build(['x']), output: [size], constants: source.constants, returnType: 'Float' }, [input], size);
+  return runtime.run(
+    'pad',
+    { source: source.build(['x']), output: [size], constants: source.constants, returnType: 'Float' },
+    [input],
+    size,
+  );
 }
 
 /** gpu.js kernels take a fixed argument list; longer concats go through groups of this many. */
 const CONCAT_GROUP = 8;
 
-export function concat(runtime: GpuJsRuntime, xs: readonly Data[], shapes: readonly (readonly number[])[], axis: number): Data {
-  if (xs.length === 0 || xs.length !== shapes.length) throw new Error(`gpujs concat: expected one shape per input, got ${xs.length} inputs and ${shapes.length} shapes`);
+export function concat(
+  runtime: GpuJsRuntime,
+  xs: readonly Data[],
+  shapes: readonly (readonly number[])[],
+  axis: number,
+): Data {
+  if (xs.length === 0 || xs.length !== shapes.length)
+    throw new Error(`gpujs concat: expected one shape per input, got ${xs.length} inputs and ${shapes.length} shapes`);
   const inputs = xs.map((x, i) => checked(x, sizeOf(shapes[i]), 'concat', `input ${i} of shape [${shapes[i]}]`));
   const outShape = [...shapes[0]];
   outShape[axis] = shapes.reduce((sum, shape) => sum + shape[axis], 0);
@@ -78,7 +125,14 @@ export function concat(runtime: GpuJsRuntime, xs: readonly Data[], shapes: reado
     const groupShapes: number[][] = [];
     for (let start = 0; start < kept.length; start += CONCAT_GROUP) {
       const members = kept.slice(start, start + CONCAT_GROUP);
-      groups.push(concat(runtime, members.map((i) => inputs[i]), members.map((i) => shapes[i]), axis));
+      groups.push(
+        concat(
+          runtime,
+          members.map((i) => inputs[i]),
+          members.map((i) => shapes[i]),
+          axis,
+        ),
+      );
       const groupShape = [...shapes[members[0]]];
       groupShape[axis] = members.reduce((sum, i) => sum + shapes[i][axis], 0);
       groupShapes.push(groupShape);
@@ -101,25 +155,39 @@ export function concat(runtime: GpuJsRuntime, xs: readonly Data[], shapes: reado
   });
   source.line('return value;');
   const names = kept.map((_, position) => `x${position}`);
-  return runtime.run('concat', { source: source.build(names), output: [size], constants: source.constants, returnType: 'Float' }, kept.map((i) => inputs[i]), size);
+  return runtime.run(
+    'concat',
+    { source: source.build(names), output: [size], constants: source.constants, returnType: 'Float' },
+    kept.map((i) => inputs[i]),
+    size,
+  );
 }
 
 /** Checks indices against [0, extent) and returns them as float32 (exact: extent ≤ 2²³). */
 function indicesAsFloat(indices: Int32Array, count: number, extent: number, label: string): Float32Array {
   if (!(indices instanceof Int32Array)) throw new Error(`gpujs ${label}: indices must be an Int32Array`);
-  if (indices.length !== count) throw new Error(`gpujs ${label}: indices has ${indices.length} elements, expected ${count}`);
+  if (indices.length !== count)
+    throw new Error(`gpujs ${label}: indices has ${indices.length} elements, expected ${count}`);
   if (extent > MAX_KERNEL_ELEMENTS) throw new Error(`gpujs ${label}: axis extent ${extent} exceeds 2^23`);
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) {
     const index = indices[i];
     // an out-of-range index would read outside the array without any error in gpu.js
-    if (index < 0 || index >= extent) throw new Error(`gpujs ${label}: index ${index} at position ${i} is outside [0, ${extent})`);
+    if (index < 0 || index >= extent)
+      throw new Error(`gpujs ${label}: index ${index} at position ${i} is outside [0, ${extent})`);
     out[i] = index;
   }
   return out;
 }
 
-export function gather(runtime: GpuJsRuntime, x: Data, shape: readonly number[], axis: number, indices: Int32Array, indexShape: readonly number[]): Data {
+export function gather(
+  runtime: GpuJsRuntime,
+  x: Data,
+  shape: readonly number[],
+  axis: number,
+  indices: Int32Array,
+  indexShape: readonly number[],
+): Data {
   const input = checked(x, sizeOf(shape), 'gather', `x of shape [${shape}]`);
   const size = sizeOf(indexShape);
   const index = indicesAsFloat(indices, size, shape[axis], 'gather');
@@ -130,7 +198,12 @@ export function gather(runtime: GpuJsRuntime, x: Data, shape: readonly number[],
   const merged = coalesce(indexShape, [strides.map((stride, d) => (d === axis ? 0 : stride))]);
   emitCoordinates(source, 'this.thread.x', merged.dims, merged.strides, ['o0']);
   source.line(`return x[o0 + index[this.thread.x] * ${source.constant(strides[axis])}];`);
-  return runtime.run('gather', { source: source.build(['x', 'index']), output: [size], constants: source.constants, returnType: 'Float' }, [input, index], size);
+  return runtime.run(
+    'gather',
+    { source: source.build(['x', 'index']), output: [size], constants: source.constants, returnType: 'Float' },
+    [input, index],
+    size,
+  );
 }
 
 /**
@@ -140,12 +213,20 @@ export function gather(runtime: GpuJsRuntime, x: Data, shape: readonly number[],
  * once), but needs no atomic adds, which gpu.js kernels do not have; the additions
  * happen in the cpu's order, so the results agree exactly.
  */
-export function scatterAdd(runtime: GpuJsRuntime, src: Data, indices: Int32Array, indexShape: readonly number[], axis: number, outShape: readonly number[]): Data {
+export function scatterAdd(
+  runtime: GpuJsRuntime,
+  src: Data,
+  indices: Int32Array,
+  indexShape: readonly number[],
+  axis: number,
+  outShape: readonly number[],
+): Data {
   const count = sizeOf(indexShape);
   const values = checked(src, count, 'scatterAdd', `src of shape [${indexShape}]`);
   const index = indicesAsFloat(indices, count, outShape[axis], 'scatterAdd');
   indexShape.forEach((extent, d) => {
-    if (d !== axis && extent > outShape[d]) throw new Error(`gpujs scatterAdd: index shape [${indexShape}] exceeds output shape [${outShape}] on axis ${d}`);
+    if (d !== axis && extent > outShape[d])
+      throw new Error(`gpujs scatterAdd: index shape [${indexShape}] exceeds output shape [${outShape}] on axis ${d}`);
   });
   const size = sizeOf(outShape);
   if (size === 0) return new Float32Array(0);
@@ -157,7 +238,8 @@ export function scatterAdd(runtime: GpuJsRuntime, src: Data, indices: Int32Array
   source.line('let p = 0;');
   outShape.forEach((_, d) => {
     if (d === axis) return;
-    if (indexShape[d] < outShape[d]) source.line(`if (${coordinates[d]} >= ${source.constant(indexShape[d])}) { inside = 0; }`);
+    if (indexShape[d] < outShape[d])
+      source.line(`if (${coordinates[d]} >= ${source.constant(indexShape[d])}) { inside = 0; }`);
     source.line(`p = p + ${coordinates[d]} * ${source.constant(srcStrides[d])};`);
   });
   source.line('let total = 0;');
@@ -168,5 +250,10 @@ export function scatterAdd(runtime: GpuJsRuntime, src: Data, indices: Int32Array
   source.line('  }');
   source.line('}');
   source.line('return total;');
-  return runtime.run('scatterAdd', { source: source.build(['src', 'index']), output: [size], constants: source.constants, returnType: 'Float' }, [values, index], size);
+  return runtime.run(
+    'scatterAdd',
+    { source: source.build(['src', 'index']), output: [size], constants: source.constants, returnType: 'Float' },
+    [values, index],
+    size,
+  );
 }

@@ -27,15 +27,20 @@ import { float32, type GpuJsRuntime } from './runtime.ts';
 function operands(a: Data, b: Data, spec: MatmulSpec): [Float32Array, Float32Array] {
   const { batch, m, k, n, strideA, strideB } = spec;
   for (const [name, value] of Object.entries({ batch, m, k, n, strideA, strideB })) {
-    if (!Number.isInteger(value) || value < 0) throw new Error(`gpujs matmul: ${name} must be a non-negative integer, got ${value}`);
+    if (!Number.isInteger(value) || value < 0)
+      throw new Error(`gpujs matmul: ${name} must be a non-negative integer, got ${value}`);
   }
   const left = float32(a, 'matmul');
   const right = float32(b, 'matmul');
   if (batch > 0 && m * k > 0 && left.length < (batch - 1) * strideA + m * k) {
-    throw new Error(`gpujs matmul: a has ${left.length} elements, batch ${batch} × [${m},${k}] with stride ${strideA} needs ${(batch - 1) * strideA + m * k}`);
+    throw new Error(
+      `gpujs matmul: a has ${left.length} elements, batch ${batch} × [${m},${k}] with stride ${strideA} needs ${(batch - 1) * strideA + m * k}`,
+    );
   }
   if (batch > 0 && k * n > 0 && right.length < (batch - 1) * strideB + k * n) {
-    throw new Error(`gpujs matmul: b has ${right.length} elements, batch ${batch} × [${k},${n}] with stride ${strideB} needs ${(batch - 1) * strideB + k * n}`);
+    throw new Error(
+      `gpujs matmul: b has ${right.length} elements, batch ${batch} × [${k},${n}] with stride ${strideB} needs ${(batch - 1) * strideB + k * n}`,
+    );
   }
   return [left, right];
 }
@@ -73,12 +78,17 @@ export function matmulBlocked(runtime: GpuJsRuntime, a: Data, b: Data, spec: Mat
   const source = new KernelSource();
   const K = source.constant(k);
   const batched = batch > 1;
-  source.line(`const aBase = ${batched && spec.strideA > 0 ? `this.thread.z * ${source.constant(spec.strideA)}` : '0'};`);
-  source.line(`const bBase = ${batched && spec.strideB > 0 ? `this.thread.z * ${source.constant(spec.strideB)}` : '0'};`);
+  source.line(
+    `const aBase = ${batched && spec.strideA > 0 ? `this.thread.z * ${source.constant(spec.strideA)}` : '0'};`,
+  );
+  source.line(
+    `const bBase = ${batched && spec.strideB > 0 ? `this.thread.z * ${source.constant(spec.strideB)}` : '0'};`,
+  );
   // the four rows of this thread, clamped to the last row when m is not a multiple of 4
   for (let c = 0; c < 4; c++) {
     source.line(`let i${c} = this.thread.y * 4 + ${c};`);
-    if (m % 4 !== 0 && c > 0) source.line(`if (i${c} > ${source.constant(m - 1)}) { i${c} = ${source.constant(m - 1)}; }`);
+    if (m % 4 !== 0 && c > 0)
+      source.line(`if (i${c} > ${source.constant(m - 1)}) { i${c} = ${source.constant(m - 1)}; }`);
     // A(i, p) = a[r + p] row-major, a[pa + r] transposed (pa walks p·m)
     source.line(transposeA ? `const r${c} = aBase + i${c};` : `const r${c} = aBase + i${c} * ${K};`);
   }
@@ -91,9 +101,11 @@ export function matmulBlocked(runtime: GpuJsRuntime, a: Data, b: Data, spec: Mat
   source.line('let s3 = 0;');
   // A(i_c, p + t) and B(p + t, j) for the t-th step of an unrolled block starting at p
   const aAt = (c: number, t: number, p: string): string =>
-    (transposeA ? `a[pa + ${t === 0 ? '' : `${source.constant(t * m)} + `}r${c}]` : `a[r${c} + ${p}${t === 0 ? '' : ` + ${t}`}]`);
+    transposeA
+      ? `a[pa + ${t === 0 ? '' : `${source.constant(t * m)} + `}r${c}]`
+      : `a[r${c} + ${p}${t === 0 ? '' : ` + ${t}`}]`;
   const bAt = (t: number, p: string): string =>
-    (transposeB ? `b[q + ${p}${t === 0 ? '' : ` + ${t}`}]` : `b[q${t === 0 ? '' : ` + ${source.constant(t * n)}`}]`);
+    transposeB ? `b[q + ${p}${t === 0 ? '' : ` + ${t}`}]` : `b[q${t === 0 ? '' : ` + ${source.constant(t * n)}`}]`;
   const block = (steps: number, p: string, indent: string): void => {
     for (let t = 0; t < steps; t++) source.line(`${indent}const w${t} = ${bAt(t, p)};`);
     for (let c = 0; c < 4; c++) {
@@ -112,7 +124,12 @@ export function matmulBlocked(runtime: GpuJsRuntime, a: Data, b: Data, spec: Mat
   if (k % MATMUL_UNROLL > 0) block(k % MATMUL_UNROLL, source.constant(blocks * MATMUL_UNROLL), '');
   source.line('return [s0, s1, s2, s3];');
   const output = batched ? [n, quads, batch] : [n, quads];
-  const packed = runtime.run('matmul', { source: source.build(['a', 'b']), output, constants: source.constants, returnType: 'Array(4)' }, [left, right], batch * quads * n * 4);
+  const packed = runtime.run(
+    'matmul',
+    { source: source.build(['a', 'b']), output, constants: source.constants, returnType: 'Array(4)' },
+    [left, right],
+    batch * quads * n * 4,
+  );
   return unpackRows(runtime, packed, batch, m, n);
 }
 
@@ -123,8 +140,15 @@ function unpackRows(runtime: GpuJsRuntime, packed: Float32Array, batch: number, 
   const [z, i, j] = emitCoordinates(source, 'this.thread.x', [batch, m, n], [], []);
   source.line(`const quad = Math.floor(${i} / 4);`);
   source.line(`const lane = ${i} - quad * 4;`);
-  source.line(`return packed[((${z} * ${source.constant(Math.ceil(m / 4))} + quad) * ${source.constant(n)} + ${j}) * 4 + lane];`);
-  return runtime.run('matmul(unpack)', { source: source.build(['packed']), output: [size], constants: source.constants, returnType: 'Float' }, [packed], size);
+  source.line(
+    `return packed[((${z} * ${source.constant(Math.ceil(m / 4))} + quad) * ${source.constant(n)} + ${j}) * 4 + lane];`,
+  );
+  return runtime.run(
+    'matmul(unpack)',
+    { source: source.build(['packed']), output: [size], constants: source.constants, returnType: 'Float' },
+    [packed],
+    size,
+  );
 }
 
 /** One output cell per thread, flat output. */
@@ -136,8 +160,12 @@ export function matmulFlat(runtime: GpuJsRuntime, a: Data, b: Data, spec: Matmul
   const size = batch * m * n;
   const source = new KernelSource();
   const [z, i, j] = emitCoordinates(source, 'this.thread.x', [batch, m, n], [], []);
-  source.line(`let pa = ${z} * ${source.constant(spec.strideA)} + ${i}${transposeA ? '' : ` * ${source.constant(k)}`};`);
-  source.line(`let pb = ${z} * ${source.constant(spec.strideB)} + ${j}${transposeB ? ` * ${source.constant(k)}` : ''};`);
+  source.line(
+    `let pa = ${z} * ${source.constant(spec.strideA)} + ${i}${transposeA ? '' : ` * ${source.constant(k)}`};`,
+  );
+  source.line(
+    `let pb = ${z} * ${source.constant(spec.strideB)} + ${j}${transposeB ? ` * ${source.constant(k)}` : ''};`,
+  );
   source.line('let sum = 0;');
   source.line(`for (let p = 0; p < ${source.constant(k)}; p++) {`);
   source.line('  sum = sum + a[pa] * b[pb];');
@@ -145,7 +173,12 @@ export function matmulFlat(runtime: GpuJsRuntime, a: Data, b: Data, spec: Matmul
   source.line(`  pb = pb + ${source.constant(transposeB ? 1 : n)};`);
   source.line('}');
   source.line('return sum;');
-  return runtime.run('matmul', { source: source.build(['a', 'b']), output: [size], constants: source.constants, returnType: 'Float' }, [left, right], size);
+  return runtime.run(
+    'matmul',
+    { source: source.build(['a', 'b']), output: [size], constants: source.constants, returnType: 'Float' },
+    [left, right],
+    size,
+  );
 }
 
 /**
@@ -159,8 +192,14 @@ export function matmulFlat(runtime: GpuJsRuntime, a: Data, b: Data, spec: Matmul
  *   const multiply = naiveMatmulKernel(runtime, 256, 256, 256);
  *   const c = multiply(a, b); // Float32Array(256 * 256)
  */
-export function naiveMatmulKernel(runtime: GpuJsRuntime, m: number, k: number, n: number): (a: Float32Array, b: Float32Array) => Float32Array {
-  if (![m, k, n].every((extent) => Number.isInteger(extent) && extent > 0)) throw new Error(`naiveMatmulKernel: m, k, n must be positive integers, got ${m}, ${k}, ${n}`);
+export function naiveMatmulKernel(
+  runtime: GpuJsRuntime,
+  m: number,
+  k: number,
+  n: number,
+): (a: Float32Array, b: Float32Array) => Float32Array {
+  if (![m, k, n].every((extent) => Number.isInteger(extent) && extent > 0))
+    throw new Error(`naiveMatmulKernel: m, k, n must be positive integers, got ${m}, ${k}, ${n}`);
   const source = new KernelSource();
   const K = source.constant(k);
   source.line('let sum = 0;');
@@ -168,10 +207,17 @@ export function naiveMatmulKernel(runtime: GpuJsRuntime, m: number, k: number, n
   source.line(`  sum += a[this.thread.y * ${K} + p] * b[p * ${source.constant(n)} + this.thread.x];`);
   source.line('}');
   source.line('return sum;');
-  const recipe = { source: source.build(['a', 'b']), output: [n, m], constants: source.constants, returnType: 'Float' as const };
+  const recipe = {
+    source: source.build(['a', 'b']),
+    output: [n, m],
+    constants: source.constants,
+    returnType: 'Float' as const,
+  };
   return (a, b) => {
-    if (!(a instanceof Float32Array) || a.length !== m * k) throw new Error(`naiveMatmulKernel: a must be a Float32Array of ${m * k} elements`);
-    if (!(b instanceof Float32Array) || b.length !== k * n) throw new Error(`naiveMatmulKernel: b must be a Float32Array of ${k * n} elements`);
+    if (!(a instanceof Float32Array) || a.length !== m * k)
+      throw new Error(`naiveMatmulKernel: a must be a Float32Array of ${m * k} elements`);
+    if (!(b instanceof Float32Array) || b.length !== k * n)
+      throw new Error(`naiveMatmulKernel: b must be a Float32Array of ${k * n} elements`);
     return runtime.run('naiveMatmul', recipe, [a, b], m * n);
   };
 }

@@ -11,7 +11,8 @@ import { checked, type GpuJsRuntime } from './runtime.ts';
  */
 export function maxPool2dIndices(runtime: GpuJsRuntime, x: Data, spec: Pool2dSpec): Int32Array {
   for (const [name, value] of Object.entries(spec)) {
-    if (!Number.isInteger(value) || value < 0) throw new Error(`gpujs maxPool2dIndices: ${name} must be a non-negative integer, got ${value}`);
+    if (!Number.isInteger(value) || value < 0)
+      throw new Error(`gpujs maxPool2dIndices: ${name} must be a non-negative integer, got ${value}`);
   }
   const { inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = spec;
   const planes = spec.batch * spec.channels;
@@ -42,6 +43,11 @@ export function maxPool2dIndices(runtime: GpuJsRuntime, x: Data, spec: Pool2dSpe
   s.line('  }');
   s.line('}');
   s.line('return best;');
-  const indices = runtime.run('maxPool2dIndices', { source: s.build(['x']), output: [size], constants: s.constants, returnType: 'Float' }, [input], size);
+  const indices = runtime.run(
+    'maxPool2dIndices',
+    { source: s.build(['x']), output: [size], constants: s.constants, returnType: 'Float' },
+    [input],
+    size,
+  );
   return Int32Array.from(indices);
 }

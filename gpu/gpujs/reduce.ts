@@ -11,7 +11,13 @@ import { checked, type GpuJsRuntime } from './runtime.ts';
 /** The value of each reduction over an empty group, as the cpu backend computes it. */
 const emptyGroup: Record<ReduceOp, number> = { sum: 0, mean: NaN, max: -Infinity, min: Infinity };
 
-export function reduce(runtime: GpuJsRuntime, op: ReduceOp, x: Data, shape: readonly number[], axes: readonly number[]): Data {
+export function reduce(
+  runtime: GpuJsRuntime,
+  op: ReduceOp,
+  x: Data,
+  shape: readonly number[],
+  axes: readonly number[],
+): Data {
   const label = `reduce(${op})`;
   const input = checked(x, sizeOf(shape), label, `x of shape [${shape}]`);
   if (!(op in emptyGroup)) throw new Error(`gpujs reduce: unknown op '${op}'`);
@@ -26,9 +32,15 @@ export function reduce(runtime: GpuJsRuntime, op: ReduceOp, x: Data, shape: read
   if (groupSize === 0) return new Float32Array(outSize).fill(emptyGroup[op]);
 
   const source = new KernelSource();
-  const kept = coalesce(keptAxes.map((axis) => shape[axis]), [keptAxes.map((axis) => strides[axis])]);
+  const kept = coalesce(
+    keptAxes.map((axis) => shape[axis]),
+    [keptAxes.map((axis) => strides[axis])],
+  );
   emitCoordinates(source, 'this.thread.x', kept.dims, kept.strides, ['base']);
-  const group = coalesce(reducedAxes.map((axis) => shape[axis]), [reducedAxes.map((axis) => strides[axis])]);
+  const group = coalesce(
+    reducedAxes.map((axis) => shape[axis]),
+    [reducedAxes.map((axis) => strides[axis])],
+  );
   const initial = op === 'max' ? source.constant(-Infinity) : op === 'min' ? source.constant(Infinity) : '0';
   source.line(`let acc = ${initial};`);
   // nested loops over the (coalesced) reduced axes, each bounded by a constant
@@ -48,7 +60,12 @@ export function reduce(runtime: GpuJsRuntime, op: ReduceOp, x: Data, shape: read
     source.line('}');
   }
   source.line(op === 'mean' ? `return acc * ${source.constant(1 / groupSize)};` : 'return acc;');
-  return runtime.run(label, { source: source.build(['x']), output: [outSize], constants: source.constants, returnType: 'Float' }, [input], outSize);
+  return runtime.run(
+    label,
+    { source: source.build(['x']), output: [outSize], constants: source.constants, returnType: 'Float' },
+    [input],
+    outSize,
+  );
 }
 
 /** Index of the first maximum along `axis` (a NaN counts as the maximum). */
@@ -71,7 +88,12 @@ export function argmax(runtime: GpuJsRuntime, x: Data, shape: readonly number[],
   source.line('  if (bestValue === bestValue && (v > bestValue || v !== v)) { best = j; bestValue = v; }');
   source.line('}');
   source.line('return best;');
-  return runtime.run('argmax', { source: source.build(['x']), output: [outSize], constants: source.constants, returnType: 'Float' }, [input], outSize);
+  return runtime.run(
+    'argmax',
+    { source: source.build(['x']), output: [outSize], constants: source.constants, returnType: 'Float' },
+    [input],
+    outSize,
+  );
 }
 
 function withoutUnitAxes(dims: number[], strides: number[]): [number[], number[][]] {

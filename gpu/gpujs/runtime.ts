@@ -107,7 +107,8 @@ export class GpuJsRuntime {
 
   /** Bounds the cache (at least 1 kernel), evicting and destroying the oldest as needed. */
   setCacheLimit(limit: number): void {
-    if (!Number.isInteger(limit) || limit < 1) throw new Error(`gpujs runtime: cache limit must be an integer ≥ 1, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new Error(`gpujs runtime: cache limit must be an integer ≥ 1, got ${limit}`);
     this.limit = limit;
     this.evict();
   }
@@ -137,29 +138,41 @@ export class GpuJsRuntime {
    */
   run(label: string, recipe: KernelRecipe, args: readonly Float32Array[], size: number): Float32Array {
     args.forEach((arg, i) => {
-      if (!(arg instanceof Float32Array)) throw new Error(`gpujs ${label}: kernel argument ${i} must be a Float32Array`);
-      if (arg.length === 0) throw new Error(`gpujs ${label}: kernel argument ${i} is empty (size-0 inputs are handled before any kernel runs)`);
+      if (!(arg instanceof Float32Array))
+        throw new Error(`gpujs ${label}: kernel argument ${i} must be a Float32Array`);
+      if (arg.length === 0)
+        throw new Error(
+          `gpujs ${label}: kernel argument ${i} is empty (size-0 inputs are handled before any kernel runs)`,
+        );
       if (arg.length > MAX_KERNEL_ELEMENTS) throw tooLarge(label, arg.length);
     });
     const width = recipe.returnType === 'Array(4)' ? 4 : 1;
     const cells = recipe.output.reduce((product, extent) => product * extent, 1);
-    if (cells * width < size) throw new Error(`gpujs ${label}: kernel output of ${cells * width} values cannot hold ${size}`);
+    if (cells * width < size)
+      throw new Error(`gpujs ${label}: kernel output of ${cells * width} values cannot hold ${size}`);
     if (cells * width > MAX_KERNEL_ELEMENTS) throw tooLarge(label, cells * width);
     const kernel = this.kernelFor(recipe, args);
     const result: unknown = kernel(...args);
     if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
-      throw new Error(`gpujs ${label}: gpu.js returned a Promise (mode ${this.mode} is asynchronous); the Backend interface is synchronous`);
+      throw new Error(
+        `gpujs ${label}: gpu.js returned a Promise (mode ${this.mode} is asynchronous); the Backend interface is synchronous`,
+      );
     }
     // gpu.js degrades a kernel it cannot build to its cpu backend with only a console warning
-    const running = (kernel as unknown as { kernel: { constructor: { mode: string }; fallbackReason?: string | null } }).kernel;
+    const running = (kernel as unknown as { kernel: { constructor: { mode: string }; fallbackReason?: string | null } })
+      .kernel;
     if (this.mode !== 'cpu' && running.constructor.mode === 'cpu') {
-      throw new Error(`gpujs ${label}: gpu.js fell back from mode ${this.mode} to its cpu mode (${running.fallbackReason ?? 'no reason given'})`);
+      throw new Error(
+        `gpujs ${label}: gpu.js fell back from mode ${this.mode} to its cpu mode (${running.fallbackReason ?? 'no reason given'})`,
+      );
     }
     return flatten(result, cells * width, size, label);
   }
 
   private kernelFor(recipe: KernelRecipe, args: readonly Float32Array[]): CompiledKernel {
-    const constants = Object.keys(recipe.constants).map((name) => `${name}=${String(recipe.constants[name])}`).join(',');
+    const constants = Object.keys(recipe.constants)
+      .map((name) => `${name}=${String(recipe.constants[name])}`)
+      .join(',');
     const key = `${recipe.source}|${constants}|${recipe.output.join('x')}|${recipe.returnType}|${args.map((arg) => arg.length).join(',')}`;
     const cached = this.cache.get(key);
     if (cached) {
@@ -186,7 +199,8 @@ export class GpuJsRuntime {
       loopMaxIterations: 1000,
     };
     const kernel = this.gpu.createKernel(recipe.source, settings as IGPUKernelSettings);
-    const cells = recipe.output.reduce((product, extent) => product * extent, 1) * (recipe.returnType === 'Array(4)' ? 4 : 1);
+    const cells =
+      recipe.output.reduce((product, extent) => product * extent, 1) * (recipe.returnType === 'Array(4)' ? 4 : 1);
     const bytes = 4 * (cells + args.reduce((sum, arg) => sum + arg.length, 0)) + 2 ** 20;
     this.cache.set(key, { kernel, bytes });
     this.bytes += bytes;
@@ -210,7 +224,9 @@ export class GpuJsRuntime {
 }
 
 function tooLarge(label: string, elements: number): Error {
-  return new Error(`gpujs ${label}: an array of ${elements} elements exceeds the gpujs backend's limit of 2^23 = ${MAX_KERNEL_ELEMENTS} (gpu.js index arithmetic is float32); use the cpu backend for tensors this large`);
+  return new Error(
+    `gpujs ${label}: an array of ${elements} elements exceeds the gpujs backend's limit of 2^23 = ${MAX_KERNEL_ELEMENTS} (gpu.js index arithmetic is float32); use the cpu backend for tensors this large`,
+  );
 }
 
 /**
@@ -224,7 +240,12 @@ function flatten(result: unknown, total: number, size: number, label: string): F
     if (result.length >= size) return result.slice(0, size);
   } else if (Array.isArray(result)) {
     const first = firstLeaf(result);
-    if (first && first.byteOffset === 0 && first.buffer.byteLength === total * 4 && sharesBuffer(result, first.buffer)) {
+    if (
+      first &&
+      first.byteOffset === 0 &&
+      first.buffer.byteLength === total * 4 &&
+      sharesBuffer(result, first.buffer)
+    ) {
       const whole = new Float32Array(first.buffer);
       return size === total ? whole : whole.slice(0, size);
     }
@@ -282,7 +303,9 @@ export function chooseMode(requireModule: Require, environment: Record<string, s
   const requested = environment.THEORYGRAD_GPUJS_MODE;
   if (requested !== undefined && requested !== '') {
     if (!(GPUJS_MODES as readonly string[]).includes(requested)) {
-      throw new Error(`gpujs backend: THEORYGRAD_GPUJS_MODE='${requested}' is not one of ${GPUJS_MODES.join(', ')} ('gpu'/auto is never used: gpu.js switches modes silently)`);
+      throw new Error(
+        `gpujs backend: THEORYGRAD_GPUJS_MODE='${requested}' is not one of ${GPUJS_MODES.join(', ')} ('gpu'/auto is never used: gpu.js switches modes silently)`,
+      );
     }
     return requested as GpuJsMode;
   }
@@ -292,7 +315,10 @@ export function chooseMode(requireModule: Require, environment: Record<string, s
 /** True when the optional `gl` package loads and creates a working context. */
 function headlessGlWorks(requireModule: Require): boolean {
   try {
-    const createContext = requireModule('gl') as (width: number, height: number) => { getExtension(name: string): { destroy(): void } | null } | null;
+    const createContext = requireModule('gl') as (
+      width: number,
+      height: number,
+    ) => { getExtension(name: string): { destroy(): void } | null } | null;
     const context = createContext(1, 1);
     if (!context) return false;
     context.getExtension('STACKGL_destroy_context')?.destroy();
@@ -303,11 +329,15 @@ function headlessGlWorks(requireModule: Require): boolean {
 }
 
 /** Loads gpu.js (CommonJS) synchronously and builds a runtime pinned to one mode. */
-export function createRuntime(environment: Record<string, string | undefined> = typeof process === 'undefined' ? {} : process.env): GpuJsRuntime {
+export function createRuntime(
+  environment: Record<string, string | undefined> = typeof process === 'undefined' ? {} : process.env,
+): GpuJsRuntime {
   const requireModule = createRequire(import.meta.url);
   const mode = chooseMode(requireModule, environment);
   if (mode === 'webgpu') {
-    throw new Error("gpujs backend: mode 'webgpu' is asynchronous in gpu.js (every kernel call returns a Promise) and the Backend interface is synchronous; choose another THEORYGRAD_GPUJS_MODE");
+    throw new Error(
+      "gpujs backend: mode 'webgpu' is asynchronous in gpu.js (every kernel call returns a Promise) and the Backend interface is synchronous; choose another THEORYGRAD_GPUJS_MODE",
+    );
   }
   const gpujs = requireModule('gpu.js') as { GPU: new (settings: { mode: string }) => GPU };
   const { version } = requireModule('gpu.js/package.json') as { version: string };
@@ -315,7 +345,9 @@ export function createRuntime(environment: Record<string, string | undefined> = 
   try {
     gpu = new gpujs.GPU({ mode });
   } catch (error) {
-    throw new Error(`gpujs backend: gpu.js cannot run in mode '${mode}' here (${(error as Error).message}); set THEORYGRAD_GPUJS_MODE to another mode or use the cpu backend`);
+    throw new Error(
+      `gpujs backend: gpu.js cannot run in mode '${mode}' here (${(error as Error).message}); set THEORYGRAD_GPUJS_MODE to another mode or use the cpu backend`,
+    );
   }
   return new GpuJsRuntime(gpu, mode, version);
 }

@@ -6,7 +6,14 @@
 import { existsSync } from 'node:fs';
 import * as ad from '../../autodiff/index.ts';
 import {
-  channelStatistics, dataPath, downsample, loadCifar10, normalize, takeFirst, takeRandom, type Dataset,
+  channelStatistics,
+  dataPath,
+  downsample,
+  loadCifar10,
+  normalize,
+  takeFirst,
+  takeRandom,
+  type Dataset,
 } from '../../src/data/index.ts';
 import type { Configuration } from './config.ts';
 
@@ -29,7 +36,8 @@ export interface PreparedData {
 /** CIFAR-10 if its directory exists, else a clear error (every part of this paper needs it). */
 export function requireCifar(): void {
   const directory = dataPath(['cifar-10-batches-bin']);
-  if (!existsSync(directory)) throw new Error(`cntk-exact: CIFAR-10 not found at ${directory} (set THEORYGRAD_DATA to the data directory)`);
+  if (!existsSync(directory))
+    throw new Error(`cntk-exact: CIFAR-10 not found at ${directory} (set THEORYGRAD_DATA to the data directory)`);
 }
 
 /** Average-pools to `size`×`size` and standardizes both sets per channel with the training set's mean and deviation. */
@@ -48,12 +56,19 @@ export function prepareCifar(config: Configuration, seed: number): PreparedData 
   requireCifar();
   const train = takeRandom(loadCifar10('train'), config.vanilla.train, seed);
   const test = takeRandom(loadCifar10('test'), config.vanilla.test, seed + 1);
-  const key = (size: number, trainCount: number, testCount: number) => `cifar10-${size}x${size}-train${trainCount}-test${testCount}-seed${seed}`;
+  const key = (size: number, trainCount: number, testCount: number) =>
+    `cifar10-${size}x${size}-train${trainCount}-test${testCount}-seed${seed}`;
   const { vanilla, gap } = config;
-  if (gap.train > vanilla.train || gap.test > vanilla.test) throw new Error('cntk-exact: the GAP subset must be part of the CNTK-V subset');
+  if (gap.train > vanilla.train || gap.test > vanilla.test)
+    throw new Error('cntk-exact: the GAP subset must be part of the CNTK-V subset');
   return {
     vanilla: standardized(train, test, vanilla.size, key(vanilla.size, vanilla.train, vanilla.test)),
-    gap: standardized(takeFirst(train, gap.train), takeFirst(test, gap.test), gap.size, key(gap.size, gap.train, gap.test)),
+    gap: standardized(
+      takeFirst(train, gap.train),
+      takeFirst(test, gap.test),
+      gap.size,
+      key(gap.size, gap.train, gap.test),
+    ),
   };
 }
 

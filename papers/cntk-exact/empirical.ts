@@ -14,7 +14,15 @@
  */
 import * as ad from '../../autodiff/index.ts';
 import { downsample, takeFirst, type Dataset } from '../../src/data/index.ts';
-import { cntk, empiricalNtk, finiteNetwork, finiteShapeOf, kernelMatrix, ntkMatrix, type Network } from '../../src/infinite/index.ts';
+import {
+  cntk,
+  empiricalNtk,
+  finiteNetwork,
+  finiteShapeOf,
+  kernelMatrix,
+  ntkMatrix,
+  type Network,
+} from '../../src/infinite/index.ts';
 import { kernelRidgeFit, kernelRidgePredict } from '../../src/kernel-methods/ridge.ts';
 import { submatrix, type Matrix } from '../../src/linalg/index.ts';
 import { linePlot, progress, seriesColor, type Claim } from '../../src/report/index.ts';
@@ -51,7 +59,12 @@ export interface EmpiricalStudy {
 }
 
 const settings = {
-  full: { images: 8, widths: [8, 16, 32, 64, 128], samples: 8, regression: { train: 160, test: 160, widths: [16, 64], samples: 2 } },
+  full: {
+    images: 8,
+    widths: [8, 16, 32, 64, 128],
+    samples: 8,
+    regression: { train: 160, test: 160, widths: [16, 64], samples: 2 },
+  },
   quick: { images: 4, widths: [8, 128], samples: 4, regression: { train: 20, test: 20, widths: [8], samples: 1 } },
 } as const;
 
@@ -64,14 +77,16 @@ const networks: { name: string; network: Network }[] = [
 /** The set average-pooled to at most 8×8 (when its side is a multiple of 8). */
 function atMost8x8(set: Dataset): Dataset {
   const [, height, width] = set.shape;
-  if (set.shape.length !== 3 || height !== width) throw new Error(`runEmpiricalStudy: images must be square [C, H, W], got [${set.shape.join(',')}]`);
+  if (set.shape.length !== 3 || height !== width)
+    throw new Error(`runEmpiricalStudy: images must be square [C, H, W], got [${set.shape.join(',')}]`);
   if (height <= 8) return set;
   if (height % 8 !== 0) throw new Error(`runEmpiricalStudy: image side ${height} is above 8 and not a multiple of 8`);
   return downsample(set, height / 8);
 }
 
 function relativeError(estimate: Matrix, exact: Matrix): number {
-  let difference = 0, norm = 0;
+  let difference = 0,
+    norm = 0;
   exact.data.forEach((value, e) => {
     difference += (estimate.data[e] - value) ** 2;
     norm += value * value;
@@ -83,7 +98,11 @@ function relativeError(estimate: Matrix, exact: Matrix): number {
 function regressionAccuracy(kernel: Matrix, train: Dataset, test: Dataset): number {
   const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
   const [trainRows, testRows] = [range(0, train.count), range(train.count, train.count + test.count)];
-  const fit = kernelRidgeFit(submatrix(kernel, trainRows, trainRows), regressionTargets(train.labels, train.classes), 0);
+  const fit = kernelRidgeFit(
+    submatrix(kernel, trainRows, trainRows),
+    regressionTargets(train.labels, train.classes),
+    0,
+  );
   return accuracyOfScores(kernelRidgePredict(submatrix(kernel, testRows, trainRows), fit.coefficients), test.labels);
 }
 
@@ -91,13 +110,21 @@ function regressionAccuracy(kernel: Matrix, train: Dataset, test: Dataset): numb
  * Runs both parts on subsets of `train` and `test` (the first images of each).
  * @example const study = runEmpiricalStudy({ quick: true, seed: 0, quiet: true, train, test })
  */
-export function runEmpiricalStudy(options: { quick: boolean; seed: number; quiet: boolean; train: Dataset; test: Dataset }): EmpiricalStudy {
+export function runEmpiricalStudy(options: {
+  quick: boolean;
+  seed: number;
+  quiet: boolean;
+  train: Dataset;
+  test: Dataset;
+}): EmpiricalStudy {
   const start = performance.now();
   const config = options.quick ? settings.quick : settings.full;
   const { regression } = config;
   const needed = Math.max(config.images, regression.train);
   if (options.train.count < needed || options.test.count < regression.test) {
-    throw new Error(`runEmpiricalStudy: needs ≥ ${needed} training and ≥ ${regression.test} test images, got ${options.train.count} and ${options.test.count}`);
+    throw new Error(
+      `runEmpiricalStudy: needs ≥ ${needed} training and ≥ ${regression.test} test images, got ${options.train.count} and ${options.test.count}`,
+    );
   }
   const train = atMost8x8(takeFirst(options.train, needed));
   const test = atMost8x8(takeFirst(options.test, regression.test));
@@ -108,28 +135,48 @@ export function runEmpiricalStudy(options: { quick: boolean; seed: number; quiet
   const images = imagesOf(train, 0, config.images);
   const convergence = networks.map(({ name, network }): ConvergenceCurve => {
     const exact = kernelMatrix(network, images.cast('float64'), undefined, { quiet: true }).ntk;
-    const errors = config.widths.map((width) => samples(config.samples).map((seed) => {
-      const module = finiteNetwork(network, finiteShapeOf(images), { width, outputs: 1, seed });
-      bar.tick();
-      return relativeError(empiricalNtk(module, images), exact);
-    }));
+    const errors = config.widths.map((width) =>
+      samples(config.samples).map((seed) => {
+        const module = finiteNetwork(network, finiteShapeOf(images), { width, outputs: 1, seed });
+        bar.tick();
+        return relativeError(empiricalNtk(module, images), exact);
+      }),
+    );
     const meanErrors = errors.map(mean);
-    return { network: name, widths: [...config.widths], errors, meanErrors, slope: logLogSlope([...config.widths], meanErrors) };
+    return {
+      network: name,
+      widths: [...config.widths],
+      errors,
+      meanErrors,
+      slope: logLogSlope([...config.widths], meanErrors),
+    };
   });
 
   const regressionTrain = takeFirst(train, regression.train);
   const both = ad.concat([imagesOf(regressionTrain), imagesOf(test)], 0);
   const { name, network } = networks[0];
   const exactKernel = ntkMatrix(network, both.cast('float64'), undefined, { quiet: true });
-  const accuracies = regression.widths.map((width) => samples(regression.samples).map((seed) => {
-    const module = finiteNetwork(network, finiteShapeOf(both), { width, outputs: 1, seed });
-    bar.tick();
-    return regressionAccuracy(empiricalNtk(module, both), regressionTrain, test);
-  }));
+  const accuracies = regression.widths.map((width) =>
+    samples(regression.samples).map((seed) => {
+      const module = finiteNetwork(network, finiteShapeOf(both), { width, outputs: 1, seed });
+      bar.tick();
+      return regressionAccuracy(empiricalNtk(module, both), regressionTrain, test);
+    }),
+  );
   bar.done();
   return {
-    depth: DEPTH, imageSize: train.shape[1], images: config.images, convergence,
-    regression: { network: name, train: regression.train, test: regression.test, exactAccuracy: regressionAccuracy(exactKernel, regressionTrain, test), widths: [...regression.widths], accuracies },
+    depth: DEPTH,
+    imageSize: train.shape[1],
+    images: config.images,
+    convergence,
+    regression: {
+      network: name,
+      train: regression.train,
+      test: regression.test,
+      exactAccuracy: regressionAccuracy(exactKernel, regressionTrain, test),
+      widths: [...regression.widths],
+      accuracies,
+    },
     seconds: (performance.now() - start) / 1000,
   };
 }
@@ -143,7 +190,9 @@ const percent = (value: number): string => `${(100 * value).toFixed(1)}%`;
 export function empiricalClaims(study: EmpiricalStudy): Claim[] {
   const slopes = study.convergence.map((curve) => `${curve.network} ${curve.slope.toFixed(2)}`).join(', ');
   const nearHalf = study.convergence.every((curve) => curve.slope > -0.75 && curve.slope < -0.3);
-  const falling = study.convergence.every((curve) => curve.slope < -0.1 && curve.meanErrors.at(-1)! < curve.meanErrors[0]);
+  const falling = study.convergence.every(
+    (curve) => curve.slope < -0.1 && curve.meanErrors.at(-1)! < curve.meanErrors[0],
+  );
   const { regression } = study;
   const empirical = regression.accuracies.map(mean);
   // two binomial standard errors of one accuracy on the test set: a gap below it is noise
@@ -161,7 +210,11 @@ export function empiricalClaims(study: EmpiricalStudy): Claim[] {
       claim: `kernel regression with the empirical NTK of finite CNNs is worse than with the exact ${regression.network} (${regression.train} train / ${regression.test} test images)`,
       paper: 'Monte Carlo "can degrade the performance significantly" (abstract)',
       ours: `exact ${percent(regression.exactAccuracy)}; ${regression.widths.map((width, i) => `w = ${width}: ${percent(empirical[i])}`).join(', ')}`,
-      holds: clearlyWorse.every(Boolean) ? true : worse.every(Boolean) ? `partly (gaps within 2 s.e. = ${(100 * noise).toFixed(1)} pt)` : false,
+      holds: clearlyWorse.every(Boolean)
+        ? true
+        : worse.every(Boolean)
+          ? `partly (gaps within 2 s.e. = ${(100 * noise).toFixed(1)} pt)`
+          : false,
     },
   ];
 }
@@ -174,23 +227,49 @@ export function empiricalFigures(study: EmpiricalStudy): Record<string, string> 
   const first = study.convergence[0];
   const reference = first.widths.map((width) => first.meanErrors[0] * Math.sqrt(first.widths[0] / width));
   const accuracySeries = [
-    { name: `empirical NTK (mean of ${study.regression.accuracies[0].length})`, x: study.regression.widths, y: study.regression.accuracies.map(mean), markers: true,
-      error: { lower: study.regression.accuracies.map((a) => Math.min(...a)), upper: study.regression.accuracies.map((a) => Math.max(...a)), style: 'bars' as const } },
-    { name: 'exact CNTK', x: [study.regression.widths[0], study.regression.widths.at(-1)!], y: [study.regression.exactAccuracy, study.regression.exactAccuracy], dashed: true, color: '#333333' },
+    {
+      name: `empirical NTK (mean of ${study.regression.accuracies[0].length})`,
+      x: study.regression.widths,
+      y: study.regression.accuracies.map(mean),
+      markers: true,
+      error: {
+        lower: study.regression.accuracies.map((a) => Math.min(...a)),
+        upper: study.regression.accuracies.map((a) => Math.max(...a)),
+        style: 'bars' as const,
+      },
+    },
+    {
+      name: 'exact CNTK',
+      x: [study.regression.widths[0], study.regression.widths.at(-1)!],
+      y: [study.regression.exactAccuracy, study.regression.exactAccuracy],
+      dashed: true,
+      color: '#333333',
+    },
   ];
   return {
     'empirical-ntk-error.svg': linePlot({
-      title: `Empirical NTK of width-w CNNs vs the exact CNTK (depth ${study.depth}, ${study.images} images)`, xLabel: 'width w (channels)', yLabel: '‖Θ_w − Θ‖_F / ‖Θ‖_F', logX: true, logY: true,
+      title: `Empirical NTK of width-w CNNs vs the exact CNTK (depth ${study.depth}, ${study.images} images)`,
+      xLabel: 'width w (channels)',
+      yLabel: '‖Θ_w − Θ‖_F / ‖Θ‖_F',
+      logX: true,
+      logY: true,
       series: [
         ...study.convergence.map((curve, index) => ({
-          name: `${curve.network} (slope ${curve.slope.toFixed(2)})`, x: curve.widths, y: curve.meanErrors, markers: true, color: seriesColor(index),
+          name: `${curve.network} (slope ${curve.slope.toFixed(2)})`,
+          x: curve.widths,
+          y: curve.meanErrors,
+          markers: true,
+          color: seriesColor(index),
           error: { lower: curve.errors.map((e) => Math.min(...e)), upper: curve.errors.map((e) => Math.max(...e)) },
         })),
         { name: 'w^−1/2', x: first.widths, y: reference, dashed: true, color: '#888888' },
       ],
     }),
     'empirical-ntk-accuracy.svg': linePlot({
-      title: `Kernel regression: empirical vs exact ${study.regression.network} (${study.regression.train} train images)`, xLabel: 'width w (channels)', yLabel: 'test accuracy', logX: true,
+      title: `Kernel regression: empirical vs exact ${study.regression.network} (${study.regression.train} train images)`,
+      xLabel: 'width w (channels)',
+      yLabel: 'test accuracy',
+      logX: true,
       series: accuracySeries,
     }),
   };

@@ -12,7 +12,12 @@ import { fromArray, type Matrix } from '../../src/linalg/index.ts';
 import * as nn from '../../src/nn/index.ts';
 
 /** Examples [start, start + count) of a set as a tensor [count, ...shape]. @example imagesOf(test, 0, 100) */
-export function imagesOf(set: ExampleSet, start = 0, count = set.count - start, dtype: ad.DType = 'float32'): ad.Tensor {
+export function imagesOf(
+  set: ExampleSet,
+  start = 0,
+  count = set.count - start,
+  dtype: ad.DType = 'float32',
+): ad.Tensor {
   if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 1 || start + count > set.count) {
     throw new Error(`imagesOf: examples [${start}, ${start + count}) are not inside the set's ${set.count}`);
   }
@@ -24,7 +29,8 @@ export function imagesOf(set: ExampleSet, start = 0, count = set.count - start, 
 export function regressionTargets(labels: ArrayLike<number>, classes: number): Matrix {
   const data = new Float64Array(labels.length * classes).fill(-0.1);
   for (let i = 0; i < labels.length; i++) {
-    if (!Number.isInteger(labels[i]) || labels[i] < 0 || labels[i] >= classes) throw new Error(`regressionTargets: label ${labels[i]} at ${i} is not in 0…${classes - 1}`);
+    if (!Number.isInteger(labels[i]) || labels[i] < 0 || labels[i] >= classes)
+      throw new Error(`regressionTargets: label ${labels[i]} at ${i} is not in 0…${classes - 1}`);
     data[i * classes + labels[i]] = 0.9;
   }
   return fromArray(labels.length, classes, data);
@@ -32,11 +38,13 @@ export function regressionTargets(labels: ArrayLike<number>, classes: number): M
 
 /** Fraction of rows of an n×classes score matrix whose first maximum is at the label. @example accuracyOfScores(scores, test.labels) */
 export function accuracyOfScores(scores: Matrix, labels: ArrayLike<number>): number {
-  if (scores.rows !== labels.length) throw new Error(`accuracyOfScores: ${scores.rows} rows of scores but ${labels.length} labels`);
+  if (scores.rows !== labels.length)
+    throw new Error(`accuracyOfScores: ${scores.rows} rows of scores but ${labels.length} labels`);
   let correct = 0;
   for (let i = 0; i < scores.rows; i++) {
     let best = 0;
-    for (let k = 1; k < scores.cols; k++) if (scores.data[i * scores.cols + k] > scores.data[i * scores.cols + best]) best = k;
+    for (let k = 1; k < scores.cols; k++)
+      if (scores.data[i * scores.cols + k] > scores.data[i * scores.cols + best]) best = k;
     if (best === labels[i]) correct++;
   }
   return correct / scores.rows;
@@ -52,7 +60,8 @@ export function scaleOutput(body: nn.Module, probe: ad.Tensor, outputStd: number
   let squares = 0;
   for (let i = 0; i < outputs.length; i++) squares += outputs[i] * outputs[i];
   const rms = Math.sqrt(squares / outputs.length);
-  if (!(rms > 0) || !Number.isFinite(rms)) throw new Error(`scaleOutput: the initial outputs on the probe have RMS ${rms}; cannot scale them to ${outputStd}`);
+  if (!(rms > 0) || !Number.isFinite(rms))
+    throw new Error(`scaleOutput: the initial outputs on the probe have RMS ${rms}; cannot scale them to ${outputStd}`);
   return new nn.Sequential(body, new Scale(outputStd / rms));
 }
 
@@ -67,17 +76,25 @@ export function meanKernel(net: nn.Module, probe: ad.Tensor): number {
   net.zeroGrad();
   const output = net.forward(probe);
   ad.slice(output, [0, 0], [output.shape[0], 1]).mean().backward();
-  const tau = net.parameters().reduce((sum, parameter) => sum + (parameter.grad ? parameter.grad.square().sum().item() : 0), 0);
+  const tau = net
+    .parameters()
+    .reduce((sum, parameter) => sum + (parameter.grad ? parameter.grad.square().sum().item() : 0), 0);
   net.zeroGrad();
-  if (!(tau > 0)) throw new Error(`meanKernel: the mean kernel on the probe is ${tau}; the network has no trained parameter that moves its output`);
+  if (!(tau > 0))
+    throw new Error(
+      `meanKernel: the mean kernel on the probe is ${tau}; the network has no trained parameter that moves its output`,
+    );
   return tau;
 }
 
 /** Least-squares slope of log y against log x (a power law's exponent). @example logLogSlope([1, 4], [1, 0.5]) // -0.5 */
 export function logLogSlope(x: readonly number[], y: readonly number[]): number {
-  if (x.length !== y.length || x.length < 2) throw new Error(`logLogSlope: needs two or more (x, y) pairs of equal count, got ${x.length} and ${y.length}`);
-  const u = x.map(Math.log), v = y.map(Math.log);
-  const mu = u.reduce((a, b) => a + b, 0) / u.length, mv = v.reduce((a, b) => a + b, 0) / v.length;
+  if (x.length !== y.length || x.length < 2)
+    throw new Error(`logLogSlope: needs two or more (x, y) pairs of equal count, got ${x.length} and ${y.length}`);
+  const u = x.map(Math.log),
+    v = y.map(Math.log);
+  const mu = u.reduce((a, b) => a + b, 0) / u.length,
+    mv = v.reduce((a, b) => a + b, 0) / v.length;
   const covariance = u.reduce((sum, ui, i) => sum + (ui - mu) * (v[i] - mv), 0);
   const variance = u.reduce((sum, ui) => sum + (ui - mu) ** 2, 0);
   return covariance / variance;

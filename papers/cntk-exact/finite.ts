@@ -52,11 +52,18 @@ export const cnnProtocol = {
 type Protocol = (typeof cnnProtocol)['full' | 'quick'];
 
 function checkInputs(train: Dataset, test: Dataset, depths: readonly number[]): void {
-  if (train.shape.length !== 3) throw new Error(`trainCnnColumns: train images must be [C, H, W] per example, got [${train.shape.join(',')}]`);
-  if (test.shape.join(',') !== train.shape.join(',')) throw new Error(`trainCnnColumns: train [${train.shape.join(',')}] and test [${test.shape.join(',')}] images must have one shape`);
-  if (train.count < 1 || test.count < 1) throw new Error(`trainCnnColumns: needs training and test images, got ${train.count} and ${test.count}`);
-  if (test.classes !== train.classes) throw new Error(`trainCnnColumns: train has ${train.classes} classes but test ${test.classes}`);
-  if (depths.length === 0 || depths.some((depth) => !Number.isInteger(depth) || depth < 2)) throw new Error(`trainCnnColumns: depths must be integers ≥ 2 (conv layers + 1), got [${depths.join(',')}]`);
+  if (train.shape.length !== 3)
+    throw new Error(`trainCnnColumns: train images must be [C, H, W] per example, got [${train.shape.join(',')}]`);
+  if (test.shape.join(',') !== train.shape.join(','))
+    throw new Error(
+      `trainCnnColumns: train [${train.shape.join(',')}] and test [${test.shape.join(',')}] images must have one shape`,
+    );
+  if (train.count < 1 || test.count < 1)
+    throw new Error(`trainCnnColumns: needs training and test images, got ${train.count} and ${test.count}`);
+  if (test.classes !== train.classes)
+    throw new Error(`trainCnnColumns: train has ${train.classes} classes but test ${test.classes}`);
+  if (depths.length === 0 || depths.some((depth) => !Number.isInteger(depth) || depth < 2))
+    throw new Error(`trainCnnColumns: depths must be integers ≥ 2 (conv layers + 1), got [${depths.join(',')}]`);
 }
 
 /** Test accuracy of a network (argmax of its outputs), evaluated in chunks of 500 images. */
@@ -72,22 +79,47 @@ function testAccuracy(net: nn.Module, test: Dataset): number {
 }
 
 /** Trains one CNN by the protocol and returns its column entry. */
-function trainColumn(depth: number, readout: 'vanilla' | 'gap', train: Dataset, test: Dataset, protocol: Protocol, seed: number, tick: () => void): CnnColumnResult {
+function trainColumn(
+  depth: number,
+  readout: 'vanilla' | 'gap',
+  train: Dataset,
+  test: Dataset,
+  protocol: Protocol,
+  seed: number,
+  tick: () => void,
+): CnnColumnResult {
   const start = performance.now();
   const [channels, height, width] = train.shape;
-  const body = finiteNetwork(cntk({ depth, readout }), { channels, height, width, flat: false }, { width: protocol.width, outputs: train.classes, seed });
+  const body = finiteNetwork(
+    cntk({ depth, readout }),
+    { channels, height, width, flat: false },
+    { width: protocol.width, outputs: train.classes, seed },
+  );
   const probe = imagesOf(train, 0, Math.min(protocol.probe, train.count));
   const net = scaleOutput(body, probe, protocol.outputStd);
-  const optimizer = new SGD(net.parameters(), { lr: protocol.rate / meanKernel(net, probe), momentum: protocol.momentum });
+  const optimizer = new SGD(net.parameters(), {
+    lr: protocol.rate / meanKernel(net, probe),
+    momentum: protocol.momentum,
+  });
   let step = 0;
   for (let epoch = 0; step < protocol.steps; epoch++) {
-    for (const batch of batches(train, { batchSize: protocol.batchSize, seed, epoch, dropLast: train.count >= protocol.batchSize })) {
+    for (const batch of batches(train, {
+      batchSize: protocol.batchSize,
+      seed,
+      epoch,
+      dropLast: train.count >= protocol.batchSize,
+    })) {
       if (step === protocol.steps) break;
       const output = net.forward(ad.tensor(batch.images, { shape: [batch.count, ...batch.shape] }));
       const targets = regressionTargets(batch.labels, train.classes);
-      const loss = nn.mseLoss(output, ad.tensor(Float32Array.from(targets.data), { shape: [batch.count, train.classes] }), { reduction: 'sum' }).div(batch.count);
+      const loss = nn
+        .mseLoss(output, ad.tensor(Float32Array.from(targets.data), { shape: [batch.count, train.classes] }), {
+          reduction: 'sum',
+        })
+        .div(batch.count);
       const value = loss.item();
-      if (!Number.isFinite(value)) throw new Error(`trainCnnColumns: depth ${depth} ${readout}: the loss is ${value} at step ${step}`);
+      if (!Number.isFinite(value))
+        throw new Error(`trainCnnColumns: depth ${depth} ${readout}: the loss is ${value} at step ${step}`);
       net.zeroGrad();
       loss.backward();
       optimizer.step();
@@ -96,8 +128,12 @@ function trainColumn(depth: number, readout: 'vanilla' | 'gap', train: Dataset, 
     }
   }
   return {
-    depth, readout, accuracy: testAccuracy(net, test), width: protocol.width,
-    epochs: (protocol.steps * protocol.batchSize) / train.count, seconds: (performance.now() - start) / 1000,
+    depth,
+    readout,
+    accuracy: testAccuracy(net, test),
+    width: protocol.width,
+    epochs: (protocol.steps * protocol.batchSize) / train.count,
+    seconds: (performance.now() - start) / 1000,
   };
 }
 
@@ -106,12 +142,23 @@ function trainColumn(depth: number, readout: 'vanilla' | 'gap', train: Dataset, 
  * above on `train`, accuracy on `test`.
  * @example trainCnnColumns({ train, test, depths: [3, 4, 6, 11], quick: false, seed: 0, quiet: false })
  */
-export function trainCnnColumns(options: { train: Dataset; test: Dataset; depths: number[]; quick: boolean; seed: number; quiet: boolean }): CnnColumnResult[] {
+export function trainCnnColumns(options: {
+  train: Dataset;
+  test: Dataset;
+  depths: number[];
+  quick: boolean;
+  seed: number;
+  quiet: boolean;
+}): CnnColumnResult[] {
   const { train, test, depths, quick, seed, quiet } = options;
   checkInputs(train, test, depths);
   const protocol = quick ? cnnProtocol.quick : cnnProtocol.full;
   const bar = progress('CNN columns (SGD steps)', depths.length * 2 * protocol.steps, { quiet });
-  const results = depths.flatMap((depth) => (['vanilla', 'gap'] as const).map((readout) => trainColumn(depth, readout, train, test, protocol, seed, () => bar.tick())));
+  const results = depths.flatMap((depth) =>
+    (['vanilla', 'gap'] as const).map((readout) =>
+      trainColumn(depth, readout, train, test, protocol, seed, () => bar.tick()),
+    ),
+  );
   bar.done();
   return results;
 }

@@ -47,7 +47,8 @@ interface CacheIndex {
   test: [number, number];
 }
 
-const fileOf = (directory: string, key: string, depth: number, part: 'train' | 'test') => join(directory, `${key}-depth${depth}-${part}.f32`);
+const fileOf = (directory: string, key: string, depth: number, part: 'train' | 'test') =>
+  join(directory, `${key}-depth${depth}-${part}.f32`);
 
 function writeMatrix(path: string, matrix: Matrix): void {
   const values = Float32Array.from(matrix.data);
@@ -63,7 +64,12 @@ function readMatrix(path: string, rows: number, cols: number): Matrix | undefine
 }
 
 /** The cached run of `key`, if every depth's matrices are there with the expected sizes. */
-function loadCached(directory: string, key: string, depths: readonly number[], split: Split): { kernels: DepthKernels[]; index: CacheIndex } | undefined {
+function loadCached(
+  directory: string,
+  key: string,
+  depths: readonly number[],
+  split: Split,
+): { kernels: DepthKernels[]; index: CacheIndex } | undefined {
   const indexPath = join(directory, `${key}.json`);
   if (!existsSync(indexPath)) return undefined;
   const index = JSON.parse(readFileSync(indexPath, 'utf8')) as CacheIndex;
@@ -83,13 +89,32 @@ function loadCached(directory: string, key: string, depths: readonly number[], s
  * `cacheDirectory` when there, else computed in one pass per matrix and cached.
  * @example cntkKernels({ label: 'CNTK-V 32×32', split: data.vanilla, depths: [3, 11], readout: 'vanilla', fix: false, cacheDirectory, quiet: false })
  */
-export function cntkKernels(options: { label: string; split: Split; depths: readonly number[]; readout: 'vanilla' | 'gap'; fix: boolean; cacheDirectory: string; quiet: boolean }): KernelRun {
+export function cntkKernels(options: {
+  label: string;
+  split: Split;
+  depths: readonly number[];
+  readout: 'vanilla' | 'gap';
+  fix: boolean;
+  cacheDirectory: string;
+  quiet: boolean;
+}): KernelRun {
   const { label, split, depths, readout, fix, cacheDirectory, quiet } = options;
   const key = `${split.key}-${readout}-${fix ? 'fix' : 'nofix'}-float32`;
   const cached = loadCached(cacheDirectory, key, depths, split);
   if (cached) {
-    console.log(`cntk-exact: ${label}: kernels loaded from the cache (${key}; computed in ${cached.index.seconds.toFixed(0)} s)`);
-    return { label, readout, fix, key, kernels: cached.kernels, seconds: cached.index.seconds, cached: true, pairs: cached.index.pairs };
+    console.log(
+      `cntk-exact: ${label}: kernels loaded from the cache (${key}; computed in ${cached.index.seconds.toFixed(0)} s)`,
+    );
+    return {
+      label,
+      readout,
+      fix,
+      key,
+      kernels: cached.kernels,
+      seconds: cached.index.seconds,
+      cached: true,
+      pairs: cached.index.pairs,
+    };
   }
   const start = performance.now();
   const sweep = { depths, readout, fix };
@@ -105,6 +130,8 @@ export function cntkKernels(options: { label: string; split: Split; depths: read
   }
   const index: CacheIndex = { depths: [...depths], seconds, pairs, train: [n, n], test: [split.test.count, n] };
   writeFileAtomic(join(cacheDirectory, `${key}.json`), `${JSON.stringify(index)}\n`);
-  console.log(`cntk-exact: ${label}: ${pairs} pairs, depths ${depths.join(', ')} in one pass, ${seconds.toFixed(0)} s (${(pairs / seconds).toFixed(0)} pairs/s), cached as ${key}`);
+  console.log(
+    `cntk-exact: ${label}: ${pairs} pairs, depths ${depths.join(', ')} in one pass, ${seconds.toFixed(0)} s (${(pairs / seconds).toFixed(0)} pairs/s), cached as ${key}`,
+  );
   return { label, readout, fix, key, kernels, seconds, cached: false, pairs };
 }

@@ -25,14 +25,27 @@ export interface RegressionOutcome extends RegressionResult {
  * Ridgeless kernel regression with train kernel K (n×n) and test kernel K_* (t×n).
  * @example kernelRegression(kernels.train, kernels.test, split.train, split.test).accuracy
  */
-export function kernelRegression(trainKernel: Matrix, testKernel: Matrix, train: Dataset, test: Dataset): RegressionOutcome {
+export function kernelRegression(
+  trainKernel: Matrix,
+  testKernel: Matrix,
+  train: Dataset,
+  test: Dataset,
+): RegressionOutcome {
   const { coefficients, jitter } = kernelRidgeFit(trainKernel, regressionTargets(train.labels, train.classes), 0);
   const scores = kernelRidgePredict(testKernel, coefficients);
   const correct = Float64Array.from({ length: test.count }, (_, i) =>
-    accuracyOfScores({ rows: 1, cols: scores.cols, data: scores.data.subarray(i * scores.cols, (i + 1) * scores.cols) }, [test.labels[i]]));
+    accuracyOfScores(
+      { rows: 1, cols: scores.cols, data: scores.data.subarray(i * scores.cols, (i + 1) * scores.cols) },
+      [test.labels[i]],
+    ),
+  );
   let trace = 0;
   for (let i = 0; i < trainKernel.rows; i++) trace += trainKernel.data[i * trainKernel.rows + i];
-  return { accuracy: correct.reduce((sum, value) => sum + value, 0) / test.count, relativeJitter: jitter / (trace / trainKernel.rows), correct };
+  return {
+    accuracy: correct.reduce((sum, value) => sum + value, 0) / test.count,
+    relativeJitter: jitter / (trace / trainKernel.rows),
+    correct,
+  };
 }
 
 /**
@@ -40,9 +53,15 @@ export function kernelRegression(trainKernel: Matrix, testKernel: Matrix, train:
  * of that difference from the per-image differences (a paired comparison).
  * @example pairedDifference(gap, vanilla) // { difference: 0.027, standardError: 0.021 }
  */
-export function pairedDifference(first: RegressionOutcome, second: RegressionOutcome): { difference: number; standardError: number } {
+export function pairedDifference(
+  first: RegressionOutcome,
+  second: RegressionOutcome,
+): { difference: number; standardError: number } {
   const n = first.correct.length;
-  if (second.correct.length !== n) throw new Error(`pairedDifference: ${n} and ${second.correct.length} test images; a paired comparison needs the same ones`);
+  if (second.correct.length !== n)
+    throw new Error(
+      `pairedDifference: ${n} and ${second.correct.length} test images; a paired comparison needs the same ones`,
+    );
   const differences = first.correct.map((value, i) => value - second.correct[i]);
   const mean = differences.reduce((sum, value) => sum + value, 0) / n;
   const variance = differences.reduce((sum, value) => sum + (value - mean) ** 2, 0) / Math.max(1, n - 1);

@@ -19,11 +19,16 @@ const kernelLine = (run: KernelRun) =>
   `- ${run.label} (${run.readout}${run.fix ? ', fix' : ''}): ${run.pairs.toLocaleString('en-US')} image pairs, ${run.seconds.toFixed(0)} s (${(run.pairs / run.seconds).toFixed(0)} pairs/s)${run.cached ? ', loaded from the cache on this run' : ''}; cache key \`${run.key}\``;
 
 /** The description and sections of summary.md. @example summaryMarkdown({ title, claims, ...describeRun(run) }) */
-export function describeRun(run: RunDescription): { description: string; sections: { heading: string; body: string }[] } {
+export function describeRun(run: RunDescription): {
+  description: string;
+  sections: { heading: string; body: string }[];
+} {
   const { config, sizes, rows } = run;
   const [, smallVanilla, gap] = run.runs;
   const speed = (kernels: KernelRun) => (kernels.pairs / kernels.seconds).toFixed(0);
-  const jitters = rows.flatMap((row) => [row.vanilla, row.smallVanilla, row.gap].map((result) => result.relativeJitter)).filter((jitter) => jitter > 0);
+  const jitters = rows
+    .flatMap((row) => [row.vanilla, row.smallVanilla, row.gap].map((result) => result.relativeJitter))
+    .filter((jitter) => jitter > 0);
   const cachedSeconds = run.runs.filter((kernels) => kernels.cached).reduce((sum, kernels) => sum + kernels.seconds, 0);
   const description = `Backend: ${run.backend}. Total time ${run.seconds.toFixed(0)} s${cachedSeconds > 0 ? ` with kernels loaded from results/cntk-exact/cache/; they took ${cachedSeconds.toFixed(0)} s to compute (listed below)` : ''}.
 
@@ -36,21 +41,38 @@ Data: CIFAR-10, ${config.vanilla.train} training and ${config.vanilla.test} test
 Kernel passes:
 ${run.runs.map(kernelLine).join('\n')}`;
 
-  const margins = rows.map((row) => `${(100 * row.gapOverVanilla.difference).toFixed(1)} ± ${(100 * row.gapOverVanilla.standardError).toFixed(1)}`);
+  const margins = rows.map(
+    (row) =>
+      `${(100 * row.gapOverVanilla.difference).toFixed(1)} ± ${(100 * row.gapOverVanilla.standardError).toFixed(1)}`,
+  );
   const gapBehind = rows.filter((row) => row.gap.accuracy <= row.smallVanilla.accuracy).map((row) => row.depth);
   const cnnAhead = rows.filter((row) => row.cnnGap && row.depth >= 4 && row.cnnGap.accuracy >= row.gap.accuracy).length;
   const notes = [
     `The absolute accuracies are far below Table 1's because Table 1 trains on all 50,000 images; only the 2,000-image CNTK-V column is a like-for-like comparison, and that figure in PAPERS.md is recalled ([U]), not read in the paper.`,
     `CNTK-GAP is measured on ${config.gap.size}×${config.gap.size} images and ${config.gap.train} training images, so it is compared with CNTK-V on the same images, not with the paper's numbers.`,
-    ...(gapBehind.length > 0 ? [`CNTK-GAP does not beat CNTK-V at depth ${gapBehind.join(', ')}: GAP − V by depth (points ± paired s.e.) ${margins.join(', ')}, against 5–12 points in Table 1. With ${config.gap.test} test images the differences are within about two standard errors, and at ${config.gap.size}×${config.gap.size} the features pooled by GAP cover most of the image already, so pooling likely has less to add than at 32×32; we could not test that at 32×32 (see the cost above).`] : []),
-    ...(rows.some((row) => row.cnnGap) && cnnAhead === 0 ? [`Table 1's CNN-GAP beats CNTK-GAP from depth 4 on; ours do not: our CNNs are ${rows[0].cnnGap!.width} channels wide and trained for ${rows[0].cnnGap!.epochs.toFixed(0)} epochs on ${config.gap.train} images at ${config.gap.size}×${config.gap.size} (papers/cntk-exact/finite.ts), the paper's on 50,000 full-size images. At this scale CNTK-GAP is ahead at every depth from 4 on.`] : []),
-    ...run.studyShortfalls.map((claim) => `Not reproduced (${claim.holds === false ? 'no' : claim.holds}): ${claim.claim}; ours: ${formatCell(claim.ours)}.`),
+    ...(gapBehind.length > 0
+      ? [
+          `CNTK-GAP does not beat CNTK-V at depth ${gapBehind.join(', ')}: GAP − V by depth (points ± paired s.e.) ${margins.join(', ')}, against 5–12 points in Table 1. With ${config.gap.test} test images the differences are within about two standard errors, and at ${config.gap.size}×${config.gap.size} the features pooled by GAP cover most of the image already, so pooling likely has less to add than at 32×32; we could not test that at 32×32 (see the cost above).`,
+        ]
+      : []),
+    ...(rows.some((row) => row.cnnGap) && cnnAhead === 0
+      ? [
+          `Table 1's CNN-GAP beats CNTK-GAP from depth 4 on; ours do not: our CNNs are ${rows[0].cnnGap!.width} channels wide and trained for ${rows[0].cnnGap!.epochs.toFixed(0)} epochs on ${config.gap.train} images at ${config.gap.size}×${config.gap.size} (papers/cntk-exact/finite.ts), the paper's on 50,000 full-size images. At this scale CNTK-GAP is ahead at every depth from 4 on.`,
+        ]
+      : []),
+    ...run.studyShortfalls.map(
+      (claim) =>
+        `Not reproduced (${claim.holds === false ? 'no' : claim.holds}): ${claim.claim}; ours: ${formatCell(claim.ours)}.`,
+    ),
     'Depth 21 is left out: it would double the CNTK-V pass and break the 15-minute budget. Fashion-MNIST is left out for the same reason.',
   ];
   return {
     description,
     sections: [
-      { heading: 'Accuracy by depth (%), ours beside the paper', body: `${markdownTable(accuracyTable(rows, sizes))}\n\nPaper: Table 1 (full CIFAR-10, 50,000 training images) and the 2,000-image figures of PAPERS.md §8. A test-set accuracy near 40% on ${config.vanilla.test} images has a standard error of ≈ ${(100 * Math.sqrt(0.24 / config.vanilla.test)).toFixed(1)} points.` },
+      {
+        heading: 'Accuracy by depth (%), ours beside the paper',
+        body: `${markdownTable(accuracyTable(rows, sizes))}\n\nPaper: Table 1 (full CIFAR-10, 50,000 training images) and the 2,000-image figures of PAPERS.md §8. A test-set accuracy near 40% on ${config.vanilla.test} images has a standard error of ≈ ${(100 * Math.sqrt(0.24 / config.vanilla.test)).toFixed(1)} points.`,
+      },
       { heading: 'What does not reproduce, and what is left out', body: notes.map((note) => `- ${note}`).join('\n') },
     ],
   };

@@ -44,7 +44,9 @@ const settings = {
   quick: { widths: [16, 256], seeds: 2, maximumSteps: 150 },
 } as const;
 const DEPTH = 3;
-const TRAIN = 16, TEST = 16, DIMENSION = 16;
+const TRAIN = 16,
+  TEST = 16,
+  DIMENSION = 16;
 
 /** n points uniform on the unit sphere in `DIMENSION` dimensions, float64 [n, d]. */
 function spherePoints(count: number, seed: number): ad.Tensor {
@@ -53,7 +55,8 @@ function spherePoints(count: number, seed: number): ad.Tensor {
 }
 
 function relativeDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let difference = 0, norm = 0;
+  let difference = 0,
+    norm = 0;
   for (let i = 0; i < b.length; i++) {
     difference += (a[i] - b[i]) ** 2;
     norm += b[i] ** 2;
@@ -70,14 +73,28 @@ function kernelGdPredictions(trainKernel: Matrix, testKernel: Matrix, y: Matrix,
 }
 
 /** Trains one width-w net by full-batch GD and returns its test predictions g and the training residual. */
-function trainWideNet(x: ad.Tensor, y: Matrix, xTest: ad.Tensor, width: number, seed: number, rate: number, steps: number): { predictions: Float64Array; residual: number } {
-  const net = finiteNetwork(fullyConnected({ depth: DEPTH }), finiteShapeOf(x), { width, outputs: 1, seed, dtype: 'float64' });
+function trainWideNet(
+  x: ad.Tensor,
+  y: Matrix,
+  xTest: ad.Tensor,
+  width: number,
+  seed: number,
+  rate: number,
+  steps: number,
+): { predictions: Float64Array; residual: number } {
+  const net = finiteNetwork(fullyConnected({ depth: DEPTH }), finiteShapeOf(x), {
+    width,
+    outputs: 1,
+    seed,
+    dtype: 'float64',
+  });
   const [initialTrain, initialTest] = ad.noGrad(() => [net.forward(x), net.forward(xTest)]);
   const target = initialTrain.add(ad.tensor(y.data, { shape: [y.rows, 1], dtype: 'float64' }));
   const optimizer = new SGD(net.parameters(), { lr: rate });
   for (let step = 0; step < steps; step++) {
     const loss = nn.mseLoss(net.forward(x), target, { reduction: 'sum' }).mul(0.5);
-    if (!Number.isFinite(loss.item())) throw new Error(`runWideNetStudy: width ${width}, seed ${seed}: the loss is ${loss.item()} at step ${step}`);
+    if (!Number.isFinite(loss.item()))
+      throw new Error(`runWideNetStudy: width ${width}, seed ${seed}: the loss is ${loss.item()} at step ${step}`);
     net.zeroGrad();
     loss.backward();
     optimizer.step();
@@ -95,9 +112,14 @@ function trainWideNet(x: ad.Tensor, y: Matrix, xTest: ad.Tensor, width: number, 
 export function runWideNetStudy(options: { quick: boolean; seed: number; quiet: boolean }): WideNetStudy {
   const start = performance.now();
   const config = options.quick ? settings.quick : settings.full;
-  const x = spherePoints(TRAIN, options.seed), xTest = spherePoints(TEST, options.seed + 1);
+  const x = spherePoints(TRAIN, options.seed),
+    xTest = spherePoints(TEST, options.seed + 1);
   const direction = ad.randomNormal([DIMENSION, 1], { seed: options.seed + 2, dtype: 'float64' });
-  const y = fromArray(TRAIN, 1, Array.from(x.matmul(direction).data, (value) => Math.sign(value) || 1));
+  const y = fromArray(
+    TRAIN,
+    1,
+    Array.from(x.matmul(direction).data, (value) => Math.sign(value) || 1),
+  );
   const network = fullyConnected({ depth: DEPTH });
   const trainKernel = ntkMatrix(network, x, undefined, { quiet: true });
   const testKernel = ntkMatrix(network, xTest, x, { quiet: true });
@@ -106,17 +128,25 @@ export function runWideNetStudy(options: { quick: boolean; seed: number; quiet: 
   const rate = 1 / values[values.length - 1];
   const steps = Math.min(config.maximumSteps, Math.ceil(Math.log(1e4) / (rate * values[0])));
   const bar = progress('wide nets (GD)', config.widths.length * config.seeds, { quiet: options.quiet });
-  const runs = config.widths.map((width) => Array.from({ length: config.seeds }, (_, k) => {
-    const run = trainWideNet(x, y, xTest, width, options.seed + 10 + k, rate, steps);
-    bar.tick();
-    return { distance: relativeDistance(run.predictions, exact), residual: run.residual };
-  }));
+  const runs = config.widths.map((width) =>
+    Array.from({ length: config.seeds }, (_, k) => {
+      const run = trainWideNet(x, y, xTest, width, options.seed + 10 + k, rate, steps);
+      bar.tick();
+      return { distance: relativeDistance(run.predictions, exact), residual: run.residual };
+    }),
+  );
   bar.done();
   const distances = runs.map((perSeed) => perSeed.map((run) => run.distance));
   const meanDistances = distances.map(mean);
   return {
-    depth: DEPTH, points: { train: TRAIN, test: TEST, dimension: DIMENSION }, steps, learningRate: rate, widths: [...config.widths],
-    distances, meanDistances, slope: logLogSlope([...config.widths], meanDistances),
+    depth: DEPTH,
+    points: { train: TRAIN, test: TEST, dimension: DIMENSION },
+    steps,
+    learningRate: rate,
+    widths: [...config.widths],
+    distances,
+    meanDistances,
+    slope: logLogSlope([...config.widths], meanDistances),
     trainResiduals: runs.map((perSeed) => perSeed.map((run) => run.residual)),
     kernelGdFloor: relativeDistance(kernelGdPredictions(trainKernel, testKernel, y, rate, steps).data, exact),
     seconds: (performance.now() - start) / 1000,
@@ -130,12 +160,14 @@ export function runWideNetStudy(options: { quick: boolean; seed: number; quiet: 
 export function wideNetClaims(study: WideNetStudy): Claim[] {
   const { meanDistances: d, widths } = study;
   const falling = d.every((distance, i) => i === 0 || distance < d[i - 1]);
-  return [{
-    claim: `a depth-${study.depth} net trained by GD (${study.steps} steps) predicts like NTK kernel regression, more closely as the width grows (Theorem 3.2; ${study.points.train} points in ${study.points.dimension} dimensions)`,
-    paper: '|f_nn(x) − f_ntk(x)| ≤ ε for width ≥ poly(1/ε)',
-    ours: `relative distance ${d[0].toPrecision(2)} at w = ${widths[0]} → ${d.at(-1)!.toPrecision(2)} at w = ${widths.at(-1)}, slope ${study.slope.toFixed(2)}; kernel-GD floor ${study.kernelGdFloor.toPrecision(2)}`,
-    holds: falling ? true : d.at(-1)! < d[0] ? 'partly (not monotone)' : false,
-  }];
+  return [
+    {
+      claim: `a depth-${study.depth} net trained by GD (${study.steps} steps) predicts like NTK kernel regression, more closely as the width grows (Theorem 3.2; ${study.points.train} points in ${study.points.dimension} dimensions)`,
+      paper: '|f_nn(x) − f_ntk(x)| ≤ ε for width ≥ poly(1/ε)',
+      ours: `relative distance ${d[0].toPrecision(2)} at w = ${widths[0]} → ${d.at(-1)!.toPrecision(2)} at w = ${widths.at(-1)}, slope ${study.slope.toFixed(2)}; kernel-GD floor ${study.kernelGdFloor.toPrecision(2)}`,
+      holds: falling ? true : d.at(-1)! < d[0] ? 'partly (not monotone)' : false,
+    },
+  ];
 }
 
 /**
@@ -146,12 +178,33 @@ export function wideNetFigures(study: WideNetStudy): Record<string, string> {
   const { widths, distances, meanDistances } = study;
   return {
     'wide-net-vs-kernel.svg': linePlot({
-      title: `GD-trained depth-${study.depth} nets vs NTK kernel regression (${study.points.train} points)`, xLabel: 'width w', yLabel: '‖g(X_test) − f_ntk(X_test)‖ / ‖f_ntk(X_test)‖', logX: true, logY: true,
+      title: `GD-trained depth-${study.depth} nets vs NTK kernel regression (${study.points.train} points)`,
+      xLabel: 'width w',
+      yLabel: '‖g(X_test) − f_ntk(X_test)‖ / ‖f_ntk(X_test)‖',
+      logX: true,
+      logY: true,
       series: [
-        { name: `trained nets, mean of ${distances[0].length} seeds (slope ${study.slope.toFixed(2)})`, x: widths, y: meanDistances, markers: true,
-          error: { lower: distances.map((d) => Math.min(...d)), upper: distances.map((d) => Math.max(...d)) } },
-        { name: 'w^−1/2', x: widths, y: widths.map((width) => meanDistances[0] * Math.sqrt(widths[0] / width)), dashed: true, color: '#888888' },
-        { name: `kernel GD after ${study.steps} steps (floor)`, x: [widths[0], widths.at(-1)!], y: [study.kernelGdFloor, study.kernelGdFloor], dashed: true, color: '#333333' },
+        {
+          name: `trained nets, mean of ${distances[0].length} seeds (slope ${study.slope.toFixed(2)})`,
+          x: widths,
+          y: meanDistances,
+          markers: true,
+          error: { lower: distances.map((d) => Math.min(...d)), upper: distances.map((d) => Math.max(...d)) },
+        },
+        {
+          name: 'w^−1/2',
+          x: widths,
+          y: widths.map((width) => meanDistances[0] * Math.sqrt(widths[0] / width)),
+          dashed: true,
+          color: '#888888',
+        },
+        {
+          name: `kernel GD after ${study.steps} steps (floor)`,
+          x: [widths[0], widths.at(-1)!],
+          y: [study.kernelGdFloor, study.kernelGdFloor],
+          dashed: true,
+          color: '#333333',
+        },
       ],
     }),
   };

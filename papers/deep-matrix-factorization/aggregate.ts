@@ -43,7 +43,12 @@ export function series(cells: readonly Cell[], method: Method, measure: (solutio
 }
 
 /** The mean of `measure` for `method` at one count (NaN if it never ran there). */
-export function meanAt(cells: readonly Cell[], method: Method, count: number, measure: (solution: SolutionSummary) => number): number {
+export function meanAt(
+  cells: readonly Cell[],
+  method: Method,
+  count: number,
+  measure: (solution: SolutionSummary) => number,
+): number {
   const aggregated = series(cells, method, measure);
   const index = aggregated.counts.indexOf(count);
   return index < 0 ? NaN : aggregated.mean[index];

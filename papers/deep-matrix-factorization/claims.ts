@@ -53,14 +53,22 @@ export function completionClaims(result: FamilyResult, config: CompletionConfig)
   const few = config.dynamics.observations;
   const many = config.many;
   const deep = config.depths.filter((depth) => depth >= 2);
-  const at = (method: Method, count: number, measure: (solution: SolutionSummary) => number) => meanAt(cells, method, count, measure);
+  const at = (method: Method, count: number, measure: (solution: SolutionSummary) => number) =>
+    meanAt(cells, method, count, measure);
   const ranks = config.depths.map((depth): [string, number] => [`depth ${depth}`, at(depth, few, rankOf)]);
   const errors = deep.map((depth): [string, number] => [`depth ${depth}`, at(depth, few, error)]);
   const nuclear = at('nuclear', few, error);
-  const manyErrors = [...deep.map((depth): [string, number] => [`depth ${depth}`, at(depth, many, error)]), ['nuclear', at('nuclear', many, error)] as [string, number]];
-  const riseTimes = Object.keys(trajectories).map(Number).sort((a, b) => a - b)
+  const manyErrors = [
+    ...deep.map((depth): [string, number] => [`depth ${depth}`, at(depth, many, error)]),
+    ['nuclear', at('nuclear', many, error)] as [string, number],
+  ];
+  const riseTimes = Object.keys(trajectories)
+    .map(Number)
+    .sort((a, b) => a - b)
     .map((depth): [string, number] => [`depth ${depth}`, relativeRiseTime(trajectories[depth], config.rank)]);
-  const theorem3 = Object.entries(trajectories).filter(([, t]) => t.theorem3.measured.length > 0).map(([depth, t]): [string, number] => [`depth ${depth}`, theorem3Error(t)]);
+  const theorem3 = Object.entries(trajectories)
+    .filter(([, t]) => t.theorem3.measured.length > 0)
+    .map(([depth, t]): [string, number] => [`depth ${depth}`, theorem3Error(t)]);
   return [
     {
       claim: `Depth enhances the implicit tendency towards low rank: effective rank of the completed matrix falls with depth (${few} observations)`,
@@ -83,7 +91,13 @@ export function completionClaims(result: FamilyResult, config: CompletionConfig)
     {
       claim: `…although its nuclear norm is larger than the minimum: the implicit bias is not "minimize a norm" (${few} observations)`,
       paper: 'deep ‖W‖* above the minimum (§2, Fig. 2 [U])',
-      ours: listed([...deep.map((depth): [string, number] => [`depth ${depth}`, at(depth, few, normOf)]), ['min', at('nuclear', few, normOf)]], 4),
+      ours: listed(
+        [
+          ...deep.map((depth): [string, number] => [`depth ${depth}`, at(depth, few, normOf)]),
+          ['min', at('nuclear', few, normOf)],
+        ],
+        4,
+      ),
       holds: deep.every((depth) => at(depth, few, normOf) > at('nuclear', few, normOf)) && at(3, few, error) < nuclear,
     },
     {
@@ -93,13 +107,15 @@ export function completionClaims(result: FamilyResult, config: CompletionConfig)
       holds: manyErrors.every(([, value]) => value < 1e-3),
     },
     {
-      claim: 'Singular values of W_e idle, then rise sharply one at a time, more so with depth: rise time (t₉₀ − t₁₀)/t₅₀ falls with depth',
+      claim:
+        'Singular values of W_e idle, then rise sharply one at a time, more so with depth: rise time (t₉₀ − t₁₀)/t₅₀ falls with depth',
       paper: 'sharper with depth (§3; Fig. 3 [V])',
       ours: listed(riseTimes),
       holds: strictlyDecreasing(riseTimes.map(([, value]) => value)),
     },
     {
-      claim: 'Theorem 3: one GD step moves σ_r by −η·N·(σ_r²)^{1−1/N}·⟨∇ℓ(W_e), u_r v_rᵀ⟩ (relative error of the prediction)',
+      claim:
+        'Theorem 3: one GD step moves σ_r by −η·N·(σ_r²)^{1−1/N}·⟨∇ℓ(W_e), u_r v_rᵀ⟩ (relative error of the prediction)',
       paper: 'exact for gradient flow from balanced init (Theorem 3 [U])',
       ours: listed(theorem3, 2),
       holds: theorem3.length > 0 && theorem3.every(([, value]) => value < 0.1),
@@ -110,12 +126,17 @@ export function completionClaims(result: FamilyResult, config: CompletionConfig)
 export function sensingClaims(result: FamilyResult, config: SensingConfig): Claim[] {
   const at = (method: Method) => meanAt(result.cells, method, config.few, error);
   const deep = config.depths.filter((depth) => depth >= 2);
-  return [{
-    claim: `Matrix sensing (n = ${config.size}, rank ${config.rank}, ${config.few} Gaussian measurements): depth 3 recovers more accurately than depth 2 and nuclear norm`,
-    paper: 'deeper more accurate (abstract [V])',
-    ours: listed([...deep.map((depth): [string, number] => [`depth ${depth}`, at(depth)]), ['nuclear', at('nuclear')]]),
-    holds: at(3) < at(2) && at(3) < at('nuclear'),
-  }];
+  return [
+    {
+      claim: `Matrix sensing (n = ${config.size}, rank ${config.rank}, ${config.few} Gaussian measurements): depth 3 recovers more accurately than depth 2 and nuclear norm`,
+      paper: 'deeper more accurate (abstract [V])',
+      ours: listed([
+        ...deep.map((depth): [string, number] => [`depth ${depth}`, at(depth)]),
+        ['nuclear', at('nuclear')],
+      ]),
+      holds: at(3) < at(2) && at(3) < at('nuclear'),
+    },
+  ];
 }
 
 export function timingClaim(millisecondsPerStep: number, size: number, depth: number): Claim {

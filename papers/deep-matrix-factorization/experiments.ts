@@ -10,11 +10,28 @@ import { deriveSeed } from '../../src/data/index.ts';
 import type { ProgressBar } from '../../src/report/index.ts';
 import { SGD } from '../../src/optim/index.ts';
 import {
-  DeepMatrixFactorization, completionLoss, gaussianMeasurements, gramSingularValues, nuclearNorm as nuclearNormOf, linearMeasurements, lowRankTarget, observeEntries, observedEntries, sensingLoss,
-  trainFactorization, type AffineConstraint,
+  DeepMatrixFactorization,
+  completionLoss,
+  gaussianMeasurements,
+  gramSingularValues,
+  nuclearNorm as nuclearNormOf,
+  linearMeasurements,
+  lowRankTarget,
+  observeEntries,
+  observedEntries,
+  sensingLoss,
+  trainFactorization,
+  type AffineConstraint,
 } from '../../src/matrix-factorization/index.ts';
 import { learningRate, seedsFor, type CompletionConfig, type SensingConfig, type TrainingConfig } from './config.ts';
-import { runDepth, runNuclearNorm, type NuclearNormSummary, type Problem, type RunSummary, type Trajectory } from './training.ts';
+import {
+  runDepth,
+  runNuclearNorm,
+  type NuclearNormSummary,
+  type Problem,
+  type RunSummary,
+  type Trajectory,
+} from './training.ts';
 
 /** Every solution for one ground truth and one set of observations. */
 export interface Cell {
@@ -78,7 +95,13 @@ function runFamily(
         runs.push(summary);
         bar.tick();
       }
-      cells.push({ count, seed, targetNuclearNorm: nuclearNormOf(gramSingularValues(problem.target)), nuclearNorm, runs });
+      cells.push({
+        count,
+        seed,
+        targetNuclearNorm: nuclearNormOf(gramSingularValues(problem.target)),
+        nuclearNorm,
+        runs,
+      });
     });
   }
   return { cells, trajectories };
@@ -90,12 +113,20 @@ function runFamily(
  */
 export function runCompletion(config: CompletionConfig, baseSeed: number, bar: ProgressBar): FamilyResult {
   const { size, rank, observations, dynamics } = config;
-  return runFamily(config, observations, baseSeed, bar, (seed, count, countIndex) => {
-    const target = lowRankTarget(size, rank, deriveSeed(baseSeed, seed));
-    const { indices, values } = observeEntries(target, count, deriveSeed(baseSeed, 1_000 + 100 * seed + countIndex));
-    const problem = { target, loss: completionLoss(indices, ad.tensor(values, { dtype: 'float64' })) };
-    return { problem, constraint: observedEntries(size, size, indices, values) };
-  }, { count: dynamics.observations, every: dynamics.every, checkEvery: dynamics.checkEvery }, dynamics.tracked);
+  return runFamily(
+    config,
+    observations,
+    baseSeed,
+    bar,
+    (seed, count, countIndex) => {
+      const target = lowRankTarget(size, rank, deriveSeed(baseSeed, seed));
+      const { indices, values } = observeEntries(target, count, deriveSeed(baseSeed, 1_000 + 100 * seed + countIndex));
+      const problem = { target, loss: completionLoss(indices, ad.tensor(values, { dtype: 'float64' })) };
+      return { problem, constraint: observedEntries(size, size, indices, values) };
+    },
+    { count: dynamics.observations, every: dynamics.every, checkEvery: dynamics.checkEvery },
+    dynamics.tracked,
+  );
 }
 
 /** Matrix sensing: y_i = ⟨A_i, W*⟩ with A_i entrywise N(0, 1/n²), as the official code draws them. */
@@ -103,8 +134,15 @@ export function runSensing(config: SensingConfig, baseSeed: number, bar: Progres
   const { size, rank, measurements } = config;
   return runFamily(config, measurements, baseSeed, bar, (seed, count, countIndex) => {
     const target = lowRankTarget(size, rank, deriveSeed(baseSeed, 10_000 + seed));
-    const { sensing, measurements: values } = gaussianMeasurements(target, count, deriveSeed(baseSeed, 11_000 + 100 * seed + countIndex));
-    const loss = sensingLoss(ad.tensor(sensing.data, { shape: [sensing.rows, sensing.cols], dtype: 'float64' }), ad.tensor(values, { dtype: 'float64' }));
+    const { sensing, measurements: values } = gaussianMeasurements(
+      target,
+      count,
+      deriveSeed(baseSeed, 11_000 + 100 * seed + countIndex),
+    );
+    const loss = sensingLoss(
+      ad.tensor(sensing.data, { shape: [sensing.rows, sensing.cols], dtype: 'float64' }),
+      ad.tensor(values, { dtype: 'float64' }),
+    );
     return { problem: { target, loss }, constraint: linearMeasurements(size, size, sensing, values) };
   });
 }
@@ -113,7 +151,10 @@ export function runSensing(config: SensingConfig, baseSeed: number, bar: Progres
 const WARMUP_STEPS = 10;
 
 /** Median wall-clock milliseconds of one full GD step (forward, backward, SGD step) in float64, after a warm-up. */
-export function timeGradientStep({ size, depth, steps }: { size: number; depth: number; steps: number }, seed: number): number {
+export function timeGradientStep(
+  { size, depth, steps }: { size: number; depth: number; steps: number },
+  seed: number,
+): number {
   const target = lowRankTarget(size, 5, deriveSeed(seed, 20_000));
   const { indices, values } = observeEntries(target, Math.round(0.2 * size * size), deriveSeed(seed, 20_001));
   const loss = completionLoss(indices, ad.tensor(values, { dtype: 'float64' }));

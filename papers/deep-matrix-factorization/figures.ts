@@ -12,7 +12,11 @@ import type { Cell, FamilyResult } from './experiments.ts';
 import type { SolutionSummary } from './training.ts';
 
 /** One line per method, mean over seeds with min–max bars; the nuclear norm baseline dashed. */
-function methodLines(cells: readonly Cell[], methods: readonly Method[], measure: (solution: SolutionSummary) => number): LineSeries[] {
+function methodLines(
+  cells: readonly Cell[],
+  methods: readonly Method[],
+  measure: (solution: SolutionSummary) => number,
+): LineSeries[] {
   return methods.map((method, index) => {
     const aggregated = series(cells, method, measure);
     return {
@@ -54,14 +58,20 @@ export function completionFigures(result: FamilyResult, config: CompletionConfig
       title: 'Matrix completion: effective rank of the solution',
       xLabel: 'number of observed entries',
       yLabel: 'effective rank (Roy & Vetterli)',
-      series: [...methodLines(result.cells, methods, (solution) => solution.effectiveRank), reference(`rank of W* (${rank})`, counts, rank)],
+      series: [
+        ...methodLines(result.cells, methods, (solution) => solution.effectiveRank),
+        reference(`rank of W* (${rank})`, counts, rank),
+      ],
       logY: true,
     }),
     'completion-nuclear-norm.svg': linePlot({
       title: 'Matrix completion: nuclear norm of the solution',
       xLabel: 'number of observed entries',
       yLabel: 'nuclear norm ‖W‖*',
-      series: [...methodLines(result.cells, methods, (solution) => solution.nuclearNorm), reference('‖W*‖* (mean)', counts, targetNorm)],
+      series: [
+        ...methodLines(result.cells, methods, (solution) => solution.nuclearNorm),
+        reference('‖W*‖* (mean)', counts, targetNorm),
+      ],
     }),
   };
   for (const [depth, trajectory] of Object.entries(result.trajectories)) {
@@ -78,13 +88,19 @@ export function completionFigures(result: FamilyResult, config: CompletionConfig
       })),
     });
   }
-  const checks = Object.entries(result.trajectories).filter(([, trajectory]) => trajectory.theorem3.predicted.length > 0);
+  const checks = Object.entries(result.trajectories).filter(
+    ([, trajectory]) => trajectory.theorem3.predicted.length > 0,
+  );
   if (checks.length > 0) {
     figures['theorem3-singular-value-steps.svg'] = scatterPlot({
       title: 'Theorem 3: one-step change of σ_r, predicted vs measured',
       xLabel: 'predicted −η·N·σ_r^(2−2/N)·⟨∇ℓ(W_e), u_r v_rᵀ⟩',
       yLabel: 'measured σ_r(t+1) − σ_r(t)',
-      series: checks.map(([depth, trajectory]) => ({ name: `depth ${depth}`, x: trajectory.theorem3.predicted, y: trajectory.theorem3.measured })),
+      series: checks.map(([depth, trajectory]) => ({
+        name: `depth ${depth}`,
+        x: trajectory.theorem3.predicted,
+        y: trajectory.theorem3.measured,
+      })),
       diagonal: true,
     });
   }
@@ -92,7 +108,10 @@ export function completionFigures(result: FamilyResult, config: CompletionConfig
 }
 
 /** The sensing counterpart of completion-error.svg. */
-export function sensingFigures(result: FamilyResult, { depths, size, rank, seeds }: SensingConfig): Record<string, string> {
+export function sensingFigures(
+  result: FamilyResult,
+  { depths, size, rank, seeds }: SensingConfig,
+): Record<string, string> {
   return {
     'sensing-error.svg': linePlot({
       title: `Matrix sensing (n = ${size}, rank ${rank}): reconstruction error (mean over ${seeds} seeds)`,
@@ -105,16 +124,23 @@ export function sensingFigures(result: FamilyResult, { depths, size, rank, seeds
 }
 
 const captions: Record<string, string> = {
-  'completion-error.svg': 'Completion: reconstruction error against the number of observed entries, per depth and for the minimum nuclear norm solution (the paper\'s Figure 1).',
-  'completion-effective-rank.svg': 'Completion: effective rank of the solutions; deeper factorizations find lower effective rank with few observations.',
-  'completion-nuclear-norm.svg': 'Completion: nuclear norm of the solutions; the minimum nuclear norm solution is the lowest by construction, yet not the most accurate with few observations (the paper\'s Figure 2 argument).',
-  'theorem3-singular-value-steps.svg': 'Theorem 3 on single GD steps: predicted against measured change of the leading singular values.',
-  'sensing-error.svg': 'Sensing with Gaussian measurements at a smaller size: reconstruction error against the number of measurements.',
+  'completion-error.svg':
+    "Completion: reconstruction error against the number of observed entries, per depth and for the minimum nuclear norm solution (the paper's Figure 1).",
+  'completion-effective-rank.svg':
+    'Completion: effective rank of the solutions; deeper factorizations find lower effective rank with few observations.',
+  'completion-nuclear-norm.svg':
+    "Completion: nuclear norm of the solutions; the minimum nuclear norm solution is the lowest by construction, yet not the most accurate with few observations (the paper's Figure 2 argument).",
+  'theorem3-singular-value-steps.svg':
+    'Theorem 3 on single GD steps: predicted against measured change of the leading singular values.',
+  'sensing-error.svg':
+    'Sensing with Gaussian measurements at a smaller size: reconstruction error against the number of measurements.',
 };
 
 function caption(file: string): string {
   const depth = /^singular-values-depth-(\d+)\.svg$/.exec(file)?.[1];
-  return depth !== undefined ? `Singular values of W_e during gradient descent, depth ${depth} (the paper's Figure 3).` : captions[file];
+  return depth !== undefined
+    ? `Singular values of W_e during gradient descent, depth ${depth} (the paper's Figure 3).`
+    : captions[file];
 }
 
 /** Every figure of the run, captioned. */

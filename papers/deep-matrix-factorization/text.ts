@@ -13,13 +13,21 @@ import type { SolutionSummary } from './training.ts';
 const RECOVERED = 1e-3;
 
 /** Rows: counts; columns: each method's mean of `measure` over seeds. */
-function measureTable(result: FamilyResult, depths: readonly number[], measure: (solution: SolutionSummary) => number, countLabel: string): string {
+function measureTable(
+  result: FamilyResult,
+  depths: readonly number[],
+  measure: (solution: SolutionSummary) => number,
+  countLabel: string,
+): string {
   const methods: Method[] = [...depths, 'nuclear'];
   const columns = methods.map((method) => series(result.cells, method, measure));
-  return markdownTable({
-    columns: [countLabel, ...methods.map(methodName)],
-    rows: columns[0].counts.map((count, row) => [count, ...columns.map((column) => column.mean[row])]),
-  }, { precision: 3 });
+  return markdownTable(
+    {
+      columns: [countLabel, ...methods.map(methodName)],
+      rows: columns[0].counts.map((count, row) => [count, ...columns.map((column) => column.mean[row])]),
+    },
+    { precision: 3 },
+  );
 }
 
 /** How the GD runs ended: steps (mean), runs that reached the target loss, and the largest final loss. */
@@ -28,9 +36,23 @@ function convergenceTable(result: FamilyResult, config: TrainingConfig): string 
     const runs = result.cells.flatMap((cell) => cell.runs.filter((run) => run.depth === depth));
     const reached = runs.filter((run) => run.converged).length;
     const meanSteps = runs.reduce((total, run) => total + run.steps, 0) / runs.length;
-    return [depth, config.learningRates[depth], config.maxSteps[depth], Math.round(meanSteps), `${reached}/${runs.length}`, Math.max(...runs.map((run) => run.trainLoss))];
+    return [
+      depth,
+      config.learningRates[depth],
+      config.maxSteps[depth],
+      Math.round(meanSteps),
+      `${reached}/${runs.length}`,
+      Math.max(...runs.map((run) => run.trainLoss)),
+    ];
   });
-  const columns = ['depth', 'step size η', 'step cap', 'mean steps', `reached loss ${config.targetLoss.toExponential()}`, 'largest final loss'];
+  const columns = [
+    'depth',
+    'step size η',
+    'step cap',
+    'mean steps',
+    `reached loss ${config.targetLoss.toExponential()}`,
+    'largest final loss',
+  ];
   return markdownTable({ columns, rows }, { precision: 3 });
 }
 
@@ -46,11 +68,19 @@ function departures(result: FamilyResult, depths: readonly number[], noun: strin
     const errors = series(result.cells, depth, (s) => s.error);
     const worse = errors.counts.filter((_, i) => errors.mean[i] > nuclear.mean[i] && errors.mean[i] > RECOVERED);
     if (worse.length > 0) {
-      const pairs = worse.map((count) => `${count} (${formatNumber(errors.mean[errors.counts.indexOf(count)], 3)} vs ${formatNumber(nuclear.mean[nuclear.counts.indexOf(count)], 3)})`);
-      lines.push(`- ${noun}: depth ${depth} is less accurate than the minimum nuclear norm solution at ${pairs.join(', ')}.`);
+      const pairs = worse.map(
+        (count) =>
+          `${count} (${formatNumber(errors.mean[errors.counts.indexOf(count)], 3)} vs ${formatNumber(nuclear.mean[nuclear.counts.indexOf(count)], 3)})`,
+      );
+      lines.push(
+        `- ${noun}: depth ${depth} is less accurate than the minimum nuclear norm solution at ${pairs.join(', ')}.`,
+      );
     }
     const aboveOne = errors.counts.filter((_, i) => errors.mean[i] > 1);
-    if (aboveOne.length > 0) lines.push(`- ${noun}: depth ${depth} does worse than the zero matrix (error above 1) at ${aboveOne.join(', ')}.`);
+    if (aboveOne.length > 0)
+      lines.push(
+        `- ${noun}: depth ${depth} does worse than the zero matrix (error above 1) at ${aboveOne.join(', ')}.`,
+      );
   }
   return lines;
 }
@@ -58,7 +88,9 @@ function departures(result: FamilyResult, depths: readonly number[], noun: strin
 function description(config: Config): string {
   const { completion, sensing } = config;
   const seeds = (c: TrainingConfig) => {
-    const exceptions = c.depths.filter((depth) => seedsFor(c, depth) !== c.seeds).map((depth) => `depth ${depth}: ${seedsFor(c, depth)}`);
+    const exceptions = c.depths
+      .filter((depth) => seedsFor(c, depth) !== c.seeds)
+      .map((depth) => `depth ${depth}: ${seedsFor(c, depth)}`);
     return exceptions.length === 0 ? `${c.seeds}` : `${c.seeds} (${exceptions.join(', ')})`;
   };
   return `
@@ -101,30 +133,50 @@ export function describeRun(
   timing: { millisecondsPerStep: number; runtimeSeconds: number },
 ): PaperOutput['summary'] {
   const failed = claims.filter((claim) => claim.holds === false);
-  const notReproduced = failed.length === 0
-    ? 'Every claim in the table holds in this run.'
-    : failed.map((claim) => `- **${claim.claim}** — paper: ${claim.paper}; ours: ${claim.ours}.`).join('\n');
-  const unconverged = [...completion.cells, ...sensing.cells].flatMap((cell) => cell.runs).filter((run) => !run.converged).length;
-  const measured = [...departures(completion, config.completion.depths, 'Completion'), ...departures(sensing, config.sensing.depths, 'Sensing')];
+  const notReproduced =
+    failed.length === 0
+      ? 'Every claim in the table holds in this run.'
+      : failed.map((claim) => `- **${claim.claim}** — paper: ${claim.paper}; ours: ${claim.ours}.`).join('\n');
+  const unconverged = [...completion.cells, ...sensing.cells]
+    .flatMap((cell) => cell.runs)
+    .filter((run) => !run.converged).length;
+  const measured = [
+    ...departures(completion, config.completion.depths, 'Completion'),
+    ...departures(sensing, config.sensing.depths, 'Sensing'),
+  ];
   const dof = config.completion.rank * (2 * config.completion.size - config.completion.rank);
   return {
     description: description(config),
     sections: [
-      { heading: 'Completion: reconstruction error (mean over seeds)', body: measureTable(completion, config.completion.depths, (s) => s.error, 'observations') },
-      { heading: 'Completion: effective rank', body: measureTable(completion, config.completion.depths, (s) => s.effectiveRank, 'observations') },
-      { heading: 'Completion: nuclear norm', body: measureTable(completion, config.completion.depths, (s) => s.nuclearNorm, 'observations') },
+      {
+        heading: 'Completion: reconstruction error (mean over seeds)',
+        body: measureTable(completion, config.completion.depths, (s) => s.error, 'observations'),
+      },
+      {
+        heading: 'Completion: effective rank',
+        body: measureTable(completion, config.completion.depths, (s) => s.effectiveRank, 'observations'),
+      },
+      {
+        heading: 'Completion: nuclear norm',
+        body: measureTable(completion, config.completion.depths, (s) => s.nuclearNorm, 'observations'),
+      },
       { heading: 'Completion: how the GD runs ended', body: convergenceTable(completion, config.completion) },
-      { heading: 'Sensing: reconstruction error (mean over seeds)', body: measureTable(sensing, config.sensing.depths, (s) => s.error, 'measurements') },
+      {
+        heading: 'Sensing: reconstruction error (mean over seeds)',
+        body: measureTable(sensing, config.sensing.depths, (s) => s.error, 'measurements'),
+      },
       { heading: 'Sensing: how the GD runs ended', body: convergenceTable(sensing, config.sensing) },
       {
         heading: 'Speed',
-        body: `One full GD step (end-to-end product, loss, backward, SGD update) of depth ${config.timing.depth} at n = ${config.timing.size} in float64 takes ` +
+        body:
+          `One full GD step (end-to-end product, loss, backward, SGD update) of depth ${config.timing.depth} at n = ${config.timing.size} in float64 takes ` +
           `${formatNumber(timing.millisecondsPerStep, 3)} ms (median of ${config.timing.steps} steps) on the cpu backend; the whole run took ` +
           `${formatNumber(timing.runtimeSeconds, 3)} s. Timings are wall-clock on a shared machine and vary from run to run.`,
       },
       {
         heading: 'Where it does not reproduce',
-        body: `${notReproduced}\n\nBeyond the table, the curves depart from a simple "deeper is better" at these points ` +
+        body:
+          `${notReproduced}\n\nBeyond the table, the curves depart from a simple "deeper is better" at these points ` +
           `(a rank-${config.completion.rank} ${config.completion.size}×${config.completion.size} matrix has ${dof} degrees of freedom, so near or below that many ` +
           `observations no method can recover it):\n\n${measured.length > 0 ? measured.join('\n') : '- none.'}\n\n` +
           `Where every method recovers W* (error below ${RECOVERED}), the GD solutions' error is set by the stopping threshold (train loss ` +

@@ -7,7 +7,13 @@ import * as ad from '../../autodiff/index.ts';
 import * as la from '../../src/linalg/index.ts';
 import { SGD } from '../../src/optim/index.ts';
 import {
-  DeepMatrixFactorization, effectiveRank, gramSingularValues, minimumNuclearNorm, nuclearNorm, reconstructionError, trainFactorization,
+  DeepMatrixFactorization,
+  effectiveRank,
+  gramSingularValues,
+  minimumNuclearNorm,
+  nuclearNorm,
+  reconstructionError,
+  trainFactorization,
   type AffineConstraint,
 } from '../../src/matrix-factorization/index.ts';
 
@@ -93,10 +99,20 @@ export function runDepth(problem: Problem, options: RunOptions): { summary: RunS
   const size = problem.target.rows;
   for (let halvings = 0; ; halvings++) {
     const learningRate = options.learningRate / 2 ** halvings;
-    const model = DeepMatrixFactorization.gaussian({ size, depth: options.depth, scale: options.initScale, seed: options.seed, dtype: 'float64' });
+    const model = DeepMatrixFactorization.gaussian({
+      size,
+      depth: options.depth,
+      scale: options.initScale,
+      seed: options.seed,
+      dtype: 'float64',
+    });
     const trajectory = options.recordEvery === undefined ? undefined : recorder(problem, options, learningRate);
     const optimizer = new SGD(model.parameters(), { lr: learningRate });
-    const result = trainFactorization(model, problem.loss, optimizer, { targetLoss: options.targetLoss, maxSteps: options.maxSteps, observe: trajectory?.observe });
+    const result = trainFactorization(model, problem.loss, optimizer, {
+      targetLoss: options.targetLoss,
+      maxSteps: options.maxSteps,
+      observe: trajectory?.observe,
+    });
     if (!Number.isFinite(result.loss) && halvings < MAX_HALVINGS) continue;
     const solution = { rows: size, cols: size, data: Float64Array.from(result.endToEnd.data) };
     const summary: RunSummary = {
@@ -114,9 +130,17 @@ export function runDepth(problem: Problem, options: RunOptions): { summary: RunS
 }
 
 /** A Trajectory and the `observe` callback that fills it (see Trajectory.theorem3). */
-function recorder(problem: Problem, options: RunOptions, learningRate: number): { trajectory: Trajectory; observe: (step: number, endToEnd: ad.Tensor) => void } {
+function recorder(
+  problem: Problem,
+  options: RunOptions,
+  learningRate: number,
+): { trajectory: Trajectory; observe: (step: number, endToEnd: ad.Tensor) => void } {
   const { depth, tracked, recordEvery = 1, checkEvery = Infinity, rank = 1 } = options;
-  const trajectory: Trajectory = { steps: [], singularValues: Array.from({ length: tracked }, () => []), theorem3: { step: [], predicted: [], measured: [] } };
+  const trajectory: Trajectory = {
+    steps: [],
+    singularValues: Array.from({ length: tracked }, () => []),
+    theorem3: { step: [], predicted: [], measured: [] },
+  };
   let pending: { step: number; values: Float64Array; predicted: number[] } | undefined;
   const observe = (step: number, endToEnd: ad.Tensor): void => {
     const matrix = la.fromArray(endToEnd.shape[0], endToEnd.shape[1], endToEnd.data);
@@ -137,9 +161,15 @@ function recorder(problem: Problem, options: RunOptions, learningRate: number): 
     if (step > 0 && step % checkEvery === 0) {
       const gradient = ad.grad(problem.loss)(endToEnd.detach());
       const { U, singularValues, V } = la.svd(matrix);
-      const rotated = la.matmul(la.matmul(la.transpose(U), la.fromArray(gradient.shape[0], gradient.shape[1], gradient.data)), V);
-      const predicted = Array.from({ length: rank }, (_, r) =>
-        -learningRate * depth * (singularValues[r] ** 2) ** (1 - 1 / depth) * rotated.data[r * rotated.cols + r]);
+      const rotated = la.matmul(
+        la.matmul(la.transpose(U), la.fromArray(gradient.shape[0], gradient.shape[1], gradient.data)),
+        V,
+      );
+      const predicted = Array.from(
+        { length: rank },
+        (_, r) =>
+          -learningRate * depth * (singularValues[r] ** 2) ** (1 - 1 / depth) * rotated.data[r * rotated.cols + r],
+      );
       pending = { step, values: singularValues, predicted };
     }
   };

@@ -10,9 +10,22 @@ export const hyperparameters = { lr: 0.1, weightDecay: 5e-4, momentum: 0.9 } as 
  */
 export function configuration(quick: boolean) {
   return {
-    mnist: { train: quick ? 1000 : 10000, test: quick ? 500 : 2000, calibration: quick ? 500 : 1000, width: quick ? 32 : 100, batchSize: 50 },
+    mnist: {
+      train: quick ? 1000 : 10000,
+      test: quick ? 500 : 2000,
+      calibration: quick ? 500 : 1000,
+      width: quick ? 32 : 100,
+      batchSize: 50,
+    },
     equivalenceSteps: quick ? 100 : 1200,
-    cifar: { train: quick ? 500 : 4000, test: quick ? 200 : 1000, calibration: 500, channels: quick ? [4, 8, 8] : [8, 16, 32], batchSize: 32, steps: quick ? 15 : 200 },
+    cifar: {
+      train: quick ? 500 : 4000,
+      test: quick ? 200 : 1000,
+      calibration: 500,
+      channels: quick ? [4, 8, 8] : [8, 16, 32],
+      batchSize: 32,
+      steps: quick ? 15 : 200,
+    },
     texp: { steps: quick ? 60 : 300, milestones: quick ? [20, 40] : [100, 200] },
     schedules: { seeds: quick ? 2 : 3, steps: quick ? 120 : 1000, milestones: quick ? [60, 90] : [500, 750] },
     toy: { points: 20, steps: quick ? 1000 : 2000, lr: 0.5, weightDecay: 0.1, scoreScale: 2 },

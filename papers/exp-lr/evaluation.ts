@@ -41,7 +41,12 @@ export function accuracyOf(logits: Float64Array, labels: Int32Array, classes: nu
  * `calibration` for this evaluation only (the running averages are put back afterwards).
  * @example const [logits] = preciseBatchNormLogits([net], test, imagesTensor(calibration, 'float32'), 'float32');
  */
-export function preciseBatchNormLogits(nets: readonly nn.Sequential[], test: Dataset, calibration: ad.Tensor, dtype: ad.DType): Float64Array[] {
+export function preciseBatchNormLogits(
+  nets: readonly nn.Sequential[],
+  test: Dataset,
+  calibration: ad.Tensor,
+  dtype: ad.DType,
+): Float64Array[] {
   return nets.map((net) => {
     const saved = net.namedBuffers().map(([, buffer]) => [buffer, buffer.value] as const);
     recomputeBatchNormStatistics(net, calibration);

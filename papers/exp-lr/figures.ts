@@ -19,22 +19,34 @@ function series(name: string, values: readonly number[], extra: Partial<LineSeri
 }
 
 /** Figures of one WD-run/twin pair: training loss, LR, weight norms. */
-export function pairFigures(trace: PairTrace, slug: string, alphaPerStep: number): { name: string; caption: string; svg: string }[] {
+export function pairFigures(
+  trace: PairTrace,
+  slug: string,
+  alphaPerStep: number,
+): { name: string; caption: string; svg: string }[] {
   const predicted = trace.weightNorm.map((norm, t) => norm / trace.scale[t]);
   return [
     {
       name: `${slug}-loss.svg`,
       caption: `${trace.label}: training loss per step of SGD + WD (solid) and its exponential-LR twin (dashed); the curves coincide.`,
       svg: linePlot({
-        title: `${trace.label}: training loss, WD run vs exponential-LR twin`, xLabel: 'step', yLabel: 'minibatch cross-entropy',
-        series: [series('SGD + WD (η = 0.1, λ = 5e-4)', trace.loss), series('twin: no WD, η̃_t = η·α^(−2t−1)', trace.twinLoss, { dashed: true })],
+        title: `${trace.label}: training loss, WD run vs exponential-LR twin`,
+        xLabel: 'step',
+        yLabel: 'minibatch cross-entropy',
+        series: [
+          series('SGD + WD (η = 0.1, λ = 5e-4)', trace.loss),
+          series('twin: no WD, η̃_t = η·α^(−2t−1)', trace.twinLoss, { dashed: true }),
+        ],
       }),
     },
     {
       name: `${slug}-lr.svg`,
       caption: `${trace.label}: learning rates; the twin's grows by α^(−2) = ${(alphaPerStep ** -2).toFixed(6)} per step.`,
       svg: linePlot({
-        title: `${trace.label}: learning rate`, xLabel: 'step', yLabel: 'learning rate', logY: true,
+        title: `${trace.label}: learning rate`,
+        xLabel: 'step',
+        yLabel: 'learning rate',
+        logY: true,
         series: [series('SGD + WD: η', trace.lr), series('twin: η̃_t', trace.twinLr, { dashed: true })],
       }),
     },
@@ -42,8 +54,15 @@ export function pairFigures(trace: PairTrace, slug: string, alphaPerStep: number
       name: `${slug}-weight-norms.svg`,
       caption: `${trace.label}: ‖w_t‖ of the WD run, ‖w̃_t‖ of the twin, and the prediction ‖w_t‖·α^(−t) (dotted under the twin's line).`,
       svg: linePlot({
-        title: `${trace.label}: weight norms`, xLabel: 'step', yLabel: 'norm of the trained weights', logY: true,
-        series: [series('‖w_t‖ (SGD + WD)', trace.weightNorm), series('‖w̃_t‖ (twin)', trace.twinWeightNorm), series('‖w_t‖·α^(−t)', predicted, { dashed: true })],
+        title: `${trace.label}: weight norms`,
+        xLabel: 'step',
+        yLabel: 'norm of the trained weights',
+        logY: true,
+        series: [
+          series('‖w_t‖ (SGD + WD)', trace.weightNorm),
+          series('‖w̃_t‖ (twin)', trace.twinWeightNorm),
+          series('‖w_t‖·α^(−t)', predicted, { dashed: true }),
+        ],
       }),
     },
   ];
@@ -54,9 +73,17 @@ export function normRatioFigure(traces: readonly PairTrace[], alpha: number): st
   const steps = Math.max(...traces.map((trace) => trace.weightNorm.length));
   const predicted = Array.from({ length: steps }, (_, t) => alpha ** -t);
   return linePlot({
-    title: 'The twin\'s weights grow like α^−t', xLabel: 'step', yLabel: '‖w̃_t‖ / ‖w_t‖', logY: true,
+    title: "The twin's weights grow like α^−t",
+    xLabel: 'step',
+    yLabel: '‖w̃_t‖ / ‖w_t‖',
+    logY: true,
     series: [
-      ...traces.map((trace) => series(trace.label, trace.twinWeightNorm.map((norm, t) => norm / trace.weightNorm[t]))),
+      ...traces.map((trace) =>
+        series(
+          trace.label,
+          trace.twinWeightNorm.map((norm, t) => norm / trace.weightNorm[t]),
+        ),
+      ),
       series(`α^−t, α = ${alpha.toFixed(7)}`, predicted, { dashed: true, color: '#333333' }),
     ],
   });
@@ -70,13 +97,30 @@ export function gapFigure(traces: readonly PairTrace[]): string {
   const epsilon32 = 2 ** -24;
   const steps = Math.max(...traces.map((trace) => trace.outputGap.length));
   return linePlot({
-    title: 'Relative gap between the outputs of the WD run and its twin', xLabel: 'step', yLabel: '‖f_t(x) − f̃_t(x)‖ / ‖f_t(x)‖', logY: true, height: 480,
+    title: 'Relative gap between the outputs of the WD run and its twin',
+    xLabel: 'step',
+    yLabel: '‖f_t(x) − f̃_t(x)‖ / ‖f_t(x)‖',
+    logY: true,
+    height: 480,
     series: [
       ...traces.flatMap((trace, index) => [
         series(`${trace.label}: twin`, trace.outputGap, { color: seriesColor(index) }),
-        ...(trace.controlGap.length > 0 ? [series(`${trace.label}: control (WD run, weights ±1 ulp)`, trace.controlGap, { color: seriesColor(index), dashed: true })] : []),
+        ...(trace.controlGap.length > 0
+          ? [
+              series(`${trace.label}: control (WD run, weights ±1 ulp)`, trace.controlGap, {
+                color: seriesColor(index),
+                dashed: true,
+              }),
+            ]
+          : []),
       ]),
-      { name: 'float32 unit roundoff 2^−24', x: [0, steps - 1], y: [epsilon32, epsilon32], dashed: true, color: '#888888' },
+      {
+        name: 'float32 unit roundoff 2^−24',
+        x: [0, steps - 1],
+        y: [epsilon32, epsilon32],
+        dashed: true,
+        color: '#888888',
+      },
       { name: '1e-9 (the float64 target)', x: [0, steps - 1], y: [1e-9, 1e-9], dashed: true, color: '#bbbbbb' },
     ],
   });
@@ -86,12 +130,18 @@ export function gapFigure(traces: readonly PairTrace[]): string {
 export function scheduleAccuracyFigure(comparisons: readonly ScheduleComparison[]): string {
   const steps = comparisons[0].evaluationSteps;
   return linePlot({
-    title: 'Step decay vs TEXP: test accuracy (precise BN)', xLabel: 'step', yLabel: 'test accuracy',
+    title: 'Step decay vs TEXP: test accuracy (precise BN)',
+    xLabel: 'step',
+    yLabel: 'test accuracy',
     series: scheduleArmNames.map((name, arm) => {
       const perSeed = comparisons.map((comparison) => comparison.arms[arm].accuracy);
       const at = (k: number) => perSeed.map((accuracies) => accuracies[k]);
       return {
-        name, x: steps, y: steps.map((_, k) => at(k).reduce((s, v) => s + v, 0) / perSeed.length), dashed: arm > 0, markers: true,
+        name,
+        x: steps,
+        y: steps.map((_, k) => at(k).reduce((s, v) => s + v, 0) / perSeed.length),
+        dashed: arm > 0,
+        markers: true,
         error: { lower: steps.map((_, k) => Math.min(...at(k))), upper: steps.map((_, k) => Math.max(...at(k))) },
       };
     }),
@@ -101,8 +151,14 @@ export function scheduleAccuracyFigure(comparisons: readonly ScheduleComparison[
 /** The LR of step decay and of TEXP (log scale). */
 export function scheduleLrFigure(comparison: ScheduleComparison): string {
   return linePlot({
-    title: 'Step decay and its TEXP schedule', xLabel: 'step', yLabel: 'learning rate', logY: true,
-    series: [series('step decay (with WD)', comparison.arms[0].lr), series('TEXP (no WD)', comparison.arms[1].lr, { dashed: true })],
+    title: 'Step decay and its TEXP schedule',
+    xLabel: 'step',
+    yLabel: 'learning rate',
+    logY: true,
+    series: [
+      series('step decay (with WD)', comparison.arms[0].lr),
+      series('TEXP (no WD)', comparison.arms[1].lr, { dashed: true }),
+    ],
   });
 }
 
@@ -112,17 +168,33 @@ export function toyFigures(toy: ToyResult): { name: string; caption: string; svg
   return [
     {
       name: 'toy-excess.svg',
-      caption: 'Toy: objective minus its global minimum (for BN + WD: minus the infimum L*); WD alone and BN alone converge to rounding, BN + WD spikes again and again.',
+      caption:
+        'Toy: objective minus its global minimum (for BN + WD: minus the infimum L*); WD alone and BN alone converge to rounding, BN + WD spikes again and again.',
       svg: linePlot({
-        title: 'Toy: distance to the global minimum', xLabel: 'GD step', yLabel: 'objective − minimum', logY: true, yDomain: [floor, 10],
-        series: toy.runs.map((run) => series(run.name, run.excess.map((value) => Math.max(value, floor)), {}, Infinity)), // every step: spikes are short
+        title: 'Toy: distance to the global minimum',
+        xLabel: 'GD step',
+        yLabel: 'objective − minimum',
+        logY: true,
+        yDomain: [floor, 10],
+        series: toy.runs.map((run) =>
+          series(
+            run.name,
+            run.excess.map((value) => Math.max(value, floor)),
+            {},
+            Infinity,
+          ),
+        ), // every step: spikes are short
       }),
     },
     {
       name: 'toy-weight-norm.svg',
-      caption: 'Toy: ‖w_t‖. Without WD the norm only grows (effective LR η/‖w‖² decays); with BN + WD it collapses, the effective LR explodes, GD leaves the minimum and the norm jumps back up.',
+      caption:
+        'Toy: ‖w_t‖. Without WD the norm only grows (effective LR η/‖w‖² decays); with BN + WD it collapses, the effective LR explodes, GD leaves the minimum and the norm jumps back up.',
       svg: linePlot({
-        title: 'Toy: weight norm', xLabel: 'GD step', yLabel: '‖w_t‖', logY: true,
+        title: 'Toy: weight norm',
+        xLabel: 'GD step',
+        yLabel: '‖w_t‖',
+        logY: true,
         series: toy.runs.map((run) => series(run.name, run.weightNorm)),
       }),
     },

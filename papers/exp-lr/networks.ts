@@ -64,14 +64,29 @@ export function scaleInvariantMlp(options: MlpOptions): nn.Sequential {
  * then global average pooling and a frozen Linear head.
  * @example scaleInvariantConvNet({ channels: [8, 16, 32], classes: 10, seed: 0, dtype: 'float64' })
  */
-export function scaleInvariantConvNet(options: { channels: readonly number[]; classes: number; seed: number; dtype: ad.DType }): nn.Sequential {
+export function scaleInvariantConvNet(options: {
+  channels: readonly number[];
+  classes: number;
+  seed: number;
+  dtype: ad.DType;
+}): nn.Sequential {
   const { channels, classes, seed, dtype } = options;
   const layers: nn.Module[] = [];
   channels.forEach((out, layer) => {
-    const conv = new nn.Conv2d(layer === 0 ? 3 : channels[layer - 1], out, 3, { seed: seed * 100 + layer, bias: false, padding: 1, stride: layer === 0 ? 1 : 2, dtype });
+    const conv = new nn.Conv2d(layer === 0 ? 3 : channels[layer - 1], out, 3, {
+      seed: seed * 100 + layer,
+      bias: false,
+      padding: 1,
+      stride: layer === 0 ? 1 : 2,
+      dtype,
+    });
     layers.push(conv, new nn.BatchNorm2d(out, { eps: 0, freezeAffine: true, dtype }), new nn.ReLU());
   });
-  return new nn.Sequential(...layers, new nn.GlobalAvgPool2d(), frozenHead(channels[channels.length - 1], classes, seed * 100 + 99, dtype));
+  return new nn.Sequential(
+    ...layers,
+    new nn.GlobalAvgPool2d(),
+    frozenHead(channels[channels.length - 1], classes, seed * 100 + 99, dtype),
+  );
 }
 
 /** The trained (not frozen) parameters. @example new SGD(trainedParameters(net), { lr: 0.1 }) */
@@ -84,7 +99,11 @@ export function trainedParameters(net: nn.Module): nn.Parameter[] {
  * same architecture (one pass over the storage, no copies).
  * @example compareWeights(net, twin, twinScheduler.scale(t)).gap
  */
-export function compareWeights(net: nn.Module, twin: nn.Module, scale: number): { norm: number; twinNorm: number; gap: number } {
+export function compareWeights(
+  net: nn.Module,
+  twin: nn.Module,
+  scale: number,
+): { norm: number; twinNorm: number; gap: number } {
   const [parameters, twinParameters] = [trainedParameters(net), trainedParameters(twin)];
   let [squares, twinSquares, differences] = [0, 0, 0];
   parameters.forEach((parameter, index) => {

@@ -109,7 +109,12 @@ function signFlips(a: readonly ad.Tensor[], b: readonly ad.Tensor[]): number {
 function perturbedCopy(net: nn.Sequential, dtype: ad.DType, seed: number): nn.Sequential {
   const ulp = dtype === 'float64' ? 2 ** -52 : 2 ** -23;
   trainedParameters(net).forEach((parameter, index) => {
-    const factors = ad.randomUniform(parameter.shape, { seed: seed * 7919 + index, low: 1 - ulp, high: 1 + ulp, dtype });
+    const factors = ad.randomUniform(parameter.shape, {
+      seed: seed * 7919 + index,
+      low: 1 - ulp,
+      high: 1 + ulp,
+      dtype,
+    });
     parameter.assign(parameter.value.mul(factors));
   });
   return net;
@@ -128,16 +133,35 @@ export function runPair(options: PairOptions): PairTrace {
   const originalOptimizer = new SGD(trainedParameters(original), { lr: hyperparameters.lr, momentum, weightDecay });
   const twinOptimizer = new SGD(trainedParameters(twinNet), { lr: hyperparameters.lr, momentum });
   const controlNet = options.control ? perturbedCopy(options.build(), dtype, seed) : undefined;
-  const control = controlNet && { net: controlNet, optimizer: new SGD(trainedParameters(controlNet), { lr: hyperparameters.lr, momentum, weightDecay }) };
+  const control = controlNet && {
+    net: controlNet,
+    optimizer: new SGD(trainedParameters(controlNet), { lr: hyperparameters.lr, momentum, weightDecay }),
+  };
   const calibration = imagesTensor(data.calibration, dtype);
   const trace: PairTrace = {
-    label: options.label, loss: [], twinLoss: [], outputGap: [], controlGap: [], reluFlips: [], controlReluFlips: [], weightGap: [], lr: [], twinLr: [], weightNorm: [], twinWeightNorm: [], scale: [],
-    evaluations: [], runningAverageLogitGap: NaN, seconds: 0,
+    label: options.label,
+    loss: [],
+    twinLoss: [],
+    outputGap: [],
+    controlGap: [],
+    reluFlips: [],
+    controlReluFlips: [],
+    weightGap: [],
+    lr: [],
+    twinLr: [],
+    weightNorm: [],
+    twinWeightNorm: [],
+    scale: [],
+    evaluations: [],
+    runningAverageLogitGap: NaN,
+    seconds: 0,
   };
   const evaluate = (step: number): void => {
     const [logits, twinLogits] = preciseBatchNormLogits([original, twinNet], data.test, calibration, dtype);
     trace.evaluations.push({
-      step, accuracy: accuracyOf(logits, data.test.labels, data.test.classes), twinAccuracy: accuracyOf(twinLogits, data.test.labels, data.test.classes),
+      step,
+      accuracy: accuracyOf(logits, data.test.labels, data.test.classes),
+      twinAccuracy: accuracyOf(twinLogits, data.test.labels, data.test.classes),
       logitGap: relativeGap(logits, twinLogits),
     });
   };

@@ -55,14 +55,22 @@ export function compareSchedules(options: ScheduleOptions): ScheduleComparison {
   const alone = new ExpLrTwin(hyperparameters, { momentumBuffers: false });
   const { lr, momentum, weightDecay } = hyperparameters;
   const nets = scheduleArmNames.map(() => options.build(seed));
-  const optimizers = nets.map((net, arm) => new SGD(trainedParameters(net), { lr, momentum, weightDecay: arm === 0 ? weightDecay : 0 }));
-  const prepare = [(step: number) => (optimizers[0].lr = exact.originalLr(step)), (step: number) => exact.prepareStep(optimizers[1], step), (step: number) => alone.prepareStep(optimizers[2], step)];
+  const optimizers = nets.map(
+    (net, arm) => new SGD(trainedParameters(net), { lr, momentum, weightDecay: arm === 0 ? weightDecay : 0 }),
+  );
+  const prepare = [
+    (step: number) => (optimizers[0].lr = exact.originalLr(step)),
+    (step: number) => exact.prepareStep(optimizers[1], step),
+    (step: number) => alone.prepareStep(optimizers[2], step),
+  ];
   const arms: ArmTrace[] = scheduleArmNames.map((name) => ({ name, loss: [], lr: [], outputGap: [], accuracy: [] }));
   const evaluationSteps: number[] = [];
   const calibration = imagesTensor(data.calibration, dtype);
   const evaluate = (step: number): void => {
     evaluationSteps.push(step);
-    preciseBatchNormLogits(nets, data.test, calibration, dtype).forEach((logits, arm) => arms[arm].accuracy.push(accuracyOf(logits, data.test.labels, data.test.classes)));
+    preciseBatchNormLogits(nets, data.test, calibration, dtype).forEach((logits, arm) =>
+      arms[arm].accuracy.push(accuracyOf(logits, data.test.labels, data.test.classes)),
+    );
   };
   const bar = progress(`step decay vs TEXP, seed ${seed}`, steps, { quiet: options.quiet });
   for (let step = 0, epoch = 0; step < steps; epoch++) {

@@ -10,7 +10,8 @@ import type { ToyResult } from './toy.ts';
 const maximum = (values: readonly number[]): number => values.reduce((m, v) => Math.max(m, v), -Infinity);
 const mean = (values: readonly number[]): number => values.reduce((s, v) => s + v, 0) / values.length;
 /** Sample standard deviation (n − 1). */
-const deviation = (values: readonly number[]): number => Math.sqrt(values.reduce((s, v) => s + (v - mean(values)) ** 2, 0) / Math.max(1, values.length - 1));
+const deviation = (values: readonly number[]): number =>
+  Math.sqrt(values.reduce((s, v) => s + (v - mean(values)) ** 2, 0) / Math.max(1, values.length - 1));
 const percent = (value: number): string => `${(100 * value).toFixed(2)}%`;
 
 /** The numbers of one WD-run/twin pair. */
@@ -79,7 +80,9 @@ export function summarizePair(trace: PairTrace): PairSummary {
     controlStepsWithReluFlips: trace.controlReluFlips.filter((flips) => flips > 0).length,
     maxOutputGapBeforeFlip: maximum(trace.outputGap.slice(0, (firstFlip ?? steps - 1) + 1)),
     maxWeightGap: maximum(trace.weightGap),
-    maxNormPredictionError: maximum(trace.twinWeightNorm.map((norm, t) => Math.abs((norm * trace.scale[t]) / trace.weightNorm[t] - 1))),
+    maxNormPredictionError: maximum(
+      trace.twinWeightNorm.map((norm, t) => Math.abs((norm * trace.scale[t]) / trace.weightNorm[t] - 1)),
+    ),
     twinNormGrowth: trace.twinWeightNorm[steps - 1] / trace.twinWeightNorm[0],
     normGrowth: trace.weightNorm[steps - 1] / trace.weightNorm[0],
     twinLrGrowth: trace.twinLr[steps - 1] / trace.twinLr[0],
@@ -94,8 +97,12 @@ export function summarizePair(trace: PairTrace): PairSummary {
 /** Final test accuracies of the schedule arms: per seed, mean and standard deviation over seeds. */
 export function summarizeSchedules(comparisons: readonly ScheduleComparison[]) {
   return scheduleArmNames.map((name, arm) => {
-    const final = comparisons.map((comparison) => comparison.arms[arm].accuracy[comparison.arms[arm].accuracy.length - 1]);
-    const gaps = comparisons.map((comparison) => comparison.arms[arm].outputGap[comparison.arms[arm].outputGap.length - 1]);
+    const final = comparisons.map(
+      (comparison) => comparison.arms[arm].accuracy[comparison.arms[arm].accuracy.length - 1],
+    );
+    const gaps = comparisons.map(
+      (comparison) => comparison.arms[arm].outputGap[comparison.arms[arm].outputGap.length - 1],
+    );
     return { name, finalAccuracy: final, mean: mean(final), std: deviation(final), finalOutputGap: gaps };
   });
 }
@@ -130,12 +137,14 @@ export function buildClaims(inputs: ClaimInputs): Claim[] {
     ours: pair.maxOutputGap,
     holds: pair.maxOutputGap < 1e-9,
   }));
-  claims.push(...pairs.map((pair) => ({
-    claim: `${pair.label}: ‖w̃_t‖ = ‖w_t‖·α^−t (max relative error); ‖w̃‖ grew ×${pair.twinNormGrowth.toFixed(3)}, ‖w‖ ×${pair.normGrowth.toFixed(3)}`,
-    paper: 'weights grow like α^−t',
-    ours: pair.maxNormPredictionError,
-    holds: pair.maxNormPredictionError < 1e-9,
-  })));
+  claims.push(
+    ...pairs.map((pair) => ({
+      claim: `${pair.label}: ‖w̃_t‖ = ‖w_t‖·α^−t (max relative error); ‖w̃‖ grew ×${pair.twinNormGrowth.toFixed(3)}, ‖w‖ ×${pair.normGrowth.toFixed(3)}`,
+      paper: 'weights grow like α^−t',
+      ours: pair.maxNormPredictionError,
+      holds: pair.maxNormPredictionError < 1e-9,
+    })),
+  );
   for (const pair of [...pairs, float32].filter((summary) => Number.isFinite(summary.finalControlGap))) {
     claims.push({
       claim: `${pair.label}: output gap to the WD run at the last step, twin vs control (the WD run from weights ±1 ulp)`,
@@ -183,8 +192,18 @@ export function buildClaims(inputs: ClaimInputs): Claim[] {
   }
   const [wd, bn, both] = toy;
   claims.push(
-    { claim: `toy, ${wd.name}: objective − global minimum after the last step`, paper: 'reaches the global minimum', ours: wd.finalExcess, holds: Math.abs(wd.finalExcess) < 1e-8 },
-    { claim: `toy, ${bn.name}: loss − global minimum after the last step`, paper: 'reaches the global minimum', ours: bn.finalExcess, holds: Math.abs(bn.finalExcess) < 1e-6 },
+    {
+      claim: `toy, ${wd.name}: objective − global minimum after the last step`,
+      paper: 'reaches the global minimum',
+      ours: wd.finalExcess,
+      holds: Math.abs(wd.finalExcess) < 1e-8,
+    },
+    {
+      claim: `toy, ${bn.name}: loss − global minimum after the last step`,
+      paper: 'reaches the global minimum',
+      ours: bn.finalExcess,
+      holds: Math.abs(bn.finalExcess) < 1e-6,
+    },
     {
       claim: `toy, ${both.name}: largest loss − infimum over the second half (${both.spikes} spikes above 1e-2)`,
       paper: 'convergence fails',

@@ -83,7 +83,9 @@ function bnLossAt(data: ToyData, theta: number, scoreScale: number): number {
 /** min over θ of the BN loss: a 3600-point grid, then golden-section refinement. */
 function bnMinimum(data: ToyData, scoreScale: number): number {
   let best = 0;
-  for (let k = 1; k < 3600; k++) if (bnLossAt(data, (k * Math.PI) / 1800, scoreScale) < bnLossAt(data, (best * Math.PI) / 1800, scoreScale)) best = k;
+  for (let k = 1; k < 3600; k++)
+    if (bnLossAt(data, (k * Math.PI) / 1800, scoreScale) < bnLossAt(data, (best * Math.PI) / 1800, scoreScale))
+      best = k;
   let [low, high] = [((best - 1) * Math.PI) / 1800, ((best + 1) * Math.PI) / 1800];
   const ratio = (Math.sqrt(5) - 1) / 2;
   for (let i = 0; i < 100; i++) {
@@ -98,7 +100,12 @@ function bnMinimum(data: ToyData, scoreScale: number): number {
 function wdMinimum(data: ToyData, scoreScale: number, weightDecay: number): number {
   const n = data.y.length;
   const objective = (w: number[]) =>
-    data.y.reduce((s, y, i) => s + Math.log1p(Math.exp(-y * scoreScale * (w[0] * data.x[2 * i] + w[1] * data.x[2 * i + 1]))), 0) / n + (weightDecay / 2) * (w[0] ** 2 + w[1] ** 2);
+    data.y.reduce(
+      (s, y, i) => s + Math.log1p(Math.exp(-y * scoreScale * (w[0] * data.x[2 * i] + w[1] * data.x[2 * i + 1]))),
+      0,
+    ) /
+      n +
+    (weightDecay / 2) * (w[0] ** 2 + w[1] ** 2);
   const w = [0, 0];
   for (let iteration = 0; iteration < 50; iteration++) {
     const g = [weightDecay * w[0], weightDecay * w[1]];
@@ -121,11 +128,22 @@ function wdMinimum(data: ToyData, scoreScale: number, weightDecay: number): numb
 }
 
 /** Full-batch GD on one toy model, with our Linear, BatchNorm1d and SGD. */
-function runToy(name: string, data: ToyData, options: ToyOptions, { batchNorm, weightDecay }: { batchNorm: boolean; weightDecay: number }, minimum: number): ToyRun {
+function runToy(
+  name: string,
+  data: ToyData,
+  options: ToyOptions,
+  { batchNorm, weightDecay }: { batchNorm: boolean; weightDecay: number },
+  minimum: number,
+): ToyRun {
   const n = data.y.length;
   const linear = new nn.Linear(2, 1, { seed: options.seed, bias: false, dtype: 'float64' });
-  const net = batchNorm ? new nn.Sequential(linear, new nn.BatchNorm1d(1, { eps: 0, freezeAffine: true, dtype: 'float64' })) : linear;
-  const optimizer = new SGD(net.parameters().filter((p) => !p.frozen), { lr: options.lr, weightDecay });
+  const net = batchNorm
+    ? new nn.Sequential(linear, new nn.BatchNorm1d(1, { eps: 0, freezeAffine: true, dtype: 'float64' }))
+    : linear;
+  const optimizer = new SGD(
+    net.parameters().filter((p) => !p.frozen),
+    { lr: options.lr, weightDecay },
+  );
   const x = ad.tensor(data.x, { shape: [n, 2], dtype: 'float64' });
   const run: ToyRun = { name, objective: [], excess: [], weightNorm: [] };
   for (let step = 0; step < options.steps; step++) {
@@ -147,11 +165,20 @@ function runToy(name: string, data: ToyData, options: ToyOptions, { batchNorm, w
  */
 export function runToyExample(options: ToyOptions): ToyResult {
   const data = toyData(options.points, options.seed);
-  const result = { bnMinimum: bnMinimum(data, options.scoreScale), wdMinimum: wdMinimum(data, options.scoreScale, options.weightDecay) };
+  const result = {
+    bnMinimum: bnMinimum(data, options.scoreScale),
+    wdMinimum: wdMinimum(data, options.scoreScale, options.weightDecay),
+  };
   return {
     ...result,
     runs: [
-      runToy('WD alone (no BN)', data, options, { batchNorm: false, weightDecay: options.weightDecay }, result.wdMinimum),
+      runToy(
+        'WD alone (no BN)',
+        data,
+        options,
+        { batchNorm: false, weightDecay: options.weightDecay },
+        result.wdMinimum,
+      ),
       runToy('BN alone (no WD)', data, options, { batchNorm: true, weightDecay: 0 }, result.bnMinimum),
       runToy('BN + WD', data, options, { batchNorm: true, weightDecay: options.weightDecay }, result.bnMinimum),
     ],

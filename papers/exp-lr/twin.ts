@@ -57,7 +57,10 @@ export class ExpLrTwin {
    * the first gradient, nothing added at drops): what one gets from the schedule without
    * the momentum terms, close to but not exactly the original.
    */
-  constructor(readonly hyperparameters: OriginalHyperparameters, readonly options: { momentumBuffers?: boolean } = {}) {
+  constructor(
+    readonly hyperparameters: OriginalHyperparameters,
+    readonly options: { momentumBuffers?: boolean } = {},
+  ) {
     const { lr, weightDecay, momentum, milestones = [], drop = 0.1 } = hyperparameters;
     this.milestones = milestones;
     this.originalLr = multiStepSchedule(lr, { milestones, gamma: drop });
@@ -72,7 +75,8 @@ export class ExpLrTwin {
 
   /** s_t = ∏_{k<t} α_k, so that w_t = s_t·w̃_t. @example twin.scale(0) // 1 */
   scale(step: number): number {
-    for (let k = this.#logAlphaSums.length; k <= step; k++) this.#logAlphaSums.push(this.#logAlphaSums[k - 1] + Math.log(this.alpha(k - 1)));
+    for (let k = this.#logAlphaSums.length; k <= step; k++)
+      this.#logAlphaSums.push(this.#logAlphaSums[k - 1] + Math.log(this.alpha(k - 1)));
     return Math.exp(this.#logAlphaSums[step]);
   }
 

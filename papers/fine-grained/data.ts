@@ -22,7 +22,12 @@ export interface BinaryTask {
   test: BinarySplit;
 }
 
-function binarySplit(dataset: Dataset, classes: readonly [number, number], perClass: number, seed: number): BinarySplit {
+function binarySplit(
+  dataset: Dataset,
+  classes: readonly [number, number],
+  perClass: number,
+  seed: number,
+): BinarySplit {
   const subset = normalizeRows(selectClasses(dataset, classes, { relabel: true, perClass, seed }));
   const size = subset.images.length / subset.count;
   return {
@@ -36,12 +41,17 @@ function binarySplit(dataset: Dataset, classes: readonly [number, number], perCl
  * @example binaryTask('MNIST 0 vs 1', loadMnist('train'), loadMnist('test'), [0, 1], { perClass: 200, testPerClass: 500, seed: 0 })
  */
 export function binaryTask(
-  name: string, train: Dataset, test: Dataset, classes: readonly [number, number],
+  name: string,
+  train: Dataset,
+  test: Dataset,
+  classes: readonly [number, number],
   sizes: { perClass: number; testPerClass: number; seed: number },
 ): BinaryTask {
-  if (classes.length !== 2 || classes[0] === classes[1]) throw new Error(`binaryTask: ${name}: classes must be two distinct labels, got [${classes.join(',')}]`);
+  if (classes.length !== 2 || classes[0] === classes[1])
+    throw new Error(`binaryTask: ${name}: classes must be two distinct labels, got [${classes.join(',')}]`);
   return {
-    name, classes,
+    name,
+    classes,
     train: binarySplit(train, classes, sizes.perClass, deriveSeed(sizes.seed, 0)),
     test: binarySplit(test, classes, sizes.testPerClass, deriveSeed(sizes.seed, 1)),
   };
@@ -54,7 +64,8 @@ export function binaryTask(
  * @example corruptLabels(Float64Array.of(1, 1, -1), 1, 0) // three random ±1 labels
  */
 export function corruptLabels(labels: ArrayLike<number>, corruption: number, seed: number): Float64Array {
-  if (!(corruption >= 0 && corruption <= 1)) throw new Error(`corruptLabels: corruption must be in [0, 1], got ${corruption}`);
+  if (!(corruption >= 0 && corruption <= 1))
+    throw new Error(`corruptLabels: corruption must be in [0, 1], got ${corruption}`);
   const rng = new Random(seed);
   return Float64Array.from(labels, (label) => {
     const [uniform, random] = [rng.uniform(), rng.uniform() < 0.5 ? 1 : -1];

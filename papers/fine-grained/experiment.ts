@@ -73,7 +73,11 @@ function rampLoss(outputs: ArrayLike<number>, labels: ArrayLike<number>): number
 }
 
 function spectralNormOfDifference(a: Matrix, b: Matrix): number {
-  const values = symmetricEigenvalues({ rows: a.rows, cols: a.cols, data: a.data.map((value, k) => value - b.data[k]) });
+  const values = symmetricEigenvalues({
+    rows: a.rows,
+    cols: a.cols,
+    data: a.data.map((value, k) => value - b.data[k]),
+  });
   return Math.max(Math.abs(values[0]), Math.abs(values[values.length - 1]));
 }
 
@@ -81,20 +85,31 @@ function spectralNormOfDifference(a: Matrix, b: Matrix): number {
  * Runs every corruption level of `config` on `task`.
  * @example runDataset(task, configuration(true), { seed: 0, quiet: true }).runs[0].residual
  */
-export function runDataset(task: BinaryTask, config: Configuration, options: { seed: number; quiet: boolean }): DatasetResult {
+export function runDataset(
+  task: BinaryTask,
+  config: Configuration,
+  options: { seed: number; quiet: boolean },
+): DatasetResult {
   const { inputs, labels } = task.train;
   const [n, d] = inputs.shape;
   const infinite = gramInfinity(inputs);
   const eigen = symmetricEigen(infinite);
   const lambdaMax = eigen.values[n - 1];
   const lr = config.lrScale / lambdaMax;
-  const init = initTwoLayer({ inputs: d, width: config.width, kappa: config.kappa, seed: deriveSeed(options.seed, 10) });
+  const init = initTwoLayer({
+    inputs: d,
+    width: config.width,
+    kappa: config.kappa,
+    seed: deriveSeed(options.seed, 10),
+  });
   const initial = gramAtWeights(inputs, init.weights);
   const eigenAtInit = symmetricEigen(initial);
   const trainPreactivations = ad.noGrad(() => ad.matmul(inputs, init.weights, { transposeB: true }));
   const testPreactivations = ad.noGrad(() => ad.matmul(task.test.inputs, init.weights, { transposeB: true }));
   const crossProducts = ad.noGrad(() => ad.matmul(task.test.inputs, inputs, { transposeB: true }));
-  const checkpoints = Array.from({ length: config.distanceCheckpoints }, (_, j) => Math.round(((j + 1) * config.steps) / config.distanceCheckpoints));
+  const checkpoints = Array.from({ length: config.distanceCheckpoints }, (_, j) =>
+    Math.round(((j + 1) * config.steps) / config.distanceCheckpoints),
+  );
   const bar = progress(task.name, config.corruption.length * config.steps, { quiet: options.quiet });
 
   const runs = config.corruption.map((corruption): CorruptionRun => {
@@ -110,14 +125,17 @@ export function runDataset(task: BinaryTask, config: Configuration, options: { s
     for (let k = 1; k <= config.steps; k++) {
       gd.step();
       residual.push(gd.residualNorm());
-      if (checkpoints.includes(k)) distance.push({ step: k, measured: gd.distanceFromInit(), predicted: predictedDistance(spectrum, lr, k) });
+      if (checkpoints.includes(k))
+        distance.push({ step: k, measured: gd.distanceFromInit(), predicted: predictedDistance(spectrum, lr, k) });
       bar.tick();
     }
     const steps = Array.from({ length: config.steps + 1 }, (_, k) => k);
     const testOutputs = gd.outputsAt(testPreactivations, crossProducts);
     const finalResidual = y.map((label, i) => label - gd.state.outputs[i]);
     const measuredProjections = project(eigen, finalResidual);
-    const predictedProjections = project(eigen, initialResidual).map((value, i) => (1 - lr * eigen.values[i]) ** config.steps * value);
+    const predictedProjections = project(eigen, initialResidual).map(
+      (value, i) => (1 - lr * eigen.values[i]) ** config.steps * value,
+    );
     return {
       corruption,
       flippedFraction: y.filter((label, i) => label !== labels[i]).length / n,
@@ -139,8 +157,15 @@ export function runDataset(task: BinaryTask, config: Configuration, options: { s
   });
   bar.done();
   return {
-    name: task.name, classes: task.classes, trainCount: n, testCount: task.test.labels.length, inputSize: d,
-    width: config.width, kappa: config.kappa, lr, steps: config.steps,
+    name: task.name,
+    classes: task.classes,
+    trainCount: n,
+    testCount: task.test.labels.length,
+    inputSize: d,
+    width: config.width,
+    kappa: config.kappa,
+    lr,
+    steps: config.steps,
     eigenvalues: Array.from(eigen.values),
     initialGramGap: spectralNormOfDifference(initial, infinite) / lambdaMax,
     runs,

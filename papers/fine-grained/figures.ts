@@ -14,7 +14,8 @@ export interface Figure {
   svg: string;
 }
 
-const label = (corruption: number) => (corruption === 0 ? 'true labels' : corruption === 1 ? 'random labels' : `corruption ${corruption}`);
+const label = (corruption: number) =>
+  corruption === 0 ? 'true labels' : corruption === 1 ? 'random labels' : `corruption ${corruption}`;
 /** Runs with true and with fully random labels, when the configuration has both. */
 const extremes = (result: DatasetResult) => result.runs.filter((run) => run.corruption === 0 || run.corruption === 1);
 
@@ -24,7 +25,10 @@ function trainingFigure(result: DatasetResult, slug: string): Figure {
     name: `${slug}-training.svg`,
     caption: `${result.name}: training loss ‖y − u(k)‖ of GD (solid) and the eigen-formula √(Σ_i (1 − ηλ_i)^{2k}(v_iᵀy)²) from H∞ (dashed, same color), for each label-corruption level; true labels converge faster than random ones.`,
     svg: linePlot({
-      title: `${result.name}: training loss, m = ${result.width}`, xLabel: 'GD step k', yLabel: '‖y − u(k)‖', logY: true,
+      title: `${result.name}: training loss, m = ${result.width}`,
+      xLabel: 'GD step k',
+      yLabel: '‖y − u(k)‖',
+      logY: true,
       series: result.runs.flatMap((run, index): LineSeries[] => [
         { name: label(run.corruption), x: steps, y: run.residual, color: seriesColor(index) },
         { name: '', x: steps, y: run.predicted, color: seriesColor(index), dashed: true },
@@ -48,10 +52,25 @@ function projectionFigure(result: DatasetResult, slug: string): Figure {
     name: `${slug}-label-projections.svg`,
     caption: `${result.name}: the fraction of ‖y‖² on the eigenvectors of H∞'s i largest eigenvalues, Σ_{j ≤ i}(v_jᵀy)²/‖y‖², with true and with random labels, and λ_i/λ_max (dashed). True labels lie mostly in the top eigen-directions, which GD fits fastest (rate ηλ_i); random labels spread over all of them.`,
     svg: linePlot({
-      title: `${result.name}: labels on H∞'s eigenvectors`, xLabel: 'eigenvalue rank i (largest first)', yLabel: 'fraction of ‖y‖²; λ_i/λ_max', logX: true, yDomain: [0, 1],
+      title: `${result.name}: labels on H∞'s eigenvectors`,
+      xLabel: 'eigenvalue rank i (largest first)',
+      yLabel: 'fraction of ‖y‖²; λ_i/λ_max',
+      logX: true,
+      yDomain: [0, 1],
       series: [
-        ...extremes(result).map((run, index) => ({ name: `Σ_{j≤i}(v_jᵀy)²/‖y‖², ${label(run.corruption)}`, x: rank, y: cumulative(run.labelProjections), color: seriesColor(index) })),
-        { name: 'λ_i/λ_max', x: rank, y: [...result.eigenvalues].reverse().map((value) => value / lambdaMax), dashed: true, color: '#333333' },
+        ...extremes(result).map((run, index) => ({
+          name: `Σ_{j≤i}(v_jᵀy)²/‖y‖², ${label(run.corruption)}`,
+          x: rank,
+          y: cumulative(run.labelProjections),
+          color: seriesColor(index),
+        })),
+        {
+          name: 'λ_i/λ_max',
+          x: rank,
+          y: [...result.eigenvalues].reverse().map((value) => value / lambdaMax),
+          dashed: true,
+          color: '#333333',
+        },
       ],
     }),
   };
@@ -59,16 +78,28 @@ function projectionFigure(result: DatasetResult, slug: string): Figure {
 
 function residualProjectionFigure(result: DatasetResult, slug: string): Figure {
   const runs = extremes(result);
-  const largest = Math.max(...runs.flatMap((run) => [...run.residualProjections.measured, ...run.residualProjections.predicted].map(Math.abs)));
+  const largest = Math.max(
+    ...runs.flatMap((run) => [...run.residualProjections.measured, ...run.residualProjections.predicted].map(Math.abs)),
+  );
   const domain = [largest * 1e-5, largest * 2] as const; // directions GD has already fitted (down to rounding) lie below
   return {
     name: `${slug}-residual-projections.svg`,
     caption: `${result.name}: after ${result.steps} steps, |v_iᵀ(y − u(k))| measured against (1 − ηλ_i)^k |v_iᵀ(y − u(0))|, one point per eigenvector (those below 10⁻⁵ of the largest, already fitted, are off the axes); on the diagonal, each component decays at its own rate 1 − ηλ_i.`,
     svg: scatterPlot({
-      title: `${result.name}: residual projections, k = ${result.steps}`, xLabel: '(1 − ηλ_i)^k |v_iᵀ(y − u(0))| (predicted)', yLabel: '|v_iᵀ(y − u(k))| (measured)',
-      logX: true, logY: true, diagonal: true, xDomain: domain, yDomain: domain,
+      title: `${result.name}: residual projections, k = ${result.steps}`,
+      xLabel: '(1 − ηλ_i)^k |v_iᵀ(y − u(0))| (predicted)',
+      yLabel: '|v_iᵀ(y − u(k))| (measured)',
+      logX: true,
+      logY: true,
+      diagonal: true,
+      xDomain: domain,
+      yDomain: domain,
       series: runs.map((run, index) => ({
-        name: label(run.corruption), x: run.residualProjections.predicted.map(Math.abs), y: run.residualProjections.measured.map(Math.abs), color: seriesColor(index), radius: 2.5,
+        name: label(run.corruption),
+        x: run.residualProjections.predicted.map(Math.abs),
+        y: run.residualProjections.measured.map(Math.abs),
+        color: seriesColor(index),
+        radius: 2.5,
       })),
     }),
   };
@@ -80,14 +111,36 @@ export function distanceFigure(results: readonly DatasetResult[]): Figure {
     name: 'distance.svg',
     caption: `‖W(k) − W(0)‖_F after the last step (solid), its linearized prediction √(Σ_i (1 − (1 − ηλ_i)^k)²(v_iᵀy)²/λ_i) at that step (dashed), and its k → ∞ limit √(yᵀ(H∞)⁻¹y) (dotted markers), against the fraction of corrupted labels.`,
     svg: linePlot({
-      title: 'Distance from initialization vs label corruption', xLabel: 'label corruption p', yLabel: '‖W − W(0)‖_F', logY: true,
+      title: 'Distance from initialization vs label corruption',
+      xLabel: 'label corruption p',
+      yLabel: '‖W − W(0)‖_F',
+      logY: true,
       series: results.flatMap((result, index): LineSeries[] => {
         const x = result.runs.map((run) => run.corruption);
         const last = (run: DatasetResult['runs'][number]) => run.distance[run.distance.length - 1];
         return [
-          { name: `${result.name}: measured, k = ${result.steps}`, x, y: result.runs.map((run) => last(run).measured), markers: true, color: seriesColor(index) },
-          { name: `${result.name}: predicted at k = ${result.steps}`, x, y: result.runs.map((run) => last(run).predicted), dashed: true, color: seriesColor(index) },
-          { name: `${result.name}: √(yᵀ(H∞)⁻¹y)`, x, y: result.runs.map((run) => Math.sqrt(run.complexity)), dashed: true, markers: true, color: seriesColor(index + 2) },
+          {
+            name: `${result.name}: measured, k = ${result.steps}`,
+            x,
+            y: result.runs.map((run) => last(run).measured),
+            markers: true,
+            color: seriesColor(index),
+          },
+          {
+            name: `${result.name}: predicted at k = ${result.steps}`,
+            x,
+            y: result.runs.map((run) => last(run).predicted),
+            dashed: true,
+            color: seriesColor(index),
+          },
+          {
+            name: `${result.name}: √(yᵀ(H∞)⁻¹y)`,
+            x,
+            y: result.runs.map((run) => Math.sqrt(run.complexity)),
+            dashed: true,
+            markers: true,
+            color: seriesColor(index + 2),
+          },
         ];
       }),
     }),
@@ -100,12 +153,40 @@ function generalizationFigure(result: DatasetResult, slug: string): Figure {
     name: `${slug}-generalization.svg`,
     caption: `${result.name}: the bound √(2yᵀ(H∞)⁻¹y/n) and the test errors after ${result.steps} steps against label corruption: 0-1 error against the true test labels, and 0-1 error and ramp loss min(1, |u − y|) against test labels corrupted at the same level (the distribution the bound is about). All grow with corruption.`,
     svg: linePlot({
-      title: `${result.name}: bound and test error`, xLabel: 'label corruption p', yLabel: 'bound; test error or loss',
+      title: `${result.name}: bound and test error`,
+      xLabel: 'label corruption p',
+      yLabel: 'bound; test error or loss',
       series: [
-        { name: 'bound √(2yᵀ(H∞)⁻¹y/n)', x, y: result.runs.map((run) => run.bound), markers: true, color: seriesColor(0) },
-        { name: 'test ramp loss (corrupted labels)', x, y: result.runs.map((run) => run.testRampCorrupted), markers: true, color: seriesColor(1) },
-        { name: 'test 0-1 error (corrupted labels)', x, y: result.runs.map((run) => run.testErrorCorrupted), markers: true, dashed: true, color: seriesColor(2) },
-        { name: 'test 0-1 error (true labels)', x, y: result.runs.map((run) => run.testError), markers: true, dashed: true, color: seriesColor(3) },
+        {
+          name: 'bound √(2yᵀ(H∞)⁻¹y/n)',
+          x,
+          y: result.runs.map((run) => run.bound),
+          markers: true,
+          color: seriesColor(0),
+        },
+        {
+          name: 'test ramp loss (corrupted labels)',
+          x,
+          y: result.runs.map((run) => run.testRampCorrupted),
+          markers: true,
+          color: seriesColor(1),
+        },
+        {
+          name: 'test 0-1 error (corrupted labels)',
+          x,
+          y: result.runs.map((run) => run.testErrorCorrupted),
+          markers: true,
+          dashed: true,
+          color: seriesColor(2),
+        },
+        {
+          name: 'test 0-1 error (true labels)',
+          x,
+          y: result.runs.map((run) => run.testError),
+          markers: true,
+          dashed: true,
+          color: seriesColor(3),
+        },
       ],
     }),
   };
@@ -113,5 +194,10 @@ function generalizationFigure(result: DatasetResult, slug: string): Figure {
 
 /** The per-dataset figures; `slug` prefixes their file names. */
 export function datasetFigures(result: DatasetResult, slug: string): Figure[] {
-  return [trainingFigure(result, slug), projectionFigure(result, slug), residualProjectionFigure(result, slug), generalizationFigure(result, slug)];
+  return [
+    trainingFigure(result, slug),
+    projectionFigure(result, slug),
+    residualProjectionFigure(result, slug),
+    generalizationFigure(result, slug),
+  ];
 }

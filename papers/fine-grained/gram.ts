@@ -13,7 +13,9 @@ import type { Matrix } from '../../src/linalg/index.ts';
 
 function checkInputs(functionName: string, inputs: ad.Tensor): void {
   if (!(inputs instanceof ad.Tensor) || inputs.rank !== 2 || inputs.shape[0] === 0 || inputs.shape[1] === 0) {
-    throw new Error(`${functionName}: inputs must be a non-empty [n, d] tensor, got ${inputs instanceof ad.Tensor ? `[${inputs.shape.join(',')}]` : typeof inputs}`);
+    throw new Error(
+      `${functionName}: inputs must be a non-empty [n, d] tensor, got ${inputs instanceof ad.Tensor ? `[${inputs.shape.join(',')}]` : typeof inputs}`,
+    );
   }
 }
 
@@ -52,13 +54,22 @@ export function gramInfinity(inputs: ad.Tensor): Matrix {
  */
 export function gramAtWeights(inputs: ad.Tensor, weights: ad.Tensor): Matrix {
   checkInputs('gramAtWeights', inputs);
-  if (!(weights instanceof ad.Tensor) || weights.rank !== 2 || weights.shape[1] !== inputs.shape[1] || weights.shape[0] === 0) {
-    throw new Error(`gramAtWeights: weights must be [m, ${inputs.shape[1]}] for inputs [${inputs.shape.join(',')}], got [${weights.shape.join(',')}]`);
+  if (
+    !(weights instanceof ad.Tensor) ||
+    weights.rank !== 2 ||
+    weights.shape[1] !== inputs.shape[1] ||
+    weights.shape[0] === 0
+  ) {
+    throw new Error(
+      `gramAtWeights: weights must be [m, ${inputs.shape[1]}] for inputs [${inputs.shape.join(',')}], got [${weights.shape.join(',')}]`,
+    );
   }
   const n = inputs.shape[0];
   const m = weights.shape[0];
   const x = inputs.dtype === 'float64' ? inputs : inputs.cast('float64');
-  const pattern = ad.noGrad(() => ad.matmul(x, weights.dtype === 'float64' ? weights : weights.cast('float64'), { transposeB: true }).ge(0));
+  const pattern = ad.noGrad(() =>
+    ad.matmul(x, weights.dtype === 'float64' ? weights : weights.cast('float64'), { transposeB: true }).ge(0),
+  );
   const coincidences = ad.noGrad(() => ad.matmul(pattern, pattern, { transposeB: true })).data;
   const products = innerProducts(x);
   const data = new Float64Array(n * n);
@@ -74,6 +85,7 @@ export function gramAtWeights(inputs: ad.Tensor, weights: ad.Tensor): Matrix {
  */
 export function gramMonteCarlo(inputs: ad.Tensor, samples: number, seed: number): Matrix {
   checkInputs('gramMonteCarlo', inputs);
-  if (!Number.isInteger(samples) || samples < 1) throw new Error(`gramMonteCarlo: samples must be a positive integer, got ${samples}`);
+  if (!Number.isInteger(samples) || samples < 1)
+    throw new Error(`gramMonteCarlo: samples must be a positive integer, got ${samples}`);
   return gramAtWeights(inputs, ad.randomNormal([samples, inputs.shape[1]], { seed, dtype: 'float64' }));
 }

@@ -24,12 +24,21 @@ export interface TwoLayerInit {
  */
 export function initTwoLayer(options: { inputs: number; width: number; kappa: number; seed: number }): TwoLayerInit {
   const { inputs, width, kappa, seed } = options;
-  for (const [name, value] of [['inputs', inputs], ['width', width]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`initTwoLayer: ${name} must be a positive integer, got ${value}`);
+  for (const [name, value] of [
+    ['inputs', inputs],
+    ['width', width],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`initTwoLayer: ${name} must be a positive integer, got ${value}`);
   }
-  if (!(kappa > 0) || !Number.isFinite(kappa)) throw new Error(`initTwoLayer: kappa must be a positive number, got ${kappa}`);
+  if (!(kappa > 0) || !Number.isFinite(kappa))
+    throw new Error(`initTwoLayer: kappa must be a positive number, got ${kappa}`);
   const weights = ad.randomNormal([width, inputs], { seed, std: kappa, dtype: 'float64' });
-  const signs = ad.randomUniform([width, 1], { seed: seed + 1, dtype: 'float64' }).ge(0.5).mul(2).sub(1);
+  const signs = ad
+    .randomUniform([width, 1], { seed: seed + 1, dtype: 'float64' })
+    .ge(0.5)
+    .mul(2)
+    .sub(1);
   return { weights, signs };
 }
 
@@ -37,7 +46,9 @@ export function initTwoLayer(options: { inputs: number; width: number; kappa: nu
 export function outputsFromPreactivations(preactivations: ad.Tensor, signs: ad.Tensor): ad.Tensor {
   const m = signs.shape[0];
   if (preactivations.rank !== 2 || preactivations.shape[1] !== m) {
-    throw new Error(`outputsFromPreactivations: pre-activations must be [n, ${m}] for ${m} output signs, got [${preactivations.shape.join(',')}]`);
+    throw new Error(
+      `outputsFromPreactivations: pre-activations must be [n, ${m}] for ${m} output signs, got [${preactivations.shape.join(',')}]`,
+    );
   }
   return preactivations.relu().matmul(signs).reshape([preactivations.shape[0]]).div(Math.sqrt(m));
 }
@@ -75,23 +86,40 @@ export class TwoLayerGradientDescent {
    * @param inputs X [n, d] (float64); @param labels y [n]; W(0) and a from `init`; η = lr.
    * @example const gd = new TwoLayerGradientDescent(x, y, initTwoLayer({ inputs: d, width: 4000, kappa: 0.1, seed: 0 }), 0.01); gd.step();
    */
-  constructor(inputs: ad.Tensor, labels: ArrayLike<number>, init: TwoLayerInit, lr: number, initialPreactivations?: ad.Tensor) {
+  constructor(
+    inputs: ad.Tensor,
+    labels: ArrayLike<number>,
+    init: TwoLayerInit,
+    lr: number,
+    initialPreactivations?: ad.Tensor,
+  ) {
     const [n, d] = inputs.shape;
-    if (inputs.rank !== 2 || inputs.dtype !== 'float64') throw new Error(`TwoLayerGradientDescent: inputs must be a float64 [n, d] tensor, got ${inputs.dtype} [${inputs.shape.join(',')}]`);
-    if (labels.length !== n) throw new Error(`TwoLayerGradientDescent: labels has length ${labels.length}, expected ${n} (one per input)`);
-    if (init.weights.shape[1] !== d) throw new Error(`TwoLayerGradientDescent: weights must be [m, ${d}], got [${init.weights.shape.join(',')}]`);
-    if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`TwoLayerGradientDescent: lr must be a positive number, got ${lr}`);
+    if (inputs.rank !== 2 || inputs.dtype !== 'float64')
+      throw new Error(
+        `TwoLayerGradientDescent: inputs must be a float64 [n, d] tensor, got ${inputs.dtype} [${inputs.shape.join(',')}]`,
+      );
+    if (labels.length !== n)
+      throw new Error(`TwoLayerGradientDescent: labels has length ${labels.length}, expected ${n} (one per input)`);
+    if (init.weights.shape[1] !== d)
+      throw new Error(`TwoLayerGradientDescent: weights must be [m, ${d}], got [${init.weights.shape.join(',')}]`);
+    if (!(lr > 0) || !Number.isFinite(lr))
+      throw new Error(`TwoLayerGradientDescent: lr must be a positive number, got ${lr}`);
     this.gram = ad.noGrad(() => ad.matmul(inputs, inputs, { transposeB: true }));
     this.labels = ad.tensor(Float64Array.from(labels), { shape: [n], dtype: 'float64' });
     this.signs = init.signs;
     this.lr = lr;
-    const preactivations = initialPreactivations ?? ad.noGrad(() => ad.matmul(inputs, init.weights, { transposeB: true }));
+    const preactivations =
+      initialPreactivations ?? ad.noGrad(() => ad.matmul(inputs, init.weights, { transposeB: true }));
     const m = init.weights.shape[0];
     if (preactivations.shape[0] !== n || preactivations.shape[1] !== m) {
-      throw new Error(`TwoLayerGradientDescent: initial pre-activations must be [${n}, ${m}], got [${preactivations.shape.join(',')}]`);
+      throw new Error(
+        `TwoLayerGradientDescent: initial pre-activations must be [${n}, ${m}], got [${preactivations.shape.join(',')}]`,
+      );
     }
     this.state = {
-      step: 0, preactivations, displacement: ad.zeros([n, m], { dtype: 'float64' }),
+      step: 0,
+      preactivations,
+      displacement: ad.zeros([n, m], { dtype: 'float64' }),
       outputs: Float64Array.from(ad.noGrad(() => outputsFromPreactivations(preactivations, init.signs)).data),
     };
   }
@@ -99,7 +127,9 @@ export class TwoLayerGradientDescent {
   /** ‖y − u(k)‖ at the current step. */
   residualNorm(): number {
     let sum = 0;
-    this.state.outputs.forEach((u, i) => { sum += (this.labels.data[i] - u) ** 2; });
+    this.state.outputs.forEach((u, i) => {
+      sum += (this.labels.data[i] - u) ** 2;
+    });
     return Math.sqrt(sum);
   }
 
@@ -128,8 +158,11 @@ export class TwoLayerGradientDescent {
    * [t, m] and their inner products with the training inputs [t, n]: X′W(k)ᵀ = X′W(0)ᵀ + (X′Xᵀ)Δ.
    */
   outputsAt(initialPreactivations: ad.Tensor, crossProducts: ad.Tensor): Float64Array {
-    return Float64Array.from(ad.noGrad(() =>
-      outputsFromPreactivations(initialPreactivations.add(crossProducts.matmul(this.state.displacement)), this.signs)).data);
+    return Float64Array.from(
+      ad.noGrad(() =>
+        outputsFromPreactivations(initialPreactivations.add(crossProducts.matmul(this.state.displacement)), this.signs),
+      ).data,
+    );
   }
 
   /** Fraction of (i, r) whose activation 1{w_rᵀx_i ≥ 0} differs from the one at `initialPreactivations`. */

@@ -22,7 +22,8 @@ export interface LabelSpectrum {
  */
 export function project(eigen: SymmetricEigen, vector: ArrayLike<number>): Float64Array {
   const n = eigen.values.length;
-  if (vector.length !== n) throw new Error(`project: vector has length ${vector.length}, expected ${n} (the size of the eigendecomposition)`);
+  if (vector.length !== n)
+    throw new Error(`project: vector has length ${vector.length}, expected ${n} (the size of the eigendecomposition)`);
   const projections = new Float64Array(n);
   const v = eigen.vectors.data;
   for (let r = 0; r < n; r++) {
@@ -43,7 +44,8 @@ export function labelSpectrum(gram: Matrix, labels: ArrayLike<number>): LabelSpe
 
 function checkStep(functionName: string, lr: number, step: number): void {
   if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`${functionName}: lr must be a positive number, got ${lr}`);
-  if (!Number.isInteger(step) || step < 0) throw new Error(`${functionName}: step must be a non-negative integer, got ${step}`);
+  if (!Number.isInteger(step) || step < 0)
+    throw new Error(`${functionName}: step must be a non-negative integer, got ${step}`);
 }
 
 /**
@@ -53,7 +55,9 @@ function checkStep(functionName: string, lr: number, step: number): void {
 export function predictedResidualNorm(spectrum: LabelSpectrum, lr: number, step: number): number {
   checkStep('predictedResidualNorm', lr, step);
   let sum = 0;
-  spectrum.values.forEach((lambda, i) => { sum += (1 - lr * lambda) ** (2 * step) * spectrum.projections[i] ** 2; });
+  spectrum.values.forEach((lambda, i) => {
+    sum += (1 - lr * lambda) ** (2 * step) * spectrum.projections[i] ** 2;
+  });
   return Math.sqrt(sum);
 }
 
@@ -65,7 +69,9 @@ export function predictedResidualNorm(spectrum: LabelSpectrum, lr: number, step:
 export function predictedDistance(spectrum: LabelSpectrum, lr: number, step: number): number {
   checkStep('predictedDistance', lr, step);
   let sum = 0;
-  spectrum.values.forEach((lambda, i) => { sum += (1 - (1 - lr * lambda) ** step) ** 2 * spectrum.projections[i] ** 2 / lambda; });
+  spectrum.values.forEach((lambda, i) => {
+    sum += ((1 - (1 - lr * lambda) ** step) ** 2 * spectrum.projections[i] ** 2) / lambda;
+  });
   return Math.sqrt(sum);
 }
 
@@ -74,9 +80,12 @@ export function predictedDistance(spectrum: LabelSpectrum, lr: number, step: num
  * @example Math.sqrt(complexity(spectrum)) // the k → ∞ distance from init
  */
 export function complexity(spectrum: LabelSpectrum): number {
-  if (!(spectrum.values[0] > 0)) throw new Error(`complexity: H∞ must be positive definite, got λ_min = ${spectrum.values[0]}`);
+  if (!(spectrum.values[0] > 0))
+    throw new Error(`complexity: H∞ must be positive definite, got λ_min = ${spectrum.values[0]}`);
   let sum = 0;
-  spectrum.values.forEach((lambda, i) => { sum += spectrum.projections[i] ** 2 / lambda; });
+  spectrum.values.forEach((lambda, i) => {
+    sum += spectrum.projections[i] ** 2 / lambda;
+  });
   return sum;
 }
 

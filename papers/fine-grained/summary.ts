@@ -11,12 +11,15 @@ export const maximumRelativeGap = (measured: readonly number[], predicted: reado
 
 /** ‖measured − predicted‖/‖predicted‖ of two vectors. */
 const relativeError = (measured: readonly number[], predicted: readonly number[]): number =>
-  Math.sqrt(measured.reduce((sum, value, i) => sum + (value - predicted[i]) ** 2, 0) / predicted.reduce((sum, value) => sum + value * value, 0));
+  Math.sqrt(
+    measured.reduce((sum, value, i) => sum + (value - predicted[i]) ** 2, 0) /
+      predicted.reduce((sum, value) => sum + value * value, 0),
+  );
 
 function ranks(values: readonly number[]): number[] {
   const order = values.map((value, index) => ({ value, index })).sort((a, b) => a.value - b.value);
   const result = new Array<number>(values.length);
-  for (let start = 0; start < order.length; ) {
+  for (let start = 0; start < order.length;) {
     let end = start;
     while (end + 1 < order.length && order[end + 1].value === order[start].value) end++;
     for (let k = start; k <= end; k++) result[order[k].index] = (start + end) / 2;
@@ -34,7 +37,11 @@ export function spearman(x: readonly number[], y: readonly number[]): number {
   const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
   const [mx, my] = [mean(rx), mean(ry)];
   let [sxy, sxx, syy] = [0, 0, 0];
-  rx.forEach((value, i) => { sxy += (value - mx) * (ry[i] - my); sxx += (value - mx) ** 2; syy += (ry[i] - my) ** 2; });
+  rx.forEach((value, i) => {
+    sxy += (value - mx) * (ry[i] - my);
+    sxx += (value - mx) ** 2;
+    syy += (ry[i] - my) ** 2;
+  });
   return sxx === 0 || syy === 0 ? NaN : sxy / Math.sqrt(sxx * syy);
 }
 
@@ -56,17 +63,31 @@ export function datasetStatistics(result: DatasetResult) {
     formulaGapAtInit: runs.map((run) => maximumRelativeGap(run.residual, run.predictedAtInit)),
     relativeResidual,
     residualOrder: spearman(corruption, relativeResidual),
-    projectionError: runs.map((run) => relativeError(run.residualProjections.measured, run.residualProjections.predicted)),
+    projectionError: runs.map((run) =>
+      relativeError(run.residualProjections.measured, run.residualProjections.predicted),
+    ),
     distance: runs.map((run) => last(run).measured),
     predictedDistance: runs.map((run) => last(run).predicted),
     distanceGap: runs.map((run) => Math.abs(last(run).measured / last(run).predicted - 1)),
     limitDistance: runs.map((run) => Math.sqrt(run.complexity)),
-    distanceOrder: spearman(corruption, runs.map((run) => last(run).measured)),
-    limitOrder: spearman(corruption, runs.map((run) => run.complexity)),
+    distanceOrder: spearman(
+      corruption,
+      runs.map((run) => last(run).measured),
+    ),
+    limitOrder: spearman(
+      corruption,
+      runs.map((run) => run.complexity),
+    ),
     bound: runs.map((run) => run.bound),
-    boundOrder: spearman(corruption, runs.map((run) => run.bound)),
+    boundOrder: spearman(
+      corruption,
+      runs.map((run) => run.bound),
+    ),
     testError: runs.map((run) => run.testError),
-    testErrorOrder: spearman(corruption, runs.map((run) => run.testError)),
+    testErrorOrder: spearman(
+      corruption,
+      runs.map((run) => run.testError),
+    ),
     testRampCorrupted: runs.map((run) => run.testRampCorrupted),
     boundMargin: Math.min(...runs.map((run) => run.bound - run.testRampCorrupted)),
     patternChanges: runs.map((run) => run.patternChanges),
@@ -75,7 +96,8 @@ export function datasetStatistics(result: DatasetResult) {
 
 export type DatasetStatistics = ReturnType<typeof datasetStatistics>;
 
-const arrow = (values: readonly number[], digits = 2) => `${values[0].toFixed(digits)} → ${values[values.length - 1].toFixed(digits)}`;
+const arrow = (values: readonly number[], digits = 2) =>
+  `${values[0].toFixed(digits)} → ${values[values.length - 1].toFixed(digits)}`;
 const percent = (value: number) => `${(100 * value).toFixed(1)}%`;
 
 /** The claims table for all datasets. */
@@ -87,8 +109,18 @@ export function buildClaims(results: readonly DatasetResult[]): Claim[] {
     const [truth, random] = [at(0), at(1)];
     const K = result.steps;
     const claims: Claim[] = [
-      { claim: `${s.name}: λ_min(H∞) (unit-norm, pairwise non-parallel inputs)`, paper: '> 0 (Thm 3.1)', ours: s.lambdaMin, holds: s.lambdaMin > 0 },
-      { claim: `${s.name}: ‖H(0) − H∞‖₂/λ_max(H∞) at width m = ${result.width}`, paper: 'O(1/√m), small', ours: s.initialGramGap, holds: s.initialGramGap < tolerances.initialGramGap },
+      {
+        claim: `${s.name}: λ_min(H∞) (unit-norm, pairwise non-parallel inputs)`,
+        paper: '> 0 (Thm 3.1)',
+        ours: s.lambdaMin,
+        holds: s.lambdaMin > 0,
+      },
+      {
+        claim: `${s.name}: ‖H(0) − H∞‖₂/λ_max(H∞) at width m = ${result.width}`,
+        paper: 'O(1/√m), small',
+        ours: s.initialGramGap,
+        holds: s.initialGramGap < tolerances.initialGramGap,
+      },
     ];
     for (const index of [truth, random].filter((i) => i >= 0)) {
       claims.push({

@@ -63,7 +63,8 @@ export function parseCsvRows(text: string, source: string): CsvRow[] {
       const startLine = line;
       i++;
       for (;;) {
-        if (i >= text.length) throw new Error(`parseCsv: ${source}: unterminated quoted field starting on line ${startLine}`);
+        if (i >= text.length)
+          throw new Error(`parseCsv: ${source}: unterminated quoted field starting on line ${startLine}`);
         if (text[i] === '"') {
           if (text[i + 1] !== '"') break;
           field += '"';
@@ -76,7 +77,9 @@ export function parseCsvRows(text: string, source: string): CsvRow[] {
       i++; // the closing quote
       const next = text[i];
       if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') {
-        throw new Error(`parseCsv: ${source}: line ${line}: unexpected ${JSON.stringify(next)} after a closing quote (expected a comma or end of line)`);
+        throw new Error(
+          `parseCsv: ${source}: line ${line}: unexpected ${JSON.stringify(next)} after a closing quote (expected a comma or end of line)`,
+        );
       }
     } else if (character === ',') {
       endField();
@@ -115,17 +118,24 @@ export interface LoadAgNewsOptions {
  * Errors name the file and the line of the row at fault; an empty file is an error.
  * @example loadAgNews('test').count; // 7600
  */
-export function loadAgNews(split: Split, directory: string = dataDirectory(), options: LoadAgNewsOptions = {}): TextDataset {
+export function loadAgNews(
+  split: Split,
+  directory: string = dataDirectory(),
+  options: LoadAgNewsOptions = {},
+): TextDataset {
   const expectedRows = options.rows ?? releaseRows[checkSplit('loadAgNews', split)];
   if (expectedRows !== 'any' && !(Number.isInteger(expectedRows) && expectedRows > 0)) {
-    throw new Error(`loadAgNews: options.rows must be a positive integer or 'any', got ${JSON.stringify(expectedRows)}`);
+    throw new Error(
+      `loadAgNews: options.rows must be a positive integer or 'any', got ${JSON.stringify(expectedRows)}`,
+    );
   }
   const path = requireFile(
     dataPath(['ag_news', `${split}.csv`], directory),
     `the AG News ${split} split (CSV: class 1–4, title, description)`,
   );
   const rows = parseCsvRows(readTextFile(path, 'loadAgNews'), path);
-  if (rows.length === 0) throw new Error(`loadAgNews: ${path}: empty file (expected rows of class 1–4, title, description)`);
+  if (rows.length === 0)
+    throw new Error(`loadAgNews: ${path}: empty file (expected rows of class 1–4, title, description)`);
   const labels = new Int32Array(rows.length);
   rows.forEach(({ fields, line }, index) => {
     const label = parseInteger(fields[0], 1, 4);
@@ -162,7 +172,8 @@ export function tokenize(text: string): string[] {
  * @example buildVocabulary(['a b b', 'c b a'], 2); // ['b', 'a']
  */
 export function buildVocabulary(texts: readonly string[], size: number): string[] {
-  if (!Number.isInteger(size) || size < 1) throw new Error(`buildVocabulary: size must be a positive integer, got ${size}`);
+  if (!Number.isInteger(size) || size < 1)
+    throw new Error(`buildVocabulary: size must be a positive integer, got ${size}`);
   const frequency = new Map<string, number>();
   for (const text of texts) for (const word of tokenize(text)) frequency.set(word, (frequency.get(word) ?? 0) + 1);
   return [...frequency.entries()]
@@ -176,7 +187,11 @@ export function buildVocabulary(texts: readonly string[], size: number): string[
  * 'tf' the counts divided by the text's total number of words (out-of-vocabulary ones included).
  * @example encodeBagOfWords(['b a b x'], ['b', 'a'], 'tf'); // Float32Array [0.5, 0.25]
  */
-export function encodeBagOfWords(texts: readonly string[], vocabulary: readonly string[], weighting: 'counts' | 'tf' = 'counts'): Float32Array {
+export function encodeBagOfWords(
+  texts: readonly string[],
+  vocabulary: readonly string[],
+  weighting: 'counts' | 'tf' = 'counts',
+): Float32Array {
   if (weighting !== 'counts' && weighting !== 'tf') {
     throw new Error(`encodeBagOfWords: weighting must be 'counts' or 'tf', got ${JSON.stringify(weighting)}`);
   }

@@ -24,11 +24,16 @@ export type DatasetName = keyof typeof datasetFolders;
  */
 export function hasDataset(name: DatasetName, directory: string = dataDirectory()): boolean {
   const folder = datasetFolders[name];
-  if (folder === undefined) throw new Error(`hasDataset: unknown dataset ${JSON.stringify(name)} (known: ${Object.keys(datasetFolders).join(', ')})`);
+  if (folder === undefined)
+    throw new Error(
+      `hasDataset: unknown dataset ${JSON.stringify(name)} (known: ${Object.keys(datasetFolders).join(', ')})`,
+    );
   const path = dataPath([folder], directory);
   if (existsSync(path)) return true;
   if (process.env.THEORYGRAD_REQUIRE_DATA === '1') {
-    throw new Error(`hasDataset: ${name} not found at ${path} and THEORYGRAD_REQUIRE_DATA=1 (set THEORYGRAD_DATA to the data directory)`);
+    throw new Error(
+      `hasDataset: ${name} not found at ${path} and THEORYGRAD_REQUIRE_DATA=1 (set THEORYGRAD_DATA to the data directory)`,
+    );
   }
   return false;
 }

@@ -69,5 +69,6 @@ export function* batches(dataset: Dataset, options: BatchOptions): Generator<Bat
 }
 
 function checkBatchSize(functionName: string, batchSize: number): void {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`${functionName}: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`${functionName}: batchSize must be a positive integer, got ${batchSize}`);
 }

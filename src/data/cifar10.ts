@@ -9,7 +9,16 @@ import { dataDirectory, dataPath, requireFile } from './dir.ts';
 
 /** Class names of labels 0–9 (as in batches.meta.txt). */
 export const cifar10Classes: readonly string[] = [
-  'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
+  'airplane',
+  'automobile',
+  'bird',
+  'cat',
+  'deer',
+  'dog',
+  'frog',
+  'horse',
+  'ship',
+  'truck',
 ];
 
 const pixelsPerRecord = 3 * 32 * 32;
@@ -33,14 +42,22 @@ export interface LoadCifar10Options {
  * exist, in order; an error if none): shape [3, 32, 32], pixels in [0, 1], labels 0–9.
  * @example loadCifar10('test').count; // 10000
  */
-export function loadCifar10(split: Split, directory: string = dataDirectory(), options: LoadCifar10Options = {}): Dataset {
+export function loadCifar10(
+  split: Split,
+  directory: string = dataDirectory(),
+  options: LoadCifar10Options = {},
+): Dataset {
   const recordsPerBatch = options.recordsPerBatch ?? releaseRecordsPerBatch;
   if (recordsPerBatch !== 'any' && !(Number.isInteger(recordsPerBatch) && recordsPerBatch > 0)) {
-    throw new Error(`loadCifar10: options.recordsPerBatch must be a positive integer or 'any', got ${JSON.stringify(recordsPerBatch)}`);
+    throw new Error(
+      `loadCifar10: options.recordsPerBatch must be a positive integer or 'any', got ${JSON.stringify(recordsPerBatch)}`,
+    );
   }
   let paths: string[];
   if (checkSplit('loadCifar10', split) === 'test') {
-    paths = [requireFile(dataPath(['cifar-10-batches-bin', 'test_batch.bin'], directory), 'the CIFAR-10 binary test batch')];
+    paths = [
+      requireFile(dataPath(['cifar-10-batches-bin', 'test_batch.bin'], directory), 'the CIFAR-10 binary test batch'),
+    ];
   } else {
     const candidates = trainingBatchNames.map((name) => dataPath(['cifar-10-batches-bin', name], directory));
     paths = candidates.filter((path) => existsSync(path));
@@ -59,7 +76,9 @@ export function loadCifar10(split: Split, directory: string = dataDirectory(), o
     for (let offset = 0; offset < file.length; offset += recordLength, example++) {
       const label = file[offset];
       if (label > 9) {
-        throw new Error(`loadCifar10: ${paths[fileIndex]}: label ${label} of record ${offset / recordLength} (byte ${offset}) is outside 0…9`);
+        throw new Error(
+          `loadCifar10: ${paths[fileIndex]}: label ${label} of record ${offset / recordLength} (byte ${offset}) is outside 0…9`,
+        );
       }
       labels[example] = label;
       const target = example * pixelsPerRecord;

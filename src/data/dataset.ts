@@ -85,7 +85,9 @@ export function selectExamples(dataset: Dataset, indices: ArrayLike<number>, nam
   for (let i = 0; i < indices.length; i++) {
     const index = indices[i];
     if (!Number.isInteger(index) || index < 0 || index >= dataset.count) {
-      throw new Error(`selectExamples: ${dataset.name}: index ${index} at position ${i} is outside 0…${dataset.count - 1}`);
+      throw new Error(
+        `selectExamples: ${dataset.name}: index ${index} at position ${i} is outside 0…${dataset.count - 1}`,
+      );
     }
     images.set(dataset.images.subarray(index * size, (index + 1) * size), i * size);
     labels[i] = dataset.labels[index];
@@ -134,7 +136,11 @@ export interface SelectClassesOptions {
  * The examples whose label is in `classes`, in their original order.
  * @example selectClasses(mnistTrain, [3, 8], { relabel: true, perClass: 500 }); // 1000 examples labelled 0 (a 3) or 1 (an 8)
  */
-export function selectClasses(dataset: Dataset, classes: readonly number[], options: SelectClassesOptions = {}): Dataset {
+export function selectClasses(
+  dataset: Dataset,
+  classes: readonly number[],
+  options: SelectClassesOptions = {},
+): Dataset {
   const { relabel = false, perClass, seed } = options;
   if (classes.length === 0) throw new Error(`selectClasses: ${dataset.name}: classes must not be empty`);
   const newLabel = new Map<number, number>();
@@ -151,15 +157,21 @@ export function selectClasses(dataset: Dataset, classes: readonly number[], opti
     const position = newLabel.get(dataset.labels[i]);
     if (position !== undefined) members[position].push(i);
   }
-  const kept = perClass === undefined ? members : members.map((indices, position) => {
-    if (!Number.isInteger(perClass) || perClass < 0 || perClass > indices.length) {
-      throw new Error(
-        `selectClasses: ${dataset.name}: perClass must be an integer in 0…${indices.length} (the size of class ${classes[position]}), got ${perClass}`,
-      );
-    }
-    if (seed === undefined) return indices.slice(0, perClass);
-    return Array.from(sampleWithoutReplacement(indices.length, perClass, new Random(deriveSeed(seed, position))), (k) => indices[k]);
-  });
+  const kept =
+    perClass === undefined
+      ? members
+      : members.map((indices, position) => {
+          if (!Number.isInteger(perClass) || perClass < 0 || perClass > indices.length) {
+            throw new Error(
+              `selectClasses: ${dataset.name}: perClass must be an integer in 0…${indices.length} (the size of class ${classes[position]}), got ${perClass}`,
+            );
+          }
+          if (seed === undefined) return indices.slice(0, perClass);
+          return Array.from(
+            sampleWithoutReplacement(indices.length, perClass, new Random(deriveSeed(seed, position))),
+            (k) => indices[k],
+          );
+        });
   const indices = Int32Array.from(kept.flat()).sort();
   const suffix = perClass === undefined ? '' : ` ×${perClass}${seed === undefined ? '' : ` seed ${seed}`}`;
   const subset = selectExamples(dataset, indices, `${dataset.name}[classes ${classes.join(',')}${suffix}]`);

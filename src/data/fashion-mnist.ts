@@ -8,7 +8,16 @@ import { loadIdxDataset } from './idx.ts';
 
 /** Class names of labels 0–9. */
 export const fashionMnistClasses: readonly string[] = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
 ];
 
 /**

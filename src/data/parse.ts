@@ -45,11 +45,15 @@ export function readTextFile(path: string, loader: string): string {
   } catch {
     const lenient = new TextDecoder('utf-8').decode(bytes);
     const line = lenient.slice(0, lenient.indexOf('\uFFFD')).split('\n').length;
-    throw new Error(`${loader}: ${path}: not valid UTF-8 text (first bad byte sequence on line ${line}); the file is corrupt`);
+    throw new Error(
+      `${loader}: ${path}: not valid UTF-8 text (first bad byte sequence on line ${line}); the file is corrupt`,
+    );
   }
   if (text.length > 0 && !text.endsWith('\n')) {
     const line = text.split('\n').length;
-    throw new Error(`${loader}: ${path}: line ${line} does not end with a newline; the file looks cut short (truncated download or copy)`);
+    throw new Error(
+      `${loader}: ${path}: line ${line} does not end with a newline; the file looks cut short (truncated download or copy)`,
+    );
   }
   return text;
 }

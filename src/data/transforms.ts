@@ -19,7 +19,11 @@ export interface ChannelStatistics {
  * (x − mean[c]) / std[c] on every value of channel c; a single number applies to every channel.
  * @example normalize(cifarTrain, [0.4914, 0.4822, 0.4465], [0.2470, 0.2435, 0.2616]);
  */
-export function normalize<T extends ExampleSet>(set: T, mean: number | ArrayLike<number>, std: number | ArrayLike<number>): T {
+export function normalize<T extends ExampleSet>(
+  set: T,
+  mean: number | ArrayLike<number>,
+  std: number | ArrayLike<number>,
+): T {
   const channels = set.shape[0];
   const means = perChannel('normalize', 'mean', mean, channels);
   const deviations = perChannel('normalize', 'std', std, channels);
@@ -72,7 +76,11 @@ export function channelStatistics(set: ExampleSet): ChannelStatistics {
  */
 export function standardizeChannels<T extends ExampleSet>(set: T): T {
   const { mean, std } = channelStatistics(set);
-  return normalize(set, mean, std.map((deviation) => (deviation > 0 ? deviation : 1)));
+  return normalize(
+    set,
+    mean,
+    std.map((deviation) => (deviation > 0 ? deviation : 1)),
+  );
 }
 
 /**
@@ -118,13 +126,24 @@ function flipWhere<T extends ExampleSet>(set: T, shouldFlip: () => boolean): T {
  * Draws the row offset, then the column offset, of each example in turn.
  * @example randomCrop(batch, 4, new Random(7)); // same shape, shifted by up to 4 pixels
  */
-export function randomCrop<T extends ExampleSet>(set: T, padding: number, rng: Random, size?: readonly [number, number]): T {
+export function randomCrop<T extends ExampleSet>(
+  set: T,
+  padding: number,
+  rng: Random,
+  size?: readonly [number, number],
+): T {
   const [channels, height, width] = imageShape('randomCrop', set.shape);
-  if (!Number.isInteger(padding) || padding < 0) throw new Error(`randomCrop: padding must be a non-negative integer, got ${padding}`);
+  if (!Number.isInteger(padding) || padding < 0)
+    throw new Error(`randomCrop: padding must be a non-negative integer, got ${padding}`);
   const [cropHeight, cropWidth] = size ?? [height, width];
-  for (const [extent, limit, axis] of [[cropHeight, height, 'height'], [cropWidth, width, 'width']] as const) {
+  for (const [extent, limit, axis] of [
+    [cropHeight, height, 'height'],
+    [cropWidth, width, 'width'],
+  ] as const) {
     if (!Number.isInteger(extent) || extent < 1 || extent > limit + 2 * padding) {
-      throw new Error(`randomCrop: crop ${axis} must be an integer in 1…${limit + 2 * padding} (image ${axis} ${limit} + 2 × padding ${padding}), got ${extent}`);
+      throw new Error(
+        `randomCrop: crop ${axis} must be an integer in 1…${limit + 2 * padding} (image ${axis} ${limit} + 2 × padding ${padding}), got ${extent}`,
+      );
     }
   }
   const inputSize = channels * height * width;
@@ -156,7 +175,9 @@ export function randomCrop<T extends ExampleSet>(set: T, padding: number, rng: R
 export function downsample<T extends ExampleSet>(set: T, factor: number): T {
   const [channels, height, width] = imageShape('downsample', set.shape);
   if (!Number.isInteger(factor) || factor < 1 || height % factor !== 0 || width % factor !== 0) {
-    throw new Error(`downsample: factor must be a positive integer dividing height ${height} and width ${width}, got ${factor}`);
+    throw new Error(
+      `downsample: factor must be a positive integer dividing height ${height} and width ${width}, got ${factor}`,
+    );
   }
   const outputHeight = height / factor;
   const outputWidth = width / factor;
@@ -214,7 +235,8 @@ export interface ZcaWhitening {
  * @example const whitening = fitZca(cifarTrain, 0.1); applyZca(cifarTest, whitening);
  */
 export function fitZca(set: ExampleSet, epsilon: number): ZcaWhitening {
-  if (!(epsilon >= 0) || !Number.isFinite(epsilon)) throw new Error(`fitZca: epsilon must be a finite number ≥ 0, got ${epsilon}`);
+  if (!(epsilon >= 0) || !Number.isFinite(epsilon))
+    throw new Error(`fitZca: epsilon must be a finite number ≥ 0, got ${epsilon}`);
   if (set.count === 0) throw new Error('fitZca: the set has no examples');
   const { mean, covariance } = meanAndCovariance(set);
   const { values, vectors } = symmetricEigen(covariance);
@@ -225,7 +247,9 @@ export function fitZca(set: ExampleSet, epsilon: number): ZcaWhitening {
   const roundOff = Math.max(values[d - 1], 0) * d * Number.EPSILON;
   values.forEach((value, column) => {
     if (epsilon === 0 && value <= roundOff) {
-      throw new Error(`fitZca: covariance eigenvalue ${column} is ${value}, zero up to round-off (C is singular), and epsilon is 0; pass a positive epsilon`);
+      throw new Error(
+        `fitZca: covariance eigenvalue ${column} is ${value}, zero up to round-off (C is singular), and epsilon is 0; pass a positive epsilon`,
+      );
     }
     const damped = Math.max(value, 0) + epsilon;
     const scale = 1 / Math.sqrt(damped);
@@ -241,7 +265,9 @@ export function fitZca(set: ExampleSet, epsilon: number): ZcaWhitening {
 export function applyZca<T extends ExampleSet>(set: T, whitening: ZcaWhitening): T {
   const d = exampleSize(set.shape);
   if (whitening.mean.length !== d) {
-    throw new Error(`applyZca: examples have ${d} values (shape [${set.shape.join(',')}]) but the whitening was fitted on ${whitening.mean.length}`);
+    throw new Error(
+      `applyZca: examples have ${d} values (shape [${set.shape.join(',')}]) but the whitening was fitted on ${whitening.mean.length}`,
+    );
   }
   const weights = whitening.matrix.data;
   const centered = new Float64Array(d);
@@ -293,7 +319,12 @@ function meanAndCovariance(set: ExampleSet): { mean: Float64Array; covariance: M
   return { mean, covariance: { rows: d, cols: d, data: covariance } };
 }
 
-function perChannel(functionName: string, argument: string, value: number | ArrayLike<number>, channels: number): number[] {
+function perChannel(
+  functionName: string,
+  argument: string,
+  value: number | ArrayLike<number>,
+  channels: number,
+): number[] {
   if (typeof value === 'number') return new Array<number>(channels).fill(value);
   if (value.length !== channels) {
     throw new Error(`${functionName}: ${argument} must have one value per channel (${channels}), got ${value.length}`);
@@ -302,6 +333,7 @@ function perChannel(functionName: string, argument: string, value: number | Arra
 }
 
 function imageShape(functionName: string, shape: readonly number[]): [number, number, number] {
-  if (shape.length !== 3) throw new Error(`${functionName}: examples must have shape [C, H, W], got [${shape.join(',')}]`);
+  if (shape.length !== 3)
+    throw new Error(`${functionName}: examples must have shape [C, H, W], got [${shape.join(',')}]`);
   return [shape[0], shape[1], shape[2]];
 }

@@ -35,9 +35,12 @@ export interface UciDataset {
  */
 export function listUciDatasets(directory: string = dataDirectory()): string[] {
   const root = dataPath(['uci'], directory);
-  if (!existsSync(root)) throw new Error(`listUciDatasets: missing directory ${root} (expected one sub-directory per UCI dataset)`);
+  if (!existsSync(root))
+    throw new Error(`listUciDatasets: missing directory ${root} (expected one sub-directory per UCI dataset)`);
   return readdirSync(root, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(dataPath(['uci', entry.name, `${entry.name}_R.dat`], directory)))
+    .filter(
+      (entry) => entry.isDirectory() && existsSync(dataPath(['uci', entry.name, `${entry.name}_R.dat`], directory)),
+    )
     .map((entry) => entry.name)
     .sort();
 }
@@ -51,7 +54,10 @@ export function loadUci(name: string, directory: string = dataDirectory()): UciD
   const path = (file: string): string => dataPath(['uci', name, file], directory);
   const dataFile = requireFile(path(`${name}_R.dat`), `the data table of UCI dataset ${name} (tab-separated)`);
   const descriptionFile = requireFile(path(`${name}.txt`), `the description of UCI dataset ${name} (key= value lines)`);
-  const splitFile = requireFile(path('conxuntos.dat'), `the training/validation indices of UCI dataset ${name} (2 lines)`);
+  const splitFile = requireFile(
+    path('conxuntos.dat'),
+    `the training/validation indices of UCI dataset ${name} (2 lines)`,
+  );
   const foldFile = requireFile(path('conxuntos_kfold.dat'), `the 4-fold indices of UCI dataset ${name} (8 lines)`);
 
   const description = parseDescription(readTextFile(descriptionFile, 'loadUci'), descriptionFile);
@@ -61,16 +67,28 @@ export function loadUci(name: string, directory: string = dataDirectory()): UciD
     return value;
   };
   const classes = described('n_clases');
-  if (classes < 1) throw new Error(`loadUci: ${descriptionFile}: n_clases = ${classes}, expected a positive number of classes`);
+  if (classes < 1)
+    throw new Error(`loadUci: ${descriptionFile}: n_clases = ${classes}, expected a positive number of classes`);
   const table = parseTable(readTextFile(dataFile, 'loadUci'), dataFile, classes);
-  for (const [key, actual, what] of [['n_entradas', table.dimension, 'features'], ['n_patrons1', table.count, 'rows']] as const) {
+  for (const [key, actual, what] of [
+    ['n_entradas', table.dimension, 'features'],
+    ['n_patrons1', table.count, 'rows'],
+  ] as const) {
     if (described(key) !== actual) {
       throw new Error(`loadUci: ${descriptionFile}: ${key} = ${described(key)} but ${dataFile} has ${actual} ${what}`);
     }
   }
-  const [trainIndices, validationIndices] = parseSplitLines(readTextFile(splitFile, 'loadUci'), splitFile, 1, table.count);
+  const [trainIndices, validationIndices] = parseSplitLines(
+    readTextFile(splitFile, 'loadUci'),
+    splitFile,
+    1,
+    table.count,
+  );
   const foldLines = parseSplitLines(readTextFile(foldFile, 'loadUci'), foldFile, 4, table.count);
-  const folds = [0, 1, 2, 3].map((fold) => ({ trainIndices: foldLines[2 * fold], testIndices: foldLines[2 * fold + 1] }));
+  const folds = [0, 1, 2, 3].map((fold) => ({
+    trainIndices: foldLines[2 * fold],
+    testIndices: foldLines[2 * fold + 1],
+  }));
   return { name, ...table, classes, trainIndices, validationIndices, folds };
 }
 
@@ -82,22 +100,32 @@ function parseDescription(text: string, file: string): Map<string, number> {
     if (match === null || !/^n_/.test(match[1])) continue;
     const value = parseInteger(match[2], 0, Number.MAX_SAFE_INTEGER);
     if (value === undefined) {
-      throw new Error(`loadUci: ${file}: line ${lineNumber}: ${match[1]} is ${JSON.stringify(match[2])}, expected a non-negative integer`);
+      throw new Error(
+        `loadUci: ${file}: line ${lineNumber}: ${match[1]} is ${JSON.stringify(match[2])}, expected a non-negative integer`,
+      );
     }
-    if (values.has(match[1])) throw new Error(`loadUci: ${file}: line ${lineNumber}: ${match[1]} is given a second time`);
+    if (values.has(match[1]))
+      throw new Error(`loadUci: ${file}: line ${lineNumber}: ${match[1]} is given a second time`);
     values.set(match[1], value);
   }
   return values;
 }
 
 /** Parses a `_R.dat` table: header, then rows of (row number, features…, class in 0…classes−1). */
-function parseTable(text: string, file: string, classes: number): { features: Float64Array; labels: Int32Array; count: number; dimension: number } {
+function parseTable(
+  text: string,
+  file: string,
+  classes: number,
+): { features: Float64Array; labels: Int32Array; count: number; dimension: number } {
   const lines = nonBlankLines(text);
-  if (lines.length === 0) throw new Error(`loadUci: ${file}: empty file (expected a header line and one row per example)`);
+  if (lines.length === 0)
+    throw new Error(`loadUci: ${file}: empty file (expected a header line and one row per example)`);
   const header = lines[0].text.split('\t');
   const dimension = header.length - 2;
   if (dimension < 1 || header[0].trim() !== '' || header[header.length - 1].trim() !== 'clase') {
-    throw new Error(`loadUci: ${file}: bad header ${JSON.stringify(lines[0].text.slice(0, 60))} (expected "\\tf1\\t…\\tfd\\tclase")`);
+    throw new Error(
+      `loadUci: ${file}: bad header ${JSON.stringify(lines[0].text.slice(0, 60))} (expected "\\tf1\\t…\\tfd\\tclase")`,
+    );
   }
   const count = lines.length - 1;
   const features = new Float64Array(count * dimension);
@@ -106,15 +134,21 @@ function parseTable(text: string, file: string, classes: number): { features: Fl
     const { text: line, line: lineNumber } = lines[row + 1];
     const fields = line.split('\t');
     if (fields.length !== dimension + 2) {
-      throw new Error(`loadUci: ${file}: line ${lineNumber} has ${fields.length} fields, expected ${dimension + 2} (row number, ${dimension} features, class)`);
+      throw new Error(
+        `loadUci: ${file}: line ${lineNumber} has ${fields.length} fields, expected ${dimension + 2} (row number, ${dimension} features, class)`,
+      );
     }
     if (parseInteger(fields[0], row + 1, row + 1) === undefined) {
-      throw new Error(`loadUci: ${file}: line ${lineNumber} is numbered ${JSON.stringify(fields[0])}, expected ${row + 1}`);
+      throw new Error(
+        `loadUci: ${file}: line ${lineNumber} is numbered ${JSON.stringify(fields[0])}, expected ${row + 1}`,
+      );
     }
     for (let column = 0; column < dimension; column++) {
       const value = parseDecimal(fields[column + 1]);
       if (value === undefined) {
-        throw new Error(`loadUci: ${file}: line ${lineNumber}, feature f${column + 1} is ${JSON.stringify(fields[column + 1])}, not a decimal number`);
+        throw new Error(
+          `loadUci: ${file}: line ${lineNumber}, feature f${column + 1} is ${JSON.stringify(fields[column + 1])}, not a decimal number`,
+        );
       }
       features[row * dimension + column] = value;
     }
@@ -144,7 +178,10 @@ function parseSplitLines(text: string, file: string, pairs: number, count: numbe
     const seen = new Set<number>();
     return Int32Array.from(line.trim().split(/\s+/), (token) => {
       const index = parseInteger(token, 0, count - 1);
-      if (index === undefined) throw new Error(`loadUci: ${file}: line ${lineNumber} holds ${JSON.stringify(token)}, not a row index in 0…${count - 1}`);
+      if (index === undefined)
+        throw new Error(
+          `loadUci: ${file}: line ${lineNumber} holds ${JSON.stringify(token)}, not a row index in 0…${count - 1}`,
+        );
       if (seen.has(index)) throw new Error(`loadUci: ${file}: line ${lineNumber} lists row index ${index} twice`);
       seen.add(index);
       return index;

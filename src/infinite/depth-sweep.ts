@@ -52,9 +52,13 @@ function segments(sweep: DepthSweep): { network: Network; cuts: Network[]; tail:
   const network = cntk({ depth: depths[depths.length - 1], readout, fix, padding });
   const chain = network.layers.slice(0, -3);
   const tail = network.layers.slice(-3);
-  if (tail[0].name !== 'relu' || !tail[1].name.startsWith('readout')) throw new Error(`cntkDepthSweep: unexpected final layers ${tail.map((layer) => layer.name).join(', ')}`);
+  if (tail[0].name !== 'relu' || !tail[1].name.startsWith('readout'))
+    throw new Error(`cntkDepthSweep: unexpected final layers ${tail.map((layer) => layer.name).join(', ')}`);
   // depth d's state follows layer 2d − 4 (conv number d − 1): cut the chain after it
-  const cuts = depths.map((d, i) => ({ ...network, layers: chain.slice(i === 0 ? 0 : 2 * depths[i - 1] - 3, 2 * d - 3) }));
+  const cuts = depths.map((d, i) => ({
+    ...network,
+    layers: chain.slice(i === 0 ? 0 : 2 * depths[i - 1] - 3, 2 * d - 3),
+  }));
   return { network, cuts, tail: { ...network, layers: tail } };
 }
 
@@ -65,7 +69,12 @@ function segments(sweep: DepthSweep): { network: Network; cuts: Network[]; tail:
  * depth's cntk to rounding, for about the cost of the deepest one alone.
  * @example const [d3, d6] = cntkDepthSweep({ depths: [3, 6], readout: 'gap', fix: true }, images); // d6.ntk: n×n
  */
-export function cntkDepthSweep(sweep: DepthSweep, x1: Tensor, x2?: Tensor, options: KernelMatrixOptions = {}): DepthKernelMatrices[] {
+export function cntkDepthSweep(
+  sweep: DepthSweep,
+  x1: Tensor,
+  x2?: Tensor,
+  options: KernelMatrixOptions = {},
+): DepthKernelMatrices[] {
   const { network, cuts, tail } = segments(sweep);
   if (x1.rank !== 4) throw new Error(`cntkDepthSweep: inputs must be images [n, C, H, W], got [${x1.shape.join(',')}]`);
   const evaluate = (input: KernelRecord): KernelRecord[] => {
@@ -80,6 +89,15 @@ export function cntkDepthSweep(sweep: DepthSweep, x1: Tensor, x2?: Tensor, optio
     });
   };
   const label = options.label ?? 'kernel';
-  const matrices = blockedKernelMatrices(network, evaluate, cuts.length, x1, x2, { ...options, label: `${label}, depths ${sweep.depths.join(', ')} in one pass` }, ['nngp', 'ntk'], 'cntkDepthSweep');
+  const matrices = blockedKernelMatrices(
+    network,
+    evaluate,
+    cuts.length,
+    x1,
+    x2,
+    { ...options, label: `${label}, depths ${sweep.depths.join(', ')} in one pass` },
+    ['nngp', 'ntk'],
+    'cntkDepthSweep',
+  );
   return matrices.map((kernels, i) => ({ depth: sweep.depths[i], ...(kernels as KernelMatrices) }));
 }

@@ -29,7 +29,8 @@ function jacobianRows(module: nn.Module, x: ad.Tensor, output: number): Float64A
   for (let i = 0; i < count; i++) {
     module.zeroGrad();
     const y = module.forward(ad.slice(x, [i, ...exampleShape.slice(1).map(() => 0)], exampleShape));
-    if (y.rank !== 2 || y.shape[0] !== 1) throw new Error(`empiricalNtk: the network must map [1, …] to [1, outputs], got [${y.shape.join(',')}]`);
+    if (y.rank !== 2 || y.shape[0] !== 1)
+      throw new Error(`empiricalNtk: the network must map [1, …] to [1, outputs], got [${y.shape.join(',')}]`);
     ad.slice(y, [0, output], [1, 1]).sum().backward();
     const row = new Float64Array(trained.reduce((sum, parameter) => sum + parameter.value.size, 0));
     let at = 0;
@@ -55,8 +56,20 @@ function dot(u: Float64Array, v: Float64Array): number {
  * @example empiricalNtk(finiteNetwork(cntk({ depth: 3 }), shape, { width: 512, outputs: 1, seed: 0 }), images)
  */
 export function empiricalNtk(module: nn.Module, x1: ad.Tensor, x2?: ad.Tensor): Matrix {
-  const outputs = ad.noGrad(() => module.forward(ad.slice(x1, x1.shape.map(() => 0), [1, ...x1.shape.slice(1)]))).shape[1];
-  const result: Matrix = { rows: x1.shape[0], cols: (x2 ?? x1).shape[0], data: new Float64Array(x1.shape[0] * (x2 ?? x1).shape[0]) };
+  const outputs = ad.noGrad(() =>
+    module.forward(
+      ad.slice(
+        x1,
+        x1.shape.map(() => 0),
+        [1, ...x1.shape.slice(1)],
+      ),
+    ),
+  ).shape[1];
+  const result: Matrix = {
+    rows: x1.shape[0],
+    cols: (x2 ?? x1).shape[0],
+    data: new Float64Array(x1.shape[0] * (x2 ?? x1).shape[0]),
+  };
   for (let output = 0; output < outputs; output++) {
     const rows1 = jacobianRows(module, x1, output);
     const rows2 = x2 ? jacobianRows(module, x2, output) : rows1;
@@ -72,14 +85,26 @@ export function empiricalNtk(module: nn.Module, x1: ad.Tensor, x2?: ad.Tensor): 
  * seeds seed, seed + 1, …) and their outputs of f_o(x)·f_o(x′).
  * @example monteCarloNngp(fullyConnected({ depth: 3 }), x, undefined, { width: 1024, samples: 8, outputs: 16, seed: 0 })
  */
-export function monteCarloNngp(network: Network, x1: ad.Tensor, x2: ad.Tensor | undefined, options: { width: number; samples: number; outputs: number; seed: number }): Matrix {
+export function monteCarloNngp(
+  network: Network,
+  x1: ad.Tensor,
+  x2: ad.Tensor | undefined,
+  options: { width: number; samples: number; outputs: number; seed: number },
+): Matrix {
   const { width, samples, outputs, seed } = options;
-  if (!Number.isInteger(samples) || samples < 1) throw new Error(`monteCarloNngp: samples must be a positive integer, got ${samples}`);
-  const n1 = x1.shape[0], n2 = (x2 ?? x1).shape[0];
+  if (!Number.isInteger(samples) || samples < 1)
+    throw new Error(`monteCarloNngp: samples must be a positive integer, got ${samples}`);
+  const n1 = x1.shape[0],
+    n2 = (x2 ?? x1).shape[0];
   const result: Matrix = { rows: n1, cols: n2, data: new Float64Array(n1 * n2) };
   ad.noGrad(() => {
     for (let sample = 0; sample < samples; sample++) {
-      const module = finiteNetwork(network, finiteShapeOf(x1), { width, outputs, seed: seed + sample, dtype: x1.dtype });
+      const module = finiteNetwork(network, finiteShapeOf(x1), {
+        width,
+        outputs,
+        seed: seed + sample,
+        dtype: x1.dtype,
+      });
       const f1 = module.forward(x1).data;
       const f2 = x2 ? module.forward(x2).data : f1;
       for (let i = 0; i < n1; i++) {

@@ -45,7 +45,8 @@ export class Scale extends nn.Module {
 export class CircularPad extends nn.Module {
   constructor(readonly amount = 1) {
     super();
-    if (!Number.isInteger(amount) || amount < 0) throw new Error(`CircularPad: amount must be a non-negative integer, got ${amount}`);
+    if (!Number.isInteger(amount) || amount < 0)
+      throw new Error(`CircularPad: amount must be a non-negative integer, got ${amount}`);
   }
 
   forward(input: ad.Tensor): ad.Tensor {
@@ -53,8 +54,18 @@ export class CircularPad extends nn.Module {
     const p = this.amount;
     if (p > h || p > w) throw new Error(`CircularPad: amount ${p} exceeds the image extent ${h}×${w}`);
     if (p === 0) return input;
-    const rows = ad.concat([ad.slice(input, [0, 0, h - p, 0], [n, c, p, w]), input, ad.slice(input, [0, 0, 0, 0], [n, c, p, w])], 2);
-    return ad.concat([ad.slice(rows, [0, 0, 0, w - p], [n, c, h + 2 * p, p]), rows, ad.slice(rows, [0, 0, 0, 0], [n, c, h + 2 * p, p])], 3);
+    const rows = ad.concat(
+      [ad.slice(input, [0, 0, h - p, 0], [n, c, p, w]), input, ad.slice(input, [0, 0, 0, 0], [n, c, p, w])],
+      2,
+    );
+    return ad.concat(
+      [
+        ad.slice(rows, [0, 0, 0, w - p], [n, c, h + 2 * p, p]),
+        rows,
+        ad.slice(rows, [0, 0, 0, 0], [n, c, h + 2 * p, p]),
+      ],
+      3,
+    );
   }
 }
 
@@ -79,13 +90,20 @@ function frozen<M extends nn.Module>(module: M, trainable: boolean): M {
  * @example finiteConvolution({ channels: 3, height: 8, width: 8, flat: false }, 64, { seed: 0, dtype: 'float32', weightVariance: 2, padding: 'zero', trainable: true })
  */
 export function finiteConvolution(
-  input: FiniteShape, width: number,
+  input: FiniteShape,
+  width: number,
   options: { seed: number; dtype: DType; weightVariance: number; padding: Padding; trainable: boolean },
 ): FiniteLayer {
-  if (input.flat) throw new Error(`conv: the finite layer needs images [N, C, H, W], got features [N, ${input.channels}]`);
+  if (input.flat)
+    throw new Error(`conv: the finite layer needs images [N, C, H, W], got features [N, ${input.channels}]`);
   const circular = options.padding === 'circular';
   const conv = new nn.Conv2d(input.channels, width, 3, {
-    seed: options.seed, dtype: options.dtype, bias: false, parameterization: 'ntk', weightStd: Math.sqrt(options.weightVariance), padding: circular ? 0 : 1,
+    seed: options.seed,
+    dtype: options.dtype,
+    bias: false,
+    parameterization: 'ntk',
+    weightStd: Math.sqrt(options.weightVariance),
+    padding: circular ? 0 : 1,
   });
   const module = circular ? new nn.Sequential(new CircularPad(1), conv) : conv;
   return { module: frozen(module, options.trainable), output: { ...input, channels: width } };
@@ -96,13 +114,21 @@ export function finiteConvolution(
  * @example finiteDense({ channels: 10, height: 1, width: 1, flat: true }, 512, { seed: 0, dtype: 'float64', weightVariance: 2, biasVariance: 0, trainable: true })
  */
 export function finiteDense(
-  input: FiniteShape, width: number,
+  input: FiniteShape,
+  width: number,
   options: { seed: number; dtype: DType; weightVariance: number; biasVariance: number; trainable: boolean },
 ): FiniteLayer {
-  if (!input.flat) throw new Error(`dense: the finite layer needs features [N, d]; put a readout before it (got images [N, ${input.channels}, ${input.height}, ${input.width}])`);
+  if (!input.flat)
+    throw new Error(
+      `dense: the finite layer needs features [N, d]; put a readout before it (got images [N, ${input.channels}, ${input.height}, ${input.width}])`,
+    );
   const bias = options.biasVariance > 0;
   const linear = new nn.Linear(input.channels, width, {
-    seed: options.seed, dtype: options.dtype, bias, parameterization: 'ntk', weightStd: Math.sqrt(options.weightVariance),
+    seed: options.seed,
+    dtype: options.dtype,
+    bias,
+    parameterization: 'ntk',
+    weightStd: Math.sqrt(options.weightVariance),
     ...(bias ? { biasStd: Math.sqrt(options.biasVariance) } : {}),
   });
   return { module: frozen(linear, options.trainable), output: { channels: width, height: 1, width: 1, flat: true } };
@@ -114,16 +140,25 @@ export function finiteDense(
  * (zero padding counted in the mean, or circular padding first), then flattens as 'vanilla'.
  * @example finiteReadout({ channels: 64, height: 8, width: 8, flat: false }, 'gap').output // 64 features
  */
-export function finiteReadout(input: FiniteShape, kind: 'vanilla' | 'gap' | { lap: number }, padding: Padding = 'zero'): FiniteLayer {
+export function finiteReadout(
+  input: FiniteShape,
+  kind: 'vanilla' | 'gap' | { lap: number },
+  padding: Padding = 'zero',
+): FiniteLayer {
   const name = typeof kind === 'object' ? `lap ${kind.lap}` : kind;
-  if (input.flat) throw new Error(`readout(${name}): the finite layer needs images [N, C, H, W], got features [N, ${input.channels}]`);
+  if (input.flat)
+    throw new Error(
+      `readout(${name}): the finite layer needs images [N, C, H, W], got features [N, ${input.channels}]`,
+    );
   const positions = input.height * input.width;
   const flattened = { channels: input.channels * positions, height: 1, width: 1, flat: true };
   if (kind === 'vanilla') return { module: new TraceFlatten(positions), output: flattened };
-  if (kind === 'gap') return { module: new nn.GlobalAvgPool2d(), output: { channels: input.channels, height: 1, width: 1, flat: true } };
+  if (kind === 'gap')
+    return { module: new nn.GlobalAvgPool2d(), output: { channels: input.channels, height: 1, width: 1, flat: true } };
   const c = kind.lap;
-  const pool = padding === 'circular'
-    ? [new CircularPad(c), new nn.AvgPool2d({ kernel: 2 * c + 1, stride: 1, padding: 0 })]
-    : [new nn.AvgPool2d({ kernel: 2 * c + 1, stride: 1, padding: c })];
+  const pool =
+    padding === 'circular'
+      ? [new CircularPad(c), new nn.AvgPool2d({ kernel: 2 * c + 1, stride: 1, padding: 0 })]
+      : [new nn.AvgPool2d({ kernel: 2 * c + 1, stride: 1, padding: c })];
   return { module: new nn.Sequential(...pool, new TraceFlatten(positions)), output: flattened };
 }

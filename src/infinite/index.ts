@@ -8,9 +8,28 @@
  *   import { cntk, kernelMatrix } from './src/infinite/index.ts';
  *   const { nngp, ntk } = kernelMatrix(cntk({ depth: 6, readout: 'gap', fix: true }), images); // n×n Matrices
  */
-export { conv, dense, relu, readout, serial, applyNetwork, requirements, finiteNetwork, type Layer, type Network } from './layers.ts';
+export {
+  conv,
+  dense,
+  relu,
+  readout,
+  serial,
+  applyNetwork,
+  requirements,
+  finiteNetwork,
+  type Layer,
+  type Network,
+} from './layers.ts';
 export { cntk, fullyConnected } from './presets.ts';
-export { kernelMatrix, ntkMatrix, nngpMatrix, planKernelMatrix, type KernelMatrices, type KernelMatrixOptions, type KernelPlan } from './kernel-matrix.ts';
+export {
+  kernelMatrix,
+  ntkMatrix,
+  nngpMatrix,
+  planKernelMatrix,
+  type KernelMatrices,
+  type KernelMatrixOptions,
+  type KernelPlan,
+} from './kernel-matrix.ts';
 export { FLAT, inputRecord, ntkOf, Workspace, type BlockInput, type KernelRecord } from './record.ts';
 export { empiricalNtk, finiteShapeOf, monteCarloNngp } from './empirical.ts';
 export { CircularPad, Scale, TraceFlatten, type FiniteLayer, type FiniteShape } from './finite.ts';

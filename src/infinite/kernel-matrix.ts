@@ -62,16 +62,27 @@ function inputsOf(network: Network, x: Tensor, caller: string): Inputs {
   const { window, padding } = requirements(network);
   if (x.rank === 4) {
     const [count, channels, height, width] = x.shape;
-    return { data: x.data, count, channels, geometry: { height, width, padding, window: Math.min(window, Math.max(height, width) - 1) }, dtype: x.dtype };
+    return {
+      data: x.data,
+      count,
+      channels,
+      geometry: { height, width, padding, window: Math.min(window, Math.max(height, width) - 1) },
+      dtype: x.dtype,
+    };
   }
   if (x.rank === 2) return { data: x.data, count: x.shape[0], channels: x.shape[1], geometry: FLAT, dtype: x.dtype };
   throw new Error(`${caller}: inputs must be images [n, C, H, W] or vectors [n, d], got [${x.shape.join(',')}]`);
 }
 
 function checkPair(first: Inputs, second: Inputs, caller: string): void {
-  const same = first.channels === second.channels && first.geometry.height === second.geometry.height && first.geometry.width === second.geometry.width;
+  const same =
+    first.channels === second.channels &&
+    first.geometry.height === second.geometry.height &&
+    first.geometry.width === second.geometry.width;
   if (!same || first.dtype !== second.dtype) {
-    throw new Error(`${caller}: the two inputs must share dtype and per-example shape, got ${first.dtype} [${first.channels},${first.geometry.height},${first.geometry.width}] and ${second.dtype} [${second.channels},${second.geometry.height},${second.geometry.width}]`);
+    throw new Error(
+      `${caller}: the two inputs must share dtype and per-example shape, got ${first.dtype} [${first.channels},${first.geometry.height},${first.geometry.width}] and ${second.dtype} [${second.channels},${second.geometry.height},${second.geometry.width}]`,
+    );
   }
 }
 
@@ -80,7 +91,11 @@ function tiles(count1: number, count2: number, symmetric: boolean, side: number)
   const list: { first: number; second: number; pairs: PairBlock }[] = [];
   for (let first = 0; first < count1; first += side) {
     for (let second = symmetric ? first : 0; second < count2; second += side) {
-      const pairs = { count1: Math.min(side, count1 - first), count2: Math.min(side, count2 - second), triangle: symmetric && first === second };
+      const pairs = {
+        count1: Math.min(side, count1 - first),
+        count2: Math.min(side, count2 - second),
+        triangle: symmetric && first === second,
+      };
       list.push({ first, second, pairs });
     }
   }
@@ -94,7 +109,10 @@ function blockSide(inputs: Inputs, count1: number, count2: number, budget: numbe
   // two buffers of [2, pairs, entries] (the input step's, then each layer's by turns); at most
   // 2^20 pairs, since larger blocks only add first-touch page faults and the diagonal blocks'
   // wasted half of the flat inputs' Gram products
-  const maxPairs = Math.max(1, Math.min(Math.floor(budget / (4 * entries * bytes)), Math.floor(maxElements / (2 * entries)), 2 ** 20));
+  const maxPairs = Math.max(
+    1,
+    Math.min(Math.floor(budget / (4 * entries * bytes)), Math.floor(maxElements / (2 * entries)), 2 ** 20),
+  );
   return Math.max(1, Math.min(Math.max(count1, count2), Math.floor(Math.sqrt(maxPairs))));
 }
 
@@ -108,12 +126,18 @@ function imagesOf(inputs: Inputs, first: number, count: number): Data {
 function flipped(inputs: Inputs): Inputs {
   const { height, width } = inputs.geometry;
   const data = inputs.data.slice();
-  for (let row = 0; row < inputs.count * inputs.channels * height; row++) data.subarray(row * width, (row + 1) * width).reverse();
+  for (let row = 0; row < inputs.count * inputs.channels * height; row++)
+    data.subarray(row * width, (row + 1) * width).reverse();
   return { ...inputs, data };
 }
 
 /** matrix[first + a, second + b] += weight·values[pair] for the block's pairs (row by row: sequential writes). */
-function scatter(matrix: Matrix, values: Data, tile: { first: number; second: number; pairs: PairBlock }, weight: number): void {
+function scatter(
+  matrix: Matrix,
+  values: Data,
+  tile: { first: number; second: number; pairs: PairBlock },
+  weight: number,
+): void {
   const { count1, count2, triangle } = tile.pairs;
   const { data, cols } = matrix;
   let pair = 0;
@@ -152,8 +176,15 @@ export type BlockEvaluation = (record: KernelRecord) => KernelRecord[];
 
 /** Runs the blocks, adding weight·K of each evaluated kernel into its matrices (into the upper triangle only when symmetric). */
 function accumulate(
-  evaluate: BlockEvaluation, scale: number, first: Inputs, second: Inputs, symmetric: boolean, side: number, weight: number,
-  outs: Partial<KernelMatrices>[], tick: (pairs: number) => void,
+  evaluate: BlockEvaluation,
+  scale: number,
+  first: Inputs,
+  second: Inputs,
+  symmetric: boolean,
+  side: number,
+  weight: number,
+  outs: Partial<KernelMatrices>[],
+  tick: (pairs: number) => void,
 ): void {
   const kernels = infiniteKernels();
   const key = `${kernels.name} ${first.dtype}`;
@@ -163,8 +194,13 @@ function accumulate(
     const { pairs } = tile;
     const x1 = imagesOf(first, tile.first, pairs.count1);
     const x2 = pairs.triangle ? x1 : imagesOf(second, tile.second, pairs.count2);
-    evaluate(inputRecord({ x1, x2, pairs, channels: first.channels, geometry: first.geometry, scale }, kernels, workspace)).forEach((record, i) => {
-      if (record.geometry !== FLAT) throw new Error('kernelMatrix: the network must end without positions (a readout, or a fully connected network)');
+    evaluate(
+      inputRecord({ x1, x2, pairs, channels: first.channels, geometry: first.geometry, scale }, kernels, workspace),
+    ).forEach((record, i) => {
+      if (record.geometry !== FLAT)
+        throw new Error(
+          'kernelMatrix: the network must end without positions (a readout, or a fully connected network)',
+        );
       const out = outs[i];
       if (out.nngp) scatter(out.nngp, record.nngp, tile, weight);
       if (out.ntk && record.ntk) scatter(out.ntk, record.ntk, tile, weight); // undefined: Θ = 0
@@ -182,23 +218,49 @@ function inputScale(network: Network, channels: number): number {
  * Works out blocks, memory and (timing a probe block of ≈ 2^16 covariance entries) time of kernelMatrix.
  * @example planKernelMatrix(network, trainImages).seconds // ≈ 95
  */
-export function planKernelMatrix(network: Network, x1: Tensor, x2?: Tensor, options: KernelMatrixOptions = {}): KernelPlan {
+export function planKernelMatrix(
+  network: Network,
+  x1: Tensor,
+  x2?: Tensor,
+  options: KernelMatrixOptions = {},
+): KernelPlan {
   const first = inputsOf(network, x1, 'planKernelMatrix');
   const second = x2 ? inputsOf(network, x2, 'planKernelMatrix') : first;
   checkPair(first, second, 'planKernelMatrix');
   const symmetric = x2 === undefined;
-  const side = blockSide(first, first.count, second.count, options.memoryBudget ?? 256 * 2 ** 20, infiniteKernels().maxElements);
+  const side = blockSide(
+    first,
+    first.count,
+    second.count,
+    options.memoryBudget ?? 256 * 2 ** 20,
+    infiniteKernels().maxElements,
+  );
   const blocks = tiles(first.count, second.count, symmetric, side);
   const pairs = blocks.reduce((sum, tile) => sum + pairCount(tile.pairs), 0) * (options.flip ? (symmetric ? 3 : 2) : 1);
   const elementBytes = first.dtype === 'float64' ? 8 : 4;
-  const bytes = 4 * Math.min(pairs, side * side) * bandLayout(first.geometry).entries * elementBytes + 2 * 8 * first.count * second.count;
+  const bytes =
+    4 * Math.min(pairs, side * side) * bandLayout(first.geometry).entries * elementBytes +
+    2 * 8 * first.count * second.count;
   // a probe of ≈ 2^16 entries (at least one pair), so fixed per-block costs do not dominate it
   const probeSide = Math.max(1, Math.min(64, Math.round(Math.sqrt(2 ** 16 / bandLayout(first.geometry).entries))));
   const probe = { ...first, count: Math.min(probeSide, first.count) };
   const probeSecond = { ...second, count: Math.min(probeSide, second.count) };
-  const scratch = { nngp: { rows: probe.count, cols: probeSecond.count, data: new Float64Array(probe.count * probeSecond.count) }, ntk: { rows: probe.count, cols: probeSecond.count, data: new Float64Array(probe.count * probeSecond.count) } };
+  const scratch = {
+    nngp: { rows: probe.count, cols: probeSecond.count, data: new Float64Array(probe.count * probeSecond.count) },
+    ntk: { rows: probe.count, cols: probeSecond.count, data: new Float64Array(probe.count * probeSecond.count) },
+  };
   const start = performance.now();
-  accumulate((record) => [applyNetwork(network, record)], inputScale(network, first.channels), probe, probeSecond, false, probeSide, 1, [scratch], () => {});
+  accumulate(
+    (record) => [applyNetwork(network, record)],
+    inputScale(network, first.channels),
+    probe,
+    probeSecond,
+    false,
+    probeSide,
+    1,
+    [scratch],
+    () => {},
+  );
   const seconds = ((performance.now() - start) / 1000) * (pairs / (probe.count * probeSecond.count));
   return { geometry: first.geometry, pairs, blocks: blocks.length, blockSide: side, bytes, seconds };
 }
@@ -211,8 +273,14 @@ export function planKernelMatrix(network: Network, x1: Tensor, x2?: Tensor, opti
  * @example blockedKernelMatrices(network, (record) => [applyNetwork(network, record)], 1, x, undefined, {}, ['ntk'], 'ntkMatrix')[0].ntk
  */
 export function blockedKernelMatrices(
-  network: Network, evaluate: BlockEvaluation, count: number, x1: Tensor, x2: Tensor | undefined, options: KernelMatrixOptions,
-  wanted: readonly (keyof KernelMatrices)[], caller: string,
+  network: Network,
+  evaluate: BlockEvaluation,
+  count: number,
+  x1: Tensor,
+  x2: Tensor | undefined,
+  options: KernelMatrixOptions,
+  wanted: readonly (keyof KernelMatrices)[],
+  caller: string,
 ): Partial<KernelMatrices>[] {
   const first = inputsOf(network, x1, caller);
   const second = x2 ? inputsOf(network, x2, caller) : first;
@@ -221,20 +289,47 @@ export function blockedKernelMatrices(
   const budget = options.memoryBudget ?? 256 * 2 ** 20;
   const side = blockSide(first, first.count, second.count, budget, infiniteKernels().maxElements);
   const label = options.label ?? 'kernel';
-  const log = options.quiet ? undefined : options.log ?? (progressEnabled() ? (line: string) => process.stderr.write(`${line}\n`) : undefined);
+  const log = options.quiet
+    ? undefined
+    : (options.log ?? (progressEnabled() ? (line: string) => process.stderr.write(`${line}\n`) : undefined));
   if (log) {
     const plan = planKernelMatrix(network, x1, x2, options);
-    log(`${label}: ${plan.pairs} pairs in ${plan.blocks} blocks of ≤ ${plan.blockSide}×${plan.blockSide} images, ≈ ${(plan.bytes / 2 ** 20).toFixed(0)} MiB, ≈ ${formatDuration(plan.seconds)} (${infiniteKernels().name}, ${first.dtype})`);
+    log(
+      `${label}: ${plan.pairs} pairs in ${plan.blocks} blocks of ≤ ${plan.blockSide}×${plan.blockSide} images, ≈ ${(plan.bytes / 2 ** 20).toFixed(0)} MiB, ≈ ${formatDuration(plan.seconds)} (${infiniteKernels().name}, ${first.dtype})`,
+    );
   }
-  const matrix = (): Matrix => ({ rows: first.count, cols: second.count, data: new Float64Array(first.count * second.count) });
-  const outs = Array.from({ length: count }, () => Object.fromEntries(wanted.map((name) => [name, matrix()])) as Partial<KernelMatrices>);
+  const matrix = (): Matrix => ({
+    rows: first.count,
+    cols: second.count,
+    data: new Float64Array(first.count * second.count),
+  });
+  const outs = Array.from(
+    { length: count },
+    () => Object.fromEntries(wanted.map((name) => [name, matrix()])) as Partial<KernelMatrices>,
+  );
   const passes: [Inputs, boolean, number][] = options.flip
-    ? [[first, symmetric, 0.5], [flipped(first), false, 0.5]]
+    ? [
+        [first, symmetric, 0.5],
+        [flipped(first), false, 0.5],
+      ]
     : [[first, symmetric, 1]];
-  const total = passes.reduce((sum, [, same]) => sum + (same ? (first.count * (first.count + 1)) / 2 : first.count * second.count), 0);
+  const total = passes.reduce(
+    (sum, [, same]) => sum + (same ? (first.count * (first.count + 1)) / 2 : first.count * second.count),
+    0,
+  );
   const bar = progress(label, total, { quiet: options.quiet });
   for (const [images, same, weight] of passes) {
-    accumulate(evaluate, inputScale(network, first.channels), images, same ? images : second, same, side, weight, outs, (pairs) => bar.tick(pairs));
+    accumulate(
+      evaluate,
+      inputScale(network, first.channels),
+      images,
+      same ? images : second,
+      same,
+      side,
+      weight,
+      outs,
+      (pairs) => bar.tick(pairs),
+    );
     // the symmetric pass comes first, so the lower triangle holds nothing yet
     if (same) for (const out of outs) for (const name of wanted) mirrorUpper(out[name]!);
   }
@@ -243,8 +338,24 @@ export function blockedKernelMatrices(
 }
 
 /** The matrices of `network` asked for. */
-function compute(network: Network, x1: Tensor, x2: Tensor | undefined, options: KernelMatrixOptions, wanted: (keyof KernelMatrices)[], caller: string): Partial<KernelMatrices> {
-  return blockedKernelMatrices(network, (record) => [applyNetwork(network, record)], 1, x1, x2, options, wanted, caller)[0];
+function compute(
+  network: Network,
+  x1: Tensor,
+  x2: Tensor | undefined,
+  options: KernelMatrixOptions,
+  wanted: (keyof KernelMatrices)[],
+  caller: string,
+): Partial<KernelMatrices> {
+  return blockedKernelMatrices(
+    network,
+    (record) => [applyNetwork(network, record)],
+    1,
+    x1,
+    x2,
+    options,
+    wanted,
+    caller,
+  )[0];
 }
 
 /**
@@ -252,7 +363,12 @@ function compute(network: Network, x1: Tensor, x2: Tensor | undefined, options: 
  * itself, by symmetry), in blocks on the active backend, with a progress bar.
  * @example const { nngp, ntk } = kernelMatrix(cntk({ depth: 3, readout: 'vanilla' }), images); // n×n
  */
-export function kernelMatrix(network: Network, x1: Tensor, x2?: Tensor, options: KernelMatrixOptions = {}): KernelMatrices {
+export function kernelMatrix(
+  network: Network,
+  x1: Tensor,
+  x2?: Tensor,
+  options: KernelMatrixOptions = {},
+): KernelMatrices {
   return compute(network, x1, x2, options, ['nngp', 'ntk'], 'kernelMatrix') as KernelMatrices;
 }
 

@@ -10,7 +10,15 @@
  * (InfiniteKernels.relu with that layer's LinearStep).
  */
 import type { Data, DType } from '../../gpu/backend.ts';
-import { bandLayout, entriesAfter, pairCount, type AxisBands, type CovarianceGeometry, type LinearStep, type Padding } from '../../gpu/infinite.ts';
+import {
+  bandLayout,
+  entriesAfter,
+  pairCount,
+  type AxisBands,
+  type CovarianceGeometry,
+  type LinearStep,
+  type Padding,
+} from '../../gpu/infinite.ts';
 import * as nn from '../nn/index.ts';
 import { finiteConvolution, finiteDense, finiteReadout, Scale, type FiniteLayer, type FiniteShape } from './finite.ts';
 import { FLAT, ntkOf, type KernelRecord } from './record.ts';
@@ -53,8 +61,15 @@ function entriesAfterStep(record: KernelRecord, step: LinearStep): number {
 }
 
 /** The record after a step's Σ′, Θ′: positions and variances pooled away by a sum, else the variances stepped too. */
-function stepped(record: KernelRecord, step: LinearStep, nngp: Data, ntk: Data | undefined, variances: [Data, Data] | undefined): KernelRecord {
-  if (step.filter === 'sum') return { ...record, nngp, ntk, geometry: FLAT, variances1: undefined, variances2: undefined };
+function stepped(
+  record: KernelRecord,
+  step: LinearStep,
+  nngp: Data,
+  ntk: Data | undefined,
+  variances: [Data, Data] | undefined,
+): KernelRecord {
+  if (step.filter === 'sum')
+    return { ...record, nngp, ntk, geometry: FLAT, variances1: undefined, variances2: undefined };
   return { ...record, nngp, ntk, variances1: variances?.[0], variances2: variances?.[1] };
 }
 
@@ -62,7 +77,8 @@ function stepped(record: KernelRecord, step: LinearStep, nngp: Data, ntk: Data |
 function stepVariances(record: KernelRecord, variances1: Data, variances2: Data, step: LinearStep): [Data, Data] {
   const geometry = positions(record.geometry);
   const plane = record.geometry.height * record.geometry.width;
-  const apply = (variances: Data): Data => record.kernels.linear(variances, undefined, variances.length / plane, geometry, step);
+  const apply = (variances: Data): Data =>
+    record.kernels.linear(variances, undefined, variances.length / plane, geometry, step);
   const first = apply(variances1);
   return [first, variances2 === variances1 ? first : apply(variances2)];
 }
@@ -71,11 +87,20 @@ function stepVariances(record: KernelRecord, variances1: Data, variances2: Data,
 function applyLinear(record: KernelRecord, step: LinearStep): KernelRecord {
   const count = pairCount(record.pairs);
   const size = entriesAfterStep(record, step);
-  const variances = record.variances1 && record.variances2 && step.filter !== 'sum'
-    ? stepVariances(record, record.variances1, record.variances2, step) : undefined;
+  const variances =
+    record.variances1 && record.variances2 && step.filter !== 'sum'
+      ? stepVariances(record, record.variances1, record.variances2, step)
+      : undefined;
   if (!record.ntk) {
     // Θ = 0: Θ′ = Σ′ when trained (the same values, shared), else 0
-    const nngp = record.kernels.linear(record.nngp, undefined, count, record.geometry, step, record.workspace.take(size, [record.nngp]));
+    const nngp = record.kernels.linear(
+      record.nngp,
+      undefined,
+      count,
+      record.geometry,
+      step,
+      record.workspace.take(size, [record.nngp]),
+    );
     return stepped(record, step, nngp, step.trainable ? nngp : undefined, variances);
   }
   const out = record.workspace.take(2 * size, [record.nngp, record.ntk]);
@@ -87,9 +112,16 @@ function applyLinear(record: KernelRecord, step: LinearStep): KernelRecord {
  * A 3×3 convolution, stride 1, 'same' output, no bias: Σ′ = (σ_w²/9)·P(Σ), Θ′ = (σ_w²/9)·P(Θ) + Σ′.
  * @example serial(conv({ weightVariance: 2 }), relu(), readout('gap'), dense())
  */
-export function conv({ weightVariance = 1, padding = 'zero', trainable = true }: { weightVariance?: number; padding?: Padding; trainable?: boolean } = {}): Layer {
+export function conv({
+  weightVariance = 1,
+  padding = 'zero',
+  trainable = true,
+}: { weightVariance?: number; padding?: Padding; trainable?: boolean } = {}): Layer {
   const linearStep = (record: KernelRecord): LinearStep => {
-    if (record.geometry === FLAT) throw new Error('conv: the record has no positions (flat inputs, or after a readout); conv needs images [n, C, H, W]');
+    if (record.geometry === FLAT)
+      throw new Error(
+        'conv: the record has no positions (flat inputs, or after a readout); conv needs images [n, C, H, W]',
+      );
     return { filter: 3, scale: weightVariance / 9, shift: 0, trainable };
   };
   return {
@@ -99,7 +131,8 @@ export function conv({ weightVariance = 1, padding = 'zero', trainable = true }:
     linearStep,
     kernel: (record) => applyLinear(record, linearStep(record)),
     inputWindow: (window) => window,
-    finite: (input, width, seed, dtype) => finiteConvolution(input, width, { seed, dtype, weightVariance, padding, trainable }),
+    finite: (input, width, seed, dtype) =>
+      finiteConvolution(input, width, { seed, dtype, weightVariance, padding, trainable }),
   };
 }
 
@@ -107,9 +140,16 @@ export function conv({ weightVariance = 1, padding = 'zero', trainable = true }:
  * A fully connected layer: Σ′ = σ_w²·Σ + σ_b², Θ′ = σ_w²·Θ + Σ′ (on records without positions).
  * @example serial(dense({ weightVariance: 1 }), relu(), dense({ weightVariance: 2 }))
  */
-export function dense({ weightVariance = 1, biasVariance = 0, trainable = true }: { weightVariance?: number; biasVariance?: number; trainable?: boolean } = {}): Layer {
+export function dense({
+  weightVariance = 1,
+  biasVariance = 0,
+  trainable = true,
+}: { weightVariance?: number; biasVariance?: number; trainable?: boolean } = {}): Layer {
   const linearStep = (record: KernelRecord): LinearStep => {
-    if (record.geometry !== FLAT) throw new Error(`dense: the record still has ${record.geometry.height}×${record.geometry.width} positions; put a readout before dense`);
+    if (record.geometry !== FLAT)
+      throw new Error(
+        `dense: the record still has ${record.geometry.height}×${record.geometry.width} positions; put a readout before dense`,
+      );
     return { filter: 1, scale: weightVariance, shift: biasVariance, trainable };
   };
   return {
@@ -118,14 +158,18 @@ export function dense({ weightVariance = 1, biasVariance = 0, trainable = true }
     linearStep,
     kernel: (record) => applyLinear(record, linearStep(record)),
     inputWindow: (window) => window,
-    finite: (input, width, seed, dtype) => finiteDense(input, width, { seed, dtype, weightVariance, biasVariance, trainable }),
+    finite: (input, width, seed, dtype) =>
+      finiteDense(input, width, { seed, dtype, weightVariance, biasVariance, trainable }),
   };
 }
 
 /** The ReLU step followed by `step`, one backend pass (InfiniteKernels.relu). */
 function reluThen(record: KernelRecord, step: LinearStep): KernelRecord {
   const { variances1, variances2 } = record;
-  if (!variances1 || !variances2) throw new Error('relu: the record has no per-image variances Σ(x, x) (a readout pooled them); put relu before the readout');
+  if (!variances1 || !variances2)
+    throw new Error(
+      'relu: the record has no per-image variances Σ(x, x) (a readout pooled them); put relu before the readout',
+    );
   const deviation = (variances: Data): Data => variances.map(Math.sqrt);
   const deviations1 = deviation(variances1);
   const deviations2 = variances2 === variances1 ? deviations1 : deviation(variances2);
@@ -136,7 +180,10 @@ function reluThen(record: KernelRecord, step: LinearStep): KernelRecord {
   // on the diagonal λ = 1 and κ1(1) = 1: Σ(x, x) becomes Σ(x, x)/2 before the step
   const halved = (variances: Data): Data => variances.map((value) => value / 2);
   const halved1 = halved(variances1);
-  const variances = step.filter === 'sum' ? undefined : stepVariances(record, halved1, variances2 === variances1 ? halved1 : halved(variances2), step);
+  const variances =
+    step.filter === 'sum'
+      ? undefined
+      : stepVariances(record, halved1, variances2 === variances1 ? halved1 : halved(variances2), step);
   return stepped(record, step, out.subarray(0, size), out.subarray(size), variances);
 }
 
@@ -168,9 +215,11 @@ function lapAxisWeights(bands: AxisBands, extent: number, c: number, padding: Pa
   const norm = 1 / (2 * c + 1) ** 2;
   return Float64Array.from(bands.first, (i, entry) => {
     const j = bands.second[entry];
-    if (padding === 'zero') return Math.max(0, Math.min(Math.min(i, j) + c, extent - 1) - Math.max(Math.max(i, j) - c, 0) + 1) * norm;
+    if (padding === 'zero')
+      return Math.max(0, Math.min(Math.min(i, j) + c, extent - 1) - Math.max(Math.max(i, j) - c, 0) + 1) * norm;
     let pairs = 0;
-    for (let t = -2 * c; t <= 2 * c; t++) if ((((t - (i - j)) % extent) + extent) % extent === 0) pairs += 2 * c + 1 - Math.abs(t);
+    for (let t = -2 * c; t <= 2 * c; t++)
+      if ((((t - (i - j)) % extent) + extent) % extent === 0) pairs += 2 * c + 1 - Math.abs(t);
     return pairs * norm;
   });
 }
@@ -178,10 +227,18 @@ function lapAxisWeights(bands: AxisBands, extent: number, c: number, padding: Pa
 /** The readout's step on a record's geometry (its window is the readout's own). */
 function readoutStep(kind: 'vanilla' | 'gap' | 'lap', c: number, geometry: CovarianceGeometry): LinearStep {
   const { height, width, padding } = geometry;
-  const step: LinearStep = { filter: 'sum', scale: kind === 'gap' ? 1 / (height * width) ** 2 : 1, shift: 0, trainable: false };
+  const step: LinearStep = {
+    filter: 'sum',
+    scale: kind === 'gap' ? 1 / (height * width) ** 2 : 1,
+    shift: 0,
+    trainable: false,
+  };
   if (kind !== 'lap') return step;
   const { rows, columns } = bandLayout(geometry);
-  return { ...step, weights: { rows: lapAxisWeights(rows, height, c, padding), columns: lapAxisWeights(columns, width, c, padding) } };
+  return {
+    ...step,
+    weights: { rows: lapAxisWeights(rows, height, c, padding), columns: lapAxisWeights(columns, width, c, padding) },
+  };
 }
 
 /**
@@ -192,9 +249,11 @@ function readoutStep(kind: 'vanilla' | 'gap' | 'lap', c: number, geometry: Covar
  */
 export function readout(kind: 'vanilla' | 'gap' | { lap: number }): Layer {
   const lap = typeof kind === 'object' ? kind.lap : undefined;
-  if (lap !== undefined && !(Number.isInteger(lap) && lap >= 0)) throw new Error(`readout: the LAP window must be a non-negative integer, got ${lap}`);
+  if (lap !== undefined && !(Number.isInteger(lap) && lap >= 0))
+    throw new Error(`readout: the LAP window must be a non-negative integer, got ${lap}`);
   const type = lap !== undefined ? 'lap' : kind;
-  if (type !== 'vanilla' && type !== 'gap' && type !== 'lap') throw new Error(`readout: kind must be 'vanilla', 'gap' or { lap: c }, got ${JSON.stringify(kind)}`);
+  if (type !== 'vanilla' && type !== 'gap' && type !== 'lap')
+    throw new Error(`readout: kind must be 'vanilla', 'gap' or { lap: c }, got ${JSON.stringify(kind)}`);
   const linearStep = (record: KernelRecord): LinearStep => {
     if (record.geometry === FLAT) throw new Error(`readout(${type}): the record has no positions to pool`);
     return readoutStep(type, lap ?? 0, record.geometry);
@@ -204,7 +263,8 @@ export function readout(kind: 'vanilla' | 'gap' | { lap: number }): Layer {
     linearStep,
     kernel: (record) => applyLinear(record, linearStep(record)),
     inputWindow: () => (type === 'vanilla' ? 0 : type === 'gap' ? Number.MAX_SAFE_INTEGER : 2 * lap!),
-    finite: (input, _width, _seed, _dtype, padding) => finiteReadout(input, lap === undefined ? type as 'vanilla' | 'gap' : { lap }, padding),
+    finite: (input, _width, _seed, _dtype, padding) =>
+      finiteReadout(input, lap === undefined ? (type as 'vanilla' | 'gap') : { lap }, padding),
   };
 }
 
@@ -225,7 +285,8 @@ export function serial(...layers: Layer[]): Network {
 export function applyNetwork(network: Network, record: KernelRecord): KernelRecord {
   const { layers } = network;
   for (let i = 0; i < layers.length; i++) {
-    const layer = layers[i], next = layers[i + 1];
+    const layer = layers[i],
+      next = layers[i + 1];
     if (layer.kernelThen && next?.linearStep) {
       record = layer.kernelThen(record, next.linearStep(record));
       i++;
@@ -243,7 +304,8 @@ export function applyNetwork(network: Network, record: KernelRecord): KernelReco
 export function requirements(network: Network): { window: number; padding: Padding } {
   const window = network.layers.reduceRight((needed, layer) => layer.inputWindow(needed), 0);
   const paddings = new Set(network.layers.map((layer) => layer.padding).filter((padding) => padding !== undefined));
-  if (paddings.size > 1) throw new Error(`requirements: every conv of a network must use one padding, got ${[...paddings].join(' and ')}`);
+  if (paddings.size > 1)
+    throw new Error(`requirements: every conv of a network must use one padding, got ${[...paddings].join(' and ')}`);
   return { window, padding: paddings.values().next().value ?? 'zero' };
 }
 
@@ -251,7 +313,11 @@ export function requirements(network: Network): { window: number; padding: Paddi
  * The network's finite-width form: each layer `width` wide, the last one `outputs` wide.
  * @example finiteNetwork(network, { channels: 3, height: 8, width: 8, flat: false }, { width: 256, outputs: 1, seed: 0 })
  */
-export function finiteNetwork(network: Network, input: FiniteShape, options: { width: number; outputs: number; seed: number; dtype?: DType }): nn.Sequential {
+export function finiteNetwork(
+  network: Network,
+  input: FiniteShape,
+  options: { width: number; outputs: number; seed: number; dtype?: DType },
+): nn.Sequential {
   const { width, outputs, seed, dtype = 'float32' } = options;
   const modules: nn.Module[] = network.input === 'sum' ? [new Scale(Math.sqrt(input.channels))] : [];
   let shape = input;

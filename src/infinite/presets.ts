@@ -14,9 +14,19 @@ import { conv, dense, readout, relu, serial, type Layer, type Network } from './
  * layers are not trained (their term is left out of Θ).
  * @example kernelMatrix(fullyConnected({ depth: 5, normalization: 'authors', fixedLayers: 1 }), features)
  */
-export function fullyConnected({ depth, normalization = 'standard', fixedLayers = 0 }: { depth: number; normalization?: 'standard' | 'authors'; fixedLayers?: number }): Network {
-  if (!Number.isInteger(depth) || depth < 1) throw new Error(`fullyConnected: depth must be an integer ≥ 1, got ${depth}`);
-  if (!Number.isInteger(fixedLayers) || fixedLayers < 0 || fixedLayers > depth) throw new Error(`fullyConnected: fixedLayers must be an integer in 0…${depth}, got ${fixedLayers}`);
+export function fullyConnected({
+  depth,
+  normalization = 'standard',
+  fixedLayers = 0,
+}: {
+  depth: number;
+  normalization?: 'standard' | 'authors';
+  fixedLayers?: number;
+}): Network {
+  if (!Number.isInteger(depth) || depth < 1)
+    throw new Error(`fullyConnected: depth must be an integer ≥ 1, got ${depth}`);
+  if (!Number.isInteger(fixedLayers) || fixedLayers < 0 || fixedLayers > depth)
+    throw new Error(`fullyConnected: fixedLayers must be an integer in 0…${depth}, got ${fixedLayers}`);
   const layers: Layer[] = [];
   for (let layer = 0; layer < depth; layer++) {
     if (layer > 0) layers.push(relu());
@@ -34,8 +44,19 @@ export function fullyConnected({ depth, normalization = 'standard', fixedLayers 
  * conv(σ_w² = 9), (relu, conv(σ_w² = 2))×(depth − 2), relu, readout, dense(σ_w² = 2/9).
  * @example kernelMatrix(cntk({ depth: 6, readout: 'gap', fix: true }), images).ntk
  */
-export function cntk({ depth, readout: kind = 'vanilla', fix = false, padding = 'zero' }: { depth: number; readout?: 'vanilla' | 'gap' | { lap: number }; fix?: boolean; padding?: Padding }): Network {
-  if (!Number.isInteger(depth) || depth < 2) throw new Error(`cntk: depth (conv layers + 1) must be an integer ≥ 2, got ${depth}`);
+export function cntk({
+  depth,
+  readout: kind = 'vanilla',
+  fix = false,
+  padding = 'zero',
+}: {
+  depth: number;
+  readout?: 'vanilla' | 'gap' | { lap: number };
+  fix?: boolean;
+  padding?: Padding;
+}): Network {
+  if (!Number.isInteger(depth) || depth < 2)
+    throw new Error(`cntk: depth (conv layers + 1) must be an integer ≥ 2, got ${depth}`);
   const layers: Layer[] = [conv({ weightVariance: 9, padding, trainable: !fix })];
   for (let layer = 2; layer < depth; layer++) layers.push(relu(), conv({ weightVariance: 2, padding }));
   layers.push(relu(), readout(kind), dense({ weightVariance: 2 / 9, trainable: !fix }));

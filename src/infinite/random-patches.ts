@@ -46,22 +46,29 @@ export interface RandomPatchOptions {
  */
 export function fitRandomPatches(images: ad.Tensor, options: RandomPatchOptions): RandomPatches {
   const { count, size, seed, epsilon = 0.1, threshold = 0 } = options;
-  if (images.rank !== 4) throw new Error(`fitRandomPatches: images must be [n, C, H, W], got [${images.shape.join(',')}]`);
+  if (images.rank !== 4)
+    throw new Error(`fitRandomPatches: images must be [n, C, H, W], got [${images.shape.join(',')}]`);
   const [n, channels, height, width] = images.shape;
   if (!Number.isInteger(size) || size < 1 || size % 2 === 0 || size > Math.min(height, width)) {
-    throw new Error(`fitRandomPatches: size must be an odd integer ≤ ${Math.min(height, width)} (images [${images.shape.join(',')}]), got ${size}`);
+    throw new Error(
+      `fitRandomPatches: size must be an odd integer ≤ ${Math.min(height, width)} (images [${images.shape.join(',')}]), got ${size}`,
+    );
   }
-  if (!Number.isInteger(count) || count < 1) throw new Error(`fitRandomPatches: count must be a positive integer, got ${count}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`fitRandomPatches: count must be a positive integer, got ${count}`);
   const d = channels * size * size;
   const samples = options.samples ?? Math.max(10 * d, count);
   const random = new Random(seed);
   const patches = new Float32Array(samples * d);
   for (let s = 0; s < samples; s++) {
-    const image = random.int(n), top = random.int(height - size + 1), left = random.int(width - size + 1);
+    const image = random.int(n),
+      top = random.int(height - size + 1),
+      left = random.int(width - size + 1);
     for (let c = 0; c < channels; c++) {
       for (let i = 0; i < size; i++) {
         for (let j = 0; j < size; j++) {
-          patches[s * d + (c * size + i) * size + j] = images.data[((image * channels + c) * height + top + i) * width + left + j];
+          patches[s * d + (c * size + i) * size + j] =
+            images.data[((image * channels + c) * height + top + i) * width + left + j];
         }
       }
     }
@@ -75,11 +82,12 @@ export function fitRandomPatches(images: ad.Tensor, options: RandomPatchOptions)
     const s = random.int(samples);
     whitened.fill(0);
     // w = Z(p − μ), normalized; filter = Zw (Z symmetric)
-    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) whitened[i] += z[i * d + j] * (patches[s * d + j] - zca.mean[j]);
+    for (let i = 0; i < d; i++)
+      for (let j = 0; j < d; j++) whitened[i] += z[i * d + j] * (patches[s * d + j] - zca.mean[j]);
     const norm = Math.hypot(...whitened) || 1;
     for (let i = 0; i < d; i++) {
       let value = 0;
-      for (let j = 0; j < d; j++) value += z[i * d + j] * whitened[j] / norm;
+      for (let j = 0; j < d; j++) value += (z[i * d + j] * whitened[j]) / norm;
       filters[f * d + i] = value;
       biases[f] -= value * zca.mean[i];
     }
@@ -100,9 +108,14 @@ export function fitRandomPatches(images: ad.Tensor, options: RandomPatchOptions)
  */
 export function applyRandomPatches(patches: RandomPatches, images: ad.Tensor): ad.Tensor {
   if (images.rank !== 4 || images.shape[1] !== patches.filters.shape[1]) {
-    throw new Error(`applyRandomPatches: images must be [n, ${patches.filters.shape[1]}, H, W], got [${images.shape.join(',')}]`);
+    throw new Error(
+      `applyRandomPatches: images must be [n, ${patches.filters.shape[1]}, H, W], got [${images.shape.join(',')}]`,
+    );
   }
-  return ad.noGrad(() => ad.conv2d(images, patches.filters, { padding: (patches.size - 1) / 2 })
-    .add(patches.biases.reshape([1, patches.filters.shape[0], 1, 1]))
-    .relu());
+  return ad.noGrad(() =>
+    ad
+      .conv2d(images, patches.filters, { padding: (patches.size - 1) / 2 })
+      .add(patches.biases.reshape([1, patches.filters.shape[0], 1, 1]))
+      .relu(),
+  );
 }

@@ -12,7 +12,13 @@
  *   the ReLU step divides by); undefined after a readout, which pools positions.
  */
 import type { Data, DType } from '../../gpu/backend.ts';
-import { bandLayout, pairCount, type CovarianceGeometry, type InfiniteKernels, type PairBlock } from '../../gpu/infinite.ts';
+import {
+  bandLayout,
+  pairCount,
+  type CovarianceGeometry,
+  type InfiniteKernels,
+  type PairBlock,
+} from '../../gpu/infinite.ts';
 import { currentBackend } from '../../gpu/registry.ts';
 
 /** The state of a block of pairs between two layers. */
@@ -42,7 +48,10 @@ export const FLAT: CovarianceGeometry = Object.freeze({ height: 1, width: 1, pad
 export class Workspace {
   readonly #buffers: Data[] = [];
 
-  constructor(readonly kernels: InfiniteKernels, readonly dtype: DType) {}
+  constructor(
+    readonly kernels: InfiniteKernels,
+    readonly dtype: DType,
+  ) {}
 
   /** `size` elements of storage sharing no memory with `inUse` (contents are left over: not zeroed). */
   take(size: number, inUse: readonly (Data | undefined)[]): Data {
@@ -101,7 +110,16 @@ function inputVariances(x: Data, count: number, channels: number, plane: number,
 function flatCovariance(input: BlockInput, out: Data): void {
   const { x1, x2, pairs, channels, scale } = input;
   const { count1, count2, triangle } = pairs;
-  const gram = currentBackend().matmul(x1, x2, { batch: 1, m: count1, k: channels, n: count2, transposeA: false, transposeB: true, strideA: 0, strideB: 0 });
+  const gram = currentBackend().matmul(x1, x2, {
+    batch: 1,
+    m: count1,
+    k: channels,
+    n: count2,
+    transposeA: false,
+    transposeB: true,
+    strideA: 0,
+    strideB: 0,
+  });
   let pair = 0;
   for (let a = 0; a < count1; a++) {
     for (let b = triangle ? a : 0; b < count2; b++) out[pair++] = scale * gram[a * count2 + b];
@@ -119,9 +137,14 @@ export function inputRecord(input: BlockInput, kernels: InfiniteKernels, workspa
   const plane = geometry.height * geometry.width;
   const count = pairCount(pairs);
   const size = count * bandLayout(geometry).entries;
-  for (const [name, x, images] of [['x1', x1, pairs.count1], ['x2', x2, pairs.count2]] as const) {
-    if (x.length !== images * channels * plane || (x instanceof Float64Array) !== (dtype === 'float64')) {
-      throw new Error(`inputRecord: ${name} must be ${dtype} [${images},${channels},${geometry.height},${geometry.width}], got ${x.length} values`);
+  for (const [name, x, images] of [
+    ['x1', x1, pairs.count1],
+    ['x2', x2, pairs.count2],
+  ] as const) {
+    if (x.length !== images * channels * plane || x instanceof Float64Array !== (dtype === 'float64')) {
+      throw new Error(
+        `inputRecord: ${name} must be ${dtype} [${images},${channels},${geometry.height},${geometry.width}], got ${x.length} values`,
+      );
     }
   }
   const nngp = workspace.take(size, []);

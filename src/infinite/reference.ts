@@ -72,14 +72,19 @@ function position(i: number, j: number, h: number, w: number, padding: Padding):
 export function patchSum(s: Float64Array, h: number, w: number, padding: Padding): Float64Array {
   const n = h * w;
   const out = new Float64Array(n * n);
-  for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) for (let k = 0; k < h; k++) for (let l = 0; l < w; l++) {
-    let sum = 0;
-    for (let a = -1; a <= 1; a++) for (let b = -1; b <= 1; b++) {
-      const p = position(i + a, j + b, h, w, padding), q = position(k + a, l + b, h, w, padding);
-      if (p >= 0 && q >= 0) sum += s[p * n + q];
-    }
-    out[(i * w + j) * n + k * w + l] = sum;
-  }
+  for (let i = 0; i < h; i++)
+    for (let j = 0; j < w; j++)
+      for (let k = 0; k < h; k++)
+        for (let l = 0; l < w; l++) {
+          let sum = 0;
+          for (let a = -1; a <= 1; a++)
+            for (let b = -1; b <= 1; b++) {
+              const p = position(i + a, j + b, h, w, padding),
+                q = position(k + a, l + b, h, w, padding);
+              if (p >= 0 && q >= 0) sum += s[p * n + q];
+            }
+          out[(i * w + j) * n + k * w + l] = sum;
+        }
   return out;
 }
 
@@ -87,7 +92,8 @@ export function patchSum(s: Float64Array, h: number, w: number, padding: Padding
 function inputCovariance(x: ReferenceImage, z: ReferenceImage): Float64Array {
   const n = x.height * x.width;
   const s = new Float64Array(n * n);
-  for (let c = 0; c < x.channels; c++) for (let p = 0; p < n; p++) for (let q = 0; q < n; q++) s[p * n + q] += x.data[c * n + p] * z.data[c * n + q];
+  for (let c = 0; c < x.channels; c++)
+    for (let p = 0; p < n; p++) for (let q = 0; q < n; q++) s[p * n + q] += x.data[c * n + p] * z.data[c * n + q];
   return s;
 }
 
@@ -97,15 +103,23 @@ function inputCovariance(x: ReferenceImage, z: ReferenceImage): Float64Array {
  * inputs' positions (E[σ(u)σ(v)] = √(ab)·κ1(λ)/2 and E[σ′(u)σ′(v)] = κ0(λ)/2 for u, v of those variances).
  * @example reluStep(sigma, variances1, variances2, 2 / 9) // the CNTK's K, K̇ (c_σ = 2, /9)
  */
-export function reluStep(s: Float64Array, a: Float64Array, b: Float64Array, weight: number): { k: Float64Array; kDot: Float64Array } {
-  const k = new Float64Array(s.length), kDot = new Float64Array(s.length);
-  for (let p = 0; p < a.length; p++) for (let q = 0; q < b.length; q++) {
-    const e = p * b.length + q, norm = Math.sqrt(a[p] * b[q]);
-    const lambda = norm > 0 ? Math.min(1, Math.max(-1, s[e] / norm)) : 0;
-    const complement = Math.PI - Math.acos(lambda);
-    k[e] = (weight * norm * (lambda * complement + Math.sqrt(1 - lambda * lambda))) / (2 * Math.PI);
-    kDot[e] = (weight * complement) / (2 * Math.PI);
-  }
+export function reluStep(
+  s: Float64Array,
+  a: Float64Array,
+  b: Float64Array,
+  weight: number,
+): { k: Float64Array; kDot: Float64Array } {
+  const k = new Float64Array(s.length),
+    kDot = new Float64Array(s.length);
+  for (let p = 0; p < a.length; p++)
+    for (let q = 0; q < b.length; q++) {
+      const e = p * b.length + q,
+        norm = Math.sqrt(a[p] * b[q]);
+      const lambda = norm > 0 ? Math.min(1, Math.max(-1, s[e] / norm)) : 0;
+      const complement = Math.PI - Math.acos(lambda);
+      k[e] = (weight * norm * (lambda * complement + Math.sqrt(1 - lambda * lambda))) / (2 * Math.PI);
+      kDot[e] = (weight * complement) / (2 * Math.PI);
+    }
   return { k, kDot };
 }
 
@@ -115,17 +129,28 @@ const diagonal = (s: Float64Array, n: number) => Float64Array.from({ length: n }
  * vanilla (trace), GAP (mean) or LAP(c) (pooled trace) of a final [H·W, H·W] covariance.
  * @example readoutOf(k, 8, 8, { lap: 2 }, 'circular')
  */
-export function readoutOf(m: Float64Array, h: number, w: number, readout: ReferenceCntkOptions['readout'], padding: Padding): number {
+export function readoutOf(
+  m: Float64Array,
+  h: number,
+  w: number,
+  readout: ReferenceCntkOptions['readout'],
+  padding: Padding,
+): number {
   const n = h * w;
   if (readout === 'gap') return m.reduce((sum, v) => sum + v, 0) / (n * n);
   const c = readout === 'vanilla' ? 0 : readout.lap;
   let total = 0;
-  for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) {
-    for (let a = -c; a <= c; a++) for (let b = -c; b <= c; b++) for (let a2 = -c; a2 <= c; a2++) for (let b2 = -c; b2 <= c; b2++) {
-      const p = position(i + a, j + b, h, w, padding), q = position(i + a2, j + b2, h, w, padding);
-      if (p >= 0 && q >= 0) total += m[p * n + q];
+  for (let i = 0; i < h; i++)
+    for (let j = 0; j < w; j++) {
+      for (let a = -c; a <= c; a++)
+        for (let b = -c; b <= c; b++)
+          for (let a2 = -c; a2 <= c; a2++)
+            for (let b2 = -c; b2 <= c; b2++) {
+              const p = position(i + a, j + b, h, w, padding),
+                q = position(i + a2, j + b2, h, w, padding);
+              if (p >= 0 && q >= 0) total += m[p * n + q];
+            }
     }
-  }
   return total / (2 * c + 1) ** 4;
 }
 
@@ -143,13 +168,18 @@ export function flipImage(x: ReferenceImage): ReferenceImage {
  * The CNN-GP (nngp) and CNTK (ntk) of one pair of images, by the recursion in the file comment.
  * @example referenceCntk(x, z, { depth: 3, readout: 'gap', fix: true }) // { nngp, ntk }
  */
-export function referenceCntk(x: ReferenceImage, z: ReferenceImage, options: ReferenceCntkOptions): { nngp: number; ntk: number } {
+export function referenceCntk(
+  x: ReferenceImage,
+  z: ReferenceImage,
+  options: ReferenceCntkOptions,
+): { nngp: number; ntk: number } {
   const { depth, readout, fix = false, padding = 'zero', flip = false } = options;
   if (flip) {
     const [plain, flipped] = [x, flipImage(x)].map((first) => referenceCntk(first, z, { ...options, flip: false }));
     return { nngp: (plain.nngp + flipped.nngp) / 2, ntk: (plain.ntk + flipped.ntk) / 2 };
   }
-  const { height: h, width: w } = x, n = h * w;
+  const { height: h, width: w } = x,
+    n = h * w;
   // Σ of the pair and of each image with itself (whose diagonals are the ReLU's variances)
   let sigma = patchSum(inputCovariance(x, z), h, w, padding);
   let sigmaX = patchSum(inputCovariance(x, x), h, w, padding);
@@ -159,7 +189,8 @@ export function referenceCntk(x: ReferenceImage, z: ReferenceImage, options: Ref
     const { k, kDot } = reluStep(sigma, diagonal(sigmaX, n), diagonal(sigmaZ, n), 2 / 9);
     const lastTerm = fix && layer === depth - 1 ? 0 : 1;
     const next = theta.map((t, e) => t * kDot[e] + lastTerm * k[e]);
-    if (layer === depth - 1) return { nngp: readoutOf(k, h, w, readout, padding), ntk: readoutOf(next, h, w, readout, padding) };
+    if (layer === depth - 1)
+      return { nngp: readoutOf(k, h, w, readout, padding), ntk: readoutOf(next, h, w, readout, padding) };
     sigma = patchSum(k, h, w, padding);
     theta = patchSum(next, h, w, padding);
     sigmaX = patchSum(reluStep(sigmaX, diagonal(sigmaX, n), diagonal(sigmaX, n), 2 / 9).k, h, w, padding);
@@ -172,13 +203,17 @@ export function referenceCntk(x: ReferenceImage, z: ReferenceImage, options: Ref
  * @example referenceFullyConnected(x, n, d, { depth: 5, normalization: 'authors', fixedLayers: 1 }).ntk
  */
 export function referenceFullyConnected(
-  x: Float64Array, n: number, d: number, options: { depth: number; normalization: 'authors' | 'standard'; fixedLayers?: number },
+  x: Float64Array,
+  n: number,
+  d: number,
+  options: { depth: number; normalization: 'authors' | 'standard'; fixedLayers?: number },
 ): { nngp: Float64Array; ntk: Float64Array } {
   const { depth, normalization, fixedLayers = 0 } = options;
   const scale = normalization === 'authors' ? 1 : 1 / d;
   const weight = normalization === 'authors' ? 1 : 2; // σ_w² after each ReLU
   let sigma: Float64Array = new Float64Array(n * n);
-  for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) for (let c = 0; c < d; c++) sigma[a * n + b] += scale * x[a * d + c] * x[b * d + c];
+  for (let a = 0; a < n; a++)
+    for (let b = 0; b < n; b++) for (let c = 0; c < d; c++) sigma[a * n + b] += scale * x[a * d + c] * x[b * d + c];
   let theta: Float64Array = fixedLayers > 0 ? new Float64Array(n * n) : sigma.slice();
   for (let layer = 1; layer < depth; layer++) {
     const variances = diagonal(sigma, n);

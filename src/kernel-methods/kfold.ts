@@ -24,7 +24,8 @@ export interface KFoldOptions {
  * @example kFoldSplit(6, 3, 0).map((fold) => fold.test.length) // [2, 2, 2]
  */
 export function kFoldSplit(count: number, folds: number, seed: number, options: KFoldOptions = {}): Fold[] {
-  if (!Number.isInteger(count) || count < 0) throw new Error(`kFoldSplit: count must be a non-negative integer, got ${count}`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new Error(`kFoldSplit: count must be a non-negative integer, got ${count}`);
   if (!Number.isInteger(folds) || folds < 2 || folds > count) {
     throw new Error(`kFoldSplit: folds must be an integer in [2, count = ${count}], got ${folds}`);
   }
@@ -32,7 +33,10 @@ export function kFoldSplit(count: number, folds: number, seed: number, options: 
   let dealOrder: number[];
   const { stratifyBy } = options;
   if (stratifyBy === undefined) {
-    dealOrder = shuffle(Array.from({ length: count }, (_, index) => index), random);
+    dealOrder = shuffle(
+      Array.from({ length: count }, (_, index) => index),
+      random,
+    );
   } else {
     if (stratifyBy.length !== count) {
       throw new Error(`kFoldSplit: stratifyBy must have length count = ${count}, got ${stratifyBy.length}`);
@@ -40,7 +44,8 @@ export function kFoldSplit(count: number, folds: number, seed: number, options: 
     const byClass = new Map<number, number[]>();
     for (let index = 0; index < count; index++) {
       const label = stratifyBy[index];
-      if (!Number.isInteger(label)) throw new Error(`kFoldSplit: stratifyBy[${index}] = ${label} is not an integer class id`);
+      if (!Number.isInteger(label))
+        throw new Error(`kFoldSplit: stratifyBy[${index}] = ${label} is not an integer class id`);
       const members = byClass.get(label);
       if (members) members.push(index);
       else byClass.set(label, [index]);
@@ -65,7 +70,9 @@ export function kFoldSplit(count: number, folds: number, seed: number, options: 
  */
 export function accuracy(predicted: ArrayLike<number>, actual: ArrayLike<number>): number {
   if (predicted.length !== actual.length) {
-    throw new Error(`accuracy: predicted and actual must have equal lengths, got ${predicted.length} and ${actual.length}`);
+    throw new Error(
+      `accuracy: predicted and actual must have equal lengths, got ${predicted.length} and ${actual.length}`,
+    );
   }
   if (predicted.length === 0) throw new Error('accuracy: no predictions to score');
   let correct = 0;

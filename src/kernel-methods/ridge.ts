@@ -10,7 +10,17 @@
  */
 import { choleskyWithJitter, type JitterOptions } from '../linalg/cholesky.ts';
 import { symmetricEigen } from '../linalg/eigen.ts';
-import { assertFinite, assertMatrix, assertSquare, clone, matmul, shape, transpose, zeros, type Matrix } from '../linalg/matrix.ts';
+import {
+  assertFinite,
+  assertMatrix,
+  assertSquare,
+  clone,
+  matmul,
+  shape,
+  transpose,
+  zeros,
+  type Matrix,
+} from '../linalg/matrix.ts';
 import { solveWithCholesky } from '../linalg/triangular.ts';
 
 /** α with (K + (λ + jitter) I) α = Y, and the jitter Cholesky needed (0 if none). */
@@ -24,7 +34,12 @@ export interface KernelRidgeFit {
  * semi-definite to rounding (see choleskyWithJitter; the jitter used is reported).
  * @example kernelRidgeFit(identity(2), fromRows([[1], [2]]), 1).coefficients.data // ≈ [0.5, 1]
  */
-export function kernelRidgeFit(trainKernel: Matrix, targets: Matrix, ridge: number, jitterOptions?: JitterOptions): KernelRidgeFit {
+export function kernelRidgeFit(
+  trainKernel: Matrix,
+  targets: Matrix,
+  ridge: number,
+  jitterOptions?: JitterOptions,
+): KernelRidgeFit {
   validateTraining('kernelRidgeFit', trainKernel, targets);
   validateRidge('kernelRidgeFit', ridge);
   const shifted = clone(trainKernel);
@@ -60,7 +75,12 @@ export function kernelRidgePredict(predictionKernel: Matrix, coefficients: Matri
  * returns the minimum-norm interpolant rather than Infinity.
  * @example kernelRidgePath(identity(2), fromRows([[1], [2]]), [0, 1])[1].data // ≈ [0.5, 1]
  */
-export function kernelRidgePath(trainKernel: Matrix, targets: Matrix, ridges: readonly number[], predictionKernel?: Matrix): Matrix[] {
+export function kernelRidgePath(
+  trainKernel: Matrix,
+  targets: Matrix,
+  ridges: readonly number[],
+  predictionKernel?: Matrix,
+): Matrix[] {
   validateTraining('kernelRidgePath', trainKernel, targets);
   if (!Array.isArray(ridges)) throw new Error('kernelRidgePath: ridges must be an array of numbers');
   ridges.forEach((ridge) => validateRidge('kernelRidgePath', ridge));

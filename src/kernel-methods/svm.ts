@@ -39,7 +39,9 @@ function checkTrainingKernel(caller: string, kernel: Matrix, values: ArrayLike<n
   assertSquare(caller, 'kernel', kernel);
   assertFinite(caller, 'kernel', kernel);
   if (values.length !== kernel.rows) {
-    throw new Error(`${caller}: ${what} must have one entry per training point, got kernel ${shape(kernel)} and ${values.length} ${what}`);
+    throw new Error(
+      `${caller}: ${what} must have one entry per training point, got kernel ${shape(kernel)} and ${values.length} ${what}`,
+    );
   }
   return kernel.rows;
 }
@@ -52,7 +54,8 @@ export function trainBinarySvm(kernel: Matrix, signs: ArrayLike<number>, options
   const n = checkTrainingKernel('trainBinarySvm', kernel, signs, 'signs');
   let positives = 0;
   for (let i = 0; i < n; i++) {
-    if (signs[i] !== 1 && signs[i] !== -1) throw new Error(`trainBinarySvm: signs[${i}] = ${signs[i]}, expected +1 or -1`);
+    if (signs[i] !== 1 && signs[i] !== -1)
+      throw new Error(`trainBinarySvm: signs[${i}] = ${signs[i]}, expected +1 or -1`);
     if (signs[i] === 1) positives++;
   }
   if (positives === 0 || positives === n) throw new Error('trainBinarySvm: signs must contain both +1 and -1');
@@ -110,7 +113,8 @@ export interface SvmModel {
 export function trainSvm(kernel: Matrix, labels: ArrayLike<number>, options: SvmOptions): SvmModel {
   const n = checkTrainingKernel('trainSvm', kernel, labels, 'labels');
   for (let i = 0; i < n; i++) {
-    if (!Number.isInteger(labels[i])) throw new Error(`trainSvm: labels[${i}] = ${labels[i]} is not an integer class id`);
+    if (!Number.isInteger(labels[i]))
+      throw new Error(`trainSvm: labels[${i}] = ${labels[i]} is not an integer class id`);
   }
   const classes = [...new Set(Array.from(labels))].sort((a, b) => a - b);
   if (classes.length < 2) throw new Error(`trainSvm: need at least two classes, got ${classes.length}`);
@@ -159,7 +163,8 @@ export function predictSvm(model: SvmModel, predictionKernel: Matrix): Int32Arra
     const negative = classIndex.get(pair.negative)!;
     for (let r = 0; r < rows; r++) {
       let decision = binary.bias;
-      for (let s = 0; s < trainIndices.length; s++) decision += data[r * cols + trainIndices[s]] * binary.coefficients[s];
+      for (let s = 0; s < trainIndices.length; s++)
+        decision += data[r * cols + trainIndices[s]] * binary.coefficients[s];
       votes[r * model.classes.length + (decision > 0 ? positive : negative)]++;
     }
   }
@@ -214,7 +219,9 @@ export function svmCostGrid(input: CostGridInput): { results: CostGridPoint[]; b
     return { cost, accuracy: accuracy(predictions, evaluationLabels), converged: model.converged };
   });
   const best = results.reduce((champion, point) =>
-    point.accuracy > champion.accuracy || (point.accuracy === champion.accuracy && point.cost < champion.cost) ? point : champion,
+    point.accuracy > champion.accuracy || (point.accuracy === champion.accuracy && point.cost < champion.cost)
+      ? point
+      : champion,
   );
   return { results, best };
 }

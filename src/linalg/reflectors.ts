@@ -23,7 +23,11 @@ const BLOCK_SIZE = 32;
  *   const transposedQ = Float64Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]);
  *   multiplyByTransposedQ(reduction, transposedQ, true); // transposedQ now holds Qᵀ
  */
-export function multiplyByTransposedQ(tridiagonal: Tridiagonalization, matrix: Float64Array, startsAsIdentity: boolean): void {
+export function multiplyByTransposedQ(
+  tridiagonal: Tridiagonalization,
+  matrix: Float64Array,
+  startsAsIdentity: boolean,
+): void {
   const { reflectors, betas } = tridiagonal;
   const n = betas.length;
   const rowCount = matrix.length / n;
@@ -69,7 +73,14 @@ function buildPanel(reflectors: Float64Array, n: number, blockStart: number, siz
  * Upper-triangular T with H_{k0} ⋯ H_{k0+size−1} = I − Y T Yᵀ, column by column:
  * T(0:j, j) = −β_j T(0:j, 0:j) Y(:, 0:j)ᵀ v_j, T(j, j) = β_j (LAPACK dlarft, forward).
  */
-function buildTriangle(panel: Float64Array, betas: Float64Array, n: number, blockStart: number, size: number, triangle: Float64Array): void {
+function buildTriangle(
+  panel: Float64Array,
+  betas: Float64Array,
+  n: number,
+  blockStart: number,
+  size: number,
+  triangle: Float64Array,
+): void {
   triangle.fill(0);
   const overlaps = new Float64Array(size);
   for (let j = 0; j < size; j++) {

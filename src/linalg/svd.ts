@@ -195,7 +195,14 @@ function orthogonalize(
 }
 
 /** (row_p, row_q) ← (c·row_p − s·row_q, s·row_p + c·row_q). */
-function rotateRows(data: Float64Array, rowP: number, rowQ: number, length: number, cosine: number, sine: number): void {
+function rotateRows(
+  data: Float64Array,
+  rowP: number,
+  rowQ: number,
+  length: number,
+  cosine: number,
+  sine: number,
+): void {
   for (let i = 0; i < length; i++) {
     const x = data[rowP + i];
     const y = data[rowQ + i];

@@ -21,7 +21,11 @@ export interface TriangularSolveOptions {
  * @example solveLowerTriangular(fromRows([[2, 0], [1, 1]]), [2, 3]) // Float64Array [1, 2]
  */
 export function solveLowerTriangular(lower: Matrix, rhs: Matrix, options?: TriangularSolveOptions): Matrix;
-export function solveLowerTriangular(lower: Matrix, rhs: ArrayLike<number>, options?: TriangularSolveOptions): Float64Array;
+export function solveLowerTriangular(
+  lower: Matrix,
+  rhs: ArrayLike<number>,
+  options?: TriangularSolveOptions,
+): Float64Array;
 export function solveLowerTriangular(
   lower: Matrix,
   rhs: Matrix | ArrayLike<number>,
@@ -35,7 +39,11 @@ export function solveLowerTriangular(
  * @example solveUpperTriangular(fromRows([[1, 1], [0, 2]]), [3, 4]) // Float64Array [1, 2]
  */
 export function solveUpperTriangular(upper: Matrix, rhs: Matrix, options?: TriangularSolveOptions): Matrix;
-export function solveUpperTriangular(upper: Matrix, rhs: ArrayLike<number>, options?: TriangularSolveOptions): Float64Array;
+export function solveUpperTriangular(
+  upper: Matrix,
+  rhs: ArrayLike<number>,
+  options?: TriangularSolveOptions,
+): Float64Array;
 export function solveUpperTriangular(
   upper: Matrix,
   rhs: Matrix | ArrayLike<number>,
@@ -79,12 +87,16 @@ function checkRightHandSide(functionName: string, coefficients: Matrix, rhs: Mat
   if (isMatrix(rhs)) {
     assertMatrix(functionName, 'rhs', rhs);
     if (rhs.rows !== coefficients.rows) {
-      throw new Error(`${functionName}: rhs must have ${coefficients.rows} rows, got matrix ${shape(coefficients)} and rhs ${shape(rhs)}`);
+      throw new Error(
+        `${functionName}: rhs must have ${coefficients.rows} rows, got matrix ${shape(coefficients)} and rhs ${shape(rhs)}`,
+      );
     }
   } else if (rhs === null || typeof rhs !== 'object' || typeof rhs.length !== 'number') {
     throw new Error(`${functionName}: rhs must be a Matrix or an array of numbers`);
   } else if (rhs.length !== coefficients.rows) {
-    throw new Error(`${functionName}: rhs must have length ${coefficients.rows}, got matrix ${shape(coefficients)} and rhs length ${rhs.length}`);
+    throw new Error(
+      `${functionName}: rhs must have length ${coefficients.rows}, got matrix ${shape(coefficients)} and rhs length ${rhs.length}`,
+    );
   }
   assertFinite(functionName, 'rhs', rhs);
 }

@@ -134,7 +134,13 @@ function makeReflector(
 }
 
 /** product = B v for the symmetric block B = rows/columns ≥ first, stored as its upper triangle. */
-function symmetricProduct(work: Float64Array, n: number, first: number, vector: Float64Array, product: Float64Array): void {
+function symmetricProduct(
+  work: Float64Array,
+  n: number,
+  first: number,
+  vector: Float64Array,
+  product: Float64Array,
+): void {
   product.fill(0);
   for (let i = first; i < n; i++) {
     const rowOffset = i * n;
@@ -207,7 +213,13 @@ function updateAndMultiply(
 }
 
 /** Row i (upper part, j ≥ i) ← row i − v_i wᵀ − w_i vᵀ. */
-function rankTwoUpdateRow(work: Float64Array, n: number, i: number, reflector: Float64Array, update: Float64Array): void {
+function rankTwoUpdateRow(
+  work: Float64Array,
+  n: number,
+  i: number,
+  reflector: Float64Array,
+  update: Float64Array,
+): void {
   const rowOffset = i * n;
   const vi = reflector[i];
   const wi = update[i];

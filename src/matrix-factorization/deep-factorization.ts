@@ -35,9 +35,14 @@ export class DeepMatrixFactorization extends Module {
     super();
     if (factors.length === 0) throw new Error('DeepMatrixFactorization: needs at least one factor');
     factors.forEach((factor, j) => {
-      if (factor.rank !== 2) throw new Error(`DeepMatrixFactorization: factor ${j + 1} must be a matrix, got shape [${factor.shape.join(',')}]`);
+      if (factor.rank !== 2)
+        throw new Error(
+          `DeepMatrixFactorization: factor ${j + 1} must be a matrix, got shape [${factor.shape.join(',')}]`,
+        );
       if (j > 0 && factor.shape[1] !== factors[j - 1].shape[0]) {
-        throw new Error(`DeepMatrixFactorization: factor ${j + 1} [${factor.shape.join(',')}] does not follow factor ${j} [${factors[j - 1].shape.join(',')}]`);
+        throw new Error(
+          `DeepMatrixFactorization: factor ${j + 1} [${factor.shape.join(',')}] does not follow factor ${j} [${factors[j - 1].shape.join(',')}]`,
+        );
       }
     });
     this.factors = factors.map((factor, j) => this.addParameter(`W${j + 1}`, factor));
@@ -49,10 +54,13 @@ export class DeepMatrixFactorization extends Module {
    * @example DeepMatrixFactorization.gaussian({ size: 10, depth: 2, scale: 1e-3, seed: 0 })
    */
   static gaussian({ size, depth, scale, seed, dtype = 'float64' }: GaussianInitOptions): DeepMatrixFactorization {
-    if (!(Number.isInteger(depth) && depth >= 1)) throw new Error(`DeepMatrixFactorization.gaussian: depth must be a positive integer, got ${depth}`);
+    if (!(Number.isInteger(depth) && depth >= 1))
+      throw new Error(`DeepMatrixFactorization.gaussian: depth must be a positive integer, got ${depth}`);
     if (!(scale > 0)) throw new Error(`DeepMatrixFactorization.gaussian: scale must be > 0, got ${scale}`);
     const std = scale ** (1 / depth) / Math.sqrt(size);
-    return new DeepMatrixFactorization(Array.from({ length: depth }, (_, j) => ad.randomNormal([size, size], { seed: seed + j, std, dtype })));
+    return new DeepMatrixFactorization(
+      Array.from({ length: depth }, (_, j) => ad.randomNormal([size, size], { seed: seed + j, std, dtype })),
+    );
   }
 
   get depth(): number {
@@ -77,7 +85,10 @@ export class DeepMatrixFactorization extends Module {
  * completion loss of the official code (`MatrixCompletion.get_train_loss`).
  * @example completionLoss([0, 3], ad.tensor([1, 2], { dtype: 'float64' }))(model.endToEnd())
  */
-export function completionLoss(indices: Int32Array | readonly number[], values: ad.Tensor): (endToEnd: ad.Tensor) => ad.Tensor {
+export function completionLoss(
+  indices: Int32Array | readonly number[],
+  values: ad.Tensor,
+): (endToEnd: ad.Tensor) => ad.Tensor {
   const positions = Int32Array.from(indices);
   return (endToEnd) => endToEnd.reshape([endToEnd.size]).gather(0, positions).sub(values).square().mean();
 }
@@ -89,7 +100,12 @@ export function completionLoss(indices: Int32Array | readonly number[], values: 
  * @example sensingLoss(a, y)(model.endToEnd())
  */
 export function sensingLoss(sensing: ad.Tensor, measurements: ad.Tensor): (endToEnd: ad.Tensor) => ad.Tensor {
-  return (endToEnd) => sensing.matmul(endToEnd.reshape([endToEnd.size])).sub(measurements).square().mean();
+  return (endToEnd) =>
+    sensing
+      .matmul(endToEnd.reshape([endToEnd.size]))
+      .sub(measurements)
+      .square()
+      .mean();
 }
 
 /** Options of `trainFactorization`. */

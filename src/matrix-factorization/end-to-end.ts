@@ -38,7 +38,13 @@ export function balancednessGaps(factors: readonly la.Matrix[]): number[] {
 
 /** A Haar-distributed orthogonal n×n matrix: the left singular vectors of a Gaussian matrix. */
 function randomOrthogonal(n: number, random: Random): la.Matrix {
-  return la.svd(la.fromArray(n, n, Float64Array.from({ length: n * n }, () => random.normal()))).U;
+  return la.svd(
+    la.fromArray(
+      n,
+      n,
+      Float64Array.from({ length: n * n }, () => random.normal()),
+    ),
+  ).U;
 }
 
 /**
@@ -49,7 +55,8 @@ function randomOrthogonal(n: number, random: Random): la.Matrix {
  */
 export function balancedFactorization(target: la.Matrix, depth: number, seed: number): la.Matrix[] {
   la.assertSquare('balancedFactorization', 'target', target);
-  if (!(Number.isInteger(depth) && depth >= 1)) throw new Error(`balancedFactorization: depth must be a positive integer, got ${depth}`);
+  if (!(Number.isInteger(depth) && depth >= 1))
+    throw new Error(`balancedFactorization: depth must be a positive integer, got ${depth}`);
   const n = target.rows;
   const { U, singularValues, V } = la.svd(target);
   const root = singularValues.map((value) => value ** (1 / depth));

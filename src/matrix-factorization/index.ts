@@ -7,13 +7,38 @@
  *   import { DeepMatrixFactorization, completionLoss, trainFactorization } from './src/matrix-factorization/index.ts';
  */
 export {
-  DeepMatrixFactorization, completionLoss, sensingLoss, trainFactorization,
-  type GaussianInitOptions, type TrainOptions, type TrainResult,
+  DeepMatrixFactorization,
+  completionLoss,
+  sensingLoss,
+  trainFactorization,
+  type GaussianInitOptions,
+  type TrainOptions,
+  type TrainResult,
 } from './deep-factorization.ts';
-export { lowRankTarget, observeEntries, gaussianMeasurements, reconstructionError, type Observations, type Measurements } from './problems.ts';
 export {
-  minimumNuclearNorm, optimalityResiduals, observedEntries, linearMeasurements,
-  type AffineConstraint, type NuclearNormOptions, type NuclearNormSolution, type OptimalityResiduals,
+  lowRankTarget,
+  observeEntries,
+  gaussianMeasurements,
+  reconstructionError,
+  type Observations,
+  type Measurements,
+} from './problems.ts';
+export {
+  minimumNuclearNorm,
+  optimalityResiduals,
+  observedEntries,
+  linearMeasurements,
+  type AffineConstraint,
+  type NuclearNormOptions,
+  type NuclearNormSolution,
+  type OptimalityResiduals,
 } from './nuclear-norm.ts';
-export { nuclearNorm, effectiveRank, gramSingularValues, shrinkSingularValues, psdPower, type Shrinkage } from './spectral.ts';
+export {
+  nuclearNorm,
+  effectiveRank,
+  gramSingularValues,
+  shrinkSingularValues,
+  psdPower,
+  type Shrinkage,
+} from './spectral.ts';
 export { endToEnd, balancednessGaps, balancedFactorization, endToEndDirection } from './end-to-end.ts';

@@ -34,11 +34,18 @@ export interface AffineConstraint {
  * Observed entries X[i] = values[k] at flat row-major positions indices[k] (matrix completion).
  * @example observedEntries(2, 2, [0, 3], [1, 1]).project(la.zeros(2, 2)) // [[1, 0], [0, 1]]
  */
-export function observedEntries(rows: number, cols: number, indices: ArrayLike<number>, values: ArrayLike<number>): AffineConstraint {
-  if (indices.length !== values.length) throw new Error(`observedEntries: ${indices.length} indices but ${values.length} values`);
+export function observedEntries(
+  rows: number,
+  cols: number,
+  indices: ArrayLike<number>,
+  values: ArrayLike<number>,
+): AffineConstraint {
+  if (indices.length !== values.length)
+    throw new Error(`observedEntries: ${indices.length} indices but ${values.length} values`);
   const positions = Int32Array.from(indices);
   positions.forEach((position) => {
-    if (!(position >= 0 && position < rows * cols)) throw new Error(`observedEntries: index ${position} is outside a ${rows}×${cols} matrix`);
+    if (!(position >= 0 && position < rows * cols))
+      throw new Error(`observedEntries: index ${position} is outside a ${rows}×${cols} matrix`);
   });
   if (new Set(positions).size !== positions.length) throw new Error('observedEntries: an entry is observed twice');
   return {
@@ -46,12 +53,16 @@ export function observedEntries(rows: number, cols: number, indices: ArrayLike<n
     cols,
     project(x) {
       const result = la.clone(x);
-      positions.forEach((position, k) => { result.data[position] = values[k]; });
+      positions.forEach((position, k) => {
+        result.data[position] = values[k];
+      });
       return result;
     },
     nullSpacePart(y) {
       const result = la.clone(y);
-      positions.forEach((position) => { result.data[position] = 0; });
+      positions.forEach((position) => {
+        result.data[position] = 0;
+      });
       return result;
     },
   };
@@ -63,9 +74,16 @@ export function observedEntries(rows: number, cols: number, indices: ArrayLike<n
  * factored once, so each projection costs two products with A.
  * @example linearMeasurements(1, 2, la.fromRows([[1, 1]]), [2]).project(la.zeros(1, 2)) // [[1, 1]]
  */
-export function linearMeasurements(rows: number, cols: number, sensing: la.Matrix, measurements: ArrayLike<number>): AffineConstraint {
-  if (sensing.cols !== rows * cols) throw new Error(`linearMeasurements: sensing matrix has ${sensing.cols} columns, expected ${rows * cols}`);
-  if (measurements.length !== sensing.rows) throw new Error(`linearMeasurements: ${sensing.rows} measurements expected, got ${measurements.length}`);
+export function linearMeasurements(
+  rows: number,
+  cols: number,
+  sensing: la.Matrix,
+  measurements: ArrayLike<number>,
+): AffineConstraint {
+  if (sensing.cols !== rows * cols)
+    throw new Error(`linearMeasurements: sensing matrix has ${sensing.cols} columns, expected ${rows * cols}`);
+  if (measurements.length !== sensing.rows)
+    throw new Error(`linearMeasurements: ${sensing.rows} measurements expected, got ${measurements.length}`);
   const transposed = la.transpose(sensing);
   const factor = la.cholesky(la.matmul(sensing, transposed));
   // x + A*(AA*)⁻¹(target − A·vec(x)), with target 0 for the null-space part.
@@ -126,22 +144,38 @@ function combine(a: la.Matrix, b: la.Matrix, alpha: number, beta: number): la.Ma
  * min ‖X‖_* s.t. A(X) = b by Douglas–Rachford splitting (see the file comment).
  * @example minimumNuclearNorm(observedEntries(2, 2, [0, 1, 2], [1, 1, 1])).solution // ≈ [[1, 1], [1, 1]]
  */
-export function minimumNuclearNorm(constraint: AffineConstraint, options: NuclearNormOptions = {}): NuclearNormSolution {
+export function minimumNuclearNorm(
+  constraint: AffineConstraint,
+  options: NuclearNormOptions = {},
+): NuclearNormSolution {
   const { relaxation = 1.5, tolerance = 1e-6, maxIterations = 5000 } = options;
-  if (!(relaxation > 0 && relaxation < 2)) throw new Error(`minimumNuclearNorm: relaxation must be in (0, 2), got ${relaxation}`);
+  if (!(relaxation > 0 && relaxation < 2))
+    throw new Error(`minimumNuclearNorm: relaxation must be in (0, 2), got ${relaxation}`);
   let z = constraint.project(la.zeros(constraint.rows, constraint.cols));
   let step = options.stepSize ?? frobenius(z.data) / Math.sqrt(Math.min(constraint.rows, constraint.cols));
-  if (!(step > 0)) throw new Error(`minimumNuclearNorm: step size must be > 0, got ${step} (are all constraints zero?)`);
+  if (!(step > 0))
+    throw new Error(`minimumNuclearNorm: step size must be > 0, got ${step} (are all constraints zero?)`);
   let result: NuclearNormSolution | undefined;
   let adaptations = 0;
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
     const { result: x, rank, nuclearNorm: norm } = shrinkSingularValues(z, step);
     const certificate = combine(z, x, 1 / step, -1 / step);
     const feasible = constraint.project(x);
-    const primalResidual = frobenius(combine(x, feasible, 1, -1).data) / Math.max(frobenius(feasible.data), Number.MIN_VALUE);
-    const dualResidual = frobenius(constraint.nullSpacePart(certificate).data) / Math.max(frobenius(certificate.data), Number.MIN_VALUE);
+    const primalResidual =
+      frobenius(combine(x, feasible, 1, -1).data) / Math.max(frobenius(feasible.data), Number.MIN_VALUE);
+    const dualResidual =
+      frobenius(constraint.nullSpacePart(certificate).data) / Math.max(frobenius(certificate.data), Number.MIN_VALUE);
     const converged = primalResidual < tolerance && dualResidual < tolerance;
-    result = { solution: x, certificate, nuclearNorm: norm, rank, iterations: iteration, primalResidual, dualResidual, converged };
+    result = {
+      solution: x,
+      certificate,
+      nuclearNorm: norm,
+      rank,
+      iterations: iteration,
+      primalResidual,
+      dualResidual,
+      converged,
+    };
     if (converged) break;
     const unbalanced = Math.max(primalResidual, dualResidual) > BALANCE * Math.min(primalResidual, dualResidual);
     if (iteration % ADAPT_EVERY === 0 && unbalanced && adaptations < MAX_ADAPTATIONS) {
@@ -172,7 +206,11 @@ export interface OptimalityResiduals {
  * nuclear norm solution when all four residuals are zero.
  * @example const s = minimumNuclearNorm(c); optimalityResiduals(c, s.solution, s.certificate)
  */
-export function optimalityResiduals(constraint: AffineConstraint, solution: la.Matrix, certificate: la.Matrix): OptimalityResiduals {
+export function optimalityResiduals(
+  constraint: AffineConstraint,
+  solution: la.Matrix,
+  certificate: la.Matrix,
+): OptimalityResiduals {
   let inner = 0;
   for (let i = 0; i < solution.data.length; i++) inner += solution.data[i] * certificate.data[i];
   return {

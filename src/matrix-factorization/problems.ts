@@ -13,10 +13,19 @@ import { Random, sampleWithoutReplacement } from '../data/index.ts';
  * @example lowRankTarget(100, 5, 0) // a rank-5 100×100 matrix with ‖W*‖_F = 100
  */
 export function lowRankTarget(size: number, rank: number, seed: number): la.Matrix {
-  if (!(Number.isInteger(rank) && rank >= 1 && rank <= size)) throw new Error(`lowRankTarget: rank must be an integer in 1…${size}, got ${rank}`);
+  if (!(Number.isInteger(rank) && rank >= 1 && rank <= size))
+    throw new Error(`lowRankTarget: rank must be an integer in 1…${size}, got ${rank}`);
   const random = new Random(seed);
-  const left = la.fromArray(size, rank, Float64Array.from({ length: size * rank }, () => random.normal()));
-  const right = la.fromArray(rank, size, Float64Array.from({ length: size * rank }, () => random.normal()));
+  const left = la.fromArray(
+    size,
+    rank,
+    Float64Array.from({ length: size * rank }, () => random.normal()),
+  );
+  const right = la.fromArray(
+    rank,
+    size,
+    Float64Array.from({ length: size * rank }, () => random.normal()),
+  );
   const product = la.matmul(left, right);
   const norm = Math.sqrt(product.data.reduce((total, value) => total + value * value, 0));
   return { ...product, data: product.data.map((value) => (value * size) / norm) };
@@ -50,7 +59,11 @@ export interface Measurements {
 export function gaussianMeasurements(target: la.Matrix, count: number, seed: number): Measurements {
   const random = new Random(seed);
   const scale = 1 / target.rows;
-  const sensing = la.fromArray(count, target.rows * target.cols, Float64Array.from({ length: count * target.rows * target.cols }, () => random.normal() * scale));
+  const sensing = la.fromArray(
+    count,
+    target.rows * target.cols,
+    Float64Array.from({ length: count * target.rows * target.cols }, () => random.normal() * scale),
+  );
   return { sensing, measurements: la.matvec(sensing, target.data) };
 }
 
@@ -60,7 +73,8 @@ export function gaussianMeasurements(target: la.Matrix, count: number, seed: num
  * @example reconstructionError(la.zeros(2, 2), la.identity(2)) // 0.5
  */
 export function reconstructionError(estimate: ArrayLike<number>, target: la.Matrix): number {
-  if (estimate.length !== target.data.length) throw new Error(`reconstructionError: ${estimate.length} entries but the target has ${target.data.length}`);
+  if (estimate.length !== target.data.length)
+    throw new Error(`reconstructionError: ${estimate.length} entries but the target has ${target.data.length}`);
   let total = 0;
   for (let i = 0; i < estimate.length; i++) total += (estimate[i] - target.data[i]) ** 2;
   return total / estimate.length;

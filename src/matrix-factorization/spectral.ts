@@ -40,8 +40,12 @@ export function effectiveRank(singularValues: ArrayLike<number>): number {
  * @example gramSingularValues(la.fromRows([[3, 0], [0, 4]])) // [4, 3]
  */
 export function gramSingularValues(matrix: la.Matrix): Float64Array {
-  const gram = matrix.rows >= matrix.cols ? la.matmul(la.transpose(matrix), matrix) : la.matmul(matrix, la.transpose(matrix));
-  return la.symmetricEigenvalues(gram).map((value) => Math.sqrt(Math.max(value, 0))).reverse();
+  const gram =
+    matrix.rows >= matrix.cols ? la.matmul(la.transpose(matrix), matrix) : la.matmul(matrix, la.transpose(matrix));
+  return la
+    .symmetricEigenvalues(gram)
+    .map((value) => Math.sqrt(Math.max(value, 0)))
+    .reverse();
 }
 
 /** The eigenpairs of a Gram matrix, eigenvalues clamped at 0 (rounding can make them slightly negative). */
@@ -54,7 +58,9 @@ function gramEigen(gram: la.Matrix): la.SymmetricEigen {
 function selectColumns(vectors: la.Matrix, indices: readonly number[]): la.Matrix {
   const result = la.zeros(vectors.rows, indices.length);
   for (let i = 0; i < vectors.rows; i++) {
-    indices.forEach((column, k) => { result.data[i * indices.length + k] = vectors.data[i * vectors.cols + column]; });
+    indices.forEach((column, k) => {
+      result.data[i * indices.length + k] = vectors.data[i * vectors.cols + column];
+    });
   }
   return result;
 }
@@ -118,6 +124,9 @@ export function psdPower(matrix: la.Matrix, exponent: number): la.Matrix {
   if (!(exponent >= 0)) throw new Error(`psdPower: exponent must be ≥ 0, got ${exponent}`);
   if (exponent === 0) return la.identity(matrix.rows);
   const { values, vectors } = gramEigen(matrix);
-  const powered = scaleColumns(vectors, values.map((value) => value ** exponent));
+  const powered = scaleColumns(
+    vectors,
+    values.map((value) => value ** exponent),
+  );
   return la.matmul(powered, la.transpose(vectors));
 }

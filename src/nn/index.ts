@@ -14,7 +14,14 @@ export { fanIn, initializeLayer, kaimingUniform, type LayerInit, type LayerInitO
 export { Conv2d, Linear, type Conv2dLayerOptions } from './linear.ts';
 export { AvgPool2d, Dropout, Flatten, GlobalAvgPool2d, MaxPool2d, ReLU, Sequential, Sigmoid, Tanh } from './layers.ts';
 export {
-  BatchNorm, BatchNorm1d, BatchNorm2d, GroupNorm, InstanceNorm, LayerNorm, type BatchNormOptions, type NormalizationOptions,
+  BatchNorm,
+  BatchNorm1d,
+  BatchNorm2d,
+  GroupNorm,
+  InstanceNorm,
+  LayerNorm,
+  type BatchNormOptions,
+  type NormalizationOptions,
 } from './normalization.ts';
 export { accuracy, crossEntropy, hingeLoss, logisticLoss, mseLoss, type Labels, type Reduction } from './losses.ts';
 export { logSoftmax, softmax } from '../../autodiff/index.ts';

@@ -25,7 +25,10 @@ export function fanIn(shape: readonly number[]): number {
  * default a = √5 gives U(±1/√fan_in), PyTorch's default for Linear and Conv2d weights.
  * @example kaimingUniform([10, 784], { seed: 0 })
  */
-export function kaimingUniform(shape: readonly number[], { seed, a = Math.sqrt(5), dtype = 'float32' }: { seed: number; a?: number; dtype?: ad.DType }): ad.Tensor {
+export function kaimingUniform(
+  shape: readonly number[],
+  { seed, a = Math.sqrt(5), dtype = 'float32' }: { seed: number; a?: number; dtype?: ad.DType },
+): ad.Tensor {
   const bound = Math.sqrt(2 / (1 + a * a)) * Math.sqrt(3 / fanIn(shape));
   return ad.randomUniform(shape, { seed, low: -bound, high: bound, dtype });
 }

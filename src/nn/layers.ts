@@ -54,7 +54,8 @@ export class MaxPool2d extends Module {
  */
 export class GlobalAvgPool2d extends Module {
   forward(input: ad.Tensor): ad.Tensor {
-    if (input.rank !== 4) throw new Error(`GlobalAvgPool2d: input must be rank 4 [N,C,H,W], got ${shapeText(input.shape)}`);
+    if (input.rank !== 4)
+      throw new Error(`GlobalAvgPool2d: input must be rank 4 [N,C,H,W], got ${shapeText(input.shape)}`);
     return input.mean([2, 3]);
   }
 }
@@ -102,7 +103,10 @@ export class Sigmoid extends Module {
 export class Dropout extends Module {
   readonly #random: Random;
 
-  constructor(readonly p: number, source: { seed: number } | { random: Random }) {
+  constructor(
+    readonly p: number,
+    source: { seed: number } | { random: Random },
+  ) {
     super();
     if (!(p >= 0 && p <= 1)) throw new Error(`Dropout: p must be in [0, 1], got ${p}`);
     if ('random' in source && source.random instanceof Random) this.#random = source.random;

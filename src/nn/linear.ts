@@ -6,11 +6,18 @@ import { Module } from './module.ts';
 import type { Parameter } from './parameter.ts';
 
 function positiveInteger(caller: string, name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${caller}: ${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${caller}: ${name} must be a positive integer, got ${value}`);
 }
 
 /** y·weightScale + bias·biasScale, skipping the multiplications that are by 1. */
-function scaleAndShift(y: ad.Tensor, weightScale: number, bias: Parameter | undefined, biasScale: number, biasShape: readonly number[]): ad.Tensor {
+function scaleAndShift(
+  y: ad.Tensor,
+  weightScale: number,
+  bias: Parameter | undefined,
+  biasScale: number,
+  biasShape: readonly number[],
+): ad.Tensor {
   const scaled = weightScale === 1 ? y : y.mul(weightScale);
   if (!bias) return scaled;
   const shift = bias.value.reshape(biasShape);
@@ -30,7 +37,11 @@ export class Linear extends Module {
   /** σ_b under NTK, else 1. */
   readonly biasScale: number;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, options: LayerInitOptions) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LayerInitOptions,
+  ) {
     super();
     positiveInteger('Linear', 'inFeatures', inFeatures);
     positiveInteger('Linear', 'outFeatures', outFeatures);
@@ -64,7 +75,12 @@ export class Conv2d extends Module {
   readonly biasScale: number;
   readonly geometry: ad.Conv2dOptions;
 
-  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: number | [number, number], options: Conv2dLayerOptions) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: number | [number, number],
+    options: Conv2dLayerOptions,
+  ) {
     super();
     positiveInteger('Conv2d', 'inChannels', inChannels);
     positiveInteger('Conv2d', 'outChannels', outChannels);

@@ -23,7 +23,8 @@ function reduce(caller: string, losses: ad.Tensor, reduction: Reduction): ad.Ten
 function checkLabels(caller: string, logits: ad.Tensor, labels: Labels): Int32Array {
   if (logits.rank !== 2) throw new Error(`${caller}: logits must be [N, K], got ${shapeText(logits.shape)}`);
   const [count, classes] = logits.shape;
-  if (labels.length !== count) throw new Error(`${caller}: ${labels.length} labels for logits ${shapeText(logits.shape)} (need ${count})`);
+  if (labels.length !== count)
+    throw new Error(`${caller}: ${labels.length} labels for logits ${shapeText(logits.shape)} (need ${count})`);
   for (let i = 0; i < count; i++) {
     if (!Number.isInteger(labels[i]) || labels[i] < 0 || labels[i] >= classes) {
       throw new Error(`${caller}: label ${labels[i]} at position ${i} is not a class in [0, ${classes})`);
@@ -35,9 +36,11 @@ function checkLabels(caller: string, logits: ad.Tensor, labels: Labels): Int32Ar
 /** Targets in {−1, +1} for a margin loss, as a tensor shaped like the scores. */
 function signTargets(caller: string, scores: ad.Tensor, targets: ad.Tensor | ArrayLike<number>): ad.Tensor {
   const values = targets instanceof ad.Tensor ? targets.data : targets;
-  if (values.length !== scores.size) throw new Error(`${caller}: ${values.length} targets for scores ${shapeText(scores.shape)}`);
+  if (values.length !== scores.size)
+    throw new Error(`${caller}: ${values.length} targets for scores ${shapeText(scores.shape)}`);
   for (let i = 0; i < values.length; i++) {
-    if (values[i] !== 1 && values[i] !== -1) throw new Error(`${caller}: target ${values[i]} at position ${i} must be −1 or +1`);
+    if (values[i] !== 1 && values[i] !== -1)
+      throw new Error(`${caller}: target ${values[i]} at position ${i} must be −1 or +1`);
   }
   return ad.tensor(Array.from(values), { shape: scores.shape, dtype: scores.dtype });
 }
@@ -46,7 +49,11 @@ function signTargets(caller: string, scores: ad.Tensor, targets: ad.Tensor | Arr
  * Cross-entropy of logits [N, K] against integer labels: −log softmax(logits)[label].
  * @example crossEntropy(model.forward(images), labels)
  */
-export function crossEntropy(logits: ad.Tensor, labels: Labels, { reduction = 'mean' }: { reduction?: Reduction } = {}): ad.Tensor {
+export function crossEntropy(
+  logits: ad.Tensor,
+  labels: Labels,
+  { reduction = 'mean' }: { reduction?: Reduction } = {},
+): ad.Tensor {
   const checked = checkLabels('crossEntropy', logits, labels);
   const picked = ad.logSoftmax(logits, 1).gather(1, checked, [logits.shape[0], 1]);
   return reduce('crossEntropy', picked.reshape([logits.shape[0]]).neg(), reduction);
@@ -57,9 +64,15 @@ export function crossEntropy(logits: ad.Tensor, labels: Labels, { reduction = 'm
  * MSELoss). For the ½Σ(y − f)² of fine-grained (PAPERS.md §1) use reduction 'sum' and halve.
  * @example mseLoss(prediction, target)
  */
-export function mseLoss(prediction: ad.Tensor, target: ad.Tensor, { reduction = 'mean' }: { reduction?: Reduction } = {}): ad.Tensor {
+export function mseLoss(
+  prediction: ad.Tensor,
+  target: ad.Tensor,
+  { reduction = 'mean' }: { reduction?: Reduction } = {},
+): ad.Tensor {
   if (shapeText(prediction.shape) !== shapeText(target.shape)) {
-    throw new Error(`mseLoss: prediction ${shapeText(prediction.shape)} and target ${shapeText(target.shape)} must have the same shape`);
+    throw new Error(
+      `mseLoss: prediction ${shapeText(prediction.shape)} and target ${shapeText(target.shape)} must have the same shape`,
+    );
   }
   return reduce('mseLoss', prediction.sub(target).square(), reduction);
 }
@@ -70,7 +83,11 @@ export function mseLoss(prediction: ad.Tensor, target: ad.Tensor, { reduction = 
  * gradient at z = 0 is the true σ(0) = ½).
  * @example logisticLoss(scores, [1, -1, 1])
  */
-export function logisticLoss(scores: ad.Tensor, targets: ad.Tensor | ArrayLike<number>, { reduction = 'mean' }: { reduction?: Reduction } = {}): ad.Tensor {
+export function logisticLoss(
+  scores: ad.Tensor,
+  targets: ad.Tensor | ArrayLike<number>,
+  { reduction = 'mean' }: { reduction?: Reduction } = {},
+): ad.Tensor {
   const z = scores.mul(signTargets('logisticLoss', scores, targets)).neg();
   const positive = z.ge(0);
   const magnitude = positive.where(z, z.neg());
@@ -81,7 +98,11 @@ export function logisticLoss(scores: ad.Tensor, targets: ad.Tensor | ArrayLike<n
  * Hinge loss max(0, 1 − y·f) for targets y ∈ {±1}.
  * @example hingeLoss(scores, [1, -1, 1])
  */
-export function hingeLoss(scores: ad.Tensor, targets: ad.Tensor | ArrayLike<number>, { reduction = 'mean' }: { reduction?: Reduction } = {}): ad.Tensor {
+export function hingeLoss(
+  scores: ad.Tensor,
+  targets: ad.Tensor | ArrayLike<number>,
+  { reduction = 'mean' }: { reduction?: Reduction } = {},
+): ad.Tensor {
   const margins = scores.mul(signTargets('hingeLoss', scores, targets));
   return reduce('hingeLoss', margins.neg().add(1).relu(), reduction);
 }

@@ -89,14 +89,19 @@ export abstract class Module {
   /** This module (named '') and every descendant, parents first. @example net.namedModules().map(([name]) => name) */
   namedModules(prefix = ''): [string, Module][] {
     const result: [string, Module][] = [[prefix, this]];
-    for (const [name, child] of this.#children) result.push(...child.namedModules(prefix === '' ? name : `${prefix}.${name}`));
+    for (const [name, child] of this.#children)
+      result.push(...child.namedModules(prefix === '' ? name : `${prefix}.${name}`));
     return result;
   }
 
   /** Every parameter with its dotted name, in registration order. @example net.namedParameters()[0][0] // 'layers.0.weight' */
   namedParameters(): [string, Parameter][] {
     return this.namedModules().flatMap(([prefix, module]) =>
-      [...module.#parameters].map(([name, parameter]): [string, Parameter] => [prefix === '' ? name : `${prefix}.${name}`, parameter]));
+      [...module.#parameters].map(([name, parameter]): [string, Parameter] => [
+        prefix === '' ? name : `${prefix}.${name}`,
+        parameter,
+      ]),
+    );
   }
 
   /** Every parameter, frozen ones included (optimizers skip those without a gradient). @example new SGD(net.parameters(), { lr: 0.1 }) */
@@ -107,7 +112,11 @@ export abstract class Module {
   /** Every buffer with its dotted name. @example bn.namedBuffers() // runningMean, runningVariance */
   namedBuffers(): [string, StateBuffer][] {
     return this.namedModules().flatMap(([prefix, module]) =>
-      [...module.#buffers].map(([name, buffer]): [string, StateBuffer] => [prefix === '' ? name : `${prefix}.${name}`, buffer]));
+      [...module.#buffers].map(([name, buffer]): [string, StateBuffer] => [
+        prefix === '' ? name : `${prefix}.${name}`,
+        buffer,
+      ]),
+    );
   }
 
   /** Clears the gradient of every parameter. @example net.zeroGrad() */
@@ -148,12 +157,17 @@ export abstract class Module {
       const value = state.get(name);
       if (value === undefined) problems.push(`missing '${name}' ${shapeText(slot.value.shape)}`);
       else if (value.dtype !== slot.value.dtype || shapeText(value.shape) !== shapeText(slot.value.shape)) {
-        problems.push(`'${name}' is ${value.dtype} ${shapeText(value.shape)} in ${source} but ${slot.value.dtype} ${shapeText(slot.value.shape)} in the module`);
+        problems.push(
+          `'${name}' is ${value.dtype} ${shapeText(value.shape)} in ${source} but ${slot.value.dtype} ${shapeText(slot.value.shape)} in the module`,
+        );
       }
     }
-    for (const [name, value] of state) if (!slots.has(name)) problems.push(`unexpected '${name}' ${shapeText(value.shape)}`);
+    for (const [name, value] of state)
+      if (!slots.has(name)) problems.push(`unexpected '${name}' ${shapeText(value.shape)}`);
     if (problems.length > 0) {
-      throw new Error(`${this.constructor.name}.${caller}: ${source} does not match the module (${problems.length} problem${problems.length > 1 ? 's' : ''}): ${problems.join('; ')}`);
+      throw new Error(
+        `${this.constructor.name}.${caller}: ${source} does not match the module (${problems.length} problem${problems.length > 1 ? 's' : ''}): ${problems.join('; ')}`,
+      );
     }
     for (const [name, slot] of slots) slot.assign(state.get(name)!);
   }

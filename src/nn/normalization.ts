@@ -13,7 +13,11 @@ import { Module } from './module.ts';
 import type { Parameter, StateBuffer } from './parameter.ts';
 
 /** Mean and biased variance over `axes` (kept as size-1 axes), and x standardized by them. */
-function standardize(x: ad.Tensor, axes: readonly number[], eps: number): { normalized: ad.Tensor; mean: ad.Tensor; variance: ad.Tensor } {
+function standardize(
+  x: ad.Tensor,
+  axes: readonly number[],
+  eps: number,
+): { normalized: ad.Tensor; mean: ad.Tensor; variance: ad.Tensor } {
   const mean = x.mean(axes, true);
   const centered = x.sub(mean);
   const variance = centered.square().mean(axes, true);
@@ -26,7 +30,8 @@ function channelShape(channels: number, rank: number): number[] {
 }
 
 function checkPositiveInteger(caller: string, name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${caller}: ${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${caller}: ${name} must be a positive integer, got ${value}`);
 }
 
 /** Options shared by the normalization layers. */
@@ -41,13 +46,26 @@ export interface NormalizationOptions {
 }
 
 /** Adds γ and β of `shape` to a module, or nothing when affine is off. */
-function affineParameters(add: (name: string, value: ad.Tensor, options: { frozen: boolean }) => Parameter, shape: number[], options: NormalizationOptions, affineDefault: boolean) {
+function affineParameters(
+  add: (name: string, value: ad.Tensor, options: { frozen: boolean }) => Parameter,
+  shape: number[],
+  options: NormalizationOptions,
+  affineDefault: boolean,
+) {
   const { affine = affineDefault, freezeAffine = false, dtype = 'float32' } = options;
   if (!affine) return { weight: undefined, bias: undefined };
-  return { weight: add('weight', ad.ones(shape, { dtype }), { frozen: freezeAffine }), bias: add('bias', ad.zeros(shape, { dtype }), { frozen: freezeAffine }) };
+  return {
+    weight: add('weight', ad.ones(shape, { dtype }), { frozen: freezeAffine }),
+    bias: add('bias', ad.zeros(shape, { dtype }), { frozen: freezeAffine }),
+  };
 }
 
-function applyAffine(x: ad.Tensor, weight: Parameter | undefined, bias: Parameter | undefined, shape: readonly number[]): ad.Tensor {
+function applyAffine(
+  x: ad.Tensor,
+  weight: Parameter | undefined,
+  bias: Parameter | undefined,
+  shape: readonly number[],
+): ad.Tensor {
   return weight && bias ? x.mul(weight.value.reshape(shape)).add(bias.value.reshape(shape)) : x;
 }
 
@@ -72,15 +90,25 @@ export abstract class BatchNorm extends Module {
   readonly eps: number;
   readonly momentum: number;
 
-  constructor(readonly numFeatures: number, options: BatchNormOptions, readonly acceptedRanks: readonly number[]) {
+  constructor(
+    readonly numFeatures: number,
+    options: BatchNormOptions,
+    readonly acceptedRanks: readonly number[],
+  ) {
     super();
     checkPositiveInteger(this.constructor.name, 'numFeatures', numFeatures);
     const { eps = 1e-5, momentum = 0.1, dtype = 'float32' } = options;
-    if (!(momentum >= 0 && momentum <= 1)) throw new Error(`${this.constructor.name}: momentum must be in [0, 1], got ${momentum}`);
+    if (!(momentum >= 0 && momentum <= 1))
+      throw new Error(`${this.constructor.name}: momentum must be in [0, 1], got ${momentum}`);
     if (!(eps >= 0)) throw new Error(`${this.constructor.name}: eps must be ≥ 0, got ${eps}`);
     this.eps = eps;
     this.momentum = momentum;
-    ({ weight: this.weight, bias: this.bias } = affineParameters((n, v, o) => this.addParameter(n, v, o), [numFeatures], options, true));
+    ({ weight: this.weight, bias: this.bias } = affineParameters(
+      (n, v, o) => this.addParameter(n, v, o),
+      [numFeatures],
+      options,
+      true,
+    ));
     this.runningMean = this.addBuffer('runningMean', ad.zeros([numFeatures], { dtype }));
     this.runningVariance = this.addBuffer('runningVariance', ad.ones([numFeatures], { dtype }));
   }
@@ -88,14 +116,17 @@ export abstract class BatchNorm extends Module {
   forward(input: ad.Tensor): ad.Tensor {
     const name = this.constructor.name;
     if (!this.acceptedRanks.includes(input.rank) || input.shape[1] !== this.numFeatures) {
-      throw new Error(`${name}: input must have rank ${this.acceptedRanks.join(' or ')} with ${this.numFeatures} channels on axis 1, got ${shapeText(input.shape)}`);
+      throw new Error(
+        `${name}: input must have rank ${this.acceptedRanks.join(' or ')} with ${this.numFeatures} channels on axis 1, got ${shapeText(input.shape)}`,
+      );
     }
     const axes = input.shape.map((_, axis) => axis).filter((axis) => axis !== 1);
     const shape = channelShape(this.numFeatures, input.rank);
     let normalized: ad.Tensor;
     if (this.training) {
       const count = input.size / this.numFeatures;
-      if (count < 2) throw new Error(`${name}: training needs more than one value per channel, got input ${shapeText(input.shape)}`);
+      if (count < 2)
+        throw new Error(`${name}: training needs more than one value per channel, got input ${shapeText(input.shape)}`);
       const batch = standardize(input, axes, this.eps);
       ad.noGrad(() => {
         const m = this.momentum;
@@ -138,13 +169,23 @@ export class GroupNorm extends Module {
   readonly bias: Parameter | undefined;
   readonly eps: number;
 
-  constructor(readonly numGroups: number, readonly numChannels: number, options: NormalizationOptions = {}) {
+  constructor(
+    readonly numGroups: number,
+    readonly numChannels: number,
+    options: NormalizationOptions = {},
+  ) {
     super();
     checkPositiveInteger('GroupNorm', 'numGroups', numGroups);
     checkPositiveInteger('GroupNorm', 'numChannels', numChannels);
-    if (numChannels % numGroups !== 0) throw new Error(`GroupNorm: numGroups ${numGroups} must divide numChannels ${numChannels}`);
+    if (numChannels % numGroups !== 0)
+      throw new Error(`GroupNorm: numGroups ${numGroups} must divide numChannels ${numChannels}`);
     this.eps = options.eps ?? 1e-5;
-    ({ weight: this.weight, bias: this.bias } = affineParameters((n, v, o) => this.addParameter(n, v, o), [numChannels], options, true));
+    ({ weight: this.weight, bias: this.bias } = affineParameters(
+      (n, v, o) => this.addParameter(n, v, o),
+      [numChannels],
+      options,
+      true,
+    ));
   }
 
   forward(input: ad.Tensor): ad.Tensor {
@@ -171,9 +212,16 @@ export class LayerNorm extends Module {
   constructor(normalizedShape: number | readonly number[], options: NormalizationOptions = {}) {
     super();
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
-    this.normalizedShape.forEach((extent) => checkPositiveInteger('LayerNorm', 'each extent of normalizedShape', extent));
+    this.normalizedShape.forEach((extent) =>
+      checkPositiveInteger('LayerNorm', 'each extent of normalizedShape', extent),
+    );
     this.eps = options.eps ?? 1e-5;
-    ({ weight: this.weight, bias: this.bias } = affineParameters((n, v, o) => this.addParameter(n, v, o), [...this.normalizedShape], options, true));
+    ({ weight: this.weight, bias: this.bias } = affineParameters(
+      (n, v, o) => this.addParameter(n, v, o),
+      [...this.normalizedShape],
+      options,
+      true,
+    ));
   }
 
   forward(input: ad.Tensor): ad.Tensor {
@@ -197,11 +245,19 @@ export class InstanceNorm extends Module {
   readonly bias: Parameter | undefined;
   readonly eps: number;
 
-  constructor(readonly numChannels: number, options: NormalizationOptions = {}) {
+  constructor(
+    readonly numChannels: number,
+    options: NormalizationOptions = {},
+  ) {
     super();
     checkPositiveInteger('InstanceNorm', 'numChannels', numChannels);
     this.eps = options.eps ?? 1e-5;
-    ({ weight: this.weight, bias: this.bias } = affineParameters((n, v, o) => this.addParameter(n, v, o), [numChannels], options, false));
+    ({ weight: this.weight, bias: this.bias } = affineParameters(
+      (n, v, o) => this.addParameter(n, v, o),
+      [numChannels],
+      options,
+      false,
+    ));
   }
 
   forward(input: ad.Tensor): ad.Tensor {
@@ -209,6 +265,11 @@ export class InstanceNorm extends Module {
       throw new Error(`InstanceNorm: input must be [N, ${this.numChannels}, spatial…], got ${shapeText(input.shape)}`);
     }
     const axes = input.shape.map((_, axis) => axis).filter((axis) => axis >= 2);
-    return applyAffine(standardize(input, axes, this.eps).normalized, this.weight, this.bias, channelShape(this.numChannels, input.rank));
+    return applyAffine(
+      standardize(input, axes, this.eps).normalized,
+      this.weight,
+      this.bias,
+      channelShape(this.numChannels, input.rank),
+    );
   }
 }

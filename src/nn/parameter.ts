@@ -12,7 +12,9 @@ function checkReplacement(caller: string, current: ad.Tensor, next: ad.Tensor): 
   if (!(next instanceof ad.Tensor)) throw new Error(`${caller}: the new value must be a Tensor, got ${typeof next}`);
   const sameShape = next.rank === current.rank && next.shape.every((extent, i) => extent === current.shape[i]);
   if (!sameShape || next.dtype !== current.dtype) {
-    throw new Error(`${caller}: the new value ${next.dtype} ${shapeText(next.shape)} must match the current ${current.dtype} ${shapeText(current.shape)}`);
+    throw new Error(
+      `${caller}: the new value ${next.dtype} ${shapeText(next.shape)} must match the current ${current.dtype} ${shapeText(current.shape)}`,
+    );
   }
 }
 

@@ -35,7 +35,8 @@ interface HeaderEntry {
 }
 
 function requireLittleEndian(caller: string): void {
-  if (endianness() !== 'LE') throw new Error(`${caller}: state files store little-endian bytes; this host is big-endian`);
+  if (endianness() !== 'LE')
+    throw new Error(`${caller}: state files store little-endian bytes; this host is big-endian`);
 }
 
 function rawBytes(data: Float32Array | Float64Array): Uint8Array {
@@ -61,12 +62,20 @@ export function writeStateFile(path: string, tensors: ReadonlyMap<string, ad.Ten
   const entries = new Map<string, HeaderEntry>();
   let offset = 0;
   for (const [name, tensor] of tensors) {
-    if (name === '__metadata__') throw new Error(`writeStateFile: '__metadata__' is reserved and cannot name a tensor (${path})`);
-    entries.set(name, { dtype: fileDtypes[tensor.dtype], shape: [...tensor.shape], data_offsets: [offset, offset + tensor.data.byteLength] });
+    if (name === '__metadata__')
+      throw new Error(`writeStateFile: '__metadata__' is reserved and cannot name a tensor (${path})`);
+    entries.set(name, {
+      dtype: fileDtypes[tensor.dtype],
+      shape: [...tensor.shape],
+      data_offsets: [offset, offset + tensor.data.byteLength],
+    });
     offset += tensor.data.byteLength;
   }
   const data = [...tensors.values()].map((tensor) => rawBytes(tensor.data));
-  const header = { __metadata__: { format: 'theorygrad', sha256: stateChecksum(entries, data) }, ...Object.fromEntries(entries) };
+  const header = {
+    __metadata__: { format: 'theorygrad', sha256: stateChecksum(entries, data) },
+    ...Object.fromEntries(entries),
+  };
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
   const prefix = new Uint8Array(8);
@@ -80,19 +89,30 @@ function fileError(path: string, message: string): Error {
   return new Error(`readStateFile: ${path}: ${message}`);
 }
 
-function parseHeader(path: string, bytes: Uint8Array): { entries: Map<string, HeaderEntry>; checksum: string | undefined; dataStart: number } {
-  if (bytes.byteLength < 8) throw fileError(path, `truncated: ${bytes.byteLength} bytes, but the header length alone takes 8`);
+function parseHeader(
+  path: string,
+  bytes: Uint8Array,
+): { entries: Map<string, HeaderEntry>; checksum: string | undefined; dataStart: number } {
+  if (bytes.byteLength < 8)
+    throw fileError(path, `truncated: ${bytes.byteLength} bytes, but the header length alone takes 8`);
   const headerLength = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
-  if (8 + headerLength > bytes.byteLength) throw fileError(path, `truncated: the header claims ${headerLength} bytes but only ${bytes.byteLength - 8} follow`);
+  if (8 + headerLength > bytes.byteLength)
+    throw fileError(path, `truncated: the header claims ${headerLength} bytes but only ${bytes.byteLength - 8} follow`);
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
   } catch (error) {
     throw fileError(path, `the header is not valid JSON (${(error as Error).message})`);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw fileError(path, 'the header must be a JSON object');
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    throw fileError(path, 'the header must be a JSON object');
   const metadata: unknown = (header as Record<string, unknown>).__metadata__ ?? {};
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata) || !Object.values(metadata).every((value) => typeof value === 'string')) {
+  if (
+    typeof metadata !== 'object' ||
+    metadata === null ||
+    Array.isArray(metadata) ||
+    !Object.values(metadata).every((value) => typeof value === 'string')
+  ) {
     throw fileError(path, `__metadata__ must map names to strings, got ${JSON.stringify(metadata)}`);
   }
   const checksum = (metadata as Record<string, string>).sha256;
@@ -104,16 +124,24 @@ function parseHeader(path: string, bytes: Uint8Array): { entries: Map<string, He
     if (name === '__metadata__') continue;
     const { dtype, shape, data_offsets: offsets } = entry ?? ({} as HeaderEntry);
     const where = `tensor '${name}'`;
-    if (!Object.hasOwn(bytesPerElement, dtype)) throw fileError(path, `${where} has dtype ${JSON.stringify(dtype)}; expected F32 or F64`);
+    if (!Object.hasOwn(bytesPerElement, dtype))
+      throw fileError(path, `${where} has dtype ${JSON.stringify(dtype)}; expected F32 or F64`);
     if (!Array.isArray(shape) || !shape.every((extent) => Number.isInteger(extent) && extent >= 0)) {
       throw fileError(path, `${where} has an invalid shape ${JSON.stringify(shape)}`);
     }
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((offset) => Number.isInteger(offset) && offset >= 0)) {
+    if (
+      !Array.isArray(offsets) ||
+      offsets.length !== 2 ||
+      !offsets.every((offset) => Number.isInteger(offset) && offset >= 0)
+    ) {
       throw fileError(path, `${where} has invalid data_offsets ${JSON.stringify(offsets)}`);
     }
     const expected = shape.reduce((size, extent) => size * extent, 1) * bytesPerElement[dtype];
     if (offsets[1] - offsets[0] !== expected) {
-      throw fileError(path, `${where} ${dtype} [${shape.join(',')}] needs ${expected} bytes but data_offsets [${offsets.join(', ')}] span ${offsets[1] - offsets[0]}`);
+      throw fileError(
+        path,
+        `${where} ${dtype} [${shape.join(',')}] needs ${expected} bytes but data_offsets [${offsets.join(', ')}] span ${offsets[1] - offsets[0]}`,
+      );
     }
     entries.set(name, entry);
   }
@@ -122,9 +150,16 @@ function parseHeader(path: string, bytes: Uint8Array): { entries: Map<string, He
 
 /** Checks that the tensors' byte ranges tile the data section [0, dataLength) exactly, in some order. */
 function checkCoverage(path: string, entries: ReadonlyMap<string, HeaderEntry>, dataLength: number): void {
-  const ranges = [...entries].sort(([, a], [, b]) => a.data_offsets[0] - b.data_offsets[0] || a.data_offsets[1] - b.data_offsets[1]);
+  const ranges = [...entries].sort(
+    ([, a], [, b]) => a.data_offsets[0] - b.data_offsets[0] || a.data_offsets[1] - b.data_offsets[1],
+  );
   let covered = 0;
-  for (const [name, { data_offsets: [begin, end] }] of ranges) {
+  for (const [
+    name,
+    {
+      data_offsets: [begin, end],
+    },
+  ] of ranges) {
     if (begin !== covered) {
       const problem = begin < covered ? 'overlap the previous tensor' : `leave a gap after byte ${covered}`;
       throw fileError(path, `tensor '${name}' data_offsets [${begin}, ${end}) ${problem}`);
@@ -132,7 +167,10 @@ function checkCoverage(path: string, entries: ReadonlyMap<string, HeaderEntry>, 
     covered = end;
   }
   if (covered !== dataLength) {
-    throw fileError(path, `${dataLength - covered} bytes after the last tensor (the data section has ${dataLength}, the tensors cover ${covered})`);
+    throw fileError(
+      path,
+      `${dataLength - covered} bytes after the last tensor (the data section has ${dataLength}, the tensors cover ${covered})`,
+    );
   }
 }
 
@@ -147,9 +185,17 @@ export function readStateFile(path: string): Map<string, ad.Tensor> {
   const bytes = readFileSync(path);
   const { entries, checksum, dataStart } = parseHeader(path, bytes);
   const dataLength = bytes.byteLength - dataStart;
-  for (const [name, { data_offsets: [begin, end] }] of entries) {
+  for (const [
+    name,
+    {
+      data_offsets: [begin, end],
+    },
+  ] of entries) {
     if (end > dataLength) {
-      throw fileError(path, `truncated: tensor '${name}' needs data bytes [${begin}, ${end}) but the data section has ${dataLength}`);
+      throw fileError(
+        path,
+        `truncated: tensor '${name}' needs data bytes [${begin}, ${end}) but the data section has ${dataLength}`,
+      );
     }
   }
   checkCoverage(path, entries, dataLength);
@@ -164,7 +210,14 @@ export function readStateFile(path: string): Map<string, ad.Tensor> {
     }
   }
   const tensors = new Map<string, ad.Tensor>();
-  for (const [name, { dtype, shape, data_offsets: [begin, end] }] of entries) {
+  for (const [
+    name,
+    {
+      dtype,
+      shape,
+      data_offsets: [begin, end],
+    },
+  ] of entries) {
     const copy = bytes.buffer.slice(bytes.byteOffset + dataStart + begin, bytes.byteOffset + dataStart + end);
     const values = dtype === 'F32' ? new Float32Array(copy) : new Float64Array(copy);
     tensors.set(name, ad.tensor(values, { shape, dtype: dtype === 'F32' ? 'float32' : 'float64' }));

@@ -36,7 +36,8 @@ export class Adam extends Optimizer {
 
   constructor(parameters: Iterable<Parameter>, { lr, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0 }: AdamOptions) {
     super(parameters, lr);
-    if (!Array.isArray(betas) || betas.length !== 2) throw new Error(`Adam: betas must be a pair [β₁, β₂], got ${JSON.stringify(betas)}`);
+    if (!Array.isArray(betas) || betas.length !== 2)
+      throw new Error(`Adam: betas must be a pair [β₁, β₂], got ${JSON.stringify(betas)}`);
     checkRange('Adam', 'betas[0]', betas[0], 0, 1, { excludeMaximum: true });
     checkRange('Adam', 'betas[1]', betas[1], 0, 1, { excludeMaximum: true });
     checkRange('Adam', 'eps', eps, 0);
@@ -60,10 +61,15 @@ export class Adam extends Optimizer {
       const previous = this.#state.get(parameter);
       const step = (previous?.step ?? 0) + 1;
       const firstMoment = previous ? previous.firstMoment.mul(beta1).add(g.mul(1 - beta1)) : g.mul(1 - beta1);
-      const secondMoment = previous ? previous.secondMoment.mul(beta2).add(g.square().mul(1 - beta2)) : g.square().mul(1 - beta2);
+      const secondMoment = previous
+        ? previous.secondMoment.mul(beta2).add(g.square().mul(1 - beta2))
+        : g.square().mul(1 - beta2);
       this.#state.set(parameter, { step, firstMoment, secondMoment });
       const stepSize = this.lr / (1 - beta1 ** step);
-      const denominator = secondMoment.sqrt().div(Math.sqrt(1 - beta2 ** step)).add(this.eps);
+      const denominator = secondMoment
+        .sqrt()
+        .div(Math.sqrt(1 - beta2 ** step))
+        .add(this.eps);
       return weight.sub(firstMoment.div(denominator).mul(stepSize));
     });
   }

@@ -55,7 +55,8 @@ export class GroupRMSprop extends Optimizer {
     super(parameters, lr);
     checkRange('GroupRMSprop', 'alpha', alpha, 0, 1, { excludeMaximum: true });
     checkRange('GroupRMSprop', 'eps', eps, 0);
-    if (scope !== 'all' && scope !== 'parameter') throw new Error(`GroupRMSprop: scope must be 'all' or 'parameter', got ${JSON.stringify(scope)}`);
+    if (scope !== 'all' && scope !== 'parameter')
+      throw new Error(`GroupRMSprop: scope must be 'all' or 'parameter', got ${JSON.stringify(scope)}`);
     this.alpha = alpha;
     this.eps = eps;
     this.scope = scope;
@@ -81,7 +82,10 @@ export class GroupRMSprop extends Optimizer {
 
   protected computeUpdates(active: readonly ActiveParameter[]): ad.Tensor[] {
     if (this.scope === 'all') {
-      const shared = this.#advance(this.#shared, active.reduce((total, { gradient }) => total + squaredNorm(gradient), 0));
+      const shared = this.#advance(
+        this.#shared,
+        active.reduce((total, { gradient }) => total + squaredNorm(gradient), 0),
+      );
       this.#shared = shared;
       return active.map(({ parameter, gradient }) => parameter.value.sub(gradient.mul(shared.adjustedLr)));
     }

@@ -12,6 +12,13 @@ export { SGD, type SGDOptions } from './sgd.ts';
 export { Adam, type AdamOptions } from './adam.ts';
 export { GroupRMSprop, type GroupRMSpropOptions } from './group-rmsprop.ts';
 export {
-  constantSchedule, cosineSchedule, expLrAlpha, exponentialSchedule, multiStepSchedule, stepSchedule, texpSchedule,
-  type Schedule, type TexpOptions,
+  constantSchedule,
+  cosineSchedule,
+  expLrAlpha,
+  exponentialSchedule,
+  multiStepSchedule,
+  stepSchedule,
+  texpSchedule,
+  type Schedule,
+  type TexpOptions,
 } from './schedules.ts';

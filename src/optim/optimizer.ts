@@ -15,9 +15,23 @@ export interface ActiveParameter {
 }
 
 /** Throws unless `value` is a finite number in [minimum, maximum] (or [minimum, maximum) when the maximum is excluded). @example checkRange('SGD', 'momentum', 0.9, 0) */
-export function checkRange(caller: string, name: string, value: number, minimum: number, maximum = Infinity, { excludeMaximum = false } = {}): void {
-  const inRange = typeof value === 'number' && Number.isFinite(value) && value >= minimum && (excludeMaximum ? value < maximum : value <= maximum);
-  if (!inRange) throw new Error(`${caller}: ${name} must be a number in [${minimum}, ${maximum}${excludeMaximum ? ')' : ']'}, got ${value}`);
+export function checkRange(
+  caller: string,
+  name: string,
+  value: number,
+  minimum: number,
+  maximum = Infinity,
+  { excludeMaximum = false } = {},
+): void {
+  const inRange =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    value >= minimum &&
+    (excludeMaximum ? value < maximum : value <= maximum);
+  if (!inRange)
+    throw new Error(
+      `${caller}: ${name} must be a number in [${minimum}, ${maximum}${excludeMaximum ? ')' : ']'}, got ${value}`,
+    );
 }
 
 /**
@@ -38,9 +52,11 @@ export abstract class Optimizer {
   constructor(parameters: Iterable<Parameter>, lr: number) {
     const list = [...parameters];
     list.forEach((parameter, i) => {
-      if (!(parameter instanceof Parameter)) throw new Error(`${this.constructor.name}: parameter ${i} is not a Parameter (pass module.parameters())`);
+      if (!(parameter instanceof Parameter))
+        throw new Error(`${this.constructor.name}: parameter ${i} is not a Parameter (pass module.parameters())`);
     });
-    if (new Set(list).size !== list.length) throw new Error(`${this.constructor.name}: a parameter appears more than once`);
+    if (new Set(list).size !== list.length)
+      throw new Error(`${this.constructor.name}: a parameter appears more than once`);
     this.parameters = list;
     this.lr = lr;
   }
@@ -73,7 +89,8 @@ export abstract class Optimizer {
 
   /** Throws unless `parameter` is one of this optimizer's. */
   protected checkOwned(caller: string, parameter: Parameter): void {
-    if (!this.parameters.includes(parameter)) throw new Error(`${this.constructor.name}.${caller}: the parameter is not one of this optimizer's`);
+    if (!this.parameters.includes(parameter))
+      throw new Error(`${this.constructor.name}.${caller}: the parameter is not one of this optimizer's`);
   }
 
   /** The new value of each active parameter, in order (runs under ad.noGrad). */

@@ -9,12 +9,18 @@ import { checkRange } from './optimizer.ts';
 export type Schedule = (step: number) => number;
 
 function checkStep(caller: string, step: number): void {
-  if (!Number.isInteger(step) || step < 0) throw new Error(`${caller}: step must be a non-negative integer, got ${step}`);
+  if (!Number.isInteger(step) || step < 0)
+    throw new Error(`${caller}: step must be a non-negative integer, got ${step}`);
 }
 
 function checkMilestones(caller: string, milestones: readonly number[]): void {
-  const increasing = milestones.every((milestone, i) => Number.isInteger(milestone) && milestone > 0 && (i === 0 || milestone > milestones[i - 1]));
-  if (!Array.isArray(milestones) || !increasing) throw new Error(`${caller}: milestones must be strictly increasing positive integers, got ${JSON.stringify(milestones)}`);
+  const increasing = milestones.every(
+    (milestone, i) => Number.isInteger(milestone) && milestone > 0 && (i === 0 || milestone > milestones[i - 1]),
+  );
+  if (!Array.isArray(milestones) || !increasing)
+    throw new Error(
+      `${caller}: milestones must be strictly increasing positive integers, got ${JSON.stringify(milestones)}`,
+    );
 }
 
 /** How many milestones are ≤ step: the index of step's phase. */
@@ -37,7 +43,8 @@ export function constantSchedule(lr: number): Schedule {
 export function stepSchedule(lr: number, { stepSize, gamma = 0.1 }: { stepSize: number; gamma?: number }): Schedule {
   checkRange('stepSchedule', 'lr', lr, 0);
   checkRange('stepSchedule', 'gamma', gamma, 0);
-  if (!Number.isInteger(stepSize) || stepSize < 1) throw new Error(`stepSchedule: stepSize must be a positive integer, got ${stepSize}`);
+  if (!Number.isInteger(stepSize) || stepSize < 1)
+    throw new Error(`stepSchedule: stepSize must be a positive integer, got ${stepSize}`);
   return (step) => {
     checkStep('stepSchedule', step);
     return lr * gamma ** Math.floor(step / stepSize);
@@ -45,7 +52,10 @@ export function stepSchedule(lr: number, { stepSize, gamma = 0.1 }: { stepSize: 
 }
 
 /** η_t = η·γ^(number of milestones ≤ t) (torch MultiStepLR). @example multiStepSchedule(0.1, { milestones: [100, 150] })(120) // 0.01 */
-export function multiStepSchedule(lr: number, { milestones, gamma = 0.1 }: { milestones: readonly number[]; gamma?: number }): Schedule {
+export function multiStepSchedule(
+  lr: number,
+  { milestones, gamma = 0.1 }: { milestones: readonly number[]; gamma?: number },
+): Schedule {
   checkRange('multiStepSchedule', 'lr', lr, 0);
   checkRange('multiStepSchedule', 'gamma', gamma, 0);
   checkMilestones('multiStepSchedule', milestones);
@@ -60,10 +70,14 @@ export function multiStepSchedule(lr: number, { milestones, gamma = 0.1 }: { mil
  * then constant: η_t = min + (η − min)·(1 + cos(π·min(t, T)/T))/2.
  * @example cosineSchedule(0.1, { totalSteps: 100 })(50) // 0.05
  */
-export function cosineSchedule(lr: number, { totalSteps, minimum = 0 }: { totalSteps: number; minimum?: number }): Schedule {
+export function cosineSchedule(
+  lr: number,
+  { totalSteps, minimum = 0 }: { totalSteps: number; minimum?: number },
+): Schedule {
   checkRange('cosineSchedule', 'lr', lr, 0);
   checkRange('cosineSchedule', 'minimum', minimum, 0, lr);
-  if (!Number.isInteger(totalSteps) || totalSteps < 1) throw new Error(`cosineSchedule: totalSteps must be a positive integer, got ${totalSteps}`);
+  if (!Number.isInteger(totalSteps) || totalSteps < 1)
+    throw new Error(`cosineSchedule: totalSteps must be a positive integer, got ${totalSteps}`);
   return (step) => {
     checkStep('cosineSchedule', step);
     return minimum + ((lr - minimum) * (1 + Math.cos((Math.PI * Math.min(step, totalSteps)) / totalSteps))) / 2;
@@ -94,7 +108,9 @@ export function expLrAlpha(eta: number, lambda: number, gamma: number): number {
   const c = lambda * eta;
   const discriminant = (1 - gamma) ** 2 - c * (2 * (1 + gamma) - c);
   if (!(discriminant >= 0) || c >= 1 + gamma) {
-    throw new Error(`expLrAlpha: x² − (1 + γ − λη)x + γ has no positive real root for η = ${eta}, λ = ${lambda}, γ = ${gamma} (needs λη ≤ (1 − √γ)²)`);
+    throw new Error(
+      `expLrAlpha: x² − (1 + γ − λη)x + γ has no positive real root for η = ${eta}, λ = ${lambda}, γ = ${gamma} (needs λη ≤ (1 − √γ)²)`,
+    );
   }
   return 1 - (2 * c) / (1 - gamma + c + Math.sqrt(discriminant));
 }
@@ -123,7 +139,10 @@ export interface TexpOptions {
  * (the paper's momentum correction); then both runs agree exactly.
  * @example texpSchedule(0.1, { milestones: [5000], weightDecay: 5e-4, momentum: 0.9 })(t)
  */
-export function texpSchedule(lr: number, { milestones = [], gamma = 0.1, weightDecay, momentum }: TexpOptions): Schedule {
+export function texpSchedule(
+  lr: number,
+  { milestones = [], gamma = 0.1, weightDecay, momentum }: TexpOptions,
+): Schedule {
   checkRange('texpSchedule', 'lr', lr, 0);
   checkRange('texpSchedule', 'gamma', gamma, 0);
   checkMilestones('texpSchedule', milestones);
@@ -132,7 +151,11 @@ export function texpSchedule(lr: number, { milestones = [], gamma = 0.1, weightD
   const starts = [0, ...milestones];
   // log s_t = Σ over phases of (steps of that phase before t)·log α_phase
   const logScale = (step: number): number =>
-    starts.reduce((total, start, phase) => total + Math.max(0, Math.min(step, starts[phase + 1] ?? Infinity) - start) * logAlphas[phase], 0);
+    starts.reduce(
+      (total, start, phase) =>
+        total + Math.max(0, Math.min(step, starts[phase + 1] ?? Infinity) - start) * logAlphas[phase],
+      0,
+    );
   return (step) => {
     checkStep('texpSchedule', step);
     return rates[phaseOf(milestones, step)] * Math.exp(-logScale(step) - logScale(step + 1));

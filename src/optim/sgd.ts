@@ -35,13 +35,18 @@ export class SGD extends Optimizer {
   readonly weightDecay: number;
   readonly #buffers = new Map<Parameter, ad.Tensor>();
 
-  constructor(parameters: Iterable<Parameter>, { lr, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0 }: SGDOptions) {
+  constructor(
+    parameters: Iterable<Parameter>,
+    { lr, momentum = 0, dampening = 0, nesterov = false, weightDecay = 0 }: SGDOptions,
+  ) {
     super(parameters, lr);
     checkRange('SGD', 'momentum', momentum, 0);
     checkRange('SGD', 'dampening', dampening, 0, 1);
     checkRange('SGD', 'weightDecay', weightDecay, 0);
     if (nesterov && (momentum === 0 || dampening !== 0)) {
-      throw new Error(`SGD: nesterov needs momentum > 0 and dampening 0, got momentum ${momentum} and dampening ${dampening}`);
+      throw new Error(
+        `SGD: nesterov needs momentum > 0 and dampening 0, got momentum ${momentum} and dampening ${dampening}`,
+      );
     }
     this.momentum = momentum;
     this.dampening = dampening;
@@ -66,9 +71,14 @@ export class SGD extends Optimizer {
       this.#buffers.delete(parameter);
       return;
     }
-    const same = buffer.dtype === parameter.dtype && buffer.rank === parameter.shape.length && buffer.shape.every((extent, i) => extent === parameter.shape[i]);
+    const same =
+      buffer.dtype === parameter.dtype &&
+      buffer.rank === parameter.shape.length &&
+      buffer.shape.every((extent, i) => extent === parameter.shape[i]);
     if (!same) {
-      throw new Error(`SGD.setMomentumBuffer: buffer ${buffer.dtype} [${buffer.shape.join(',')}] must match the parameter ${parameter.dtype} [${parameter.shape.join(',')}]`);
+      throw new Error(
+        `SGD.setMomentumBuffer: buffer ${buffer.dtype} [${buffer.shape.join(',')}] must match the parameter ${parameter.dtype} [${parameter.shape.join(',')}]`,
+      );
     }
     this.#buffers.set(parameter, buffer.detach());
   }

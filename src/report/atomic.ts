@@ -76,7 +76,8 @@ export function makeFolders(path: string): void {
     if (parent === current) break;
     current = parent;
   }
-  if (missing.length === 0 && !statSync(current).isDirectory()) throw new Error(`makeFolders: ${current} exists and is not a folder`);
+  if (missing.length === 0 && !statSync(current).isDirectory())
+    throw new Error(`makeFolders: ${current} exists and is not a folder`);
   for (const folder of missing.reverse()) mkdirSync(folder);
 }
 

@@ -28,8 +28,12 @@ export type FlagSpecs = Record<string, FlagSpec>;
 type FlagValue<S extends FlagSpec> = S['kind'] extends 'boolean'
   ? boolean
   : S['kind'] extends 'string'
-    ? S extends { default: string } ? string : string | undefined
-    : S extends { default: number } ? number : number | undefined;
+    ? S extends { default: string }
+      ? string
+      : string | undefined
+    : S extends { default: number }
+      ? number
+      : number | undefined;
 
 /** The parsed values of a set of flags. */
 export type FlagValues<S extends FlagSpecs> = { [K in keyof S]: FlagValue<S[K]> };
@@ -90,7 +94,9 @@ function convert(name: string, spec: FlagSpec, text: string): number | string {
   const pattern = spec.kind === 'integer' ? decimalInteger : decimalNumber;
   const value = Number(text);
   if (!pattern.test(text) || !Number.isFinite(value) || (spec.kind === 'integer' && !Number.isSafeInteger(value))) {
-    throw new UsageError(`${name} must be ${spec.kind === 'integer' ? 'a decimal integer' : 'a decimal number'}, got ${JSON.stringify(text)}`);
+    throw new UsageError(
+      `${name} must be ${spec.kind === 'integer' ? 'a decimal integer' : 'a decimal number'}, got ${JSON.stringify(text)}`,
+    );
   }
   if ((spec.minimum !== undefined && value < spec.minimum) || (spec.maximum !== undefined && value > spec.maximum)) {
     throw new UsageError(`${name} must be in ${spec.minimum ?? '-∞'}…${spec.maximum ?? '∞'}, got ${text}`);
@@ -103,7 +109,11 @@ function convert(name: string, spec: FlagSpec, text: string): number | string {
  * repeated flags and positional arguments are UsageErrors; `--help` throws HelpRequested.
  * @example parseFlags(['--seed=3'], { seed: { kind: 'integer', description: 'seed', default: 0 } }, { program: 'demo', command: 'demo' }); // { seed: 3 }
  */
-export function parseFlags<S extends FlagSpecs>(argv: readonly string[], specs: S, options: UsageOptions): FlagValues<S> {
+export function parseFlags<S extends FlagSpecs>(
+  argv: readonly string[],
+  specs: S,
+  options: UsageOptions,
+): FlagValues<S> {
   const byName = new Map(Object.entries(specs).map(([key, spec]) => [flagName(key), { key, spec }]));
   const values: Record<string, boolean | number | string | undefined> = {};
   for (const [key, spec] of Object.entries(specs)) values[key] = spec.kind === 'boolean' ? false : spec.default;
@@ -116,7 +126,11 @@ export function parseFlags<S extends FlagSpecs>(argv: readonly string[], specs: 
     const entry = byName.get(name);
     if (entry === undefined) {
       const known = [...byName.keys(), '--help'].join(', ');
-      throw new UsageError(name.startsWith('-') ? `unknown flag ${name} (flags: ${known})` : `unexpected argument ${JSON.stringify(argument)} (flags: ${known})`);
+      throw new UsageError(
+        name.startsWith('-')
+          ? `unknown flag ${name} (flags: ${known})`
+          : `unexpected argument ${JSON.stringify(argument)} (flags: ${known})`,
+      );
     }
     if (seen.has(name)) throw new UsageError(`${name} given twice`);
     seen.add(name);

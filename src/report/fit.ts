@@ -42,21 +42,28 @@ export interface FitHistory<EpochMetrics extends Metrics = Metrics> {
 }
 
 function checkCount(functionName: string, name: string, value: number, minimum: number): void {
-  if (!Number.isInteger(value) || value < minimum) throw new Error(`${functionName}: ${name} must be an integer ≥ ${minimum}, got ${value}`);
+  if (!Number.isInteger(value) || value < minimum)
+    throw new Error(`${functionName}: ${name} must be an integer ≥ ${minimum}, got ${value}`);
 }
 
 /**
  * Runs the training loop and records the history.
  * @example fit({ epochs: 2, batchesPerEpoch: 3, trainStep: (batch) => 1 / (batch + 1) }).epochs[0].loss; // 0.6111…
  */
-export function fit<EpochMetrics extends Metrics = Metrics>(options: FitOptions<EpochMetrics>): FitHistory<EpochMetrics> {
+export function fit<EpochMetrics extends Metrics = Metrics>(
+  options: FitOptions<EpochMetrics>,
+): FitHistory<EpochMetrics> {
   checkCount('fit', 'epochs', options.epochs, 0);
   checkCount('fit', 'batchesPerEpoch', options.batchesPerEpoch, 1);
   const start = performance.now();
   const epochs: EpochRecord<EpochMetrics>[] = [];
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     const epochStart = performance.now();
-    const bar = progress(`${options.label ?? 'epoch'} ${epoch + 1}/${options.epochs}`, options.batchesPerEpoch, options.progress);
+    const bar = progress(
+      `${options.label ?? 'epoch'} ${epoch + 1}/${options.epochs}`,
+      options.batchesPerEpoch,
+      options.progress,
+    );
     const batchLosses: number[] = [];
     for (let batch = 0; batch < options.batchesPerEpoch; batch++) {
       batchLosses.push(options.trainStep(batch, epoch));
@@ -65,7 +72,13 @@ export function fit<EpochMetrics extends Metrics = Metrics>(options: FitOptions<
     bar.done();
     const metrics = options.evaluate?.(epoch);
     const loss = batchLosses.reduce((total, value) => total + value, 0) / batchLosses.length;
-    epochs.push({ epoch, loss, batchLosses, ...(metrics === undefined ? {} : { metrics }), seconds: (performance.now() - epochStart) / 1000 });
+    epochs.push({
+      epoch,
+      loss,
+      batchLosses,
+      ...(metrics === undefined ? {} : { metrics }),
+      seconds: (performance.now() - epochStart) / 1000,
+    });
   }
   return { epochs, seconds: (performance.now() - start) / 1000 };
 }
@@ -91,7 +104,9 @@ export function evaluate(options: EvaluateOptions): Metrics {
     const weight = options.batchSize?.(batch) ?? 1;
     const metrics = options.evaluateBatch(batch);
     if (batch > 0 && Object.keys(metrics).join() !== Object.keys(sums).join()) {
-      throw new Error(`evaluate: batch ${batch} returned metrics [${Object.keys(metrics).join(', ')}], expected [${Object.keys(sums).join(', ')}]`);
+      throw new Error(
+        `evaluate: batch ${batch} returned metrics [${Object.keys(metrics).join(', ')}], expected [${Object.keys(sums).join(', ')}]`,
+      );
     }
     for (const [name, value] of Object.entries(metrics)) sums[name] = (sums[name] ?? 0) + weight * value;
     totalWeight += weight;

@@ -3,7 +3,14 @@
  * progress bars, terminal and Markdown tables (with the standard claims table), atomic
  * results writing in one-run folders, a callback-driven training loop, and SVG plots.
  */
-export { progress, progressEnabled, formatDuration, type ProgressBar, type ProgressOptions, type ProgressStream } from './progress.ts';
+export {
+  progress,
+  progressEnabled,
+  formatDuration,
+  type ProgressBar,
+  type ProgressOptions,
+  type ProgressStream,
+} from './progress.ts';
 export {
   formatTable,
   markdownTable,
@@ -31,10 +38,35 @@ export {
   type SummaryOptions,
 } from './results.ts';
 export {
-  flagName, HelpRequested, isMainModule, parseFlags, runCommand, usageText, UsageError,
-  type FlagSpec, type FlagSpecs, type FlagValues, type UsageOptions,
+  flagName,
+  HelpRequested,
+  isMainModule,
+  parseFlags,
+  runCommand,
+  usageText,
+  UsageError,
+  type FlagSpec,
+  type FlagSpecs,
+  type FlagValues,
+  type UsageOptions,
 } from './cli.ts';
 export { openRunFolder, type RunFolder } from './run-folder.ts';
-export { paperFlags, runPaper, type PaperContext, type PaperDefinition, type PaperFigure, type PaperOutput, type PaperRun } from './paper.ts';
-export { fit, evaluate, type FitOptions, type FitHistory, type EpochRecord, type EvaluateOptions, type Metrics } from './fit.ts';
+export {
+  paperFlags,
+  runPaper,
+  type PaperContext,
+  type PaperDefinition,
+  type PaperFigure,
+  type PaperOutput,
+  type PaperRun,
+} from './paper.ts';
+export {
+  fit,
+  evaluate,
+  type FitOptions,
+  type FitHistory,
+  type EpochRecord,
+  type EvaluateOptions,
+  type Metrics,
+} from './fit.ts';
 export * from './plot/index.ts';

@@ -19,7 +19,11 @@ import { claimsTable, formatTable, type Claim, type TableData } from './table.ts
 export const paperFlags = {
   quick: { kind: 'boolean', description: 'a seconds-long run at small sizes, written under results/quick/<slug>/' },
   seed: { kind: 'integer', description: 'the seed of every random draw', default: 0, minimum: 0, maximum: 2 ** 31 - 1 },
-  out: { kind: 'string', description: 'write the results to DIR instead (a new or empty folder, or an earlier run\'s)', valueName: 'DIR' },
+  out: {
+    kind: 'string',
+    description: "write the results to DIR instead (a new or empty folder, or an earlier run's)",
+    valueName: 'DIR',
+  },
   quiet: { kind: 'boolean', description: 'no progress bars' },
 } as const satisfies FlagSpecs;
 
@@ -93,7 +97,11 @@ const packageVersion: string = JSON.parse(readFileSync(new URL('../../package.js
  * `import.meta.url`) is the entry point.
  * @example export const main = runPaper(import.meta.url, { slug: 'demo', title: 'Demo', citation: 'A, B 2019', runTime: 'seconds', configuration: () => ({}), run: () => ({ claims: [], figures: [], results: {}, summary: {} }) });
  */
-export function runPaper<Config, Flags extends FlagSpecs = Record<never, never>, Output extends PaperOutput = PaperOutput>(
+export function runPaper<
+  Config,
+  Flags extends FlagSpecs = Record<never, never>,
+  Output extends PaperOutput = PaperOutput,
+>(
   moduleUrl: string,
   paper: PaperDefinition<Config, Flags, Output>,
 ): (argv?: readonly string[]) => Promise<PaperRun<Output>> {
@@ -101,23 +109,38 @@ export function runPaper<Config, Flags extends FlagSpecs = Record<never, never>,
   const usage = {
     program: paper.slug,
     command: `npx tsx papers/${paper.slug}.ts [flags]`,
-    about: [paper.title, paper.citation, `Default run: ${paper.runTime} on 2 cores; --quick: seconds. Results: results/${paper.slug}/.`],
+    about: [
+      paper.title,
+      paper.citation,
+      `Default run: ${paper.runTime} on 2 cores; --quick: seconds. Results: results/${paper.slug}/.`,
+    ],
   };
   const main = async (argv: readonly string[] = process.argv.slice(2)): Promise<PaperRun<Output>> => {
     const flags = parseFlags(argv, specs, usage) as FlagValues<typeof paperFlags & Flags>;
     const { quick, seed, quiet } = flags as FlagValues<typeof paperFlags>;
     const config = paper.configuration(quick);
-    const folder = openOutput(resultsDirectory({ slug: paper.slug, quick, out: (flags as FlagValues<typeof paperFlags>).out }));
+    const folder = openOutput(
+      resultsDirectory({ slug: paper.slug, quick, out: (flags as FlagValues<typeof paperFlags>).out }),
+    );
     try {
       const backend = currentBackend().describe();
       console.log(`${paper.slug}: backend ${backend}`);
       const start = performance.now();
       const elapsedSeconds = (): number => (performance.now() - start) / 1000;
       const output = await paper.run({
-        config, flags, seed, quick, quiet, backend, elapsedSeconds,
+        config,
+        flags,
+        seed,
+        quick,
+        quiet,
+        backend,
+        elapsedSeconds,
         hasDataset: (name, part) => {
           const present = hasDataset(name);
-          if (!present) console.log(`${paper.slug}: ${name} not found at ${datasetPath(name)}: ${part} is skipped (set THEORYGRAD_DATA)`);
+          if (!present)
+            console.log(
+              `${paper.slug}: ${name} not found at ${datasetPath(name)}: ${part} is skipped (set THEORYGRAD_DATA)`,
+            );
           return present;
         },
       });
@@ -126,13 +149,31 @@ export function runPaper<Config, Flags extends FlagSpecs = Record<never, never>,
       for (const figure of output.figures) writer.writeFigure(figure.name, figure.svg);
       const { quick: _quick, seed: _seed, out: _out, quiet: _quiet, ...own } = flags as Record<string, unknown>;
       const versions = { theorygrad: packageVersion, node: process.versions.node };
-      writer.writeFile('results.json', resultsJson({
-        paper: paper.citation, slug: paper.slug, backend, quick, seed, seconds, versions, flags: own, configuration: config, claims: output.claims, ...output.results,
-      }));
-      writer.writeSummary(summaryMarkdown({
-        title: paper.title, flags: { quick, seed }, claims: output.claims,
-        figures: output.figures.map(({ name, caption }) => ({ file: name, caption })), ...output.summary,
-      }));
+      writer.writeFile(
+        'results.json',
+        resultsJson({
+          paper: paper.citation,
+          slug: paper.slug,
+          backend,
+          quick,
+          seed,
+          seconds,
+          versions,
+          flags: own,
+          configuration: config,
+          claims: output.claims,
+          ...output.results,
+        }),
+      );
+      writer.writeSummary(
+        summaryMarkdown({
+          title: paper.title,
+          flags: { quick, seed },
+          claims: output.claims,
+          figures: output.figures.map(({ name, caption }) => ({ file: name, caption })),
+          ...output.summary,
+        }),
+      );
       folder.commit();
       for (const table of output.tables ?? []) console.log(formatTable(table));
       console.log(formatTable(claimsTable(output.claims)));

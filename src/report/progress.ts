@@ -72,7 +72,8 @@ function formatRate(perSecond: number): string {
  * @example const bar = progress('epoch 1', 100); for (let i = 0; i < 100; i++) bar.tick(); bar.done();
  */
 export function progress(label: string, total: number, options: ProgressOptions = {}): ProgressBar {
-  if (!Number.isInteger(total) || total < 0) throw new Error(`progress: total must be a non-negative integer, got ${total}`);
+  if (!Number.isInteger(total) || total < 0)
+    throw new Error(`progress: total must be a non-negative integer, got ${total}`);
   const enabled = progressEnabled(options);
   const stream = options.stream ?? process.stderr;
   const clock = options.clock ?? (() => performance.now());
@@ -88,11 +89,15 @@ export function progress(label: string, total: number, options: ProgressOptions 
     const seconds = (now - start) / 1000;
     const rate = count / seconds;
     const fraction = total > 0 ? Math.min(1, count / total) : 1;
-    const timing = final ? `in ${formatDuration(seconds)}` : `ETA ${count > 0 ? formatDuration((total - count) / rate) : '?'}`;
+    const timing = final
+      ? `in ${formatDuration(seconds)}`
+      : `ETA ${count > 0 ? formatDuration((total - count) / rate) : '?'}`;
     const counts = `${count}/${total} ${String(Math.floor(fraction * 100)).padStart(3)}% ${formatRate(rate)} ${timing}`;
     const barWidth = Math.max(10, Math.min(40, (stream.columns ?? 80) - label.length - counts.length - 6));
     const filled = Math.round(fraction * barWidth);
-    stream.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${counts}\x1b[K${final ? '\n' : ''}`);
+    stream.write(
+      `\r${label} [${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${counts}\x1b[K${final ? '\n' : ''}`,
+    );
   };
 
   return {
@@ -100,7 +105,8 @@ export function progress(label: string, total: number, options: ProgressOptions 
       return count;
     },
     tick(increment = 1) {
-      if (!Number.isFinite(increment) || increment < 0) throw new Error(`progress.tick: count must be a non-negative number, got ${increment}`);
+      if (!Number.isFinite(increment) || increment < 0)
+        throw new Error(`progress.tick: count must be a non-negative number, got ${increment}`);
       if (finished) return;
       count += increment;
       if (enabled && clock() - lastDraw >= redrawInterval) draw(false);

@@ -49,7 +49,8 @@ export function parseCommonFlags(argv: readonly string[] = process.argv.slice(2)
     else if (argument === '--quiet') flags.quiet = true;
     else if (name === '--seed') {
       const text = value();
-      if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new Error(`parseCommonFlags: --seed must be a non-negative integer, got ${JSON.stringify(text)}`);
+      if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)))
+        throw new Error(`parseCommonFlags: --seed must be a non-negative integer, got ${JSON.stringify(text)}`);
       flags.seed = Number(text);
     } else if (name === '--out') flags.out = value();
     else flags.rest.push(argument);
@@ -71,7 +72,7 @@ export function writeFileAtomic(path: string, contents: string | Uint8Array): vo
     const descriptor = openSync(temporary, 'w');
     try {
       const bytes = typeof contents === 'string' ? Buffer.from(contents, 'utf8') : contents;
-      for (let offset = 0; offset < bytes.length; ) offset += writeSync(descriptor, bytes, offset);
+      for (let offset = 0; offset < bytes.length;) offset += writeSync(descriptor, bytes, offset);
       fsyncSync(descriptor);
     } finally {
       closeSync(descriptor);
@@ -92,7 +93,8 @@ export function writeFileAtomic(path: string, contents: string | Uint8Array): vo
 export function resultsJson(value: unknown): string {
   const replacer = (_key: string, item: unknown): unknown => {
     if (typeof item === 'number' && !Number.isFinite(item)) return String(item);
-    if (ArrayBuffer.isView(item) && !(item instanceof DataView)) return Array.from(item as unknown as ArrayLike<number>);
+    if (ArrayBuffer.isView(item) && !(item instanceof DataView))
+      return Array.from(item as unknown as ArrayLike<number>);
     return item;
   };
   return `${JSON.stringify(value, replacer, 2)}\n`;
@@ -117,7 +119,9 @@ export interface ResultsOptions {
 export function resultsDirectory(options: ResultsOptions): string {
   const { slug } = options;
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug) || slug === 'quick') {
-    throw new Error(`resultsDirectory: slug must be lowercase words joined by dashes (and not "quick"), got ${JSON.stringify(slug)}`);
+    throw new Error(
+      `resultsDirectory: slug must be lowercase words joined by dashes (and not "quick"), got ${JSON.stringify(slug)}`,
+    );
   }
   if (options.out !== undefined) return resolve(options.out);
   const root = resolve(options.root ?? defaultResultsRoot);
@@ -163,7 +167,8 @@ export function folderWriter(directory: string): ResultsWriter {
     writeJson: (value) => writeFile('results.json', resultsJson(value)),
     writeSummary: (markdown) => writeFile('summary.md', markdown.endsWith('\n') ? markdown : `${markdown}\n`),
     writeFigure: (name, svg) => {
-      if (!name.endsWith('.svg')) throw new Error(`resultsWriter.writeFigure: name must end in .svg, got ${JSON.stringify(name)}`);
+      if (!name.endsWith('.svg'))
+        throw new Error(`resultsWriter.writeFigure: name must end in .svg, got ${JSON.stringify(name)}`);
       return writeFile(name, svg);
     },
     writeFile,
@@ -190,11 +195,17 @@ export interface SummaryOptions {
  */
 export function summaryMarkdown(options: SummaryOptions): string {
   const parts = [`# ${options.title}`];
-  if (options.flags !== undefined) parts.push(`Run: ${options.flags.quick ? 'quick (`--quick`)' : 'default scale'}, seed ${options.flags.seed}.`);
+  if (options.flags !== undefined)
+    parts.push(`Run: ${options.flags.quick ? 'quick (`--quick`)' : 'default scale'}, seed ${options.flags.seed}.`);
   if (options.description !== undefined) parts.push(options.description.trim());
   parts.push('## Claims', markdownTable(claimsTable(options.claims)));
   if (options.figures !== undefined && options.figures.length > 0) {
-    parts.push('## Figures', ...options.figures.map((figure, index) => `![${figure.caption}](${figure.file})\n\n**Figure ${index + 1}.** ${figure.caption}`));
+    parts.push(
+      '## Figures',
+      ...options.figures.map(
+        (figure, index) => `![${figure.caption}](${figure.file})\n\n**Figure ${index + 1}.** ${figure.caption}`,
+      ),
+    );
   }
   for (const section of options.sections ?? []) parts.push(`## ${section.heading}`, section.body.trim());
   return `${parts.join('\n\n')}\n`;

@@ -7,7 +7,18 @@
  * and staging folders left by a killed run (its process gone) are cleared by the next run.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isProcessAlive, makeFolders } from './atomic.ts';
 
@@ -32,7 +43,9 @@ function checkReplaceable(directory: string): void {
   if (!statSync(directory).isDirectory()) throw new Error(`openRunFolder: ${directory} exists and is not a folder`);
   const entries = readdirSync(directory);
   if (entries.length > 0 && !resultsMarkers.some((marker) => entries.includes(marker))) {
-    throw new Error(`openRunFolder: ${directory} is not empty and holds no results.json or summary.md; refusing to replace it (choose a new or empty folder)`);
+    throw new Error(
+      `openRunFolder: ${directory} is not empty and holds no results.json or summary.md; refusing to replace it (choose a new or empty folder)`,
+    );
   }
 }
 
@@ -45,10 +58,13 @@ function takeLock(lock: string, directory: string): void {
       closeSync(descriptor);
       return;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`openRunFolder: cannot create ${lock}: ${(error as Error).message}`);
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new Error(`openRunFolder: cannot create ${lock}: ${(error as Error).message}`);
       const owner = Number.parseInt(readFileSync(lock, 'utf8'), 10);
       if (isProcessAlive(owner)) {
-        throw new Error(`openRunFolder: another run (process ${owner}) is writing ${directory}; wait for it, or delete ${lock} if no run is going on`);
+        throw new Error(
+          `openRunFolder: another run (process ${owner}) is writing ${directory}; wait for it, or delete ${lock} if no run is going on`,
+        );
       }
       rmSync(lock, { force: true });
     }
@@ -61,7 +77,8 @@ function sweepLeftovers(parent: string, name: string): void {
   const pattern = new RegExp(`^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(run|old)-(\\d+)-[0-9a-f]+$`);
   for (const entry of readdirSync(parent)) {
     const match = pattern.exec(entry);
-    if (match !== null && !isProcessAlive(Number(match[2]))) rmSync(join(parent, entry), { recursive: true, force: true });
+    if (match !== null && !isProcessAlive(Number(match[2])))
+      rmSync(join(parent, entry), { recursive: true, force: true });
   }
 }
 

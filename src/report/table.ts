@@ -64,7 +64,11 @@ export function formatCell(cell: Cell, precision = 4): string {
 }
 
 /** Cells as text, plus which columns are numeric (every non-empty cell a number). */
-function formatCells(table: TableData, functionName: string, options: TableOptions): { text: string[][]; numeric: boolean[] } {
+function formatCells(
+  table: TableData,
+  functionName: string,
+  options: TableOptions,
+): { text: string[][]; numeric: boolean[] } {
   const { columns, rows } = table;
   rows.forEach((row, index) => {
     if (row.length !== columns.length) {
@@ -72,10 +76,13 @@ function formatCells(table: TableData, functionName: string, options: TableOptio
     }
   });
   for (const name of Object.keys(options.columnPrecision ?? {})) {
-    if (!columns.includes(name)) throw new Error(`${functionName}: columnPrecision names ${JSON.stringify(name)}, which is not a column`);
+    if (!columns.includes(name))
+      throw new Error(`${functionName}: columnPrecision names ${JSON.stringify(name)}, which is not a column`);
   }
   const precisions = columns.map((name) => options.columnPrecision?.[name] ?? options.precision ?? 4);
-  const text = rows.map((row) => row.map((cell, column) => formatCell(cell, precisions[column]).replace(/\s*\n\s*/g, ' ')));
+  const text = rows.map((row) =>
+    row.map((cell, column) => formatCell(cell, precisions[column]).replace(/\s*\n\s*/g, ' ')),
+  );
   const numeric = columns.map((_, column) => {
     const filled = rows.filter((row) => row[column] !== null && row[column] !== undefined);
     return filled.length > 0 && filled.every((row) => typeof row[column] === 'number');
@@ -100,9 +107,14 @@ function pad(text: string, width: number, right: boolean): string {
  */
 export function formatTable(table: TableData, options: TableOptions = {}): string {
   const { text, numeric } = formatCells(table, 'formatTable', options);
-  const widths = table.columns.map((name, column) => Math.max(displayWidth(name), ...text.map((row) => displayWidth(row[column]))));
+  const widths = table.columns.map((name, column) =>
+    Math.max(displayWidth(name), ...text.map((row) => displayWidth(row[column]))),
+  );
   const line = (cells: readonly string[]): string =>
-    cells.map((cell, column) => pad(cell, widths[column], numeric[column])).join('  ').trimEnd();
+    cells
+      .map((cell, column) => pad(cell, widths[column], numeric[column]))
+      .join('  ')
+      .trimEnd();
   return [line(table.columns), widths.map((width) => '-'.repeat(width)).join('  '), ...text.map(line)].join('\n');
 }
 
@@ -119,7 +131,9 @@ export function markdownTable(table: TableData, options: TableOptions = {}): str
   const formatted = formatCells(table, 'markdownTable', options);
   const header = table.columns.map(escapeMarkdown);
   const text = formatted.text.map((row) => row.map(escapeMarkdown));
-  const widths = header.map((name, column) => Math.max(3, displayWidth(name), ...text.map((row) => displayWidth(row[column]))));
+  const widths = header.map((name, column) =>
+    Math.max(3, displayWidth(name), ...text.map((row) => displayWidth(row[column]))),
+  );
   const line = (cells: readonly string[]): string =>
     `| ${cells.map((cell, column) => pad(cell, widths[column], formatted.numeric[column])).join(' | ')} |`;
   const rule = `| ${widths.map((width, column) => (formatted.numeric[column] ? `${'-'.repeat(width - 1)}:` : '-'.repeat(width))).join(' | ')} |`;

@@ -24,14 +24,21 @@ describe('backward', () => {
   it('needs a seed for a non-scalar output, and checks it', () => {
     const x = ad.tensor([1, 2], { requiresGrad: true });
     expect(() => x.mul(2).backward()).toThrow(/backward: output has shape \[2\]; pass a seed gradient/);
-    expect(() => x.mul(2).backward(ad.tensor([1, 2, 3]))).toThrow(/backward: seed gradient float32 \[3\] must match the output float32 \[2\]/);
+    expect(() => x.mul(2).backward(ad.tensor([1, 2, 3]))).toThrow(
+      /backward: seed gradient float32 \[3\] must match the output float32 \[2\]/,
+    );
     x.mul(2).backward(ad.tensor([1, 10]));
     expect(x.grad!.toArray()).toEqual([2, 20]);
   });
   it('refuses a tensor that does not require grad', () => {
     expect(() => ad.tensor([1]).sum().backward()).toThrow(/backward: this tensor does not require grad/);
     const x = ad.tensor([1], { requiresGrad: true });
-    expect(() => ad.noGrad(() => x.mul(2)).sum().backward()).toThrow(/does not require grad/);
+    expect(() =>
+      ad
+        .noGrad(() => x.mul(2))
+        .sum()
+        .backward(),
+    ).toThrow(/does not require grad/);
   });
   it('handles deep graphs without overflowing the stack', () => {
     const x = ad.tensor([1], { dtype: 'float64', requiresGrad: true });
@@ -44,23 +51,35 @@ describe('backward', () => {
 
 describe('grad, valueAndGrad, vjp, jacobian', () => {
   it('grad of a sum of squares is 2x', () => {
-    fc.assert(fc.property(tensorArb(shapeArb()), (x) => {
-      const g = ad.grad((t: ad.Tensor) => t.square().sum())(x);
-      expect(g.toArray()).toEqual(x.toArray().map((v) => 2 * v));
-      expect(g.requiresGrad).toBe(false); // first-order results carry no graph
-    }), { numRuns: 30 });
+    fc.assert(
+      fc.property(tensorArb(shapeArb()), (x) => {
+        const g = ad.grad((t: ad.Tensor) => t.square().sum())(x);
+        expect(g.toArray()).toEqual(x.toArray().map((v) => 2 * v));
+        expect(g.requiresGrad).toBe(false); // first-order results carry no graph
+      }),
+      { numRuns: 30 },
+    );
   });
   it('valueAndGrad with several arguments', () => {
-    const [value, [ga, gb]] = ad.valueAndGrad((a: ad.Tensor, b: ad.Tensor) => a.mul(b).sum(), [0, 1])(f64([1, 2]), f64([3, 4]));
+    const [value, [ga, gb]] = ad.valueAndGrad((a: ad.Tensor, b: ad.Tensor) => a.mul(b).sum(), [0, 1])(
+      f64([1, 2]),
+      f64([3, 4]),
+    );
     expect(value.item()).toBe(11);
     expect(ga.toArray()).toEqual([3, 4]);
     expect(gb.toArray()).toEqual([1, 2]);
   });
   it('an argument the output ignores gets zeros', () => {
-    expect(ad.grad((_a: ad.Tensor, b: ad.Tensor) => b.sum(), 0)(f64([1, 2]), f64([3])).toArray()).toEqual([0, 0]);
+    expect(
+      ad
+        .grad((_a: ad.Tensor, b: ad.Tensor) => b.sum(), 0)(f64([1, 2]), f64([3]))
+        .toArray(),
+    ).toEqual([0, 0]);
   });
   it('grad needs a one-element output', () => {
-    expect(() => ad.grad((t: ad.Tensor) => t.mul(2))(f64([1, 2]))).toThrow(/grad: the function must return one element, got shape \[2\]/);
+    expect(() => ad.grad((t: ad.Tensor) => t.mul(2))(f64([1, 2]))).toThrow(
+      /grad: the function must return one element, got shape \[2\]/,
+    );
   });
   it('nested grad does not confuse its variable with an outer one (perturbation confusion)', () => {
     // d/dx [x · d/dy (x·y)] = d/dx [x · x] = 2x; a confused implementation gives 4x or x.
@@ -73,16 +92,36 @@ describe('grad, valueAndGrad, vjp, jacobian', () => {
     expect(y.toArray()).toEqual([1, 4, 9]);
     expect(pullback(f64([1, 0, 2]))[0].toArray()).toEqual([2, 0, 12]);
     expect(() => pullback(f64([1]))).toThrow(/vjp: seed gradient float64 \[1\] must match the output float64 \[3\]/);
-    const jacobian = ad.jacobian((t) => ad.matmul(f64([[1, 2, 3], [4, 5, 6]]), t).tanh(), x);
+    const jacobian = ad.jacobian(
+      (t) =>
+        ad
+          .matmul(
+            f64([
+              [1, 2, 3],
+              [4, 5, 6],
+            ]),
+            t,
+          )
+          .tanh(),
+      x,
+    );
     expect(jacobian.shape).toEqual([2, 3]);
     const row0 = 1 - Math.tanh(14) ** 2;
-    expect(jacobian.toArray().slice(0, 3).map((v) => v / row0)).toEqual([1, 2, 3].map((v) => expect.closeTo(v, 9)));
+    expect(
+      jacobian
+        .toArray()
+        .slice(0, 3)
+        .map((v) => v / row0),
+    ).toEqual([1, 2, 3].map((v) => expect.closeTo(v, 9)));
   });
   it('jacobian of a linear map is its matrix', () => {
-    fc.assert(fc.property(tensorArb(fc.constant([3, 4])), tensorArb(fc.constant([4])), (m, x) => {
-      // compared numerically: −0 in m comes back as +0 (−0·1 + 0·x = +0)
-      expectClose(ad.jacobian((t) => ad.matmul(m, t), x).data, m.data, 0, 0);
-    }), { numRuns: 20 });
+    fc.assert(
+      fc.property(tensorArb(fc.constant([3, 4])), tensorArb(fc.constant([4])), (m, x) => {
+        // compared numerically: −0 in m comes back as +0 (−0·1 + 0·x = +0)
+        expectClose(ad.jacobian((t) => ad.matmul(m, t), x).data, m.data, 0, 0);
+      }),
+      { numRuns: 20 },
+    );
   });
   it('noGrad stops recording, and grad still works inside it', () => {
     const x = ad.tensor([1, 2], { requiresGrad: true });
@@ -92,7 +131,10 @@ describe('grad, valueAndGrad, vjp, jacobian', () => {
   it('results are immutable values: ops never write their inputs', () => {
     const x = makeTensor([1, 2, 3], [3]);
     const before = x.toArray();
-    x.add(1); x.mul(x); x.reshape([1, 3]).transpose(); ad.pad(x, [[1, 1]]);
+    x.add(1);
+    x.mul(x);
+    x.reshape([1, 3]).transpose();
+    ad.pad(x, [[1, 1]]);
     expect(x.toArray()).toEqual(before);
     expect(Object.isFrozen(x.shape)).toBe(true);
   });

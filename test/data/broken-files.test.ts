@@ -65,30 +65,50 @@ describe('IDX and Fashion-MNIST files', () => {
 
   it('bad magic number: labels where images are expected, or not IDX at all', () => {
     const swapped = directoryWith(fashionFiles(twoLabels, twoLabels));
-    expect(() => loadFashionMnist('test', swapped)).toThrow(/t10k-images-idx3-ubyte\.gz: bad magic number 0x00000801 \(expected 0x00000803\)/);
+    expect(() => loadFashionMnist('test', swapped)).toThrow(
+      /t10k-images-idx3-ubyte\.gz: bad magic number 0x00000801 \(expected 0x00000803\)/,
+    );
     const text = directoryWith(fashionFiles(new TextEncoder().encode('<html>Not found</html>'), twoLabels));
     expect(() => loadFashionMnist('test', text)).toThrow(/t10k-images-idx3-ubyte\.gz: bad magic number 0x3c68746d/);
   });
 
   it('corrupt gzip: a plain file with a .gz name, and a damaged stream', () => {
-    const plain = directoryWith({ ...fashionFiles(twoImages, twoLabels), 'fashion-mnist/t10k-labels-idx1-ubyte.gz': twoLabels });
+    const plain = directoryWith({
+      ...fashionFiles(twoImages, twoLabels),
+      'fashion-mnist/t10k-labels-idx1-ubyte.gz': twoLabels,
+    });
     expect(() => loadFashionMnist('test', plain)).toThrow(/readIdxFile: .*t10k-labels-idx1-ubyte\.gz: corrupt gzip/);
     const damaged = gzipSync(twoImages);
-    const cut = directoryWith({ ...fashionFiles(twoImages, twoLabels), 'fashion-mnist/t10k-images-idx3-ubyte.gz': damaged.subarray(0, damaged.length - 6) });
-    expect(() => loadFashionMnist('test', cut)).toThrow(/t10k-images-idx3-ubyte\.gz: corrupt gzip \(unexpected end of file\)/);
+    const cut = directoryWith({
+      ...fashionFiles(twoImages, twoLabels),
+      'fashion-mnist/t10k-images-idx3-ubyte.gz': damaged.subarray(0, damaged.length - 6),
+    });
+    expect(() => loadFashionMnist('test', cut)).toThrow(
+      /t10k-images-idx3-ubyte\.gz: corrupt gzip \(unexpected end of file\)/,
+    );
   });
 
   it('labels count differing from images count, and labels out of range', () => {
     const mismatched = directoryWith(fashionFiles(twoImages, idxBytes([1], Uint8Array.of(3))));
-    expect(() => loadFashionMnist('test', mismatched)).toThrow(/holds 1 labels but .*t10k-images-idx3-ubyte\.gz holds 2 images/);
+    expect(() => loadFashionMnist('test', mismatched)).toThrow(
+      /holds 1 labels but .*t10k-images-idx3-ubyte\.gz holds 2 images/,
+    );
     const outOfRange = directoryWith(fashionFiles(twoImages, idxBytes([2], Uint8Array.of(3, 12))));
-    expect(() => loadFashionMnist('test', outOfRange)).toThrow(/loadIdxDataset: .*t10k-labels-idx1-ubyte\.gz: label 12 at index 1 \(byte 9\) is outside 0…9/);
+    expect(() => loadFashionMnist('test', outOfRange)).toThrow(
+      /loadIdxDataset: .*t10k-labels-idx1-ubyte\.gz: label 12 at index 1 \(byte 9\) is outside 0…9/,
+    );
   });
 
   it('parseIdx rejects trailing bytes, other element types and headers cut short', () => {
-    expect(() => parseIdx(Uint8Array.of(0, 0, 8, 1, 0, 0, 0, 1, 5, 6), 'x.idx')).toThrow(/x\.idx: too long: expected 9 bytes/);
-    expect(() => parseIdx(Uint8Array.of(0, 0, 0x0d, 1, 0, 0, 0, 0), 'floats.idx')).toThrow(/floats\.idx: .*element type 0xd is not unsigned byte/);
-    expect(() => parseIdx(Uint8Array.of(0, 0, 8, 3, 0, 0), 'short.idx')).toThrow(/short\.idx: truncated: expected a 16-byte header, got 6 bytes/);
+    expect(() => parseIdx(Uint8Array.of(0, 0, 8, 1, 0, 0, 0, 1, 5, 6), 'x.idx')).toThrow(
+      /x\.idx: too long: expected 9 bytes/,
+    );
+    expect(() => parseIdx(Uint8Array.of(0, 0, 0x0d, 1, 0, 0, 0, 0), 'floats.idx')).toThrow(
+      /floats\.idx: .*element type 0xd is not unsigned byte/,
+    );
+    expect(() => parseIdx(Uint8Array.of(0, 0, 8, 3, 0, 0), 'short.idx')).toThrow(
+      /short\.idx: truncated: expected a 16-byte header, got 6 bytes/,
+    );
     expect(() => readIdxFile(join(root, 'nowhere.idx'), 1)).toThrow(/missing file .*nowhere\.idx/);
   });
 });
@@ -112,18 +132,26 @@ describe('CIFAR-10 batches', () => {
 
   it('no training batch: names the files it looked for', () => {
     const directory = directoryWith({ 'cifar-10-batches-bin/test_batch.bin': record(0) });
-    expect(() => loadCifar10('train', directory)).toThrow(/loadCifar10: no training batch found: missing files .*data_batch_1\.bin, .*data_batch_5\.bin/);
+    expect(() => loadCifar10('train', directory)).toThrow(
+      /loadCifar10: no training batch found: missing files .*data_batch_1\.bin, .*data_batch_5\.bin/,
+    );
   });
 
   it('wrong length: not a multiple of the 3073-byte record', () => {
     const directory = directoryWith({ 'cifar-10-batches-bin/test_batch.bin': new Uint8Array(3073 * 2 + 100) });
-    expect(() => loadCifar10('test', directory)).toThrow(/test_batch\.bin: length 6246 bytes is not a positive multiple of the 3073-byte record/);
+    expect(() => loadCifar10('test', directory)).toThrow(
+      /test_batch\.bin: length 6246 bytes is not a positive multiple of the 3073-byte record/,
+    );
   });
 
   it('missing test batch, and a label above 9', () => {
-    expect(() => loadCifar10('test', directoryWith({}))).toThrow(/missing file .*cifar-10-batches-bin\/test_batch\.bin/);
+    expect(() => loadCifar10('test', directoryWith({}))).toThrow(
+      /missing file .*cifar-10-batches-bin\/test_batch\.bin/,
+    );
     const directory = directoryWith({ 'cifar-10-batches-bin/test_batch.bin': Buffer.concat([record(0), record(10)]) });
-    expect(() => loadCifar10('test', directory, { recordsPerBatch: 2 })).toThrow(/test_batch\.bin: label 10 of record 1 \(byte 3073\) is outside 0…9/);
+    expect(() => loadCifar10('test', directory, { recordsPerBatch: 2 })).toThrow(
+      /test_batch\.bin: label 10 of record 1 \(byte 3073\) is outside 0…9/,
+    );
   });
 });
 
@@ -138,7 +166,9 @@ describe('UCI datasets', () => {
   it('loads a well-formed dataset written here', () => {
     const dataset = loadUci('toy', directoryWith(toy));
     expect(Array.from(dataset.features)).toEqual([0.5, -1, -0.5, 1, 0, 0]);
-    expect([...dataset.labels, dataset.classes, ...dataset.trainIndices, ...dataset.validationIndices]).toEqual([0, 1, 1, 2, 0, 2, 1]);
+    expect([...dataset.labels, dataset.classes, ...dataset.trainIndices, ...dataset.validationIndices]).toEqual([
+      0, 1, 1, 2, 0, 2, 1,
+    ]);
     expect(dataset.folds.map((fold) => [...fold.testIndices])).toEqual([[2], [0], [1], [1]]);
   });
 
@@ -151,31 +181,49 @@ describe('UCI datasets', () => {
     ]) {
       const files: Record<string, string> = { ...toy };
       delete files[`uci/toy/${file}`];
-      expect(() => loadUci('toy', directoryWith(files))).toThrow(new RegExp(`missing file .*uci/toy/${file.replace('.', '\\.')} \\(expected ${expected}`));
+      expect(() => loadUci('toy', directoryWith(files))).toThrow(
+        new RegExp(`missing file .*uci/toy/${file.replace('.', '\\.')} \\(expected ${expected}`),
+      );
     }
   });
 
   it('malformed contents: row width, description mismatch, index out of range, wrong line count', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ 'uci/toy/toy_R.dat': '\tf1\tf2\tclase\n1\t0.5\t0\n' }, /toy_R\.dat: line 2 has 3 fields, expected 4/],
-      [{ 'uci/toy/toy_R.dat': '\tf1\tf2\tclase\n1\t0.5\tx\t0\n' }, /toy_R\.dat: line 2, feature f2 is "x", not a decimal number/],
-      [{ 'uci/toy/toy.txt': 'n_entradas= 2\nn_clases= 2\nn_patrons1= 4\n' }, /toy\.txt: n_patrons1 = 4 but .*toy_R\.dat has 3 rows/],
-      [{ 'uci/toy/toy.txt': 'n_entradas= 2\nn_clases= 1\nn_patrons1= 3\n' }, /toy_R\.dat: line 3, class "1" is not an integer in 0…0/],
+      [
+        { 'uci/toy/toy_R.dat': '\tf1\tf2\tclase\n1\t0.5\tx\t0\n' },
+        /toy_R\.dat: line 2, feature f2 is "x", not a decimal number/,
+      ],
+      [
+        { 'uci/toy/toy.txt': 'n_entradas= 2\nn_clases= 2\nn_patrons1= 4\n' },
+        /toy\.txt: n_patrons1 = 4 but .*toy_R\.dat has 3 rows/,
+      ],
+      [
+        { 'uci/toy/toy.txt': 'n_entradas= 2\nn_clases= 1\nn_patrons1= 3\n' },
+        /toy_R\.dat: line 3, class "1" is not an integer in 0…0/,
+      ],
       [{ 'uci/toy/conxuntos.dat': '0 3\n1\n' }, /conxuntos\.dat: line 1 holds "3", not a row index in 0…2/],
       [{ 'uci/toy/conxuntos_kfold.dat': '0 1\n2\n' }, /conxuntos_kfold\.dat: 2 non-empty lines, expected 8/],
     ];
-    for (const [override, message] of cases) expect(() => loadUci('toy', directoryWith({ ...toy, ...override }))).toThrow(message);
+    for (const [override, message] of cases)
+      expect(() => loadUci('toy', directoryWith({ ...toy, ...override }))).toThrow(message);
   });
 });
 
 describe('AG News CSV', () => {
   it('missing file, bad class, bad field count and an unterminated quote name the file', () => {
-    expect(() => loadAgNews('test', directoryWith({}))).toThrow(/missing file .*ag_news\/test\.csv \(expected the AG News test split/);
+    expect(() => loadAgNews('test', directoryWith({}))).toThrow(
+      /missing file .*ag_news\/test\.csv \(expected the AG News test split/,
+    );
     const badClass = directoryWith({ 'ag_news/test.csv': '"1","t","d"\n"5","t","d"\n' });
-    expect(() => loadAgNews('test', badClass)).toThrow(/test\.csv: line 2 \(row 2\) has 3 fields beginning "5", expected 3 fields with a class in 1–4/);
+    expect(() => loadAgNews('test', badClass)).toThrow(
+      /test\.csv: line 2 \(row 2\) has 3 fields beginning "5", expected 3 fields with a class in 1–4/,
+    );
     const twoFields = directoryWith({ 'ag_news/test.csv': '"1","t"\n' });
     expect(() => loadAgNews('test', twoFields)).toThrow(/test\.csv: line 1 \(row 1\) has 2 fields/);
-    expect(() => parseCsv('"1","abc\n"2","x"\n', 'cut.csv')).toThrow(/cut\.csv: line 2: unexpected "2" after a closing quote/);
+    expect(() => parseCsv('"1","abc\n"2","x"\n', 'cut.csv')).toThrow(
+      /cut\.csv: line 2: unexpected "2" after a closing quote/,
+    );
     expect(() => parseCsv('"1","abc\n', 'open.csv')).toThrow(/open\.csv: unterminated quoted field starting on line 1/);
   });
 

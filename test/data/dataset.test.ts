@@ -1,22 +1,36 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createDataset, labelHistogram, selectClasses, selectExamples, takeFirst, takeRandom, type Dataset } from '../../src/data/dataset.ts';
+import {
+  createDataset,
+  labelHistogram,
+  selectClasses,
+  selectExamples,
+  takeFirst,
+  takeRandom,
+  type Dataset,
+} from '../../src/data/dataset.ts';
 
 /** n examples of shape [2]; example i holds [i, −i] and label i mod classes. */
 function toy(n: number, classes = 3): Dataset {
   const images = new Float32Array(2 * n);
   for (let i = 0; i < n; i++) images.set([i, -i], 2 * i);
-  return createDataset({ images, labels: Int32Array.from({ length: n }, (_, i) => i % classes), shape: [2], classes, name: 'toy' });
+  return createDataset({
+    images,
+    labels: Int32Array.from({ length: n }, (_, i) => i % classes),
+    shape: [2],
+    classes,
+    name: 'toy',
+  });
 }
 
 describe('Dataset subsets', () => {
   it('createDataset checks lengths and labels', () => {
-    expect(() => createDataset({ images: new Float32Array(5), labels: new Int32Array(2), shape: [2], classes: 2, name: 'bad' })).toThrow(
-      /createDataset: bad: images has 5 values, expected 2 labels × 2 \(shape \[2\]\) = 4/,
-    );
-    expect(() => createDataset({ images: new Float32Array(2), labels: Int32Array.of(2), shape: [2], classes: 2, name: 'bad' })).toThrow(
-      /label 2 at index 0 is outside 0…1/,
-    );
+    expect(() =>
+      createDataset({ images: new Float32Array(5), labels: new Int32Array(2), shape: [2], classes: 2, name: 'bad' }),
+    ).toThrow(/createDataset: bad: images has 5 values, expected 2 labels × 2 \(shape \[2\]\) = 4/);
+    expect(() =>
+      createDataset({ images: new Float32Array(2), labels: Int32Array.of(2), shape: [2], classes: 2, name: 'bad' }),
+    ).toThrow(/label 2 at index 0 is outside 0…1/);
   });
 
   it('takeFirst keeps the first n examples with their labels', () => {
@@ -60,7 +74,9 @@ describe('Dataset subsets', () => {
         expect(selectClasses(data, [0, 2], { perClass, seed, relabel: true })).toEqual(random);
       }),
     );
-    expect(() => selectClasses(data, [0], { perClass: 11 })).toThrow(/perClass must be an integer in 0…10 \(the size of class 0\), got 11/);
+    expect(() => selectClasses(data, [0], { perClass: 11 })).toThrow(
+      /perClass must be an integer in 0…10 \(the size of class 0\), got 11/,
+    );
     expect(() => selectClasses(data, [0, 0])).toThrow(/classes must be distinct integers in 0…3, got \[0,0\]/);
   });
 

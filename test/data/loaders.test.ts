@@ -51,7 +51,9 @@ describeWithData('loadCifar10 on the binary batches', 'cifar-10-batches-bin', (d
   });
 
   it('has the README label counts and the well-known first labels', () => {
-    expect(Array.from(labelHistogram(train.labels, 10))).toEqual([1005, 974, 1032, 1016, 999, 937, 1030, 1001, 1025, 981]);
+    expect(Array.from(labelHistogram(train.labels, 10))).toEqual([
+      1005, 974, 1032, 1016, 999, 937, 1030, 1001, 1025, 981,
+    ]);
     expect(Array.from(labelHistogram(test.labels, 10))).toEqual(new Array(10).fill(1000));
     expect(Array.from(train.labels.subarray(0, 10))).toEqual([6, 9, 9, 4, 1, 1, 2, 7, 8, 3]);
     expect(Array.from(test.labels.subarray(0, 10))).toEqual([3, 8, 8, 0, 6, 6, 1, 6, 3, 1]);
@@ -66,14 +68,26 @@ describeWithData('loadCifar10 on the binary batches', 'cifar-10-batches-bin', (d
 
 describeWithData('loadUci on the Fernández-Delgado layout', 'uci', (directory) => {
   const catalog = (): string[][] =>
-    readFileSync(dataPath(['uci', 'datasets.tsv'], directory), 'utf8').trim().split('\n').slice(1).map((line) => line.split('\t'));
+    readFileSync(dataPath(['uci', 'datasets.tsv'], directory), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split('\t'));
   const description = (name: string, key: string): number =>
-    Number(new RegExp(`^${key}=\\s*(\\d+)`, 'm').exec(readFileSync(dataPath(['uci', name, `${name}.txt`], directory), 'utf8'))![1]);
+    Number(
+      new RegExp(`^${key}=\\s*(\\d+)`, 'm').exec(
+        readFileSync(dataPath(['uci', name, `${name}.txt`], directory), 'utf8'),
+      )![1],
+    );
 
   it('lists the 90 datasets of datasets.tsv', () => {
     const names = listUciDatasets(directory);
     expect(names).toHaveLength(90);
-    expect(names).toEqual(catalog().map(([name]) => name).sort());
+    expect(names).toEqual(
+      catalog()
+        .map(([name]) => name)
+        .sort(),
+    );
   });
 
   it('agrees with n, d, c of datasets.tsv and with the splits described by the README, for every dataset', () => {
@@ -85,7 +99,10 @@ describeWithData('loadUci on the Fernández-Delgado layout', 'uci', (directory) 
       const train = new Set(dataset.trainIndices);
       expect(train.size, name).toBe(description(name, 'n_patrons_entrena'));
       expect(dataset.validationIndices.length, name).toBe(description(name, 'n_patrons_valida'));
-      expect(dataset.validationIndices.some((index) => train.has(index)), name).toBe(false);
+      expect(
+        dataset.validationIndices.some((index) => train.has(index)),
+        name,
+      ).toBe(false);
       // conxuntos_kfold.dat: each fold's training and test sets are disjoint and cover all rows;
       // the four test sets have equal size and, as in the original archive, are not an exact partition.
       const testSizes = dataset.folds.map((fold) => fold.testIndices.length);
@@ -95,7 +112,9 @@ describeWithData('loadUci on the Fernández-Delgado layout', 'uci', (directory) 
         expect(union.size, name).toBe(dataset.count);
         expect(fold.trainIndices.length + fold.testIndices.length, name).toBe(dataset.count);
       }
-      expect(new Set(dataset.folds.flatMap((fold) => Array.from(fold.testIndices))).size, name).toBeLessThan(dataset.count);
+      expect(new Set(dataset.folds.flatMap((fold) => Array.from(fold.testIndices))).size, name).toBeLessThan(
+        dataset.count,
+      );
     }
   });
 

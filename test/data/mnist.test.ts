@@ -21,9 +21,13 @@ describe('loadMnist', () => {
   });
 
   it('has the well-known label histograms', () => {
-    expect(Array.from(labelHistogram(train.labels, 10))).toEqual([5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]);
+    expect(Array.from(labelHistogram(train.labels, 10))).toEqual([
+      5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949,
+    ]);
     // Digit 8 has 974 test images and digit 9 has 1009.
-    expect(Array.from(labelHistogram(test.labels, 10))).toEqual([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
+    expect(Array.from(labelHistogram(test.labels, 10))).toEqual([
+      980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009,
+    ]);
   });
 
   it('scales pixels to [0, 1] with both ends reached', () => {
@@ -37,6 +41,8 @@ describe('loadMnist', () => {
   });
 
   it('rejects an unknown split, naming it', () => {
-    expect(() => loadMnist('validation' as 'test')).toThrow(/loadMnist: split must be 'train' or 'test', got "validation"/);
+    expect(() => loadMnist('validation' as 'test')).toThrow(
+      /loadMnist: split must be 'train' or 'test', got "validation"/,
+    );
   });
 });

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Random, choice, deriveSeed, permutation, sampleWithoutReplacement, shuffleInPlace } from '../../src/data/random.ts';
+import {
+  Random,
+  choice,
+  deriveSeed,
+  permutation,
+  sampleWithoutReplacement,
+  shuffleInPlace,
+} from '../../src/data/random.ts';
 
 const seed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
 
@@ -26,11 +33,15 @@ describe('seeded sampling helpers', () => {
         expect(sampleWithoutReplacement(n, k, new Random(s))).toEqual(sample);
       }),
     );
-    expect(() => sampleWithoutReplacement(3, 4, new Random(0))).toThrow(/sampleWithoutReplacement: k must be at most n, got k = 4, n = 3/);
+    expect(() => sampleWithoutReplacement(3, 4, new Random(0))).toThrow(
+      /sampleWithoutReplacement: k must be at most n, got k = 4, n = 3/,
+    );
   });
 
   it('sampleWithoutReplacement(n, n) is a permutation', () => {
-    expect(Array.from(sampleWithoutReplacement(50, 50, new Random(9))).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(Array.from(sampleWithoutReplacement(50, 50, new Random(9))).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 50 }, (_, i) => i),
+    );
   });
 
   it('sampling is roughly uniform: each of 10 items is picked about 1/10 of the time', () => {

@@ -24,7 +24,15 @@ describe('parseCsv', () => {
 describe('bag of words', () => {
   it('tokenizes into lower-case runs of letters', () => {
     expect(tokenize("Wall St. Bears' Claws Back\\Into the Black (Reuters) #36;5")).toEqual([
-      'wall', 'st', 'bears', 'claws', 'back', 'into', 'the', 'black', 'reuters',
+      'wall',
+      'st',
+      'bears',
+      'claws',
+      'back',
+      'into',
+      'the',
+      'black',
+      'reuters',
     ]);
     expect(tokenize('Café, naïve — 3D')).toEqual(['café', 'naïve', 'd']);
   });
@@ -50,7 +58,8 @@ describe('bag of words', () => {
         const counts = encodeBagOfWords(texts, vocabulary);
         const frequencies = encodeBagOfWords(texts, vocabulary, 'tf');
         documents.forEach((words, row) => {
-          const slice = (vectors: Float32Array): number[] => Array.from(vectors.subarray(row * vocabulary.length, (row + 1) * vocabulary.length));
+          const slice = (vectors: Float32Array): number[] =>
+            Array.from(vectors.subarray(row * vocabulary.length, (row + 1) * vocabulary.length));
           expect(slice(counts).reduce((a, b) => a + b, 0)).toBe(words.length);
           if (words.length > 0) expect(slice(frequencies).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
         });

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import type { ExampleSet } from '../../src/data/dataset.ts';
 import { Random } from '../../src/data/random.ts';
 import {
-  applyZca, channelStatistics, downsample, fitZca, flipHorizontal, normalize, normalizeRows, randomCrop, randomFlipHorizontal,
+  applyZca,
+  channelStatistics,
+  downsample,
+  fitZca,
+  flipHorizontal,
+  normalize,
+  normalizeRows,
+  randomCrop,
+  randomFlipHorizontal,
   standardizeChannels,
 } from '../../src/data/transforms.ts';
 
@@ -12,13 +20,20 @@ const value = fc.float({ min: -100, max: 100, noNaN: true });
 /** Random NCHW example sets: count × [channels, height, width] values in [−100, 100]. */
 const imageSet = (maxExtent = 6): fc.Arbitrary<ExampleSet> =>
   fc
-    .tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: maxExtent }), fc.integer({ min: 1, max: maxExtent }))
+    .tuple(
+      fc.integer({ min: 1, max: 4 }),
+      fc.integer({ min: 1, max: 3 }),
+      fc.integer({ min: 1, max: maxExtent }),
+      fc.integer({ min: 1, max: maxExtent }),
+    )
     .chain(([count, channels, height, width]) =>
-      fc.array(value, { minLength: count * channels * height * width, maxLength: count * channels * height * width }).map((values) => ({
-        images: Float32Array.from(values),
-        shape: [channels, height, width],
-        count,
-      })),
+      fc
+        .array(value, { minLength: count * channels * height * width, maxLength: count * channels * height * width })
+        .map((values) => ({
+          images: Float32Array.from(values),
+          shape: [channels, height, width],
+          count,
+        })),
     );
 
 const at = (set: ExampleSet, example: number, channel: number, y: number, x: number): number => {
@@ -113,54 +128,83 @@ describe('randomCrop', () => {
 
   it('is reproducible with the same seed and matches a zero-padded window', () => {
     fc.assert(
-      fc.property(imageSet(), fc.integer({ min: 0, max: 4 }), fc.nat(), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), (set, padding, seed, cropHeight, cropWidth) => {
-        const [channels, height, width] = set.shape;
-        const size: [number, number] = [Math.min(cropHeight, height + 2 * padding), Math.min(cropWidth, width + 2 * padding)];
-        const cropped = randomCrop(set, padding, new Random(seed), size);
-        expect(randomCrop(set, padding, new Random(seed), size)).toEqual(cropped);
-        expect(cropped.shape).toEqual([channels, ...size]);
-        // Reference: replay the same draws and read the padded image pixel by pixel.
-        const rng = new Random(seed);
-        for (let example = 0; example < set.count; example++) {
-          const top = rng.int(height + 2 * padding - size[0] + 1) - padding;
-          const left = rng.int(width + 2 * padding - size[1] + 1) - padding;
-          for (let channel = 0; channel < channels; channel++) {
-            for (let y = 0; y < size[0]; y++) {
-              for (let x = 0; x < size[1]; x++) {
-                const [sourceY, sourceX] = [top + y, left + x];
-                const inside = sourceY >= 0 && sourceY < height && sourceX >= 0 && sourceX < width;
-                expect(at(cropped, example, channel, y, x)).toBe(inside ? at(set, example, channel, sourceY, sourceX) : 0);
+      fc.property(
+        imageSet(),
+        fc.integer({ min: 0, max: 4 }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 4 }),
+        (set, padding, seed, cropHeight, cropWidth) => {
+          const [channels, height, width] = set.shape;
+          const size: [number, number] = [
+            Math.min(cropHeight, height + 2 * padding),
+            Math.min(cropWidth, width + 2 * padding),
+          ];
+          const cropped = randomCrop(set, padding, new Random(seed), size);
+          expect(randomCrop(set, padding, new Random(seed), size)).toEqual(cropped);
+          expect(cropped.shape).toEqual([channels, ...size]);
+          // Reference: replay the same draws and read the padded image pixel by pixel.
+          const rng = new Random(seed);
+          for (let example = 0; example < set.count; example++) {
+            const top = rng.int(height + 2 * padding - size[0] + 1) - padding;
+            const left = rng.int(width + 2 * padding - size[1] + 1) - padding;
+            for (let channel = 0; channel < channels; channel++) {
+              for (let y = 0; y < size[0]; y++) {
+                for (let x = 0; x < size[1]; x++) {
+                  const [sourceY, sourceX] = [top + y, left + x];
+                  const inside = sourceY >= 0 && sourceY < height && sourceX >= 0 && sourceX < width;
+                  expect(at(cropped, example, channel, y, x)).toBe(
+                    inside ? at(set, example, channel, sourceY, sourceX) : 0,
+                  );
+                }
               }
             }
           }
-        }
-      }),
+        },
+      ),
     );
   });
 
   it('rejects a crop larger than the padded image', () => {
     const set: ExampleSet = { images: new Float32Array(4), shape: [1, 2, 2], count: 1 };
-    expect(() => randomCrop(set, 1, new Random(0), [5, 2])).toThrow(/randomCrop: crop height must be an integer in 1…4 \(image height 2 \+ 2 × padding 1\), got 5/);
-    expect(() => randomCrop({ ...set, shape: [4] }, 1, new Random(0))).toThrow(/randomCrop: examples must have shape \[C, H, W\], got \[4\]/);
+    expect(() => randomCrop(set, 1, new Random(0), [5, 2])).toThrow(
+      /randomCrop: crop height must be an integer in 1…4 \(image height 2 \+ 2 × padding 1\), got 5/,
+    );
+    expect(() => randomCrop({ ...set, shape: [4] }, 1, new Random(0))).toThrow(
+      /randomCrop: examples must have shape \[C, H, W\], got \[4\]/,
+    );
   });
 });
 
 describe('downsample', () => {
   it('of a constant image is constant', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), value, (channels, factor, rows, columns, constant) => {
-        const set: ExampleSet = { images: new Float32Array(2 * channels * rows * factor * columns * factor).fill(constant), shape: [channels, rows * factor, columns * factor], count: 2 };
-        const small = downsample(set, factor);
-        expect(small.shape).toEqual([channels, rows, columns]);
-        for (const pixel of small.images) expect(pixel).toBeCloseTo(constant, 4);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        value,
+        (channels, factor, rows, columns, constant) => {
+          const set: ExampleSet = {
+            images: new Float32Array(2 * channels * rows * factor * columns * factor).fill(constant),
+            shape: [channels, rows * factor, columns * factor],
+            count: 2,
+          };
+          const small = downsample(set, factor);
+          expect(small.shape).toEqual([channels, rows, columns]);
+          for (const pixel of small.images) expect(pixel).toBeCloseTo(constant, 4);
+        },
+      ),
     );
   });
 
   it('averages factor × factor blocks', () => {
     const set: ExampleSet = { images: Float32Array.from({ length: 16 }, (_, i) => i), shape: [1, 4, 4], count: 1 };
     expect(Array.from(downsample(set, 2).images)).toEqual([2.5, 4.5, 10.5, 12.5]);
-    expect(() => downsample(set, 3)).toThrow(/downsample: factor must be a positive integer dividing height 4 and width 4, got 3/);
+    expect(() => downsample(set, 3)).toThrow(
+      /downsample: factor must be a positive integer dividing height 4 and width 4, got 3/,
+    );
   });
 });
 
@@ -208,8 +252,12 @@ describe('ZCA whitening', () => {
 
   it('refuses epsilon 0 on singular data and a dimension mismatch', () => {
     const fewer = correlated(3, 6, 1);
-    expect(() => fitZca(fewer, 0)).toThrow(/fitZca: covariance eigenvalue 0 is .*zero up to round-off \(C is singular\), and epsilon is 0/);
+    expect(() => fitZca(fewer, 0)).toThrow(
+      /fitZca: covariance eigenvalue 0 is .*zero up to round-off \(C is singular\), and epsilon is 0/,
+    );
     const whitening = fitZca(fewer, 0.1);
-    expect(() => applyZca(correlated(3, 5, 1), whitening)).toThrow(/applyZca: examples have 5 values \(shape \[5\]\) but the whitening was fitted on 6/);
+    expect(() => applyZca(correlated(3, 5, 1), whitening)).toThrow(
+      /applyZca: examples have 5 values \(shape \[5\]\) but the whitening was fitted on 6/,
+    );
   });
 });

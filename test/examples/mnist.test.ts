@@ -3,7 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { expect, it } from 'vitest';
 
 it('examples/mnist.ts --quick trains both models and reports accuracy above chance', () => {
-  const output = execFileSync('npx', ['tsx', 'examples/mnist.ts', '--quick'], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const output = execFileSync('npx', ['tsx', 'examples/mnist.ts', '--quick'], {
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true' },
+  });
   expect(output).toMatch(/^backend: cpu/m);
   const rows = output.split('\n').filter((line) => /^(MLP|CNN)/.test(line));
   expect(rows).toHaveLength(2);

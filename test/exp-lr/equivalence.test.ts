@@ -10,7 +10,13 @@ import { describe, expect, it } from 'vitest';
 import * as ad from '../../autodiff/index.ts';
 import * as nn from '../../src/nn/index.ts';
 import { SGD } from '../../src/optim/index.ts';
-import { compareWeights, relativeGap, scaleInvariantMlp, trainedParameters, type Normalization } from '../../papers/exp-lr/networks.ts';
+import {
+  compareWeights,
+  relativeGap,
+  scaleInvariantMlp,
+  trainedParameters,
+  type Normalization,
+} from '../../papers/exp-lr/networks.ts';
 import { ExpLrTwin, type OriginalHyperparameters } from '../../papers/exp-lr/twin.ts';
 
 interface Case {
@@ -30,9 +36,21 @@ interface Case {
  * Runs the WD run and its twin for `steps` steps; returns the largest output and weight gaps.
  * `prepare` replaces the twin's LR and buffer rule (default: ExpLrTwin's).
  */
-function largestGaps(c: Case, twinOptions: { momentumBuffers?: boolean } = {}, prepare?: (optimizer: SGD, step: number) => void): { output: number; weight: number } {
+function largestGaps(
+  c: Case,
+  twinOptions: { momentumBuffers?: boolean } = {},
+  prepare?: (optimizer: SGD, step: number) => void,
+): { output: number; weight: number } {
   const build = () => {
-    const net = scaleInvariantMlp({ inputs: c.inputs, width: c.width, depth: c.depth, classes: c.classes, seed: c.seed, dtype: 'float64', normalization: c.normalization });
+    const net = scaleInvariantMlp({
+      inputs: c.inputs,
+      width: c.width,
+      depth: c.depth,
+      classes: c.classes,
+      seed: c.seed,
+      dtype: 'float64',
+      normalization: c.normalization,
+    });
     for (const parameter of trainedParameters(net)) parameter.assign(parameter.value.mul(c.initialScale));
     return net;
   };
@@ -63,7 +81,9 @@ const hyperparametersArb = fc
     lr: fc.double({ min: 0.01, max: 0.5, noNaN: true }),
     weightDecay: fc.double({ min: 0, max: 0.05, noNaN: true }),
     momentum: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.95, noNaN: true })),
-    milestones: fc.uniqueArray(fc.integer({ min: 1, max: 19 }), { maxLength: 2 }).map((steps) => steps.sort((a, b) => a - b)),
+    milestones: fc
+      .uniqueArray(fc.integer({ min: 1, max: 19 }), { maxLength: 2 })
+      .map((steps) => steps.sort((a, b) => a - b)),
     drop: fc.double({ min: 0.05, max: 0.5, noNaN: true }),
   })
   .filter(({ lr, weightDecay, momentum }) => lr * weightDecay <= (1 - Math.sqrt(momentum)) ** 2);
@@ -83,21 +103,38 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
 
 describe('the exponential-LR equivalence (Li & Arora 2020) on random scale-invariant networks', () => {
   it('WD run and twin agree to 1e-9 for 20 steps, through LR drops (TEXP with the momentum correction)', () => {
-    fc.assert(fc.property(caseArb, (c) => {
-      const gaps = largestGaps(c);
-      expect(gaps.output).toBeLessThan(1e-9);
-      expect(gaps.weight).toBeLessThan(1e-9);
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const gaps = largestGaps(c);
+        expect(gaps.output).toBeLessThan(1e-9);
+        expect(gaps.weight).toBeLessThan(1e-9);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   const sharpCase: Case = {
-    normalization: 'batch', depth: 2, width: 6, inputs: 4, classes: 3, batchSize: 6, seed: 7, initialScale: 1, steps: 20,
+    normalization: 'batch',
+    depth: 2,
+    width: 6,
+    inputs: 4,
+    classes: 3,
+    batchSize: 6,
+    seed: 7,
+    initialScale: 1,
+    steps: 20,
     hyperparameters: { lr: 0.1, weightDecay: 0.01, momentum: 0.9, milestones: [10], drop: 0.1 },
   };
 
   it('regression: back-to-back drops and γ = 0 (cases fast-check found in the schedule tests)', () => {
-    expect(largestGaps({ ...sharpCase, hyperparameters: { ...sharpCase.hyperparameters, milestones: [3, 4], drop: 0.01 } }).output).toBeLessThan(1e-9);
-    expect(largestGaps({ ...sharpCase, hyperparameters: { ...sharpCase.hyperparameters, momentum: 0, milestones: [3, 4] } }).output).toBeLessThan(1e-9);
+    expect(
+      largestGaps({ ...sharpCase, hyperparameters: { ...sharpCase.hyperparameters, milestones: [3, 4], drop: 0.01 } })
+        .output,
+    ).toBeLessThan(1e-9);
+    expect(
+      largestGaps({ ...sharpCase, hyperparameters: { ...sharpCase.hyperparameters, momentum: 0, milestones: [3, 4] } })
+        .output,
+    ).toBeLessThan(1e-9);
   });
 
   it('is sharp: the twin without its initial buffer and drop correction drifts far beyond 1e-9', () => {
@@ -111,9 +148,13 @@ describe('the exponential-LR equivalence (Li & Arora 2020) on random scale-invar
     const prepare = (optimizer: SGD, step: number) => {
       optimizer.lr = lr * wrongAlpha ** (-2 * step - 1);
       if (step > 0) return;
-      for (const parameter of optimizer.parameters) optimizer.setMomentumBuffer(parameter, parameter.value.mul((1 - 1 / wrongAlpha) / lr));
+      for (const parameter of optimizer.parameters)
+        optimizer.setMomentumBuffer(parameter, parameter.value.mul((1 - 1 / wrongAlpha) / lr));
     };
-    expect(largestGaps({ ...sharpCase, hyperparameters: { ...sharpCase.hyperparameters, milestones: [] } }, {}, prepare).output).toBeGreaterThan(1e-5);
+    expect(
+      largestGaps({ ...sharpCase, hyperparameters: { ...sharpCase.hyperparameters, milestones: [] } }, {}, prepare)
+        .output,
+    ).toBeGreaterThan(1e-5);
   });
 
   it('fails without scale invariance: BN with eps = 1e-5 breaks the 1e-9 agreement', () => {
@@ -121,7 +162,12 @@ describe('the exponential-LR equivalence (Li & Arora 2020) on random scale-invar
       const first = new nn.Linear(4, 6, { seed: 1, bias: false, dtype: 'float64' });
       const head = new nn.Linear(6, 3, { seed: 2, dtype: 'float64' });
       head.parameters().forEach((p) => (p.frozen = true));
-      return new nn.Sequential(first, new nn.BatchNorm1d(6, { eps: 1e-5, freezeAffine: true, dtype: 'float64' }), new nn.ReLU(), head);
+      return new nn.Sequential(
+        first,
+        new nn.BatchNorm1d(6, { eps: 1e-5, freezeAffine: true, dtype: 'float64' }),
+        new nn.ReLU(),
+        head,
+      );
     };
     const [net, twinNet] = [build(), build()];
     const hyperparameters = { lr: 0.1, weightDecay: 0.01, momentum: 0.9 };

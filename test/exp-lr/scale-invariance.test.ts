@@ -7,16 +7,30 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as ad from '../../autodiff/index.ts';
 import * as nn from '../../src/nn/index.ts';
-import { scaleInvariantConvNet, scaleInvariantMlp, trainedParameters, type Normalization } from '../../papers/exp-lr/networks.ts';
+import {
+  scaleInvariantConvNet,
+  scaleInvariantMlp,
+  trainedParameters,
+  type Normalization,
+} from '../../papers/exp-lr/networks.ts';
 
 /** Loss and per-parameter gradients of `net` on a fixed batch, after scaling every trained weight by `scale`. */
-function lossAndGradients(net: nn.Sequential, x: ad.Tensor, labels: number[], scale: number): { loss: number; gradients: number[][]; weights: number[][] } {
+function lossAndGradients(
+  net: nn.Sequential,
+  x: ad.Tensor,
+  labels: number[],
+  scale: number,
+): { loss: number; gradients: number[][]; weights: number[][] } {
   const parameters = trainedParameters(net);
   const original = parameters.map((parameter) => parameter.value);
   parameters.forEach((parameter) => parameter.assign(parameter.value.mul(scale)));
   const loss = nn.crossEntropy(net.forward(x), labels);
   loss.backward();
-  const result = { loss: loss.item(), gradients: parameters.map((parameter) => parameter.grad!.toArray()), weights: parameters.map((parameter) => parameter.value.toArray()) };
+  const result = {
+    loss: loss.item(),
+    gradients: parameters.map((parameter) => parameter.grad!.toArray()),
+    weights: parameters.map((parameter) => parameter.value.toArray()),
+  };
   parameters.forEach((parameter, i) => parameter.assign(original[i]));
   return result;
 }
@@ -62,7 +76,10 @@ describe('scale invariance of the exp-lr networks', () => {
       seed: fc.integer({ min: 0, max: 1000 }),
       scale: fc.double({ min: 0.01, max: 100, noNaN: true }),
     });
-    fc.assert(fc.property(arb, (c) => checkMlp(c)), { numRuns: 40 });
+    fc.assert(
+      fc.property(arb, (c) => checkMlp(c)),
+      { numRuns: 40 },
+    );
   });
 
   it('regression: a layer with a nearly vanishing gradient (fast-check seed 657037164)', () => {
@@ -75,18 +92,28 @@ describe('scale invariance of the exp-lr networks', () => {
     const base = lossAndGradients(net, x, [0, 1, 2, 0], 1);
     const scaled = lossAndGradients(net, x, [0, 1, 2, 0], 7.5);
     expect(Math.abs(scaled.loss - base.loss)).toBeLessThan(1e-12);
-    base.gradients.forEach((gradient, layer) => expect(Math.abs(dot(gradient, base.weights[layer]))).toBeLessThan(1e-10 * norm(gradient) * norm(base.weights[layer])));
+    base.gradients.forEach((gradient, layer) =>
+      expect(Math.abs(dot(gradient, base.weights[layer]))).toBeLessThan(
+        1e-10 * norm(gradient) * norm(base.weights[layer]),
+      ),
+    );
   });
 
   it('BatchNorm with eps > 0 is not scale-invariant (why the paper script uses eps = 0)', () => {
     const build = (eps: number) => {
       const head = new nn.Linear(4, 3, { seed: 2, dtype: 'float64' });
       head.parameters().forEach((p) => (p.frozen = true));
-      return new nn.Sequential(new nn.Linear(5, 4, { seed: 1, bias: false, dtype: 'float64' }), new nn.BatchNorm1d(4, { eps, freezeAffine: true, dtype: 'float64' }), new nn.ReLU(), head);
+      return new nn.Sequential(
+        new nn.Linear(5, 4, { seed: 1, bias: false, dtype: 'float64' }),
+        new nn.BatchNorm1d(4, { eps, freezeAffine: true, dtype: 'float64' }),
+        new nn.ReLU(),
+        head,
+      );
     };
     const x = ad.randomNormal([6, 5], { seed: 3, dtype: 'float64' });
     const labels = [0, 1, 2, 0, 1, 2];
-    const change = (eps: number) => Math.abs(lossAndGradients(build(eps), x, labels, 0.01).loss - lossAndGradients(build(eps), x, labels, 1).loss);
+    const change = (eps: number) =>
+      Math.abs(lossAndGradients(build(eps), x, labels, 0.01).loss - lossAndGradients(build(eps), x, labels, 1).loss);
     expect(change(0)).toBeLessThan(1e-13);
     expect(change(1e-5)).toBeGreaterThan(1e-5);
   });

@@ -14,11 +14,13 @@ import { seededValues } from '../helpers/seeded-values.ts';
 /** The definition: C[t][i][j] = Σ_p op(A[t])[i][p] · op(B[t])[p][j], and Σ_p |·||·| for the bound. */
 function referenceMatmul(a: Data, b: Data, spec: MatmulSpec): { value: Float64Array; magnitude: Float64Array } {
   const { batch, m, k, n } = spec;
-  const value = new Float64Array(batch * m * n), magnitude = new Float64Array(batch * m * n);
+  const value = new Float64Array(batch * m * n),
+    magnitude = new Float64Array(batch * m * n);
   for (let t = 0; t < batch; t++) {
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
-        let sum = 0, abs = 0;
+        let sum = 0,
+          abs = 0;
         for (let p = 0; p < k; p++) {
           const x = spec.transposeA ? a[t * spec.strideA + p * m + i] : a[t * spec.strideA + i * k + p];
           const y = spec.transposeB ? b[t * spec.strideB + j * k + p] : b[t * spec.strideB + p * n + j];
@@ -34,15 +36,28 @@ function referenceMatmul(a: Data, b: Data, spec: MatmulSpec): { value: Float64Ar
 }
 
 interface Case {
-  batch: number; m: number; k: number; n: number;
-  transposeA: boolean; transposeB: boolean; broadcastA: boolean; broadcastB: boolean;
-  dtype: DType; seed: number;
+  batch: number;
+  m: number;
+  k: number;
+  n: number;
+  transposeA: boolean;
+  transposeB: boolean;
+  broadcastA: boolean;
+  broadcastB: boolean;
+  dtype: DType;
+  seed: number;
 }
 
 function checkCase(c: Case): void {
   const spec: MatmulSpec = {
-    batch: c.batch, m: c.m, k: c.k, n: c.n, transposeA: c.transposeA, transposeB: c.transposeB,
-    strideA: c.broadcastA ? 0 : c.m * c.k, strideB: c.broadcastB ? 0 : c.k * c.n,
+    batch: c.batch,
+    m: c.m,
+    k: c.k,
+    n: c.n,
+    transposeA: c.transposeA,
+    transposeB: c.transposeB,
+    strideA: c.broadcastA ? 0 : c.m * c.k,
+    strideB: c.broadcastB ? 0 : c.k * c.n,
   };
   const a = seededValues((c.broadcastA ? 1 : c.batch) * c.m * c.k, c.seed, c.dtype);
   const b = seededValues((c.broadcastB ? 1 : c.batch) * c.k * c.n, c.seed + 1, c.dtype);
@@ -59,16 +74,19 @@ function checkCase(c: Case): void {
   }
 }
 
-const caseArb = (maxBatch: number, maxM: number, maxK: number, maxN: number, minSize = 0) => fc.record({
-  batch: fc.integer({ min: minSize, max: maxBatch }),
-  m: fc.integer({ min: minSize, max: maxM }),
-  k: fc.integer({ min: minSize, max: maxK }),
-  n: fc.integer({ min: minSize, max: maxN }),
-  transposeA: fc.boolean(), transposeB: fc.boolean(),
-  broadcastA: fc.boolean(), broadcastB: fc.boolean(),
-  dtype: fc.constantFrom<DType>('float32', 'float64'),
-  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-});
+const caseArb = (maxBatch: number, maxM: number, maxK: number, maxN: number, minSize = 0) =>
+  fc.record({
+    batch: fc.integer({ min: minSize, max: maxBatch }),
+    m: fc.integer({ min: minSize, max: maxM }),
+    k: fc.integer({ min: minSize, max: maxK }),
+    n: fc.integer({ min: minSize, max: maxN }),
+    transposeA: fc.boolean(),
+    transposeB: fc.boolean(),
+    broadcastA: fc.boolean(),
+    broadcastB: fc.boolean(),
+    dtype: fc.constantFrom<DType>('float32', 'float64'),
+    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+  });
 
 describe('cpu matmul', () => {
   it('matches the triple loop on small shapes (size 0 and 1, simple and packed paths)', () => {
@@ -80,8 +98,23 @@ describe('cpu matmul', () => {
   });
 
   it('handles the MLP-step shapes, with the transposes of the backward pass', () => {
-    for (const [m, k, n, transposeA, transposeB] of [[128, 784, 64, false, false], [784, 128, 64, true, false], [128, 64, 784, false, true]] as const) {
-      checkCase({ batch: 1, m, k, n, transposeA, transposeB, broadcastA: false, broadcastB: false, dtype: 'float32', seed: m + k + n });
+    for (const [m, k, n, transposeA, transposeB] of [
+      [128, 784, 64, false, false],
+      [784, 128, 64, true, false],
+      [128, 64, 784, false, true],
+    ] as const) {
+      checkCase({
+        batch: 1,
+        m,
+        k,
+        n,
+        transposeA,
+        transposeB,
+        broadcastA: false,
+        broadcastB: false,
+        dtype: 'float32',
+        seed: m + k + n,
+      });
     }
   });
 
@@ -91,17 +124,39 @@ describe('cpu matmul', () => {
     const start = Date.now();
     // The helpers start asynchronously; until they run, the caller computes every chunk itself.
     while (chunksRunByHelpers() === before && Date.now() - start < 10_000) {
-      checkCase({ batch: 1, m: 96, k: 300, n: 100, transposeA: false, transposeB: true, broadcastA: false, broadcastB: false, dtype: 'float64', seed: 7 });
+      checkCase({
+        batch: 1,
+        m: 96,
+        k: 300,
+        n: 100,
+        transposeA: false,
+        transposeB: true,
+        broadcastA: false,
+        broadcastB: false,
+        dtype: 'float64',
+        seed: 7,
+      });
     }
     expect(chunksRunByHelpers()).toBeGreaterThan(before);
   });
 
   it('propagates NaN and Infinity as IEEE arithmetic does (0 · ∞ = NaN)', () => {
-    for (const size of [3, 40]) { // the simple and the packed path
-      const a = new Float64Array(size * size), b = new Float64Array(size * size).fill(1);
+    for (const size of [3, 40]) {
+      // the simple and the packed path
+      const a = new Float64Array(size * size),
+        b = new Float64Array(size * size).fill(1);
       a[0] = Infinity; // row 0 of A: [∞, 0, 0, ...]
       b[0] = 0; // column 0 of B starts with 0
-      const spec = { batch: 1, m: size, k: size, n: size, transposeA: false, transposeB: false, strideA: 0, strideB: 0 };
+      const spec = {
+        batch: 1,
+        m: size,
+        k: size,
+        n: size,
+        transposeA: false,
+        transposeB: false,
+        strideA: 0,
+        strideB: 0,
+      };
       const out = matmul(a, b, spec);
       expect(out[0]).toBeNaN();
       expect(out[1]).toBe(Infinity);
@@ -110,7 +165,16 @@ describe('cpu matmul', () => {
   });
 
   it('returns zeros when the inner dimension is 0', () => {
-    const out = matmul(new Float32Array(0), new Float32Array(0), { batch: 2, m: 3, k: 0, n: 2, transposeA: false, transposeB: false, strideA: 0, strideB: 0 });
+    const out = matmul(new Float32Array(0), new Float32Array(0), {
+      batch: 2,
+      m: 3,
+      k: 0,
+      n: 2,
+      transposeA: false,
+      transposeB: false,
+      strideA: 0,
+      strideB: 0,
+    });
     expect(Array.from(out)).toEqual(new Array(12).fill(0));
   });
 });

@@ -55,6 +55,8 @@ describe('cpu helper threads', () => {
     const result = runScript(script);
     expect(result.error).toBeUndefined();
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/a helper thread failed, running on one thread from now on: cannot load task ghost from file:\/\/\/nowhere\/ghost\.ts/);
+    expect(result.stdout).toMatch(
+      /a helper thread failed, running on one thread from now on: cannot load task ghost from file:\/\/\/nowhere\/ghost\.ts/,
+    );
   });
 });

@@ -18,11 +18,14 @@ export function gpujs(): GpuJsBackend {
 export const RUNS = 40;
 
 /** Extents 0–max, weighted towards non-empty axes (size-0 and size-1 axes still appear). */
-export const extentArb = (max = 4) => fc.oneof({ arbitrary: fc.constant(0), weight: 1 }, { arbitrary: fc.integer({ min: 1, max }), weight: 15 });
+export const extentArb = (max = 4) =>
+  fc.oneof({ arbitrary: fc.constant(0), weight: 1 }, { arbitrary: fc.integer({ min: 1, max }), weight: 15 });
 
 /** Shapes of rank minRank–maxRank (uniformly), extents from extentArb. */
 export const shapeArb = (minRank = 0, maxRank = 4, maxExtent = 4) =>
-  fc.integer({ min: minRank, max: maxRank }).chain((rank) => fc.array(extentArb(maxExtent), { minLength: rank, maxLength: rank }));
+  fc
+    .integer({ min: minRank, max: maxRank })
+    .chain((rank) => fc.array(extentArb(maxExtent), { minLength: rank, maxLength: rank }));
 
 /** Usually false: most axes keep their extent, a few broadcast from 1. */
 const rarely = fc.oneof({ arbitrary: fc.constant(false), weight: 3 }, { arbitrary: fc.constant(true), weight: 1 });
@@ -48,7 +51,12 @@ export const broadcastArb = (count = 2) =>
 /** float32 values in [−max, max]; with `special`, NaN, ±∞ and ±0 now and then. */
 export const valueArb = (max = 4, special = false) => {
   const finite = fc.float({ min: -max, max, noNaN: true, noDefaultInfinity: true });
-  return special ? fc.oneof({ arbitrary: finite, weight: 12 }, { arbitrary: fc.constantFrom(NaN, Infinity, -Infinity, 0, -0), weight: 1 }) : finite;
+  return special
+    ? fc.oneof(
+        { arbitrary: finite, weight: 12 },
+        { arbitrary: fc.constantFrom(NaN, Infinity, -Infinity, 0, -0), weight: 1 },
+      )
+    : finite;
 };
 
 export const dataArb = (size: number, max = 4, special = false) =>
@@ -62,6 +70,8 @@ export const distinctArb = (size: number) =>
   fc.array(fc.nat(), { minLength: size, maxLength: size }).map((keys) => {
     const order = keys.map((key, i) => [key, i] as const).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
     const out = new Float32Array(size);
-    order.forEach(([, i], rank) => { out[i] = (rank - size / 2) / 8; });
+    order.forEach(([, i], rank) => {
+      out[i] = (rank - size / 2) / 8;
+    });
     return out;
   });

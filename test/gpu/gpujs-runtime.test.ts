@@ -11,7 +11,8 @@ import { chooseMode } from '../../gpu/gpujs/runtime.ts';
 import { absolute, EPSILON32, expectExact, expectWithin } from '../helpers/close.ts';
 import { gpujs } from './gpujs-helpers.ts';
 
-const ramp = (length: number, scale = 1 / 64): Float32Array => Float32Array.from({ length }, (_, i) => Math.sin(i) * scale * 64);
+const ramp = (length: number, scale = 1 / 64): Float32Array =>
+  Float32Array.from({ length }, (_, i) => Math.sin(i) * scale * 64);
 
 describe('gpujs backend identity and mode', () => {
   it('describes itself with the gpu.js version and the pinned mode', () => {
@@ -23,26 +24,43 @@ describe('gpujs backend identity and mode', () => {
   });
 
   it('pins the mode: the environment variable, else headlessgl only where gl makes a context, else webasm', () => {
-    const noGl = (id: string): unknown => { throw new Error(`no ${id}`); };
+    const noGl = (id: string): unknown => {
+      throw new Error(`no ${id}`);
+    };
     expect(chooseMode(noGl, {})).toBe('webasm');
     expect(chooseMode(() => () => null, {})).toBe('webasm'); // gl loads but cannot make a context
     const workingGl = () => () => ({ getExtension: () => ({ destroy: () => undefined }) });
     expect(chooseMode(workingGl, {})).toBe('headlessgl');
     expect(chooseMode(workingGl, { THEORYGRAD_GPUJS_MODE: 'webasm' })).toBe('webasm');
     expect(chooseMode(noGl, { THEORYGRAD_GPUJS_MODE: 'cpu' })).toBe('cpu');
-    expect(() => chooseMode(noGl, { THEORYGRAD_GPUJS_MODE: 'gpu' })).toThrow(/THEORYGRAD_GPUJS_MODE='gpu' is not one of webasm, headlessgl/);
+    expect(() => chooseMode(noGl, { THEORYGRAD_GPUJS_MODE: 'gpu' })).toThrow(
+      /THEORYGRAD_GPUJS_MODE='gpu' is not one of webasm, headlessgl/,
+    );
     expect(() => createGpuJsBackend({ THEORYGRAD_GPUJS_MODE: 'webgpu' })).toThrow(/webgpu' is asynchronous/);
   });
 
   it("also runs in gpu.js's own 'cpu' mode (flat matmul)", () => {
     const backend = createGpuJsBackend({ THEORYGRAD_GPUJS_MODE: 'cpu' });
     expect(backend.describe()).toContain('mode cpu');
-    const spec: MatmulSpec = { batch: 2, m: 3, k: 4, n: 5, transposeA: true, transposeB: false, strideA: 12, strideB: 0 };
+    const spec: MatmulSpec = {
+      batch: 2,
+      m: 3,
+      k: 4,
+      n: 5,
+      transposeA: true,
+      transposeB: false,
+      strideA: 12,
+      strideB: 0,
+    };
     const a = ramp(24);
     const b = ramp(20);
     const bound = (i: number) => 6 * EPSILON32 * cpu.matmul(absolute(a), absolute(b), spec)[i];
     expectWithin(backend.matmul(a, b, spec), cpu.matmul(a, b, spec), bound, 'cpu-mode matmul');
-    expectExact(backend.binary('maximum', a, [24], Float32Array.of(NaN), [1], [24]), cpu.binary('maximum', a, [24], Float32Array.of(NaN), [1], [24]), 'cpu-mode maximum');
+    expectExact(
+      backend.binary('maximum', a, [24], Float32Array.of(NaN), [1], [24]),
+      cpu.binary('maximum', a, [24], Float32Array.of(NaN), [1], [24]),
+      'cpu-mode maximum',
+    );
   });
 });
 
@@ -50,9 +68,48 @@ describe('gpujs backend rejects float64 with a clear error', () => {
   const message = FLOAT64_MESSAGE.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const x64 = new Float64Array(6);
   const x32 = new Float32Array(6);
-  const conv: Conv2dSpec = { batch: 1, inChannels: 1, outChannels: 1, inHeight: 2, inWidth: 3, kernelHeight: 1, kernelWidth: 1, outHeight: 2, outWidth: 3, strideHeight: 1, strideWidth: 1, padHeight: 0, padWidth: 0, dilationHeight: 1, dilationWidth: 1, groups: 1 };
-  const pool: Pool2dSpec = { batch: 1, channels: 1, inHeight: 2, inWidth: 3, kernelHeight: 1, kernelWidth: 1, outHeight: 2, outWidth: 3, strideHeight: 1, strideWidth: 1, padHeight: 0, padWidth: 0 };
-  const matmul: MatmulSpec = { batch: 1, m: 2, k: 3, n: 1, transposeA: false, transposeB: false, strideA: 0, strideB: 0 };
+  const conv: Conv2dSpec = {
+    batch: 1,
+    inChannels: 1,
+    outChannels: 1,
+    inHeight: 2,
+    inWidth: 3,
+    kernelHeight: 1,
+    kernelWidth: 1,
+    outHeight: 2,
+    outWidth: 3,
+    strideHeight: 1,
+    strideWidth: 1,
+    padHeight: 0,
+    padWidth: 0,
+    dilationHeight: 1,
+    dilationWidth: 1,
+    groups: 1,
+  };
+  const pool: Pool2dSpec = {
+    batch: 1,
+    channels: 1,
+    inHeight: 2,
+    inWidth: 3,
+    kernelHeight: 1,
+    kernelWidth: 1,
+    outHeight: 2,
+    outWidth: 3,
+    strideHeight: 1,
+    strideWidth: 1,
+    padHeight: 0,
+    padWidth: 0,
+  };
+  const matmul: MatmulSpec = {
+    batch: 1,
+    m: 2,
+    k: 3,
+    n: 1,
+    transposeA: false,
+    transposeB: false,
+    strideA: 0,
+    strideB: 0,
+  };
   const calls: Record<string, () => unknown> = {
     fromArray: () => gpujs().fromArray([1, 2], 'float64'),
     fill: () => gpujs().fill(3, 1, 'float64'),
@@ -145,11 +202,35 @@ describe('gpujs kernel cache', () => {
     const empty = new Float32Array(0);
     expect(gpujs().unary('exp', empty)).toHaveLength(0);
     expect(gpujs().binary('add', empty, [2, 0], ramp(1), [1], [2, 0])).toHaveLength(0);
-    expect(gpujs().matmul(empty, ramp(3), { batch: 1, m: 0, k: 3, n: 1, transposeA: false, transposeB: false, strideA: 0, strideB: 0 })).toHaveLength(0);
+    expect(
+      gpujs().matmul(empty, ramp(3), {
+        batch: 1,
+        m: 0,
+        k: 3,
+        n: 1,
+        transposeA: false,
+        transposeB: false,
+        strideA: 0,
+        strideB: 0,
+      }),
+    ).toHaveLength(0);
     // empty groups: the reduction's identity, as on the cpu
     expectExact(gpujs().reduce('max', empty, [2, 0], [1]), [-Infinity, -Infinity], 'max of nothing');
     expectExact(gpujs().reduce('mean', empty, [2, 0], [1]), cpu.reduce('mean', empty, [2, 0], [1]), 'mean of nothing');
-    expectExact(gpujs().matmul(empty, empty, { batch: 1, m: 2, k: 0, n: 2, transposeA: false, transposeB: false, strideA: 0, strideB: 0 }), [0, 0, 0, 0], 'k = 0');
+    expectExact(
+      gpujs().matmul(empty, empty, {
+        batch: 1,
+        m: 2,
+        k: 0,
+        n: 2,
+        transposeA: false,
+        transposeB: false,
+        strideA: 0,
+        strideB: 0,
+      }),
+      [0, 0, 0, 0],
+      'k = 0',
+    );
     expectExact(gpujs().pad(empty, [0], [[1, 2]], 5), [5, 5, 5], 'pad of nothing');
     expect(runtime.stats.misses).toBe(misses);
   });
@@ -160,23 +241,52 @@ describe('gpujs traps', () => {
     const long = 2500;
     const x = ramp(long);
     const magnitude = cpu.reduce('sum', absolute(x), [long], [0]);
-    expectWithin(gpujs().reduce('sum', x, [long], [0]), cpu.reduce('sum', x, [long], [0]), () => (long + 2) * EPSILON32 * magnitude[0], 'sum of 2500');
+    expectWithin(
+      gpujs().reduce('sum', x, [long], [0]),
+      cpu.reduce('sum', x, [long], [0]),
+      () => (long + 2) * EPSILON32 * magnitude[0],
+      'sum of 2500',
+    );
     expectExact(gpujs().argmax(x, [long], 0), cpu.argmax(x, [long], 0), 'argmax over 2500');
-    const spec: MatmulSpec = { batch: 1, m: 2, k: 1501, n: 3, transposeA: false, transposeB: true, strideA: 0, strideB: 0 };
+    const spec: MatmulSpec = {
+      batch: 1,
+      m: 2,
+      k: 1501,
+      n: 3,
+      transposeA: false,
+      transposeB: true,
+      strideA: 0,
+      strideB: 0,
+    };
     const a = ramp(2 * 1501);
     const b = ramp(3 * 1501);
     const matmulMagnitude = cpu.matmul(absolute(a), absolute(b), spec);
-    expectWithin(gpujs().matmul(a, b, spec), cpu.matmul(a, b, spec), (i) => 1503 * EPSILON32 * matmulMagnitude[i], 'matmul k = 1501');
+    expectWithin(
+      gpujs().matmul(a, b, spec),
+      cpu.matmul(a, b, spec),
+      (i) => 1503 * EPSILON32 * matmulMagnitude[i],
+      'matmul k = 1501',
+    );
     const indices = Int32Array.from({ length: 1200 }, (_, i) => (i * 7) % 5);
-    expectExact(gpujs().scatterAdd(ramp(1200), indices, [1200], 0, [5]), cpu.scatterAdd(ramp(1200), indices, [1200], 0, [5]), 'scatterAdd of 1200');
+    expectExact(
+      gpujs().scatterAdd(ramp(1200), indices, [1200], 0, [5]),
+      cpu.scatterAdd(ramp(1200), indices, [1200], 0, [5]),
+      'scatterAdd of 1200',
+    );
   });
 
   it('rejects arrays beyond the float32 index limit, and out-of-range indices, before any kernel runs', () => {
     const misses = gpujs().runtime.stats.misses;
-    expect(() => gpujs().unary('neg', new Float32Array(MAX_KERNEL_ELEMENTS + 1))).toThrow(/exceeds the gpujs backend's limit of 2\^23/);
-    expect(() => gpujs().gather(ramp(4), [4], 0, Int32Array.of(0, 4), [2])).toThrow(/index 4 at position 1 is outside \[0, 4\)/);
+    expect(() => gpujs().unary('neg', new Float32Array(MAX_KERNEL_ELEMENTS + 1))).toThrow(
+      /exceeds the gpujs backend's limit of 2\^23/,
+    );
+    expect(() => gpujs().gather(ramp(4), [4], 0, Int32Array.of(0, 4), [2])).toThrow(
+      /index 4 at position 1 is outside \[0, 4\)/,
+    );
     expect(() => gpujs().scatterAdd(ramp(2), Int32Array.of(-1, 0), [2], 0, [3])).toThrow(/index -1/);
-    expect(() => gpujs().binary('add', ramp(5), [2, 3], ramp(3), [3], [2, 3])).toThrow(/a of shape \[2,3\] has 5 elements, expected 6/);
+    expect(() => gpujs().binary('add', ramp(5), [2, 3], ramp(3), [3], [2, 3])).toThrow(
+      /a of shape \[2,3\] has 5 elements, expected 6/,
+    );
     expect(gpujs().runtime.stats.misses).toBe(misses);
   });
 

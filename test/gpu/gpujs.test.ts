@@ -15,18 +15,49 @@ import { sizeOf } from '../../gpu/shape.ts';
 import { absolute, EPSILON32, expectExact, expectWithin } from '../helpers/close.ts';
 import { broadcastArb, dataArb, distinctArb, gpujs, RUNS, shapeArb, tensorArb } from './gpujs-helpers.ts';
 
-const unaryOps: UnaryOp[] = ['neg', 'exp', 'log', 'sqrt', 'abs', 'relu', 'sigmoid', 'tanh', 'sin', 'cos', 'arccos', 'sign', 'step'];
-const binaryOps: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'];
+const unaryOps: UnaryOp[] = [
+  'neg',
+  'exp',
+  'log',
+  'sqrt',
+  'abs',
+  'relu',
+  'sigmoid',
+  'tanh',
+  'sin',
+  'cos',
+  'arccos',
+  'sign',
+  'step',
+];
+const binaryOps: BinaryOp[] = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+];
 
 describe('gpujs elementwise kernels match cpu', () => {
   it('unary maps agree within a few ulps (NaN, ±∞, ±0 included)', () => {
     fc.assert(
-      fc.property(shapeArb().chain((shape) => tensorArb(shape, 4, true)), (x) => {
-        for (const op of unaryOps) {
-          const expected = cpu.unary(op, x);
-          expectWithin(gpujs().unary(op, x), expected, (i) => 8 * EPSILON32 * Math.abs(expected[i]) + 2 ** -126, op);
-        }
-      }),
+      fc.property(
+        shapeArb().chain((shape) => tensorArb(shape, 4, true)),
+        (x) => {
+          for (const op of unaryOps) {
+            const expected = cpu.unary(op, x);
+            expectWithin(gpujs().unary(op, x), expected, (i) => 8 * EPSILON32 * Math.abs(expected[i]) + 2 ** -126, op);
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -34,9 +65,21 @@ describe('gpujs elementwise kernels match cpu', () => {
   it('binary ops with broadcasting are exact (float32 arithmetic is correctly rounded in both)', () => {
     fc.assert(
       fc.property(
-        broadcastArb(2).chain(({ shapes, outShape }) => fc.tuple(fc.constant(shapes), fc.constant(outShape), tensorArb(shapes[0], 4, true), tensorArb(shapes[1], 4, true))),
+        broadcastArb(2).chain(({ shapes, outShape }) =>
+          fc.tuple(
+            fc.constant(shapes),
+            fc.constant(outShape),
+            tensorArb(shapes[0], 4, true),
+            tensorArb(shapes[1], 4, true),
+          ),
+        ),
         ([[aShape, bShape], outShape, a, b]) => {
-          for (const op of binaryOps) expectExact(gpujs().binary(op, a, aShape, b, bShape, outShape), cpu.binary(op, a, aShape, b, bShape, outShape), `${op} [${aShape}] [${bShape}]`);
+          for (const op of binaryOps)
+            expectExact(
+              gpujs().binary(op, a, aShape, b, bShape, outShape),
+              cpu.binary(op, a, aShape, b, bShape, outShape),
+              `${op} [${aShape}] [${bShape}]`,
+            );
         },
       ),
       { numRuns: RUNS },
@@ -44,12 +87,27 @@ describe('gpujs elementwise kernels match cpu', () => {
   });
 
   it('where broadcasts all three operands exactly (NaN counts as true)', () => {
-    const condition = (shape: number[]) => fc.array(fc.constantFrom(0, 1, -2, NaN, -0), { minLength: sizeOf(shape), maxLength: sizeOf(shape) }).map((v) => Float32Array.from(v));
+    const condition = (shape: number[]) =>
+      fc
+        .array(fc.constantFrom(0, 1, -2, NaN, -0), { minLength: sizeOf(shape), maxLength: sizeOf(shape) })
+        .map((v) => Float32Array.from(v));
     fc.assert(
       fc.property(
-        broadcastArb(3).chain(({ shapes, outShape }) => fc.tuple(fc.constant(shapes), fc.constant(outShape), condition(shapes[0]), tensorArb(shapes[1]), tensorArb(shapes[2]))),
+        broadcastArb(3).chain(({ shapes, outShape }) =>
+          fc.tuple(
+            fc.constant(shapes),
+            fc.constant(outShape),
+            condition(shapes[0]),
+            tensorArb(shapes[1]),
+            tensorArb(shapes[2]),
+          ),
+        ),
         ([[cShape, aShape, bShape], outShape, c, a, b]) => {
-          expectExact(gpujs().where(c, cShape, a, aShape, b, bShape, outShape), cpu.where(c, cShape, a, aShape, b, bShape, outShape), 'where');
+          expectExact(
+            gpujs().where(c, cShape, a, aShape, b, bShape, outShape),
+            cpu.where(c, cShape, a, aShape, b, bShape, outShape),
+            'where',
+          );
         },
       ),
       { numRuns: RUNS },
@@ -59,7 +117,8 @@ describe('gpujs elementwise kernels match cpu', () => {
 
 /** A shape and a sorted, distinct subset of its axes. */
 const axesArb = shapeArb().chain((shape) =>
-  fc.tuple(fc.constant(shape), fc.subarray(shape.map((_, axis) => axis)), tensorArb(shape, 4, true)));
+  fc.tuple(fc.constant(shape), fc.subarray(shape.map((_, axis) => axis)), tensorArb(shape, 4, true)),
+);
 
 describe('gpujs reductions match cpu', () => {
   it('sum and mean within n·2⁻²³·Σ|x|; max and min exactly (NaN wins)', () => {
@@ -70,9 +129,19 @@ describe('gpujs reductions match cpu', () => {
         const groupSize = sizeOf(shape.filter((_, axis) => reduced.has(axis)));
         for (const op of ['sum', 'mean'] as ReduceOp[]) {
           const scale = op === 'mean' ? 1 / Math.max(groupSize, 1) : 1;
-          expectWithin(gpujs().reduce(op, x, shape, axes), cpu.reduce(op, x, shape, axes), (i) => (groupSize + 2) * EPSILON32 * magnitude[i] * scale, `${op} [${shape}] axes [${axes}]`);
+          expectWithin(
+            gpujs().reduce(op, x, shape, axes),
+            cpu.reduce(op, x, shape, axes),
+            (i) => (groupSize + 2) * EPSILON32 * magnitude[i] * scale,
+            `${op} [${shape}] axes [${axes}]`,
+          );
         }
-        for (const op of ['max', 'min'] as ReduceOp[]) expectExact(gpujs().reduce(op, x, shape, axes), cpu.reduce(op, x, shape, axes), `${op} [${shape}] axes [${axes}]`);
+        for (const op of ['max', 'min'] as ReduceOp[])
+          expectExact(
+            gpujs().reduce(op, x, shape, axes),
+            cpu.reduce(op, x, shape, axes),
+            `${op} [${shape}] axes [${axes}]`,
+          );
       }),
       { numRuns: RUNS },
     );
@@ -82,7 +151,8 @@ describe('gpujs reductions match cpu', () => {
     fc.assert(
       fc.property(
         shapeArb(1).chain((shape) => fc.tuple(fc.constant(shape), fc.nat(shape.length - 1), tensorArb(shape, 2, true))),
-        ([shape, axis, x]) => expectExact(gpujs().argmax(x, shape, axis), cpu.argmax(x, shape, axis), `argmax [${shape}] axis ${axis}`),
+        ([shape, axis, x]) =>
+          expectExact(gpujs().argmax(x, shape, axis), cpu.argmax(x, shape, axis), `argmax [${shape}] axis ${axis}`),
       ),
       { numRuns: RUNS },
     );
@@ -93,8 +163,18 @@ describe('gpujs layout kernels match cpu exactly', () => {
   it('permute', () => {
     fc.assert(
       fc.property(
-        shapeArb().chain((shape) => fc.tuple(fc.constant(shape), fc.shuffledSubarray(shape.map((_, axis) => axis), { minLength: shape.length }), tensorArb(shape, 4, true))),
-        ([shape, perm, x]) => expectExact(gpujs().permute(x, shape, perm), cpu.permute(x, shape, perm), `permute [${shape}] by [${perm}]`),
+        shapeArb().chain((shape) =>
+          fc.tuple(
+            fc.constant(shape),
+            fc.shuffledSubarray(
+              shape.map((_, axis) => axis),
+              { minLength: shape.length },
+            ),
+            tensorArb(shape, 4, true),
+          ),
+        ),
+        ([shape, perm, x]) =>
+          expectExact(gpujs().permute(x, shape, perm), cpu.permute(x, shape, perm), `permute [${shape}] by [${perm}]`),
       ),
       { numRuns: RUNS },
     );
@@ -103,8 +183,15 @@ describe('gpujs layout kernels match cpu exactly', () => {
   it('broadcastTo', () => {
     fc.assert(
       fc.property(
-        broadcastArb(2).chain(({ shapes, outShape }) => fc.tuple(fc.constant(shapes[0]), fc.constant(outShape), tensorArb(shapes[0]))),
-        ([shape, outShape, x]) => expectExact(gpujs().broadcastTo(x, shape, outShape), cpu.broadcastTo(x, shape, outShape), `broadcastTo [${shape}] → [${outShape}]`),
+        broadcastArb(2).chain(({ shapes, outShape }) =>
+          fc.tuple(fc.constant(shapes[0]), fc.constant(outShape), tensorArb(shapes[0])),
+        ),
+        ([shape, outShape, x]) =>
+          expectExact(
+            gpujs().broadcastTo(x, shape, outShape),
+            cpu.broadcastTo(x, shape, outShape),
+            `broadcastTo [${shape}] → [${outShape}]`,
+          ),
       ),
       { numRuns: RUNS },
     );
@@ -119,8 +206,14 @@ describe('gpujs layout kernels match cpu exactly', () => {
             fc.array(fc.tuple(fc.nat(2), fc.nat(2)), { minLength: shape.length, maxLength: shape.length }),
             fc.constantFrom(0, 1.5, -Infinity, NaN),
             tensorArb(shape),
-          )),
-        ([shape, padding, value, x]) => expectExact(gpujs().pad(x, shape, padding, value), cpu.pad(x, shape, padding, value), `pad [${shape}] by ${JSON.stringify(padding)}`),
+          ),
+        ),
+        ([shape, padding, value, x]) =>
+          expectExact(
+            gpujs().pad(x, shape, padding, value),
+            cpu.pad(x, shape, padding, value),
+            `pad [${shape}] by ${JSON.stringify(padding)}`,
+          ),
       ),
       { numRuns: RUNS },
     );
@@ -130,14 +223,23 @@ describe('gpujs layout kernels match cpu exactly', () => {
     const sliceArb = shapeArb().chain((shape) =>
       fc.tuple(
         fc.constant(shape),
-        fc.tuple(...shape.map((extent) => fc.nat(extent).chain((begin) => fc.tuple(fc.constant(begin), fc.nat(extent - begin))))),
+        fc.tuple(
+          ...shape.map((extent) =>
+            fc.nat(extent).chain((begin) => fc.tuple(fc.constant(begin), fc.nat(extent - begin))),
+          ),
+        ),
         tensorArb(shape),
-      ));
+      ),
+    );
     fc.assert(
       fc.property(sliceArb, ([shape, ranges, x]) => {
         const begin = ranges.map(([start]) => start);
         const size = ranges.map(([, length]) => length);
-        expectExact(gpujs().slice(x, shape, begin, size), cpu.slice(x, shape, begin, size), `slice [${shape}] at [${begin}] size [${size}]`);
+        expectExact(
+          gpujs().slice(x, shape, begin, size),
+          cpu.slice(x, shape, begin, size),
+          `slice [${shape}] at [${begin}] size [${size}]`,
+        );
       }),
       { numRuns: RUNS },
     );
@@ -145,12 +247,21 @@ describe('gpujs layout kernels match cpu exactly', () => {
 
   it('concat (pieces of size 0 included)', () => {
     const concatArb = shapeArb(1, 3).chain((base) =>
-      fc.tuple(fc.constant(base), fc.nat(base.length - 1), fc.array(fc.nat(3), { minLength: 1, maxLength: 4 })).chain(([shape, axis, extents]) => {
-        const shapes = extents.map((extent) => shape.map((d, i) => (i === axis ? extent : d)));
-        return fc.tuple(fc.constant(shapes), fc.constant(axis), fc.tuple(...shapes.map((s) => tensorArb(s))));
-      }));
+      fc
+        .tuple(fc.constant(base), fc.nat(base.length - 1), fc.array(fc.nat(3), { minLength: 1, maxLength: 4 }))
+        .chain(([shape, axis, extents]) => {
+          const shapes = extents.map((extent) => shape.map((d, i) => (i === axis ? extent : d)));
+          return fc.tuple(fc.constant(shapes), fc.constant(axis), fc.tuple(...shapes.map((s) => tensorArb(s))));
+        }),
+    );
     fc.assert(
-      fc.property(concatArb, ([shapes, axis, xs]) => expectExact(gpujs().concat(xs, shapes, axis), cpu.concat(xs, shapes, axis), `concat axis ${axis} of ${JSON.stringify(shapes)}`)),
+      fc.property(concatArb, ([shapes, axis, xs]) =>
+        expectExact(
+          gpujs().concat(xs, shapes, axis),
+          cpu.concat(xs, shapes, axis),
+          `concat axis ${axis} of ${JSON.stringify(shapes)}`,
+        ),
+      ),
       { numRuns: RUNS },
     );
   });
@@ -173,16 +284,26 @@ describe('gpujs layout kernels match cpu exactly', () => {
             fc.constant(shape),
             fc.constant(axis),
             fc.constant(shapeOfIndices),
-            fc.array(fc.nat(Math.max(limit - 1, 0)), { minLength: count, maxLength: count }).map((v) => Int32Array.from(v)),
+            fc
+              .array(fc.nat(Math.max(limit - 1, 0)), { minLength: count, maxLength: count })
+              .map((v) => Int32Array.from(v)),
           );
-        })));
+        }),
+      ),
+    );
 
   it('gather', () => {
     fc.assert(
       fc.property(
-        gatherArb((shape, axis) => shape[axis]).chain(([shape, axis, indexShape, indices]) => fc.tuple(fc.constant([shape, axis, indexShape, indices] as const), tensorArb(shape, 4, true))),
+        gatherArb((shape, axis) => shape[axis]).chain(([shape, axis, indexShape, indices]) =>
+          fc.tuple(fc.constant([shape, axis, indexShape, indices] as const), tensorArb(shape, 4, true)),
+        ),
         ([[shape, axis, indexShape, indices], x]) => {
-          expectExact(gpujs().gather(x, shape, axis, indices, indexShape), cpu.gather(x, shape, axis, indices, indexShape), `gather [${shape}] axis ${axis} index [${indexShape}]`);
+          expectExact(
+            gpujs().gather(x, shape, axis, indices, indexShape),
+            cpu.gather(x, shape, axis, indices, indexShape),
+            `gather [${shape}] axis ${axis} index [${indexShape}]`,
+          );
         },
       ),
       { numRuns: RUNS },
@@ -192,9 +313,15 @@ describe('gpujs layout kernels match cpu exactly', () => {
   it('scatterAdd (sums in the cpu order, so exactly)', () => {
     fc.assert(
       fc.property(
-        gatherArb((shape, axis) => shape[axis]).chain(([outShape, axis, indexShape, indices]) => fc.tuple(fc.constant([outShape, axis, indexShape, indices] as const), tensorArb(indexShape))),
+        gatherArb((shape, axis) => shape[axis]).chain(([outShape, axis, indexShape, indices]) =>
+          fc.tuple(fc.constant([outShape, axis, indexShape, indices] as const), tensorArb(indexShape)),
+        ),
         ([[outShape, axis, indexShape, indices], src]) => {
-          expectExact(gpujs().scatterAdd(src, indices, indexShape, axis, outShape), cpu.scatterAdd(src, indices, indexShape, axis, outShape), `scatterAdd [${indexShape}] → [${outShape}] axis ${axis}`);
+          expectExact(
+            gpujs().scatterAdd(src, indices, indexShape, axis, outShape),
+            cpu.scatterAdd(src, indices, indexShape, axis, outShape),
+            `scatterAdd [${indexShape}] → [${outShape}] axis ${axis}`,
+          );
         },
       ),
       { numRuns: RUNS },
@@ -203,7 +330,8 @@ describe('gpujs layout kernels match cpu exactly', () => {
 });
 
 /** The per-entry float32 bound (terms + 2)·2⁻²³·Σ|·||·|, with the magnitudes from a float64 cpu run. */
-const productBound = (terms: number, magnitude: ArrayLike<number>) => (i: number) => (terms + 2) * EPSILON32 * magnitude[i] + 2 ** -126;
+const productBound = (terms: number, magnitude: ArrayLike<number>) => (i: number) =>
+  (terms + 2) * EPSILON32 * magnitude[i] + 2 ** -126;
 
 describe('gpujs matmul matches cpu within (K+2)·2⁻²³·Σ|a||b|', () => {
   const specArb = fc
@@ -247,7 +375,12 @@ describe('gpujs matmul matches cpu within (K+2)·2⁻²³·Σ|a||b|', () => {
     const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i));
     const b = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i));
     const spec: MatmulSpec = { batch: 1, m, k, n, transposeA: false, transposeB: false, strideA: 0, strideB: 0 };
-    expectWithin(naiveMatmulKernel(gpujs().runtime, m, k, n)(a, b), cpu.matmul(a, b, spec), productBound(k, cpu.matmul(absolute(a), absolute(b), spec)), 'naive');
+    expectWithin(
+      naiveMatmulKernel(gpujs().runtime, m, k, n)(a, b),
+      cpu.matmul(a, b, spec),
+      productBound(k, cpu.matmul(absolute(a), absolute(b), spec)),
+      'naive',
+    );
     expect(() => naiveMatmulKernel(gpujs().runtime, m, k, n)(b, a)).toThrow(/a must be a Float32Array of 35 elements/);
   });
 });
@@ -274,7 +407,8 @@ const convSpecArb = fc
     ...s,
     inChannels: inPerGroup * s.groups,
     outChannels: outPerGroup * s.groups,
-    outHeight: Math.floor((s.inHeight + 2 * s.padHeight - s.dilationHeight * (s.kernelHeight - 1) - 1) / s.strideHeight) + 1,
+    outHeight:
+      Math.floor((s.inHeight + 2 * s.padHeight - s.dilationHeight * (s.kernelHeight - 1) - 1) / s.strideHeight) + 1,
     outWidth: Math.floor((s.inWidth + 2 * s.padWidth - s.dilationWidth * (s.kernelWidth - 1) - 1) / s.strideWidth) + 1,
   }))
   .filter((spec) => spec.outHeight >= 1 && spec.outWidth >= 1)
@@ -290,9 +424,27 @@ describe('gpujs convolutions match cpu within (terms+2)·2⁻²³·Σ|·||·|', 
     fc.assert(
       fc.property(convSpecArb, ([spec, x, w, dy]) => {
         const area = spec.kernelHeight * spec.kernelWidth;
-        expectWithin(gpujs().conv2d(x, w, spec), cpu.conv2d(x, w, spec), productBound((spec.inChannels / spec.groups) * area, cpu.conv2d(absolute(x), absolute(w), spec)), `conv2d ${JSON.stringify(spec)}`);
-        expectWithin(gpujs().conv2dInputGrad(dy, w, spec), cpu.conv2dInputGrad(dy, w, spec), productBound((spec.outChannels / spec.groups) * area, cpu.conv2dInputGrad(absolute(dy), absolute(w), spec)), `conv2dInputGrad ${JSON.stringify(spec)}`);
-        expectWithin(gpujs().conv2dWeightGrad(x, dy, spec), cpu.conv2dWeightGrad(x, dy, spec), productBound(spec.batch * spec.outHeight * spec.outWidth, cpu.conv2dWeightGrad(absolute(x), absolute(dy), spec)), `conv2dWeightGrad ${JSON.stringify(spec)}`);
+        expectWithin(
+          gpujs().conv2d(x, w, spec),
+          cpu.conv2d(x, w, spec),
+          productBound((spec.inChannels / spec.groups) * area, cpu.conv2d(absolute(x), absolute(w), spec)),
+          `conv2d ${JSON.stringify(spec)}`,
+        );
+        expectWithin(
+          gpujs().conv2dInputGrad(dy, w, spec),
+          cpu.conv2dInputGrad(dy, w, spec),
+          productBound((spec.outChannels / spec.groups) * area, cpu.conv2dInputGrad(absolute(dy), absolute(w), spec)),
+          `conv2dInputGrad ${JSON.stringify(spec)}`,
+        );
+        expectWithin(
+          gpujs().conv2dWeightGrad(x, dy, spec),
+          cpu.conv2dWeightGrad(x, dy, spec),
+          productBound(
+            spec.batch * spec.outHeight * spec.outWidth,
+            cpu.conv2dWeightGrad(absolute(x), absolute(dy), spec),
+          ),
+          `conv2dWeightGrad ${JSON.stringify(spec)}`,
+        );
       }),
       { numRuns: RUNS },
     );
@@ -320,7 +472,9 @@ describe('gpujs maxPool2dIndices matches cpu exactly', () => {
         outWidth: Math.floor((s.inWidth + 2 * s.padWidth - s.kernelWidth) / s.strideWidth) + 1,
       }))
       .filter((spec) => spec.outHeight >= 1 && spec.outWidth >= 1)
-      .chain((spec) => fc.tuple(fc.constant(spec), distinctArb(spec.batch * spec.channels * spec.inHeight * spec.inWidth)));
+      .chain((spec) =>
+        fc.tuple(fc.constant(spec), distinctArb(spec.batch * spec.channels * spec.inHeight * spec.inWidth)),
+      );
     fc.assert(
       fc.property(poolArb, ([spec, x]) => {
         const indices = gpujs().maxPool2dIndices(x, spec);
@@ -336,8 +490,16 @@ describe('gpujs host operations', () => {
   it('randomUniform and randomNormal give the cpu backend numbers for the same seed', () => {
     fc.assert(
       fc.property(fc.integer(), fc.nat(50), (seed, size) => {
-        expectExact(gpujs().randomUniform(size, seed, -1, 3, 'float32'), cpu.randomUniform(size, seed, -1, 3, 'float32'), 'uniform');
-        expectExact(gpujs().randomNormal(size, seed, 0.5, 2, 'float32'), cpu.randomNormal(size, seed, 0.5, 2, 'float32'), 'normal');
+        expectExact(
+          gpujs().randomUniform(size, seed, -1, 3, 'float32'),
+          cpu.randomUniform(size, seed, -1, 3, 'float32'),
+          'uniform',
+        );
+        expectExact(
+          gpujs().randomNormal(size, seed, 0.5, 2, 'float32'),
+          cpu.randomNormal(size, seed, 0.5, 2, 'float32'),
+          'normal',
+        );
       }),
       { numRuns: RUNS },
     );

@@ -18,15 +18,21 @@ export const broadcastPairArb = (maxRank = 3, maxExtent = 4) =>
         fc.nat(full.length),
         fc.nat(full.length),
       )
-      .map(([onesA, onesB, dropA, dropB]) => [
-        full.map((extent, i) => (onesA[i] ? 1 : extent)).slice(dropA),
-        full.map((extent, i) => (onesB[i] ? 1 : extent)).slice(dropB),
-      ] as [number[], number[]]),
+      .map(
+        ([onesA, onesB, dropA, dropB]) =>
+          [
+            full.map((extent, i) => (onesA[i] ? 1 : extent)).slice(dropA),
+            full.map((extent, i) => (onesB[i] ? 1 : extent)).slice(dropB),
+          ] as [number[], number[]],
+      ),
   );
 
 /** A tensor of the given shape with values in [min, max]. */
 export function valuesArb(shape: readonly number[], min = -2, max = 2) {
-  return fc.array(fc.double({ min, max, noNaN: true, noDefaultInfinity: true }), { minLength: sizeOf(shape), maxLength: sizeOf(shape) });
+  return fc.array(fc.double({ min, max, noNaN: true, noDefaultInfinity: true }), {
+    minLength: sizeOf(shape),
+    maxLength: sizeOf(shape),
+  });
 }
 
 export function makeTensor(values: readonly number[], shape: readonly number[], dtype: DType = 'float64'): Tensor {
@@ -65,10 +71,22 @@ export function broadcastRead(x: Tensor, outIndex: readonly number[]): number {
  * dilated kernel fits the padded input: shared by the forward and gradcheck tests.
  */
 export const convCaseArb = fc
-  .record({ batch: fc.integer({ min: 1, max: 2 }), groups: fc.integer({ min: 1, max: 2 }), inPerGroup: fc.integer({ min: 1, max: 2 }), outPerGroup: fc.integer({ min: 1, max: 2 }), size: fc.integer({ min: 3, max: 6 }), kernel: fc.integer({ min: 1, max: 3 }), stride: fc.integer({ min: 1, max: 2 }), padding: fc.integer({ min: 0, max: 2 }), dilation: fc.integer({ min: 1, max: 2 }) })
+  .record({
+    batch: fc.integer({ min: 1, max: 2 }),
+    groups: fc.integer({ min: 1, max: 2 }),
+    inPerGroup: fc.integer({ min: 1, max: 2 }),
+    outPerGroup: fc.integer({ min: 1, max: 2 }),
+    size: fc.integer({ min: 3, max: 6 }),
+    kernel: fc.integer({ min: 1, max: 3 }),
+    stride: fc.integer({ min: 1, max: 2 }),
+    padding: fc.integer({ min: 0, max: 2 }),
+    dilation: fc.integer({ min: 1, max: 2 }),
+  })
   .filter((c) => c.size + 2 * c.padding >= c.dilation * (c.kernel - 1) + 1)
   .chain((c) => {
     const xShape = [c.batch, c.groups * c.inPerGroup, c.size, c.size];
     const wShape = [c.groups * c.outPerGroup, c.inPerGroup, c.kernel, c.kernel];
-    return fc.tuple(fc.constant(c), valuesArb(xShape), valuesArb(wShape)).map(([spec, xv, wv]) => ({ ...spec, x: makeTensor(xv, xShape), w: makeTensor(wv, wShape) }));
+    return fc
+      .tuple(fc.constant(c), valuesArb(xShape), valuesArb(wShape))
+      .map(([spec, xv, wv]) => ({ ...spec, x: makeTensor(xv, xShape), w: makeTensor(wv, wShape) }));
   });

@@ -18,7 +18,8 @@ export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
 
 /** Same length, and every element equal (NaN equals NaN; +0 and −0 differ). @example expectExact(gpu, cpu, 'relu') */
 export function expectExact(actual: ArrayLike<number>, expected: ArrayLike<number>, what = ''): void {
-  if (actual.length !== expected.length) throw new Error(`${what}: length ${actual.length}, expected ${expected.length}`);
+  if (actual.length !== expected.length)
+    throw new Error(`${what}: length ${actual.length}, expected ${expected.length}`);
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i];
     const e = expected[i];
@@ -28,13 +29,20 @@ export function expectExact(actual: ArrayLike<number>, expected: ArrayLike<numbe
 }
 
 /** |actual − expected| ≤ bound(i) elementwise; NaN and infinities must match exactly. @example expectWithin(a, b, () => 1e-6, 'sum') */
-export function expectWithin(actual: ArrayLike<number>, expected: ArrayLike<number>, bound: (i: number) => number, what = ''): void {
-  if (actual.length !== expected.length) throw new Error(`${what}: length ${actual.length}, expected ${expected.length}`);
+export function expectWithin(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  bound: (i: number) => number,
+  what = '',
+): void {
+  if (actual.length !== expected.length)
+    throw new Error(`${what}: length ${actual.length}, expected ${expected.length}`);
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i];
     const e = expected[i];
     if (a === e || (Number.isNaN(a) && Number.isNaN(e))) continue;
-    if (!Number.isFinite(e) || !(Math.abs(a - e) <= bound(i))) throw new Error(`${what}: element ${i} is ${a}, expected ${e} (bound ${bound(i)})`);
+    if (!Number.isFinite(e) || !(Math.abs(a - e) <= bound(i)))
+      throw new Error(`${what}: element ${i} is ${a}, expected ${e} (bound ${bound(i)})`);
   }
 }
 

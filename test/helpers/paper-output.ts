@@ -11,9 +11,17 @@ import { expect } from 'vitest';
  * Checks the files of a run in `directory` that returned `run`; `figures` are names without `.svg`.
  * @example expectPaperOutputs(directory, run, ['mnist-loss'], results)
  */
-export function expectPaperOutputs(directory: string, run: { directory: string; claims: readonly unknown[] }, figures: readonly string[], results: { quick: boolean; claims: readonly unknown[] }): void {
+export function expectPaperOutputs(
+  directory: string,
+  run: { directory: string; claims: readonly unknown[] },
+  figures: readonly string[],
+  results: { quick: boolean; claims: readonly unknown[] },
+): void {
   expect(run.directory).toBe(directory);
-  for (const name of figures) expect(readFileSync(join(directory, `${name}.svg`), 'utf8')).toMatch(/<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  for (const name of figures)
+    expect(readFileSync(join(directory, `${name}.svg`), 'utf8')).toMatch(
+      /<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/,
+    );
   const summary = readFileSync(join(directory, 'summary.md'), 'utf8');
   expect(summary).toContain('| claim');
   expect(summary).toContain('What does not reproduce');

@@ -11,24 +11,37 @@ import * as ad from '../../autodiff/index.ts';
 import { cntkDepthSweep } from '../../src/infinite/index.ts';
 import { expectMatrixClose, referenceCntkMatrices } from './reference-matrices.ts';
 
-const depthsArb = fc.uniqueArray(fc.integer({ min: 2, max: 6 }), { minLength: 1, maxLength: 4 }).map((depths) => depths.sort((a, b) => a - b));
+const depthsArb = fc
+  .uniqueArray(fc.integer({ min: 2, max: 6 }), { minLength: 1, maxLength: 4 })
+  .map((depths) => depths.sort((a, b) => a - b));
 
 describe('cntkDepthSweep', () => {
-  it('equals the reference of each depth\'s CNTK (float64, every readout, fix and padding, x2 or not)', () => {
-    fc.assert(fc.property(
-      depthsArb, fc.constantFrom('vanilla' as const, 'gap' as const, { lap: 1 }), fc.boolean(), fc.constantFrom('zero' as const, 'circular' as const),
-      fc.boolean(), fc.integer({ min: 2, max: 5 }), fc.nat(10_000),
-      (depths, readout, fix, padding, withSecond, size, seed) => {
-        const x = ad.randomNormal([3, 2, size, size + 1], { seed, dtype: 'float64' });
-        const y = withSecond ? ad.randomNormal([2, 2, size, size + 1], { seed: seed + 1, dtype: 'float64' }) : undefined;
-        const swept = cntkDepthSweep({ depths, readout, fix, padding }, x, y, { quiet: true });
-        expect(swept.map((matrices) => matrices.depth)).toEqual(depths);
-        swept.forEach(({ depth, nngp, ntk }) => {
-          const expected = referenceCntkMatrices({ depth, readout, fix, padding }, x, y);
-          expectMatrixClose(nngp, expected.nngp, 1e-7, `Σ depth ${depth}`);
-          expectMatrixClose(ntk, expected.ntk, 1e-7, `Θ depth ${depth}`);
-        });
-      }), { numRuns: 25 });
+  it("equals the reference of each depth's CNTK (float64, every readout, fix and padding, x2 or not)", () => {
+    fc.assert(
+      fc.property(
+        depthsArb,
+        fc.constantFrom('vanilla' as const, 'gap' as const, { lap: 1 }),
+        fc.boolean(),
+        fc.constantFrom('zero' as const, 'circular' as const),
+        fc.boolean(),
+        fc.integer({ min: 2, max: 5 }),
+        fc.nat(10_000),
+        (depths, readout, fix, padding, withSecond, size, seed) => {
+          const x = ad.randomNormal([3, 2, size, size + 1], { seed, dtype: 'float64' });
+          const y = withSecond
+            ? ad.randomNormal([2, 2, size, size + 1], { seed: seed + 1, dtype: 'float64' })
+            : undefined;
+          const swept = cntkDepthSweep({ depths, readout, fix, padding }, x, y, { quiet: true });
+          expect(swept.map((matrices) => matrices.depth)).toEqual(depths);
+          swept.forEach(({ depth, nngp, ntk }) => {
+            const expected = referenceCntkMatrices({ depth, readout, fix, padding }, x, y);
+            expectMatrixClose(nngp, expected.nngp, 1e-7, `Σ depth ${depth}`);
+            expectMatrixClose(ntk, expected.ntk, 1e-7, `Θ depth ${depth}`);
+          });
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it('is symmetric and matches across several blocks, and in float32', () => {
@@ -46,13 +59,20 @@ describe('cntkDepthSweep', () => {
   it('announces one plan line and rejects bad depths and inputs', () => {
     const x = ad.randomNormal([2, 1, 4, 4], { seed: 1, dtype: 'float64' });
     const lines: string[] = [];
-    cntkDepthSweep({ depths: [3, 5], readout: 'gap' }, x, undefined, { log: (line) => lines.push(line), label: 'sweep' });
+    cntkDepthSweep({ depths: [3, 5], readout: 'gap' }, x, undefined, {
+      log: (line) => lines.push(line),
+      label: 'sweep',
+    });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^sweep, depths 3, 5 in one pass: 3 pairs in 1 blocks/);
     expect(() => cntkDepthSweep({ depths: [] }, x)).toThrow(/depths must be increasing integers ≥ 2, got \[\]/);
     expect(() => cntkDepthSweep({ depths: [4, 3] }, x)).toThrow(/depths must be increasing integers ≥ 2, got \[4, 3\]/);
     expect(() => cntkDepthSweep({ depths: [1, 3] }, x)).toThrow(/≥ 2/);
-    expect(() => cntkDepthSweep({ depths: [3] }, ad.randomNormal([2, 16], { seed: 1 }))).toThrow(/inputs must be images \[n, C, H, W\], got \[2,16\]/);
-    expect(() => cntkDepthSweep({ depths: [3] }, x, ad.randomNormal([2, 1, 5, 5], { seed: 1, dtype: 'float64' }))).toThrow(/must share dtype and per-example shape/);
+    expect(() => cntkDepthSweep({ depths: [3] }, ad.randomNormal([2, 16], { seed: 1 }))).toThrow(
+      /inputs must be images \[n, C, H, W\], got \[2,16\]/,
+    );
+    expect(() =>
+      cntkDepthSweep({ depths: [3] }, x, ad.randomNormal([2, 1, 5, 5], { seed: 1, dtype: 'float64' })),
+    ).toThrow(/must share dtype and per-example shape/);
   });
 });

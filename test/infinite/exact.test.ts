@@ -21,11 +21,17 @@ const FLOAT32 = 2e-3;
 
 /** Two image sets (the second empty: the first with itself) and a CNTK to compute on them. */
 const caseArb = fc.record({
-  count1: fc.integer({ min: 1, max: 3 }), count2: fc.integer({ min: 0, max: 2 }), channels: fc.integer({ min: 1, max: 2 }),
-  height: fc.integer({ min: 1, max: 5 }), width: fc.integer({ min: 1, max: 4 }), seed: fc.nat(10_000),
+  count1: fc.integer({ min: 1, max: 3 }),
+  count2: fc.integer({ min: 0, max: 2 }),
+  channels: fc.integer({ min: 1, max: 2 }),
+  height: fc.integer({ min: 1, max: 5 }),
+  width: fc.integer({ min: 1, max: 4 }),
+  seed: fc.nat(10_000),
   depth: fc.integer({ min: 2, max: 5 }),
   readout: fc.constantFrom<ReferenceCntkOptions['readout']>('vanilla', 'gap', { lap: 0 }, { lap: 1 }, { lap: 2 }),
-  padding: fc.constantFrom('zero' as const, 'circular' as const), fix: fc.boolean(), flip: fc.boolean(),
+  padding: fc.constantFrom('zero' as const, 'circular' as const),
+  fix: fc.boolean(),
+  flip: fc.boolean(),
   // undefined: one block; 1 byte: a block per pair; 2 KiB: a few pairs per block
   memoryBudget: fc.constantFrom(undefined, 1, 2048),
 });
@@ -34,55 +40,91 @@ type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
 
 /** The case's kernel matrices by kernelMatrix (on `backend`) and by the reference, in `dtype`. */
 function bothWays(c: Case, dtype: ad.DType, backend: 'cpu' | 'gpujs' = 'cpu') {
-  const x = ad.cast(ad.randomNormal([c.count1, c.channels, c.height, c.width], { seed: c.seed, dtype: 'float64' }), dtype);
-  const y = c.count2 > 0 ? ad.cast(ad.randomNormal([c.count2, c.channels, c.height, c.width], { seed: c.seed + 1, dtype: 'float64' }), dtype) : undefined;
-  const options: ReferenceCntkOptions = { depth: c.depth, readout: c.readout, fix: c.fix, padding: c.padding, flip: c.flip };
-  const actual = ad.withBackend(backend, () => kernelMatrix(cntk(options), x, y, { flip: c.flip, memoryBudget: c.memoryBudget, quiet: true }));
+  const x = ad.cast(
+    ad.randomNormal([c.count1, c.channels, c.height, c.width], { seed: c.seed, dtype: 'float64' }),
+    dtype,
+  );
+  const y =
+    c.count2 > 0
+      ? ad.cast(
+          ad.randomNormal([c.count2, c.channels, c.height, c.width], { seed: c.seed + 1, dtype: 'float64' }),
+          dtype,
+        )
+      : undefined;
+  const options: ReferenceCntkOptions = {
+    depth: c.depth,
+    readout: c.readout,
+    fix: c.fix,
+    padding: c.padding,
+    flip: c.flip,
+  };
+  const actual = ad.withBackend(backend, () =>
+    kernelMatrix(cntk(options), x, y, { flip: c.flip, memoryBudget: c.memoryBudget, quiet: true }),
+  );
   return { actual, expected: referenceCntkMatrices(options, x, y) };
 }
 
 describe('CNTK and CNN-GP equal the reference', () => {
   it('on the cpu in float64, for every depth, readout, padding, fix, flip and block size', () => {
-    fc.assert(fc.property(caseArb, (c) => {
-      const { actual, expected } = bothWays(c, 'float64');
-      expectMatrixClose(actual.nngp, expected.nngp, FLOAT64, 'nngp');
-      expectMatrixClose(actual.ntk, expected.ntk, FLOAT64, 'ntk');
-    }), { numRuns: 40 });
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const { actual, expected } = bothWays(c, 'float64');
+        expectMatrixClose(actual.nngp, expected.nngp, FLOAT64, 'nngp');
+        expectMatrixClose(actual.ntk, expected.ntk, FLOAT64, 'ntk');
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('on the cpu in float32 (arccos by a polynomial), within the λ ≈ 1 conditioning', () => {
-    fc.assert(fc.property(caseArb, (c) => {
-      const { actual, expected } = bothWays(c, 'float32');
-      expectMatrixClose(actual.nngp, expected.nngp, FLOAT32, 'nngp');
-      expectMatrixClose(actual.ntk, expected.ntk, FLOAT32, 'ntk');
-    }), { numRuns: 15 });
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const { actual, expected } = bothWays(c, 'float32');
+        expectMatrixClose(actual.nngp, expected.nngp, FLOAT32, 'nngp');
+        expectMatrixClose(actual.ntk, expected.ntk, FLOAT32, 'ntk');
+      }),
+      { numRuns: 15 },
+    );
   });
 
   it('on the gpujs backend (float32)', () => {
     // gpu.js compiles a kernel per new shape: few runs
-    fc.assert(fc.property(caseArb, (c) => {
-      const { actual, expected } = bothWays(c, 'float32', 'gpujs');
-      expectMatrixClose(actual.nngp, expected.nngp, FLOAT32, 'nngp');
-      expectMatrixClose(actual.ntk, expected.ntk, FLOAT32, 'ntk');
-    }), { numRuns: 8 });
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const { actual, expected } = bothWays(c, 'float32', 'gpujs');
+        expectMatrixClose(actual.nngp, expected.nngp, FLOAT32, 'nngp');
+        expectMatrixClose(actual.ntk, expected.ntk, FLOAT32, 'ntk');
+      }),
+      { numRuns: 8 },
+    );
   });
 });
 
 describe('fully connected NNGP and NTK', () => {
   it("equal the reference for both normalizations and every number of fixed layers ('authors': their code's K[depth − 1][fixedLayers])", () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 5 }), fc.nat(5),
-      fc.constantFrom('authors' as const, 'standard' as const), fc.nat(10_000),
-      (n, d, depth, fixed, normalization, seed) => {
-        const fixedLayers = Math.min(fixed, depth);
-        const x = ad.randomNormal([n, d], { seed, dtype: 'float64' });
-        const { nngp, ntk } = kernelMatrix(fullyConnected({ depth, normalization, fixedLayers }), x);
-        const expected = referenceFullyConnected(x.data as Float64Array, n, d, { depth, normalization, fixedLayers });
-        expectMatrixClose(nngp, expected.nngp, FLOAT64, 'nngp');
-        if (fixedLayers < depth) expectMatrixClose(ntk, expected.ntk, FLOAT64, 'ntk');
-        else expect(Array.from(ntk.data).every((value) => value === 0) && expected.ntk.every((value) => value === 0)).toBe(true);
-      },
-    ), { numRuns: 40 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.nat(5),
+        fc.constantFrom('authors' as const, 'standard' as const),
+        fc.nat(10_000),
+        (n, d, depth, fixed, normalization, seed) => {
+          const fixedLayers = Math.min(fixed, depth);
+          const x = ad.randomNormal([n, d], { seed, dtype: 'float64' });
+          const { nngp, ntk } = kernelMatrix(fullyConnected({ depth, normalization, fixedLayers }), x);
+          const expected = referenceFullyConnected(x.data as Float64Array, n, d, { depth, normalization, fixedLayers });
+          expectMatrixClose(nngp, expected.nngp, FLOAT64, 'nngp');
+          if (fixedLayers < depth) expectMatrixClose(ntk, expected.ntk, FLOAT64, 'ntk');
+          else
+            expect(
+              Array.from(ntk.data).every((value) => value === 0) && expected.ntk.every((value) => value === 0),
+            ).toBe(true);
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it("'standard' (c_σ = 2) keeps Σ(x, x) = ‖x‖²/d at every depth, and Θ(x, x) = depth·‖x‖²/d", () => {
@@ -101,8 +143,12 @@ describe('fully connected NNGP and NTK', () => {
   it('rejects inputs and settings it cannot use, naming the function', () => {
     expect(() => fullyConnected({ depth: 0 })).toThrow(/fullyConnected: depth must be an integer ≥ 1, got 0/);
     expect(() => cntk({ depth: 1 })).toThrow(/cntk: depth \(conv layers \+ 1\) must be an integer ≥ 2, got 1/);
-    expect(() => kernelMatrix(cntk({ depth: 3 }), ad.zeros([2, 3, 4]))).toThrow(/kernelMatrix: inputs must be images \[n, C, H, W\] or vectors \[n, d\], got \[2,3,4\]/);
+    expect(() => kernelMatrix(cntk({ depth: 3 }), ad.zeros([2, 3, 4]))).toThrow(
+      /kernelMatrix: inputs must be images \[n, C, H, W\] or vectors \[n, d\], got \[2,3,4\]/,
+    );
     expect(() => kernelMatrix(cntk({ depth: 3 }), ad.zeros([2, 3]))).toThrow(/conv: the record has no positions/);
-    expect(() => kernelMatrix(fullyConnected({ depth: 2 }), ad.zeros([2, 3]), ad.zeros([2, 4]))).toThrow(/kernelMatrix: the two inputs must share dtype and per-example shape/);
+    expect(() => kernelMatrix(fullyConnected({ depth: 2 }), ad.zeros([2, 3]), ad.zeros([2, 4]))).toThrow(
+      /kernelMatrix: the two inputs must share dtype and per-example shape/,
+    );
   });
 });

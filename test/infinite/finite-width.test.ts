@@ -11,7 +11,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as ad from '../../autodiff/index.ts';
-import { cntk, empiricalNtk, finiteNetwork, finiteShapeOf, fullyConnected, kernelMatrix, monteCarloNngp } from '../../src/infinite/index.ts';
+import {
+  cntk,
+  empiricalNtk,
+  finiteNetwork,
+  finiteShapeOf,
+  fullyConnected,
+  kernelMatrix,
+  monteCarloNngp,
+} from '../../src/infinite/index.ts';
 
 const SAMPLES = 10;
 
@@ -19,7 +27,9 @@ const SAMPLES = 10;
 function meanAndError(estimates: Float64Array[]): { mean: Float64Array; error: Float64Array } {
   const count = estimates.length;
   const mean = estimates[0].map((_, e) => estimates.reduce((sum, estimate) => sum + estimate[e], 0) / count);
-  const error = mean.map((m, e) => Math.sqrt(estimates.reduce((sum, estimate) => sum + (estimate[e] - m) ** 2, 0) / ((count - 1) * count)));
+  const error = mean.map((m, e) =>
+    Math.sqrt(estimates.reduce((sum, estimate) => sum + (estimate[e] - m) ** 2, 0) / ((count - 1) * count)),
+  );
   return { mean, error };
 }
 
@@ -31,8 +41,11 @@ describe('fully connected kernels against wide networks', () => {
   it('NTK: the empirical NTK of width-w networks is within 5 standard errors, which shrink like 1/√w', () => {
     const errors: number[] = [];
     for (const width of [64, 1024]) {
-      const estimates = Array.from({ length: SAMPLES }, (_, seed) =>
-        empiricalNtk(finiteNetwork(network, finiteShapeOf(x), { width, outputs: 1, seed, dtype: 'float64' }), x).data);
+      const estimates = Array.from(
+        { length: SAMPLES },
+        (_, seed) =>
+          empiricalNtk(finiteNetwork(network, finiteShapeOf(x), { width, outputs: 1, seed, dtype: 'float64' }), x).data,
+      );
       const { mean, error } = meanAndError(estimates);
       mean.forEach((value, e) => expect(Math.abs(value - exact.ntk.data[e])).toBeLessThanOrEqual(5 * error[e]));
       errors.push(Math.max(...error));
@@ -45,7 +58,10 @@ describe('fully connected kernels against wide networks', () => {
   it('NNGP: Monte-Carlo estimates (64 outputs per network) are within 5 standard errors, which shrink with width', () => {
     const errors: number[] = [];
     for (const width of [32, 1024]) {
-      const estimates = Array.from({ length: SAMPLES }, (_, seed) => monteCarloNngp(network, x, undefined, { width, samples: 1, outputs: 64, seed }).data);
+      const estimates = Array.from(
+        { length: SAMPLES },
+        (_, seed) => monteCarloNngp(network, x, undefined, { width, samples: 1, outputs: 64, seed }).data,
+      );
       const { mean, error } = meanAndError(estimates);
       mean.forEach((value, e) => expect(Math.abs(value - exact.nngp.data[e])).toBeLessThanOrEqual(5 * error[e]));
       errors.push(Math.max(...error));
@@ -62,14 +78,19 @@ describe('convolutional NTK against wide networks', () => {
       const exact = kernelMatrix(network, images).ntk.data;
       const norm = Math.hypot(...exact);
       const errors = seeds.map((seed) => {
-        const estimate = empiricalNtk(finiteNetwork(network, finiteShapeOf(images), { width, outputs: 1, seed }), images).data;
+        const estimate = empiricalNtk(
+          finiteNetwork(network, finiteShapeOf(images), { width, outputs: 1, seed }),
+          images,
+        ).data;
         return Math.hypot(...estimate.map((value, e) => value - exact[e])) / norm;
       });
       return errors.reduce((a, b) => a + b, 0) / errors.length;
     };
     const networks = [
-      cntk({ depth: 3, readout: 'vanilla' }), cntk({ depth: 3, readout: 'gap', fix: true, padding: 'circular' }),
-      cntk({ depth: 3, readout: { lap: 1 } }), cntk({ depth: 3, readout: { lap: 1 }, padding: 'circular' }),
+      cntk({ depth: 3, readout: 'vanilla' }),
+      cntk({ depth: 3, readout: 'gap', fix: true, padding: 'circular' }),
+      cntk({ depth: 3, readout: { lap: 1 } }),
+      cntk({ depth: 3, readout: { lap: 1 }, padding: 'circular' }),
     ];
     for (const network of networks) {
       const narrow = relativeError(network, 8, [0, 1, 2, 3]);

@@ -6,7 +6,17 @@
 import { describe, expect, it } from 'vitest';
 import * as ad from '../../autodiff/index.ts';
 import {
-  cntk, conv, dense, fullyConnected, kernelMatrix, nngpMatrix, ntkMatrix, planKernelMatrix, readout, relu, serial,
+  cntk,
+  conv,
+  dense,
+  fullyConnected,
+  kernelMatrix,
+  nngpMatrix,
+  ntkMatrix,
+  planKernelMatrix,
+  readout,
+  relu,
+  serial,
 } from '../../src/infinite/index.ts';
 
 describe('kernelMatrix and its parts', () => {
@@ -32,17 +42,29 @@ describe('kernelMatrix and its parts', () => {
     const lines: string[] = [];
     kernelMatrix(network, x, y, { log: (line) => lines.push(line), label: 'test kernel' });
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^test kernel: 12 pairs in 1 blocks of ≤ 4×4 images, ≈ \d+ MiB, ≈ \d+:\d\d \(cpu, float64\)$/);
+    expect(lines[0]).toMatch(
+      /^test kernel: 12 pairs in 1 blocks of ≤ 4×4 images, ≈ \d+ MiB, ≈ \d+:\d\d \(cpu, float64\)$/,
+    );
     expect(planKernelMatrix(network, x, y, { flip: true }).pairs).toBe(24);
   });
 
   it('rejects layer stacks the kernel record cannot follow, naming the layer', () => {
     const f = ad.randomNormal([3, 4], { seed: 3, dtype: 'float64' });
-    expect(() => kernelMatrix(serial(conv(), readout('gap'), relu(), dense()), x)).toThrow(/relu: the record has no per-image variances/);
-    expect(() => kernelMatrix(serial(conv(), dense()), x)).toThrow(/dense: the record still has 5×5 positions; put a readout before dense/);
-    expect(() => kernelMatrix(serial(conv(), relu()), x)).toThrow(/kernelMatrix: the network must end without positions/);
-    expect(() => kernelMatrix(serial(conv({ padding: 'zero' }), relu(), conv({ padding: 'circular' }), readout('gap')), x)).toThrow(/requirements: every conv of a network must use one padding/);
-    expect(() => kernelMatrix(serial(readout('vanilla'), dense()), f)).toThrow(/readout\(vanilla\): the record has no positions to pool/);
+    expect(() => kernelMatrix(serial(conv(), readout('gap'), relu(), dense()), x)).toThrow(
+      /relu: the record has no per-image variances/,
+    );
+    expect(() => kernelMatrix(serial(conv(), dense()), x)).toThrow(
+      /dense: the record still has 5×5 positions; put a readout before dense/,
+    );
+    expect(() => kernelMatrix(serial(conv(), relu()), x)).toThrow(
+      /kernelMatrix: the network must end without positions/,
+    );
+    expect(() =>
+      kernelMatrix(serial(conv({ padding: 'zero' }), relu(), conv({ padding: 'circular' }), readout('gap')), x),
+    ).toThrow(/requirements: every conv of a network must use one padding/);
+    expect(() => kernelMatrix(serial(readout('vanilla'), dense()), f)).toThrow(
+      /readout\(vanilla\): the record has no positions to pool/,
+    );
     expect(() => readout({ lap: -1 })).toThrow(/readout: the LAP window must be a non-negative integer, got -1/);
     expect(kernelMatrix(fullyConnected({ depth: 2 }), f).ntk.rows).toBe(3);
   });

@@ -7,7 +7,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { axisBands, bandLayout, pairCount, pairIndices, type CovarianceGeometry, type LinearStep, type PairBlock } from '../../gpu/infinite.ts';
+import {
+  axisBands,
+  bandLayout,
+  pairCount,
+  pairIndices,
+  type CovarianceGeometry,
+  type LinearStep,
+  type PairBlock,
+} from '../../gpu/infinite.ts';
 import { cpuInfiniteKernels as cpu } from '../../gpu/cpu/infinite/index.ts';
 import { createGpuJsInfiniteKernels } from '../../gpu/gpujs/infinite.ts';
 import { chunksRunByHelpers, threadCount, threadsAvailable } from '../../gpu/cpu/threads.ts';
@@ -17,15 +25,21 @@ const RUNS = 12;
 const gpu = () => createGpuJsInfiniteKernels(gpujs().runtime);
 
 const geometryArb = fc.record({
-  height: fc.integer({ min: 1, max: 5 }), width: fc.integer({ min: 1, max: 5 }),
-  padding: fc.constantFrom('zero' as const, 'circular' as const), window: fc.integer({ min: 0, max: 5 }),
+  height: fc.integer({ min: 1, max: 5 }),
+  width: fc.integer({ min: 1, max: 5 }),
+  padding: fc.constantFrom('zero' as const, 'circular' as const),
+  window: fc.integer({ min: 0, max: 5 }),
 });
-const blockArb = fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.boolean())
+const blockArb = fc
+  .tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.boolean())
   .map(([count1, count2, triangle]): PairBlock => ({ count1, count2: triangle ? count1 : count2, triangle }));
-const stepArb = (filters: LinearStep['filter'][]) => fc.record({
-  filter: fc.constantFrom(...filters), scale: fc.double({ min: 0.1, max: 2, noNaN: true }),
-  shift: fc.double({ min: 0, max: 1, noNaN: true }), trainable: fc.boolean(),
-});
+const stepArb = (filters: LinearStep['filter'][]) =>
+  fc.record({
+    filter: fc.constantFrom(...filters),
+    scale: fc.double({ min: 0.1, max: 2, noNaN: true }),
+    shift: fc.double({ min: 0, max: 1, noNaN: true }),
+    trainable: fc.boolean(),
+  });
 
 function random(size: number, seed: number, positive = false): Float32Array {
   return Float32Array.from({ length: size }, (_, i) => {
@@ -39,40 +53,57 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel
   expect(actual.length, what).toBe(expected.length);
   const scale = Math.max(1e-30, ...Array.from(expected, Math.abs));
   for (let i = 0; i < expected.length; i++) {
-    if (Math.abs(actual[i] - expected[i]) > relative * scale) throw new Error(`${what}: entry ${i} is ${actual[i]}, expected ${expected[i]} (scale ${scale})`);
+    if (Math.abs(actual[i] - expected[i]) > relative * scale)
+      throw new Error(`${what}: entry ${i} is ${actual[i]}, expected ${expected[i]} (scale ${scale})`);
   }
 }
 
 describe('band layout', () => {
   it('each axis keeps the offsets within the window, with consistent diagonal neighbours', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 0, max: 8 }), fc.constantFrom('zero' as const, 'circular' as const), (extent, window, padding) => {
-      const bands = axisBands(extent, window, padding);
-      const reach = Math.min(window, extent - 1);
-      const expectedSize = padding === 'zero'
-        ? Array.from({ length: 2 * reach + 1 }, (_, k) => extent - Math.abs(k - reach)).reduce((a, b) => a + b, 0)
-        : Math.min(extent, 2 * reach + 1) * extent;
-      expect(bands.size).toBe(expectedSize);
-      expect(bands.starts.length).toBe(bands.offsets + 1);
-      expect(bands.starts[bands.offsets]).toBe(bands.size);
-      // a group holds one offset
-      for (let g = 0; g < bands.offsets; g++) {
-        const offsets = new Set(Array.from({ length: bands.starts[g + 1] - bands.starts[g] }, (_, r) => (bands.first[bands.starts[g] + r] - bands.second[bands.starts[g] + r] + extent) % extent));
-        expect(offsets.size).toBe(1);
-      }
-      for (let e = 0; e < bands.size; e++) {
-        const delta = bands.first[e] - bands.second[e];
-        const offset = padding === 'zero' ? Math.abs(delta) : Math.min((delta + extent) % extent, (extent - delta) % extent);
-        expect(offset).toBeLessThanOrEqual(reach);
-        const next = bands.next[e];
-        if (next >= 0) {
-          expect(bands.previous[next]).toBe(e);
-          expect((bands.first[next] - bands.first[e] + extent) % extent).toBe(1 % extent);
-          expect((bands.second[next] - bands.second[e] + extent) % extent).toBe(1 % extent);
-        } else {
-          expect(padding === 'zero' && (bands.first[e] === extent - 1 || bands.second[e] === extent - 1)).toBe(true);
-        }
-      }
-    }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.constantFrom('zero' as const, 'circular' as const),
+        (extent, window, padding) => {
+          const bands = axisBands(extent, window, padding);
+          const reach = Math.min(window, extent - 1);
+          const expectedSize =
+            padding === 'zero'
+              ? Array.from({ length: 2 * reach + 1 }, (_, k) => extent - Math.abs(k - reach)).reduce((a, b) => a + b, 0)
+              : Math.min(extent, 2 * reach + 1) * extent;
+          expect(bands.size).toBe(expectedSize);
+          expect(bands.starts.length).toBe(bands.offsets + 1);
+          expect(bands.starts[bands.offsets]).toBe(bands.size);
+          // a group holds one offset
+          for (let g = 0; g < bands.offsets; g++) {
+            const offsets = new Set(
+              Array.from(
+                { length: bands.starts[g + 1] - bands.starts[g] },
+                (_, r) => (bands.first[bands.starts[g] + r] - bands.second[bands.starts[g] + r] + extent) % extent,
+              ),
+            );
+            expect(offsets.size).toBe(1);
+          }
+          for (let e = 0; e < bands.size; e++) {
+            const delta = bands.first[e] - bands.second[e];
+            const offset =
+              padding === 'zero' ? Math.abs(delta) : Math.min((delta + extent) % extent, (extent - delta) % extent);
+            expect(offset).toBeLessThanOrEqual(reach);
+            const next = bands.next[e];
+            if (next >= 0) {
+              expect(bands.previous[next]).toBe(e);
+              expect((bands.first[next] - bands.first[e] + extent) % extent).toBe(1 % extent);
+              expect((bands.second[next] - bands.second[e] + extent) % extent).toBe(1 % extent);
+            } else {
+              expect(padding === 'zero' && (bands.first[e] === extent - 1 || bands.second[e] === extent - 1)).toBe(
+                true,
+              );
+            }
+          }
+        },
+      ),
+    );
   });
 
   it('the full window holds every pair of positions once; pair indices enumerate the block', () => {
@@ -82,45 +113,96 @@ describe('band layout', () => {
     expect(Array.from(first)).toEqual([0, 0, 0, 1, 1, 2]);
     expect(Array.from(second)).toEqual([0, 1, 2, 1, 2, 2]);
     expect(pairCount({ count1: 2, count2: 5, triangle: false })).toBe(10);
-    expect(() => pairCount({ count1: 2, count2: 3, triangle: true })).toThrow(/pairCount: a triangle block needs count1 = count2, got 2×3/);
+    expect(() => pairCount({ count1: 2, count2: 3, triangle: true })).toThrow(
+      /pairCount: a triangle block needs count1 = count2, got 2×3/,
+    );
   });
 });
 
 describe('gpujs infinite kernels match cpu', () => {
   it('inputCovariance, linear (filters 1, 3, sum) and relu (with each) agree on random geometries and steps', () => {
-    fc.assert(fc.property(geometryArb, blockArb, stepArb([1, 3]), stepArb([1, 3, 'sum']), fc.integer({ min: 1, max: 3 }), fc.nat(1000), (geometry, pairs, step, after, channels, seed) => {
-      const plane = geometry.height * geometry.width;
-      const x1 = random(pairs.count1 * channels * plane, seed);
-      const x2 = pairs.triangle ? x1 : random(pairs.count2 * channels * plane, seed + 1);
-      const count = pairCount(pairs);
-      const { entries } = bandLayout(geometry);
-      const input = cpu.inputCovariance(x1, x2, channels, pairs, geometry, 1 / channels);
-      expectClose(gpu().inputCovariance(x1, x2, channels, pairs, geometry, 1 / channels), input, 1e-5, 'inputCovariance');
-      const theta = random(count * entries, seed + 2);
-      const linear = cpu.linear(input, theta, count, geometry, step);
-      expectClose(gpu().linear(input, theta, count, geometry, step), linear, 1e-5, 'linear');
-      const deviations1 = random(pairs.count1 * plane, seed + 3, true);
-      const deviations2 = pairs.triangle ? deviations1 : random(pairs.count2 * plane, seed + 4, true);
-      const sigma = linear.subarray(0, count * entries), ntk = linear.subarray(count * entries);
-      const relu = cpu.relu(sigma, ntk, deviations1, deviations2, pairs, geometry, after);
-      expectClose(gpu().relu(sigma, ntk, deviations1, deviations2, pairs, geometry, after), relu, 1e-5, `relu then ${after.filter}`);
-      const sum: LinearStep = { ...step, filter: 'sum' };
-      expectClose(gpu().linear(sigma, ntk, count, geometry, sum), cpu.linear(sigma, ntk, count, geometry, sum), 1e-5, 'sum');
-      // a weighted sum (LAP's readout): linear, and fused after the ReLU, equal to the weights applied by hand
-      const { rows, columns } = bandLayout(geometry);
-      const weighted: LinearStep = { ...sum, weights: { rows: Float64Array.from(random(rows.size, seed + 5, true)), columns: Float64Array.from(random(columns.size, seed + 6, true)) } };
-      const byHand = Float64Array.from({ length: 2 * count }, (_, v) => {
-        const source = v < count ? sigma : ntk, pair = v % count;
-        let total = 0;
-        for (let r = 0; r < rows.size; r++) for (let k = 0; k < columns.size; k++) total += weighted.weights!.rows[r] * weighted.weights!.columns[k] * source[pair * entries + r * columns.size + k];
-        return v < count ? step.scale * total + step.shift : step.scale * total;
-      });
-      for (let v = count; v < 2 * count; v++) if (step.trainable) byHand[v] += byHand[v - count];
-      expectClose(cpu.linear(sigma, ntk, count, geometry, weighted), byHand, 1e-5, 'weighted sum by hand');
-      expectClose(gpu().linear(sigma, ntk, count, geometry, weighted), cpu.linear(sigma, ntk, count, geometry, weighted), 1e-5, 'weighted sum');
-      const afterWeighted: LinearStep = { ...after, filter: 'sum', weights: weighted.weights };
-      expectClose(gpu().relu(sigma, ntk, deviations1, deviations2, pairs, geometry, afterWeighted), cpu.relu(sigma, ntk, deviations1, deviations2, pairs, geometry, afterWeighted), 1e-5, 'relu then weighted sum');
-    }), { numRuns: RUNS });
+    fc.assert(
+      fc.property(
+        geometryArb,
+        blockArb,
+        stepArb([1, 3]),
+        stepArb([1, 3, 'sum']),
+        fc.integer({ min: 1, max: 3 }),
+        fc.nat(1000),
+        (geometry, pairs, step, after, channels, seed) => {
+          const plane = geometry.height * geometry.width;
+          const x1 = random(pairs.count1 * channels * plane, seed);
+          const x2 = pairs.triangle ? x1 : random(pairs.count2 * channels * plane, seed + 1);
+          const count = pairCount(pairs);
+          const { entries } = bandLayout(geometry);
+          const input = cpu.inputCovariance(x1, x2, channels, pairs, geometry, 1 / channels);
+          expectClose(
+            gpu().inputCovariance(x1, x2, channels, pairs, geometry, 1 / channels),
+            input,
+            1e-5,
+            'inputCovariance',
+          );
+          const theta = random(count * entries, seed + 2);
+          const linear = cpu.linear(input, theta, count, geometry, step);
+          expectClose(gpu().linear(input, theta, count, geometry, step), linear, 1e-5, 'linear');
+          const deviations1 = random(pairs.count1 * plane, seed + 3, true);
+          const deviations2 = pairs.triangle ? deviations1 : random(pairs.count2 * plane, seed + 4, true);
+          const sigma = linear.subarray(0, count * entries),
+            ntk = linear.subarray(count * entries);
+          const relu = cpu.relu(sigma, ntk, deviations1, deviations2, pairs, geometry, after);
+          expectClose(
+            gpu().relu(sigma, ntk, deviations1, deviations2, pairs, geometry, after),
+            relu,
+            1e-5,
+            `relu then ${after.filter}`,
+          );
+          const sum: LinearStep = { ...step, filter: 'sum' };
+          expectClose(
+            gpu().linear(sigma, ntk, count, geometry, sum),
+            cpu.linear(sigma, ntk, count, geometry, sum),
+            1e-5,
+            'sum',
+          );
+          // a weighted sum (LAP's readout): linear, and fused after the ReLU, equal to the weights applied by hand
+          const { rows, columns } = bandLayout(geometry);
+          const weighted: LinearStep = {
+            ...sum,
+            weights: {
+              rows: Float64Array.from(random(rows.size, seed + 5, true)),
+              columns: Float64Array.from(random(columns.size, seed + 6, true)),
+            },
+          };
+          const byHand = Float64Array.from({ length: 2 * count }, (_, v) => {
+            const source = v < count ? sigma : ntk,
+              pair = v % count;
+            let total = 0;
+            for (let r = 0; r < rows.size; r++)
+              for (let k = 0; k < columns.size; k++)
+                total +=
+                  weighted.weights!.rows[r] *
+                  weighted.weights!.columns[k] *
+                  source[pair * entries + r * columns.size + k];
+            return v < count ? step.scale * total + step.shift : step.scale * total;
+          });
+          for (let v = count; v < 2 * count; v++) if (step.trainable) byHand[v] += byHand[v - count];
+          expectClose(cpu.linear(sigma, ntk, count, geometry, weighted), byHand, 1e-5, 'weighted sum by hand');
+          expectClose(
+            gpu().linear(sigma, ntk, count, geometry, weighted),
+            cpu.linear(sigma, ntk, count, geometry, weighted),
+            1e-5,
+            'weighted sum',
+          );
+          const afterWeighted: LinearStep = { ...after, filter: 'sum', weights: weighted.weights };
+          expectClose(
+            gpu().relu(sigma, ntk, deviations1, deviations2, pairs, geometry, afterWeighted),
+            cpu.relu(sigma, ntk, deviations1, deviations2, pairs, geometry, afterWeighted),
+            1e-5,
+            'relu then weighted sum',
+          );
+        },
+      ),
+      { numRuns: RUNS },
+    );
   });
 
   it('write into `out` when given, and name the function and sizes when it does not fit', () => {
@@ -130,16 +212,52 @@ describe('gpujs infinite kernels match cpu', () => {
     const out = new Float32Array(4 * bandLayout(geometry).entries);
     expect(cpu.inputCovariance(x, x, 1, pairs, geometry, 1, out)).toBe(out);
     expect(gpu().inputCovariance(x, x, 1, pairs, geometry, 1, new Float32Array(out.length))).toEqual(out);
-    expect(() => cpu.inputCovariance(x, x, 1, pairs, geometry, 1, new Float32Array(5))).toThrow(/cpu inputCovariance: out has 5 elements, expected 196/);
-    expect(() => cpu.inputCovariance(x, x, 2, pairs, geometry, 1)).toThrow(/cpu inputCovariance: x1 \[2,2,3,3\] has 18 elements, expected 36/);
-    expect(() => gpu().linear(new Float64Array(4), undefined, 2, { height: 1, width: 2, padding: 'zero', window: 0 }, { filter: 'sum', scale: 1, shift: 0, trainable: false })).toThrow(/float64 is not supported/);
+    expect(() => cpu.inputCovariance(x, x, 1, pairs, geometry, 1, new Float32Array(5))).toThrow(
+      /cpu inputCovariance: out has 5 elements, expected 196/,
+    );
+    expect(() => cpu.inputCovariance(x, x, 2, pairs, geometry, 1)).toThrow(
+      /cpu inputCovariance: x1 \[2,2,3,3\] has 18 elements, expected 36/,
+    );
+    expect(() =>
+      gpu().linear(
+        new Float64Array(4),
+        undefined,
+        2,
+        { height: 1, width: 2, padding: 'zero', window: 0 },
+        { filter: 'sum', scale: 1, shift: 0, trainable: false },
+      ),
+    ).toThrow(/float64 is not supported/);
     // a sum over each pair's entries: [1+2, 3+4]·0.5
-    expect(Array.from(cpu.linear(Float64Array.of(1, 2, 3, 4), undefined, 2, { height: 1, width: 2, padding: 'zero', window: 0 }, { filter: 'sum', scale: 0.5, shift: 0, trainable: false }))).toEqual([1.5, 3.5]);
+    expect(
+      Array.from(
+        cpu.linear(
+          Float64Array.of(1, 2, 3, 4),
+          undefined,
+          2,
+          { height: 1, width: 2, padding: 'zero', window: 0 },
+          { filter: 'sum', scale: 0.5, shift: 0, trainable: false },
+        ),
+      ),
+    ).toEqual([1.5, 3.5]);
     const weights = { rows: Float64Array.of(1), columns: Float64Array.of(1, 2, 3) };
-    expect(() => cpu.linear(Float64Array.of(1, 2, 3, 4), undefined, 2, { height: 1, width: 2, padding: 'zero', window: 0 }, { filter: 'sum', scale: 1, shift: 0, trainable: false, weights }))
-      .toThrow(/cpu linear: step.weights must have 1 row and 2 column values, got 1 and 3/);
-    expect(() => gpu().linear(new Float32Array(4), undefined, 2, { height: 1, width: 2, padding: 'zero', window: 0 }, { filter: 3, scale: 1, shift: 0, trainable: false, weights }))
-      .toThrow(/gpujs linear: step.weights apply to filter 'sum' only, got filter 3/);
+    expect(() =>
+      cpu.linear(
+        Float64Array.of(1, 2, 3, 4),
+        undefined,
+        2,
+        { height: 1, width: 2, padding: 'zero', window: 0 },
+        { filter: 'sum', scale: 1, shift: 0, trainable: false, weights },
+      ),
+    ).toThrow(/cpu linear: step.weights must have 1 row and 2 column values, got 1 and 3/);
+    expect(() =>
+      gpu().linear(
+        new Float32Array(4),
+        undefined,
+        2,
+        { height: 1, width: 2, padding: 'zero', window: 0 },
+        { filter: 3, scale: 1, shift: 0, trainable: false, weights },
+      ),
+    ).toThrow(/gpujs linear: step.weights apply to filter 'sum' only, got filter 3/);
   });
 });
 
@@ -149,8 +267,10 @@ describe('cpu infinite kernels on the helper threads', () => {
     const geometry: CovarianceGeometry = { height: 8, width: 8, padding: 'zero', window: 7 };
     const pairs: PairBlock = { count1: 4, count2: 4, triangle: false };
     const { rows, columns, entries } = bandLayout(geometry);
-    const x = random(4 * 3 * 64, 1), deviations = random(4 * 64, 2, true);
-    const nngp = random(16 * entries, 3), ntk = random(16 * entries, 4);
+    const x = random(4 * 3 * 64, 1),
+      deviations = random(4 * 64, 2, true);
+    const nngp = random(16 * entries, 3),
+      ntk = random(16 * entries, 4);
     const step: LinearStep = { filter: 3, scale: 2 / 9, shift: 0, trainable: true };
     const weights = { rows: new Float64Array(rows.size).fill(0.5), columns: new Float64Array(columns.size).fill(2) };
     const flat: CovarianceGeometry = { height: 1, width: 1, padding: 'zero', window: 0 };
@@ -162,8 +282,13 @@ describe('cpu infinite kernels on the helper threads', () => {
       'linear 1': () => cpu.linear(nngp, ntk, 16, geometry, { ...step, filter: 1 }),
       'linear sum, weighted': () => cpu.linear(nngp, ntk, 16, geometry, { ...step, filter: 'sum', weights }),
       'relu then 3': () => cpu.relu(nngp, ntk, deviations, deviations, pairs, geometry, step),
-      'relu then sum, weighted': () => cpu.relu(nngp, ntk, deviations, deviations, pairs, geometry, { ...step, filter: 'sum', weights }),
-      'relu, flat pairs': () => cpu.relu(random(90_000, 5), random(90_000, 6), random(300, 7, true), random(300, 8, true), many, flat, { ...step, filter: 1 }),
+      'relu then sum, weighted': () =>
+        cpu.relu(nngp, ntk, deviations, deviations, pairs, geometry, { ...step, filter: 'sum', weights }),
+      'relu, flat pairs': () =>
+        cpu.relu(random(90_000, 5), random(90_000, 6), random(300, 7, true), random(300, 8, true), many, flat, {
+          ...step,
+          filter: 1,
+        }),
     };
     for (const [name, call] of Object.entries(calls)) {
       const before = chunksRunByHelpers();

@@ -11,7 +11,17 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as ad from '../../autodiff/index.ts';
-import { cntk, conv, dense, fullyConnected, kernelMatrix, readout, relu, serial, type Network } from '../../src/infinite/index.ts';
+import {
+  cntk,
+  conv,
+  dense,
+  fullyConnected,
+  kernelMatrix,
+  readout,
+  relu,
+  serial,
+  type Network,
+} from '../../src/infinite/index.ts';
 import { symmetricEigenvalues } from '../../src/linalg/index.ts';
 import type { Matrix } from '../../src/linalg/matrix.ts';
 
@@ -24,31 +34,50 @@ function largest(matrix: Matrix): number {
 function expectClose(actual: Matrix, expected: Matrix, relative: number, what: string): void {
   const scale = largest(expected);
   actual.data.forEach((value, i) => {
-    if (!(Math.abs(value - expected.data[i]) <= relative * scale)) throw new Error(`${what}: entry ${i} is ${value}, expected ${expected.data[i]} (largest ${scale})`);
+    if (!(Math.abs(value - expected.data[i]) <= relative * scale))
+      throw new Error(`${what}: entry ${i} is ${value}, expected ${expected.data[i]} (largest ${scale})`);
   });
 }
 
 const networkArb = fc.oneof(
-  fc.record({ depth: fc.integer({ min: 2, max: 4 }), readout: fc.constantFrom<'vanilla' | 'gap' | { lap: number }>('vanilla', 'gap', { lap: 1 }), fix: fc.boolean(), padding: fc.constantFrom('zero' as const, 'circular' as const) })
+  fc
+    .record({
+      depth: fc.integer({ min: 2, max: 4 }),
+      readout: fc.constantFrom<'vanilla' | 'gap' | { lap: number }>('vanilla', 'gap', { lap: 1 }),
+      fix: fc.boolean(),
+      padding: fc.constantFrom('zero' as const, 'circular' as const),
+    })
     .map((options) => ({ network: cntk(options), images: true })),
-  fc.record({ depth: fc.integer({ min: 1, max: 4 }), normalization: fc.constantFrom('standard' as const, 'authors' as const) })
+  fc
+    .record({
+      depth: fc.integer({ min: 1, max: 4 }),
+      normalization: fc.constantFrom('standard' as const, 'authors' as const),
+    })
     .map((options) => ({ network: fullyConnected(options), images: false })),
 );
 
 describe('kernel matrices', () => {
   it('are symmetric and positive semi-definite on random inputs (computed as a full grid, not by symmetry)', () => {
-    fc.assert(fc.property(networkArb, fc.integer({ min: 2, max: 6 }), fc.nat(10_000), ({ network, images }, n, seed) => {
-      const x = ad.randomNormal(images ? [n, 2, 4, 3] : [n, 5], { seed, dtype: 'float64' });
-      const { nngp, ntk } = kernelMatrix(network, x, x);
-      for (const matrix of [nngp, ntk]) {
-        const scale = largest(matrix);
-        for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) expect(Math.abs(matrix.data[i * n + j] - matrix.data[j * n + i])).toBeLessThanOrEqual(TOLERANCE * scale);
-        const symmetrized = { ...matrix, data: matrix.data.map((value, e) => (value + matrix.data[(e % n) * n + Math.floor(e / n)]) / 2) };
-        expect(Math.min(...symmetricEigenvalues(symmetrized))).toBeGreaterThanOrEqual(-TOLERANCE * scale);
-      }
-      // the symmetric path (triangle blocks) gives the same matrix
-      expectClose(kernelMatrix(network, x).ntk, ntk, TOLERANCE, 'triangle vs full grid');
-    }), { numRuns: 30 });
+    fc.assert(
+      fc.property(networkArb, fc.integer({ min: 2, max: 6 }), fc.nat(10_000), ({ network, images }, n, seed) => {
+        const x = ad.randomNormal(images ? [n, 2, 4, 3] : [n, 5], { seed, dtype: 'float64' });
+        const { nngp, ntk } = kernelMatrix(network, x, x);
+        for (const matrix of [nngp, ntk]) {
+          const scale = largest(matrix);
+          for (let i = 0; i < n; i++)
+            for (let j = 0; j < i; j++)
+              expect(Math.abs(matrix.data[i * n + j] - matrix.data[j * n + i])).toBeLessThanOrEqual(TOLERANCE * scale);
+          const symmetrized = {
+            ...matrix,
+            data: matrix.data.map((value, e) => (value + matrix.data[(e % n) * n + Math.floor(e / n)]) / 2),
+          };
+          expect(Math.min(...symmetricEigenvalues(symmetrized))).toBeGreaterThanOrEqual(-TOLERANCE * scale);
+        }
+        // the symmetric path (triangle blocks) gives the same matrix
+        expectClose(kernelMatrix(network, x).ntk, ntk, TOLERANCE, 'triangle vs full grid');
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it('LAP(1) is PSD on the inputs where a box of offsets was not (regression case found by the property above)', () => {
@@ -81,7 +110,9 @@ function shifted(x: ad.Tensor, dy: number, dx: number): ad.Tensor {
   const [n, c, h, w] = x.shape;
   const data = new Float64Array(x.size);
   for (let plane = 0; plane < n * c; plane++) {
-    for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) data[(plane * h + (i + dy + h) % h) * w + (j + dx + w) % w] = x.data[(plane * h + i) * w + j];
+    for (let i = 0; i < h; i++)
+      for (let j = 0; j < w; j++)
+        data[(plane * h + ((i + dy + h) % h)) * w + ((j + dx + w) % w)] = x.data[(plane * h + i) * w + j];
   }
   return new ad.Tensor(data, x.shape, 'float64');
 }
@@ -101,7 +132,10 @@ describe('readouts', () => {
 
   it('LAP with 2c + 1 = H = W and circular padding equals H·W·GAP; with zero padding and c ≥ H − 1 it is (HW)³/(2c+1)⁴·GAP', () => {
     const square = ad.randomNormal([3, 2, 5, 5], { seed: 7, dtype: 'float64' });
-    const times = (matrix: Matrix, factor: number): Matrix => ({ ...matrix, data: matrix.data.map((value) => value * factor) });
+    const times = (matrix: Matrix, factor: number): Matrix => ({
+      ...matrix,
+      data: matrix.data.map((value) => value * factor),
+    });
     const cases = [
       { images: square, other: undefined, padding: 'circular' as const, c: 2, factor: 25 },
       { images: x, other: y, padding: 'zero' as const, c: 4, factor: 20 ** 3 / 9 ** 4 },
@@ -119,10 +153,16 @@ describe('readouts', () => {
     const lap = kernelMatrix(cntk({ depth: 3, readout: { lap: c }, padding: 'circular' }), x, y).ntk;
     const vanilla = cntk({ depth: 3, readout: 'vanilla', padding: 'circular' });
     const augmented = new Float64Array(lap.data.length);
-    const shifts = Array.from({ length: (2 * c + 1) ** 2 }, (_, k) => [Math.floor(k / (2 * c + 1)) - c, (k % (2 * c + 1)) - c]);
-    for (const [dy, dx] of shifts) for (const [ey, ex] of shifts) {
-      kernelMatrix(vanilla, shifted(x, dy, dx), shifted(y, ey, ex)).ntk.data.forEach((value, e) => { augmented[e] += value / shifts.length ** 2; });
-    }
+    const shifts = Array.from({ length: (2 * c + 1) ** 2 }, (_, k) => [
+      Math.floor(k / (2 * c + 1)) - c,
+      (k % (2 * c + 1)) - c,
+    ]);
+    for (const [dy, dx] of shifts)
+      for (const [ey, ex] of shifts) {
+        kernelMatrix(vanilla, shifted(x, dy, dx), shifted(y, ey, ex)).ntk.data.forEach((value, e) => {
+          augmented[e] += value / shifts.length ** 2;
+        });
+      }
     expectClose(lap, { ...lap, data: augmented }, TOLERANCE, 'ntk');
   });
 
@@ -130,13 +170,28 @@ describe('readouts', () => {
     const [h, w] = [5, 4];
     const discrepancy: Record<string, number> = {};
     for (const padding of ['circular', 'zero'] as const) {
-      for (const network of [cntk({ depth: 4, readout: 'gap', padding }), serial(conv({ weightVariance: 2, padding }), relu(), conv({ weightVariance: 2, padding }), readout('gap'), dense())]) {
-        const vanillaNetwork: Network = { ...network, layers: network.layers.map((layer) => (layer.name === 'readout(gap)' ? readout('vanilla') : layer)) };
+      for (const network of [
+        cntk({ depth: 4, readout: 'gap', padding }),
+        serial(
+          conv({ weightVariance: 2, padding }),
+          relu(),
+          conv({ weightVariance: 2, padding }),
+          readout('gap'),
+          dense(),
+        ),
+      ]) {
+        const vanillaNetwork: Network = {
+          ...network,
+          layers: network.layers.map((layer) => (layer.name === 'readout(gap)' ? readout('vanilla') : layer)),
+        };
         const gap = kernelMatrix(network, x, y).ntk;
         const augmented = new Float64Array(gap.data.length);
-        for (let dy = 0; dy < h; dy++) for (let dx = 0; dx < w; dx++) {
-          kernelMatrix(vanillaNetwork, shifted(x, dy, dx), y).ntk.data.forEach((value, e) => { augmented[e] += value / (h * w); });
-        }
+        for (let dy = 0; dy < h; dy++)
+          for (let dx = 0; dx < w; dx++) {
+            kernelMatrix(vanillaNetwork, shifted(x, dy, dx), y).ntk.data.forEach((value, e) => {
+              augmented[e] += value / (h * w);
+            });
+          }
         const scale = largest(gap) * h * w;
         const worst = Math.max(...Array.from(gap.data, (value, e) => Math.abs(h * w * value - augmented[e]) / scale));
         discrepancy[padding] = Math.max(discrepancy[padding] ?? 0, worst);
@@ -152,10 +207,14 @@ describe('readouts', () => {
       const { ntk, nngp } = kernelMatrix(cntk({ depth: 3, readout }), x, undefined, { flip: true });
       for (const matrix of [ntk, nngp]) {
         const scale = largest(matrix);
-        for (let i = 0; i < 3; i++) for (let j = 0; j < i; j++) expect(Math.abs(matrix.data[i * 3 + j] - matrix.data[j * 3 + i])).toBeLessThanOrEqual(TOLERANCE * scale);
+        for (let i = 0; i < 3; i++)
+          for (let j = 0; j < i; j++)
+            expect(Math.abs(matrix.data[i * 3 + j] - matrix.data[j * 3 + i])).toBeLessThanOrEqual(TOLERANCE * scale);
       }
       // and differs from the plain kernel (the images are not flip-symmetric)
-      expect(Math.abs(ntk.data[1] - kernelMatrix(cntk({ depth: 3, readout }), x).ntk.data[1])).toBeGreaterThan(1e-6 * largest(ntk));
+      expect(Math.abs(ntk.data[1] - kernelMatrix(cntk({ depth: 3, readout }), x).ntk.data[1])).toBeGreaterThan(
+        1e-6 * largest(ntk),
+      );
     }
   });
 });
@@ -165,13 +224,22 @@ describe('backends', () => {
     const x = ad.randomNormal([3, 2, 5, 5], { seed: 8 });
     const y = ad.randomNormal([2, 2, 5, 5], { seed: 9 });
     const f = ad.randomNormal([4, 6], { seed: 10 });
-    for (const network of [cntk({ depth: 4, readout: 'vanilla' }), cntk({ depth: 3, readout: 'gap', fix: true, padding: 'circular' }), cntk({ depth: 3, readout: { lap: 1 } })]) {
+    for (const network of [
+      cntk({ depth: 4, readout: 'vanilla' }),
+      cntk({ depth: 3, readout: 'gap', fix: true, padding: 'circular' }),
+      cntk({ depth: 3, readout: { lap: 1 } }),
+    ]) {
       const cpu = ad.withBackend('cpu', () => kernelMatrix(network, x, y));
       const gpu = ad.withBackend('gpujs', () => kernelMatrix(network, x, y));
       expectClose(gpu.ntk, cpu.ntk, 2e-3, 'ntk');
       expectClose(gpu.nngp, cpu.nngp, 2e-3, 'nngp');
     }
     const network = fullyConnected({ depth: 3, normalization: 'authors' });
-    expectClose(ad.withBackend('gpujs', () => kernelMatrix(network, f)).ntk, kernelMatrix(network, f).ntk, 2e-3, 'fc ntk');
+    expectClose(
+      ad.withBackend('gpujs', () => kernelMatrix(network, f)).ntk,
+      kernelMatrix(network, f).ntk,
+      2e-3,
+      'fc ntk',
+    );
   });
 });

@@ -17,8 +17,12 @@ describe('random-patch features', () => {
     expect(features.shape).toEqual([6, 16, 8, 8]);
     expect(Array.from(features.data).every((value) => value >= 0)).toBe(true);
     expect(Array.from(features.data).some((value) => value > 0)).toBe(true);
-    expect(applyRandomPatches(fitRandomPatches(images, { count: 16, size: 3, seed: 7 }), images).data).toEqual(features.data);
-    expect(applyRandomPatches(fitRandomPatches(images, { count: 16, size: 3, seed: 8 }), images).data).not.toEqual(features.data);
+    expect(applyRandomPatches(fitRandomPatches(images, { count: 16, size: 3, seed: 7 }), images).data).toEqual(
+      features.data,
+    );
+    expect(applyRandomPatches(fitRandomPatches(images, { count: 16, size: 3, seed: 8 }), images).data).not.toEqual(
+      features.data,
+    );
   });
 
   it('filters are Zw for unit whitened patches w, and the biases −⟨Zw, μ⟩ − threshold', () => {
@@ -32,7 +36,9 @@ describe('random-patch features', () => {
       const dot = Array.from(filter).reduce((sum, value, i) => sum + value * mean[i], 0);
       expect(patches.biases.data[f]).toBeCloseTo(-dot - 0.25, 12);
     }
-    expect(() => fitRandomPatches(images, { count: 8, size: 4, seed: 0 })).toThrow(/fitRandomPatches: size must be an odd integer ≤ 8/);
+    expect(() => fitRandomPatches(images, { count: 8, size: 4, seed: 0 })).toThrow(
+      /fitRandomPatches: size must be an odd integer ≤ 8/,
+    );
   });
 
   it('feed the CNTK like any image channels', () => {

@@ -14,9 +14,15 @@ export function imageOf(x: Tensor, i: number): ReferenceImage {
 }
 
 /** The reference CNN-GP and CNTK matrices between the images of x and y (y omitted: x with itself). */
-export function referenceCntkMatrices(options: ReferenceCntkOptions, x: Tensor, y: Tensor = x): { nngp: Float64Array; ntk: Float64Array } {
-  const rows = x.shape[0], cols = y.shape[0];
-  const nngp = new Float64Array(rows * cols), ntk = new Float64Array(rows * cols);
+export function referenceCntkMatrices(
+  options: ReferenceCntkOptions,
+  x: Tensor,
+  y: Tensor = x,
+): { nngp: Float64Array; ntk: Float64Array } {
+  const rows = x.shape[0],
+    cols = y.shape[0];
+  const nngp = new Float64Array(rows * cols),
+    ntk = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) {
     for (let j = 0; j < cols; j++) {
       const kernels = referenceCntk(imageOf(x, i), imageOf(y, j), options);
@@ -29,9 +35,11 @@ export function referenceCntkMatrices(options: ReferenceCntkOptions, x: Tensor, 
 
 /** Every entry within `relative` of the largest expected magnitude (λ ≈ 1 entries rule out an entrywise bound). */
 export function expectMatrixClose(actual: Matrix, expected: ArrayLike<number>, relative: number, what: string): void {
-  if (actual.data.length !== expected.length) throw new Error(`${what}: ${actual.data.length} entries, expected ${expected.length}`);
+  if (actual.data.length !== expected.length)
+    throw new Error(`${what}: ${actual.data.length} entries, expected ${expected.length}`);
   const scale = Math.max(...Array.from(expected, Math.abs));
   actual.data.forEach((value, i) => {
-    if (!(Math.abs(value - expected[i]) <= relative * scale)) throw new Error(`${what}: entry ${i} is ${value}, expected ${expected[i]} (largest ${scale})`);
+    if (!(Math.abs(value - expected[i]) <= relative * scale))
+      throw new Error(`${what}: entry ${i} is ${value}, expected ${expected[i]} (largest ${scale})`);
   });
 }

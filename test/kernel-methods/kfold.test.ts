@@ -6,22 +6,28 @@ import { accuracy, kFoldSplit } from '../../src/kernel-methods/kfold.ts';
 describe('kFoldSplit', () => {
   it('partitions 0…n−1 into k test sets of near-equal size, each train set its complement', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 200 }), fc.integer({ min: 0, max: 1000 }), fc.integer(), (count, foldSeed, seed) => {
-        const folds = 2 + (foldSeed % (count - 1));
-        const split = kFoldSplit(count, folds, seed);
-        expect(split.length).toBe(folds);
-        const seen = split.flatMap((fold) => fold.test).sort((a, b) => a - b);
-        expect(seen).toEqual(Array.from({ length: count }, (_, i) => i));
-        const sizes = split.map((fold) => fold.test.length);
-        expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
-        const ascending = (values: number[]) => values.every((value, i) => i === 0 || values[i - 1] < value);
-        for (const fold of split) {
-          // Train is the complement of test: disjoint, ascending, and together all n indices.
-          const held = new Set(fold.test);
-          const complement = fold.train.length + fold.test.length === count && fold.train.every((index) => !held.has(index));
-          expect(complement && ascending(fold.train) && ascending(fold.test)).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 2, max: 200 }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer(),
+        (count, foldSeed, seed) => {
+          const folds = 2 + (foldSeed % (count - 1));
+          const split = kFoldSplit(count, folds, seed);
+          expect(split.length).toBe(folds);
+          const seen = split.flatMap((fold) => fold.test).sort((a, b) => a - b);
+          expect(seen).toEqual(Array.from({ length: count }, (_, i) => i));
+          const sizes = split.map((fold) => fold.test.length);
+          expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+          const ascending = (values: number[]) => values.every((value, i) => i === 0 || values[i - 1] < value);
+          for (const fold of split) {
+            // Train is the complement of test: disjoint, ascending, and together all n indices.
+            const held = new Set(fold.test);
+            const complement =
+              fold.train.length + fold.test.length === count && fold.train.every((index) => !held.has(index));
+            expect(complement && ascending(fold.train) && ascending(fold.test)).toBe(true);
+          }
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -32,17 +38,22 @@ describe('kFoldSplit', () => {
   });
   it('stratified: each class is spread evenly (counts per fold differ by at most one)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 4, maxLength: 150 }), fc.integer({ min: 2, max: 4 }), fc.integer(), (labels, folds, seed) => {
-        const split = kFoldSplit(labels.length, folds, seed, { stratifyBy: labels });
-        const seen = split.flatMap((fold) => fold.test).sort((a, b) => a - b);
-        expect(seen).toEqual(Array.from({ length: labels.length }, (_, i) => i));
-        const sizes = split.map((fold) => fold.test.length);
-        expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
-        for (const label of new Set(labels)) {
-          const counts = split.map((fold) => fold.test.filter((index) => labels[index] === label).length);
-          expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
-        }
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 4, maxLength: 150 }),
+        fc.integer({ min: 2, max: 4 }),
+        fc.integer(),
+        (labels, folds, seed) => {
+          const split = kFoldSplit(labels.length, folds, seed, { stratifyBy: labels });
+          const seen = split.flatMap((fold) => fold.test).sort((a, b) => a - b);
+          expect(seen).toEqual(Array.from({ length: labels.length }, (_, i) => i));
+          const sizes = split.map((fold) => fold.test.length);
+          expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+          for (const label of new Set(labels)) {
+            const counts = split.map((fold) => fold.test.filter((index) => labels[index] === label).length);
+            expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+          }
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -50,8 +61,12 @@ describe('kFoldSplit', () => {
     expect(() => kFoldSplit(5, 1, 0)).toThrow('kFoldSplit: folds must be an integer in [2, count = 5], got 1');
     expect(() => kFoldSplit(5, 6, 0)).toThrow('kFoldSplit: folds must be an integer in [2, count = 5], got 6');
     expect(() => kFoldSplit(-1, 2, 0)).toThrow('kFoldSplit: count must be a non-negative integer, got -1');
-    expect(() => kFoldSplit(4, 2, 0, { stratifyBy: [0, 1] })).toThrow('kFoldSplit: stratifyBy must have length count = 4, got 2');
-    expect(() => kFoldSplit(2, 2, 0, { stratifyBy: [0, NaN] })).toThrow('kFoldSplit: stratifyBy[1] = NaN is not an integer class id');
+    expect(() => kFoldSplit(4, 2, 0, { stratifyBy: [0, 1] })).toThrow(
+      'kFoldSplit: stratifyBy must have length count = 4, got 2',
+    );
+    expect(() => kFoldSplit(2, 2, 0, { stratifyBy: [0, NaN] })).toThrow(
+      'kFoldSplit: stratifyBy[1] = NaN is not an integer class id',
+    );
   });
 });
 

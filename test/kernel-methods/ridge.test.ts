@@ -4,31 +4,49 @@ import { describe, expect, it } from 'vitest';
 import { Random } from '../../gpu/random.ts';
 import { kernelRidgeFit, kernelRidgePath, kernelRidgePredict } from '../../src/kernel-methods/ridge.ts';
 import { fromRows, identity, zeros } from '../../src/linalg/index.ts';
-import { maxAbs, maxAbsDifference, naiveMatmul, naiveTranspose, randomMatrix, rbfKernel, seedArb } from '../linalg/helpers.ts';
+import {
+  maxAbs,
+  maxAbsDifference,
+  naiveMatmul,
+  naiveTranspose,
+  randomMatrix,
+  rbfKernel,
+  seedArb,
+} from '../linalg/helpers.ts';
 
 describe('kernel ridge regression', () => {
   it('the one-eigendecomposition path equals a Cholesky solve per ridge, on train and test points', () => {
     fc.assert(
-      fc.property(seedArb, fc.integer({ min: 2, max: 40 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 3 }), (seed, n, t, k) => {
-        const random = new Random(seed);
-        const points = randomMatrix(random, n + t, 3);
-        const train = { rows: n, cols: 3, data: points.data.slice(0, 3 * n) };
-        const test = { rows: t, cols: 3, data: points.data.slice(3 * n) };
-        const kernel = rbfKernel(train, train, 1.3);
-        const crossKernel = rbfKernel(test, train, 1.3);
-        const targets = randomMatrix(random, n, k);
-        const ridges = [1e-3, 0.1, 1, 10];
-        const testPaths = kernelRidgePath(kernel, targets, ridges, crossKernel);
-        const trainPaths = kernelRidgePath(kernel, targets, ridges);
-        ridges.forEach((ridge, r) => {
-          const { coefficients, jitter } = kernelRidgeFit(kernel, targets, ridge);
-          expect(jitter).toBe(0);
-          // cond(K + λI) ≤ (‖K‖ + λ)/λ bounds how far the two exact-arithmetic-equal answers drift.
-          const tolerance = 1e-12 * (n + ridge) / ridge * (1 + maxAbs(targets.data));
-          expect(maxAbsDifference(testPaths[r].data, kernelRidgePredict(crossKernel, coefficients).data)).toBeLessThanOrEqual(tolerance);
-          expect(maxAbsDifference(trainPaths[r].data, kernelRidgePredict(kernel, coefficients).data)).toBeLessThanOrEqual(tolerance);
-        });
-      }),
+      fc.property(
+        seedArb,
+        fc.integer({ min: 2, max: 40 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 3 }),
+        (seed, n, t, k) => {
+          const random = new Random(seed);
+          const points = randomMatrix(random, n + t, 3);
+          const train = { rows: n, cols: 3, data: points.data.slice(0, 3 * n) };
+          const test = { rows: t, cols: 3, data: points.data.slice(3 * n) };
+          const kernel = rbfKernel(train, train, 1.3);
+          const crossKernel = rbfKernel(test, train, 1.3);
+          const targets = randomMatrix(random, n, k);
+          const ridges = [1e-3, 0.1, 1, 10];
+          const testPaths = kernelRidgePath(kernel, targets, ridges, crossKernel);
+          const trainPaths = kernelRidgePath(kernel, targets, ridges);
+          ridges.forEach((ridge, r) => {
+            const { coefficients, jitter } = kernelRidgeFit(kernel, targets, ridge);
+            expect(jitter).toBe(0);
+            // cond(K + λI) ≤ (‖K‖ + λ)/λ bounds how far the two exact-arithmetic-equal answers drift.
+            const tolerance = ((1e-12 * (n + ridge)) / ridge) * (1 + maxAbs(targets.data));
+            expect(
+              maxAbsDifference(testPaths[r].data, kernelRidgePredict(crossKernel, coefficients).data),
+            ).toBeLessThanOrEqual(tolerance);
+            expect(
+              maxAbsDifference(trainPaths[r].data, kernelRidgePredict(kernel, coefficients).data),
+            ).toBeLessThanOrEqual(tolerance);
+          });
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -56,7 +74,9 @@ describe('kernel ridge regression', () => {
     expect(kernelRidgeFit(kernel, targets, 0).jitter).toBeGreaterThan(0);
   });
   it('matches the documented examples', () => {
-    expect(maxAbsDifference(kernelRidgeFit(identity(2), fromRows([[1], [2]]), 1).coefficients.data, [0.5, 1])).toBeLessThan(1e-15);
+    expect(
+      maxAbsDifference(kernelRidgeFit(identity(2), fromRows([[1], [2]]), 1).coefficients.data, [0.5, 1]),
+    ).toBeLessThan(1e-15);
     expect(Array.from(kernelRidgePredict(fromRows([[1, 0]]), fromRows([[3], [4]])).data)).toEqual([3]);
     const path = kernelRidgePath(identity(2), fromRows([[1], [2]]), [0, 1]);
     expect(maxAbsDifference(path[1].data, [0.5, 1])).toBeLessThan(1e-15);
@@ -66,9 +86,15 @@ describe('kernel ridge regression', () => {
     expect(() => kernelRidgeFit(kernel, zeros(2, 1), 1)).toThrow(
       'kernelRidgeFit: targets must have one row per training point, got trainKernel 3x3 and targets 2x1',
     );
-    expect(() => kernelRidgeFit(zeros(3, 2), zeros(3, 1), 1)).toThrow('kernelRidgeFit: trainKernel must be square, got 3x2');
-    expect(() => kernelRidgeFit(kernel, zeros(3, 1), -1)).toThrow('kernelRidgeFit: ridge must be a finite number >= 0, got -1');
-    expect(() => kernelRidgePath(kernel, zeros(3, 1), [1, NaN])).toThrow('kernelRidgePath: ridge must be a finite number >= 0, got NaN');
+    expect(() => kernelRidgeFit(zeros(3, 2), zeros(3, 1), 1)).toThrow(
+      'kernelRidgeFit: trainKernel must be square, got 3x2',
+    );
+    expect(() => kernelRidgeFit(kernel, zeros(3, 1), -1)).toThrow(
+      'kernelRidgeFit: ridge must be a finite number >= 0, got -1',
+    );
+    expect(() => kernelRidgePath(kernel, zeros(3, 1), [1, NaN])).toThrow(
+      'kernelRidgePath: ridge must be a finite number >= 0, got NaN',
+    );
     expect(() => kernelRidgePath(kernel, zeros(3, 1), [1], zeros(2, 2))).toThrow(
       'kernelRidgePath: predictionKernel must have one column per training point, got trainKernel 3x3 and predictionKernel 2x2',
     );
@@ -77,7 +103,9 @@ describe('kernel ridge regression', () => {
     );
     const broken = identity(3);
     broken.data[4] = NaN;
-    expect(() => kernelRidgeFit(broken, zeros(3, 1), 1)).toThrow('kernelRidgeFit: trainKernel must be finite, got NaN at entry (1, 1)');
+    expect(() => kernelRidgeFit(broken, zeros(3, 1), 1)).toThrow(
+      'kernelRidgeFit: trainKernel must be finite, got NaN at entry (1, 1)',
+    );
   });
   it('agrees with the closed form (K + λI)⁻¹ on a random Gram kernel', () => {
     const random = new Random(8);

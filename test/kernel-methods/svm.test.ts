@@ -90,55 +90,71 @@ function randomProblem(random: Random, n: number): { points: Matrix; signs: numb
 describe('binary SVM', () => {
   it('matches the brute-force dual optimum (α, objective, decision values) for n ≤ 6', () => {
     fc.assert(
-      fc.property(seedArb, fc.integer({ min: 2, max: 6 }), fc.double({ min: 0.1, max: 10, noNaN: true }), (seed, n, cost) => {
-        const random = new Random(seed);
-        const { points, signs } = randomProblem(random, n);
-        const kernel = rbfKernel(points, points, 1);
-        const model = trainBinarySvm(kernel, signs, { cost, tolerance: 1e-10 });
-        expect(model.converged).toBe(true);
-        const exact = bruteForceDual(kernel, signs, cost);
-        expect(Math.abs(model.objective - exact.objective)).toBeLessThanOrEqual(1e-8 * (1 + Math.abs(exact.objective)));
-        exact.alpha.forEach((alpha, i) => expect(Math.abs(model.coefficients[i] - signs[i] * alpha)).toBeLessThanOrEqual(1e-6 * cost));
-        // Off the bias, the decision function is fixed by α: compare at random probe points.
-        const probe = randomMatrix(random, 3, 2);
-        const probeKernel = rbfKernel(probe, points, 1);
-        binarySvmDecision(model, probeKernel).forEach((value, r) => {
-          let withoutBias = 0;
-          for (let i = 0; i < n; i++) withoutBias += probeKernel.data[r * n + i] * signs[i] * exact.alpha[i];
-          expect(Math.abs(value - model.bias - withoutBias)).toBeLessThanOrEqual(1e-6 * cost * n);
-        });
-        // The bias satisfies the KKT conditions at the exact α: y f(x) = 1 on free support
-        // vectors, ≥ 1 where α = 0 and ≤ 1 where α = C.
-        binarySvmDecision(model, kernel).forEach((value, i) => {
-          const margin = signs[i] * value;
-          const alpha = exact.alpha[i];
-          if (alpha > 1e-6 * cost && alpha < cost * (1 - 1e-6)) expect(Math.abs(margin - 1)).toBeLessThanOrEqual(1e-5);
-          if (alpha <= 1e-6 * cost) expect(margin).toBeGreaterThanOrEqual(1 - 1e-5);
-          if (alpha >= cost * (1 - 1e-6)) expect(margin).toBeLessThanOrEqual(1 + 1e-5);
-        });
-      }),
+      fc.property(
+        seedArb,
+        fc.integer({ min: 2, max: 6 }),
+        fc.double({ min: 0.1, max: 10, noNaN: true }),
+        (seed, n, cost) => {
+          const random = new Random(seed);
+          const { points, signs } = randomProblem(random, n);
+          const kernel = rbfKernel(points, points, 1);
+          const model = trainBinarySvm(kernel, signs, { cost, tolerance: 1e-10 });
+          expect(model.converged).toBe(true);
+          const exact = bruteForceDual(kernel, signs, cost);
+          expect(Math.abs(model.objective - exact.objective)).toBeLessThanOrEqual(
+            1e-8 * (1 + Math.abs(exact.objective)),
+          );
+          exact.alpha.forEach((alpha, i) =>
+            expect(Math.abs(model.coefficients[i] - signs[i] * alpha)).toBeLessThanOrEqual(1e-6 * cost),
+          );
+          // Off the bias, the decision function is fixed by α: compare at random probe points.
+          const probe = randomMatrix(random, 3, 2);
+          const probeKernel = rbfKernel(probe, points, 1);
+          binarySvmDecision(model, probeKernel).forEach((value, r) => {
+            let withoutBias = 0;
+            for (let i = 0; i < n; i++) withoutBias += probeKernel.data[r * n + i] * signs[i] * exact.alpha[i];
+            expect(Math.abs(value - model.bias - withoutBias)).toBeLessThanOrEqual(1e-6 * cost * n);
+          });
+          // The bias satisfies the KKT conditions at the exact α: y f(x) = 1 on free support
+          // vectors, ≥ 1 where α = 0 and ≤ 1 where α = C.
+          binarySvmDecision(model, kernel).forEach((value, i) => {
+            const margin = signs[i] * value;
+            const alpha = exact.alpha[i];
+            if (alpha > 1e-6 * cost && alpha < cost * (1 - 1e-6))
+              expect(Math.abs(margin - 1)).toBeLessThanOrEqual(1e-5);
+            if (alpha <= 1e-6 * cost) expect(margin).toBeGreaterThanOrEqual(1 - 1e-5);
+            if (alpha >= cost * (1 - 1e-6)) expect(margin).toBeLessThanOrEqual(1 + 1e-5);
+          });
+        },
+      ),
       { numRuns: 60 },
     );
   });
   it('returns a feasible α (0 ≤ α ≤ C, yᵀα = 0) and the objective ½αᵀQα − Σα it reports', () => {
     fc.assert(
-      fc.property(seedArb, fc.integer({ min: 2, max: 40 }), fc.double({ min: 0.01, max: 100, noNaN: true }), (seed, n, cost) => {
-        const { points, signs } = randomProblem(new Random(seed), n);
-        const kernel = rbfKernel(points, points, 0.8);
-        const model = trainBinarySvm(kernel, signs, { cost });
-        let balance = 0;
-        let objective = 0;
-        for (let i = 0; i < n; i++) {
-          const alpha = model.coefficients[i] * signs[i];
-          expect(alpha).toBeGreaterThanOrEqual(0);
-          expect(alpha).toBeLessThanOrEqual(cost);
-          balance += model.coefficients[i];
-          objective -= alpha;
-          for (let j = 0; j < n; j++) objective += 0.5 * model.coefficients[i] * model.coefficients[j] * kernel.data[i * n + j];
-        }
-        expect(Math.abs(balance)).toBeLessThanOrEqual(1e-9 * cost * n);
-        expect(Math.abs(objective - model.objective)).toBeLessThanOrEqual(1e-9 * (1 + Math.abs(objective)));
-      }),
+      fc.property(
+        seedArb,
+        fc.integer({ min: 2, max: 40 }),
+        fc.double({ min: 0.01, max: 100, noNaN: true }),
+        (seed, n, cost) => {
+          const { points, signs } = randomProblem(new Random(seed), n);
+          const kernel = rbfKernel(points, points, 0.8);
+          const model = trainBinarySvm(kernel, signs, { cost });
+          let balance = 0;
+          let objective = 0;
+          for (let i = 0; i < n; i++) {
+            const alpha = model.coefficients[i] * signs[i];
+            expect(alpha).toBeGreaterThanOrEqual(0);
+            expect(alpha).toBeLessThanOrEqual(cost);
+            balance += model.coefficients[i];
+            objective -= alpha;
+            for (let j = 0; j < n; j++)
+              objective += 0.5 * model.coefficients[i] * model.coefficients[j] * kernel.data[i * n + j];
+          }
+          expect(Math.abs(balance)).toBeLessThanOrEqual(1e-9 * cost * n);
+          expect(Math.abs(objective - model.objective)).toBeLessThanOrEqual(1e-9 * (1 + Math.abs(objective)));
+        },
+      ),
       { numRuns: 50 },
     );
   });
@@ -183,7 +199,11 @@ describe('multiclass SVM (one-vs-one)', () => {
     fc.assert(
       fc.property(seedArb, (seed) => {
         const random = new Random(seed);
-        const centers = [[0, 0], [4, 0], [0, 4]];
+        const centers = [
+          [0, 0],
+          [4, 0],
+          [0, 4],
+        ];
         const classIds = [2, 5, 9];
         const sample = (count: number) => {
           const rows: number[][] = [];
@@ -199,7 +219,11 @@ describe('multiclass SVM (one-vs-one)', () => {
         const test = sample(15);
         const model = trainSvm(rbfKernel(train.points, train.points, 1.5), train.labels, { cost: 10 });
         expect(model.classes).toEqual(classIds);
-        expect(model.pairs.map((pair) => [pair.positive, pair.negative])).toEqual([[2, 5], [2, 9], [5, 9]]);
+        expect(model.pairs.map((pair) => [pair.positive, pair.negative])).toEqual([
+          [2, 5],
+          [2, 9],
+          [5, 9],
+        ]);
         expect(model.converged).toBe(true);
         expect(Array.from(predictSvm(model, rbfKernel(train.points, train.points, 1.5)))).toEqual(train.labels);
         expect(Array.from(predictSvm(model, rbfKernel(test.points, train.points, 1.5)))).toEqual(test.labels);
@@ -208,7 +232,13 @@ describe('multiclass SVM (one-vs-one)', () => {
     );
   });
   it('breaks a voting tie in favour of the earlier class, as libsvm does', () => {
-    const constant = (bias: number) => ({ coefficients: new Float64Array(1), bias, objective: 0, iterations: 0, converged: true });
+    const constant = (bias: number) => ({
+      coefficients: new Float64Array(1),
+      bias,
+      objective: 0,
+      iterations: 0,
+      converged: true,
+    });
     // 0 beats 1, 1 beats 2, 2 beats 0: one vote each.
     const model: SvmModel = {
       classes: [0, 1, 2],
@@ -244,8 +274,13 @@ describe('multiclass SVM (one-vs-one)', () => {
     expect(best.accuracy).toBe(top);
     expect(best.cost).toBe(results.find((point) => point.accuracy === top)!.cost);
     expect(
-      svmCostGrid({ trainKernel: identity(2), trainLabels: [0, 1], evaluationKernel: identity(2), evaluationLabels: [0, 1], costs: [1, 10] })
-        .best.cost,
+      svmCostGrid({
+        trainKernel: identity(2),
+        trainLabels: [0, 1],
+        evaluationKernel: identity(2),
+        evaluationLabels: [0, 1],
+        costs: [1, 10],
+      }).best.cost,
     ).toBe(1);
   });
 });
@@ -257,13 +292,28 @@ describe('SVM input checks', () => {
       'trainSvm: labels must have one entry per training point, got kernel 2x2 and 3 labels',
     );
     expect(() => trainSvm(identity(2), [1, 1], { cost: 1 })).toThrow('trainSvm: need at least two classes, got 1');
-    expect(() => trainSvm(identity(2), [0, 0.5], { cost: 1 })).toThrow('trainSvm: labels[1] = 0.5 is not an integer class id');
-    expect(() => trainSvm(identity(2), [0, 1], { cost: 0 })).toThrow('trainSvm: cost must be a finite number > 0, got 0');
-    expect(() => trainBinarySvm(identity(2), [1, 0], { cost: 1 })).toThrow('trainBinarySvm: signs[1] = 0, expected +1 or -1');
-    expect(() => trainBinarySvm(identity(2), [1, 1], { cost: 1 })).toThrow('trainBinarySvm: signs must contain both +1 and -1');
-    expect(() => trainBinarySvm(fromRows([[1, NaN], [NaN, 1]]), [1, -1], { cost: 1 })).toThrow(
-      'trainBinarySvm: kernel must be finite, got NaN at entry (0, 1)',
+    expect(() => trainSvm(identity(2), [0, 0.5], { cost: 1 })).toThrow(
+      'trainSvm: labels[1] = 0.5 is not an integer class id',
     );
+    expect(() => trainSvm(identity(2), [0, 1], { cost: 0 })).toThrow(
+      'trainSvm: cost must be a finite number > 0, got 0',
+    );
+    expect(() => trainBinarySvm(identity(2), [1, 0], { cost: 1 })).toThrow(
+      'trainBinarySvm: signs[1] = 0, expected +1 or -1',
+    );
+    expect(() => trainBinarySvm(identity(2), [1, 1], { cost: 1 })).toThrow(
+      'trainBinarySvm: signs must contain both +1 and -1',
+    );
+    expect(() =>
+      trainBinarySvm(
+        fromRows([
+          [1, NaN],
+          [NaN, 1],
+        ]),
+        [1, -1],
+        { cost: 1 },
+      ),
+    ).toThrow('trainBinarySvm: kernel must be finite, got NaN at entry (0, 1)');
     const model = trainSvm(identity(2), [3, 7], { cost: 1 });
     expect(Array.from(predictSvm(model, fromRows([[1, 0]])))).toEqual([3]);
     expect(() => predictSvm(model, zeros(1, 3))).toThrow(

@@ -6,7 +6,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../gpu/random.ts';
-import { fromRows, identity, symmetricEigen, symmetricEigenvalues, zeros, type Matrix } from '../../src/linalg/index.ts';
+import {
+  fromRows,
+  identity,
+  symmetricEigen,
+  symmetricEigenvalues,
+  zeros,
+  type Matrix,
+} from '../../src/linalg/index.ts';
 import {
   matrixArb,
   maxAbs,
@@ -32,7 +39,7 @@ function jacobiEigenvalues(matrix: Matrix): number[] {
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;
     let total = 0;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) (total += a[i][j] ** 2), i !== j && (off += a[i][j] ** 2);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) ((total += a[i][j] ** 2), i !== j && (off += a[i][j] ** 2));
     if (off <= 1e-30 * total) break;
     for (let p = 0; p < n - 1; p++) {
       for (let q = p + 1; q < n; q++) {
@@ -80,7 +87,9 @@ function expectEigendecomposition(a: Matrix): void {
 describe('symmetricEigen', () => {
   it('decomposes random symmetric matrices (A V = V Λ, VᵀV = I, ascending)', () => {
     fc.assert(
-      fc.property(seedArb, fc.integer({ min: 1, max: 40 }), (seed, n) => expectEigendecomposition(randomSymmetric(new Random(seed), n))),
+      fc.property(seedArb, fc.integer({ min: 1, max: 40 }), (seed, n) =>
+        expectEigendecomposition(randomSymmetric(new Random(seed), n)),
+      ),
       { numRuns: 60 },
     );
   });
@@ -89,7 +98,8 @@ describe('symmetricEigen', () => {
       fc.property(matrixArb(1, 10, 1, 10), (b) => {
         const n = Math.min(b.rows, b.cols);
         const a = zeros(n, n);
-        for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a.data[j * n + i] = a.data[i * n + j] = b.data[i * b.cols + j];
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j <= i; j++) a.data[j * n + i] = a.data[i * n + j] = b.data[i * b.cols + j];
         expectEigendecomposition(a);
       }),
       { numRuns: 300 },
@@ -105,13 +115,20 @@ describe('symmetricEigen', () => {
       fc.property(seedArb, fc.integer({ min: 1, max: 8 }), (seed, n) => {
         const a = randomSymmetric(new Random(seed), n);
         const reference = jacobiEigenvalues(a);
-        expect(maxAbsDifference(symmetricEigen(a).values, reference)).toBeLessThanOrEqual(1e-13 * Math.max(1, maxAbs(reference)));
+        expect(maxAbsDifference(symmetricEigen(a).values, reference)).toBeLessThanOrEqual(
+          1e-13 * Math.max(1, maxAbs(reference)),
+        );
       }),
       { numRuns: 100 },
     );
   });
   it('reads only the lower triangle', () => {
-    const { values } = symmetricEigen(fromRows([[2, 100], [1, 2]]));
+    const { values } = symmetricEigen(
+      fromRows([
+        [2, 100],
+        [1, 2],
+      ]),
+    );
     expect(maxAbsDifference(values, [1, 3])).toBeLessThan(1e-15);
   });
   it('handles repeated, zero and exactly tridiagonal spectra', () => {
@@ -145,10 +162,16 @@ describe('symmetricEigen', () => {
   it('handles graded matrices spanning many orders of magnitude', () => {
     const n = 30;
     const a = zeros(n, n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a.data[i * n + j] = 10 ** (-(i + j) / 3) * Math.cos(i - 2 * j);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) a.data[i * n + j] = 10 ** (-(i + j) / 3) * Math.cos(i - 2 * j);
     for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) a.data[j * n + i] = a.data[i * n + j];
     expectEigendecomposition(a);
-    expectEigendecomposition(fromRows([[1e-300, 0], [0, 1e300]]));
+    expectEigendecomposition(
+      fromRows([
+        [1e-300, 0],
+        [0, 1e300],
+      ]),
+    );
     // One large entry among tiny ones: unnormalized Householder vectors would overflow β.
     const tiny = randomSymmetric(new Random(9), 10);
     const mixed = { ...tiny, data: tiny.data.map((value) => value * 1e-170) };
@@ -167,10 +190,16 @@ describe('symmetricEigen', () => {
     const scaled = { ...a, data: a.data.map((value) => -3 * value) };
     const values = symmetricEigenvalues(a);
     const scaledValues = Array.from(symmetricEigenvalues(scaled)).reverse();
-    expect(maxAbsDifference(scaledValues, Array.from(values, (value) => -3 * value))).toBeLessThan(1e-12);
+    expect(
+      maxAbsDifference(
+        scaledValues,
+        Array.from(values, (value) => -3 * value),
+      ),
+    ).toBeLessThan(1e-12);
     const permutation = Array.from({ length: 45 }, (_, i) => (i * 7) % 45);
     const permuted = zeros(45, 45);
-    for (let i = 0; i < 45; i++) for (let j = 0; j < 45; j++) permuted.data[i * 45 + j] = a.data[permutation[i] * 45 + permutation[j]];
+    for (let i = 0; i < 45; i++)
+      for (let j = 0; j < 45; j++) permuted.data[i * 45 + j] = a.data[permutation[i] * 45 + permutation[j]];
     expect(maxAbsDifference(symmetricEigenvalues(permuted), values)).toBeLessThan(1e-12);
   });
   it('spans several reflector blocks and rotation batches (n = 150)', () => {
@@ -184,9 +213,14 @@ describe('symmetricEigen', () => {
   });
   it('rejects non-square and non-finite input', () => {
     expect(() => symmetricEigen(zeros(3, 4))).toThrow('symmetricEigen: matrix must be square, got 3x4');
-    expect(() => symmetricEigenvalues(fromRows([[1, 0], [NaN, 1]]))).toThrow(
-      'symmetricEigenvalues: matrix must be finite, got NaN at entry (1, 0)',
-    );
+    expect(() =>
+      symmetricEigenvalues(
+        fromRows([
+          [1, 0],
+          [NaN, 1],
+        ]),
+      ),
+    ).toThrow('symmetricEigenvalues: matrix must be finite, got NaN at entry (1, 0)');
     expect(symmetricEigen(zeros(0, 0)).values.length).toBe(0);
   });
 });

@@ -62,7 +62,8 @@ export function naiveMatmul(a: Matrix, b: Matrix): Matrix {
 
 export function naiveTranspose(a: Matrix): Matrix {
   const result = zeros(a.cols, a.rows);
-  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) result.data[j * a.rows + i] = a.data[i * a.cols + j];
+  for (let i = 0; i < a.rows; i++)
+    for (let j = 0; j < a.cols; j++) result.data[j * a.rows + i] = a.data[i * a.cols + j];
   return result;
 }
 
@@ -71,13 +72,20 @@ export function orthogonalityError(v: Matrix): number {
   const gram = naiveMatmul(naiveTranspose(v), v);
   let largest = 0;
   for (let i = 0; i < gram.rows; i++) {
-    for (let j = 0; j < gram.cols; j++) largest = Math.max(largest, Math.abs(gram.data[i * gram.cols + j] - (i === j ? 1 : 0)));
+    for (let j = 0; j < gram.cols; j++)
+      largest = Math.max(largest, Math.abs(gram.data[i * gram.cols + j] - (i === j ? 1 : 0)));
   }
   return largest;
 }
 
 /** A fast-check matrix with the given size ranges and entries in [−bound, bound] (shrinks well). */
-export function matrixArb(minRows: number, maxRows: number, minCols: number, maxCols: number, bound = 10): fc.Arbitrary<Matrix> {
+export function matrixArb(
+  minRows: number,
+  maxRows: number,
+  minCols: number,
+  maxCols: number,
+  bound = 10,
+): fc.Arbitrary<Matrix> {
   return fc
     .tuple(fc.integer({ min: minRows, max: maxRows }), fc.integer({ min: minCols, max: maxCols }))
     .chain(([rows, cols]) =>

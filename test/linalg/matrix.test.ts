@@ -19,10 +19,20 @@ import { matrixArb, maxAbsDifference, naiveMatmul, naiveTranspose } from './help
 describe('constructors', () => {
   it('build the documented layouts', () => {
     expect(Array.from(zeros(2, 3).data)).toEqual([0, 0, 0, 0, 0, 0]);
-    expect(toRows(identity(3))).toEqual([[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
-    const m = fromRows([[1, 2, 3], [4, 5, 6]]);
+    expect(toRows(identity(3))).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
+    const m = fromRows([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect([m.rows, m.cols, Array.from(m.data)]).toEqual([2, 3, [1, 2, 3, 4, 5, 6]]);
-    expect(toRows(fromArray(2, 2, [1, 2, 3, 4]))).toEqual([[1, 2], [3, 4]]);
+    expect(toRows(fromArray(2, 2, [1, 2, 3, 4]))).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(fromRows([]).rows).toBe(0);
   });
   it('copy their input', () => {
@@ -45,11 +55,17 @@ describe('constructors', () => {
 describe('products', () => {
   it('matmul equals the triple loop', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 7 }), fc.integer(), (m, k, n, seed) => {
-        const a = { rows: m, cols: k, data: Float64Array.from({ length: m * k }, (_, i) => Math.sin(seed + i)) };
-        const b = { rows: k, cols: n, data: Float64Array.from({ length: k * n }, (_, i) => Math.cos(seed - 3 * i)) };
-        expect(maxAbsDifference(matmul(a, b).data, naiveMatmul(a, b).data)).toBeLessThan(1e-14 * k);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer(),
+        (m, k, n, seed) => {
+          const a = { rows: m, cols: k, data: Float64Array.from({ length: m * k }, (_, i) => Math.sin(seed + i)) };
+          const b = { rows: k, cols: n, data: Float64Array.from({ length: k * n }, (_, i) => Math.cos(seed - 3 * i)) };
+          expect(maxAbsDifference(matmul(a, b).data, naiveMatmul(a, b).data)).toBeLessThan(1e-14 * k);
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -73,18 +89,38 @@ describe('products', () => {
     );
   });
   it('submatrix picks rows and columns in the order given', () => {
-    const m = fromRows([[1, 2, 3], [4, 5, 6], [7, 8, 9]]);
-    expect(toRows(submatrix(m, [2, 0], [1, 1, 0]))).toEqual([[8, 8, 7], [2, 2, 1]]);
+    const m = fromRows([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+    ]);
+    expect(toRows(submatrix(m, [2, 0], [1, 1, 0]))).toEqual([
+      [8, 8, 7],
+      [2, 2, 1],
+    ]);
     expect(() => submatrix(m, [3], [0])).toThrow('submatrix: rowIndices[0] = 3 is not an integer in [0, 3)');
   });
   it('reject mismatched shapes, naming both', () => {
-    expect(() => matmul(zeros(2, 3), zeros(2, 3))).toThrow('matmul: left.cols must equal right.rows, got 2x3 times 2x3');
-    expect(() => matvec(zeros(2, 3), [1, 2])).toThrow('matvec: vector length must equal matrix.cols, got 2x3 times length 2');
+    expect(() => matmul(zeros(2, 3), zeros(2, 3))).toThrow(
+      'matmul: left.cols must equal right.rows, got 2x3 times 2x3',
+    );
+    expect(() => matvec(zeros(2, 3), [1, 2])).toThrow(
+      'matvec: vector length must equal matrix.cols, got 2x3 times length 2',
+    );
     expect(() => transpose({ rows: 2, cols: 2, data: new Float64Array(3) })).toThrow(
       'transpose: matrix is 2x2 but its data has length 3',
     );
   });
   it('assertFinite names the entry', () => {
-    expect(() => assertFinite('f', 'x', fromRows([[1, 2], [NaN, 4]]))).toThrow('f: x must be finite, got NaN at entry (1, 0)');
+    expect(() =>
+      assertFinite(
+        'f',
+        'x',
+        fromRows([
+          [1, 2],
+          [NaN, 4],
+        ]),
+      ),
+    ).toThrow('f: x must be finite, got NaN at entry (1, 0)');
   });
 });

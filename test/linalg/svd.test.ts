@@ -3,7 +3,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../gpu/random.ts';
 import { fromRows, singularValues, svd, symmetricEigenvalues, zeros, type Matrix } from '../../src/linalg/index.ts';
-import { matrixArb, maxAbs, maxAbsDifference, naiveMatmul, naiveTranspose, orthogonalityError, randomMatrix, seedArb } from './helpers.ts';
+import {
+  matrixArb,
+  maxAbs,
+  maxAbsDifference,
+  naiveMatmul,
+  naiveTranspose,
+  orthogonalityError,
+  randomMatrix,
+  seedArb,
+} from './helpers.ts';
 
 /** Checks A = U diag(S) Vᵀ, UᵀU = VᵀV = I, S descending and non-negative. */
 function expectSvd(a: Matrix): void {
@@ -39,7 +48,13 @@ describe('svd', () => {
     underflow.data.set([6.46030824396391e-143, -1.480896777735365e-161], 33);
     expectSvd(underflow);
     // A column reduced to rounding noise by cancellation kept being rotated forever.
-    expectSvd(fromRows([[0, -2.1984204514428612e-75, -9.899676989743548e-15], [7.382190472348332e-192, 0, 2.3142533795422375e-38], [0, 0, 0]]));
+    expectSvd(
+      fromRows([
+        [0, -2.1984204514428612e-75, -9.899676989743548e-15],
+        [7.382190472348332e-192, 0, 2.3142533795422375e-38],
+        [0, 0, 0],
+      ]),
+    );
   });
   it('agrees with the square roots of eig(AᵀA)', () => {
     fc.assert(
@@ -50,7 +65,9 @@ describe('svd', () => {
         const values = svd(a).singularValues;
         // Compare σ² with λ: eig(AᵀA) is accurate to ε‖A‖², not to ε relative for small σ.
         const squared = Array.from(values, (value) => value * value);
-        expect(maxAbsDifference(squared, eigenvalues)).toBeLessThanOrEqual(50 * Math.max(m, n) * Number.EPSILON * squared[0]);
+        expect(maxAbsDifference(squared, eigenvalues)).toBeLessThanOrEqual(
+          50 * Math.max(m, n) * Number.EPSILON * squared[0],
+        );
       }),
       { numRuns: 60 },
     );
@@ -58,7 +75,13 @@ describe('svd', () => {
   it('handles rank deficiency with orthonormal completed U columns', () => {
     expectSvd(zeros(4, 3));
     expectSvd(zeros(2, 5));
-    expectSvd(fromRows([[1, 2], [2, 4], [3, 6]]));
+    expectSvd(
+      fromRows([
+        [1, 2],
+        [2, 4],
+        [3, 6],
+      ]),
+    );
     const random = new Random(2);
     const left = randomMatrix(random, 30, 3);
     const right = randomMatrix(random, 3, 20);
@@ -70,7 +93,10 @@ describe('svd', () => {
   });
   it('computes a tiny singular value to high relative accuracy (diagonal scaling)', () => {
     // A = D B with badly scaled rows: one-sided Jacobi keeps σ_min's relative accuracy.
-    const a = fromRows([[1, 1], [1e-12, -1e-12]]);
+    const a = fromRows([
+      [1, 1],
+      [1e-12, -1e-12],
+    ]);
     const values = svd(a).singularValues;
     expect(values[0]).toBeCloseTo(Math.SQRT2, 15);
     expect(Math.abs(values[1] / (Math.SQRT2 * 1e-12) - 1)).toBeLessThan(1e-14);
@@ -91,6 +117,15 @@ describe('svd', () => {
     expect([U.rows, U.cols, values.length, V.rows, V.cols]).toEqual([3, 0, 0, 0, 0]);
   });
   it('matches the documented example', () => {
-    expect(maxAbs(svd(fromRows([[3, 0], [0, -2]])).singularValues.map((value, i) => value - [3, 2][i]))).toBe(0);
+    expect(
+      maxAbs(
+        svd(
+          fromRows([
+            [3, 0],
+            [0, -2],
+          ]),
+        ).singularValues.map((value, i) => value - [3, 2][i]),
+      ),
+    ).toBe(0);
   });
 });

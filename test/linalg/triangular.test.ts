@@ -30,10 +30,7 @@ function randomTriangle(random: Random, n: number, lower: boolean): Matrix {
  */
 function expectSmallResidual(t: Matrix, x: Matrix, b: Matrix): void {
   const product = naiveMatmul(t, x);
-  const absoluteProduct = naiveMatmul(
-    { ...t, data: t.data.map(Math.abs) },
-    { ...x, data: x.data.map(Math.abs) },
-  );
+  const absoluteProduct = naiveMatmul({ ...t, data: t.data.map(Math.abs) }, { ...x, data: x.data.map(Math.abs) });
   const gamma = 2 * t.rows * Number.EPSILON;
   for (let i = 0; i < b.data.length; i++) {
     expect(Math.abs(product.data[i] - b.data[i])).toBeLessThanOrEqual(gamma * absoluteProduct.data[i] + 1e-300);
@@ -66,27 +63,90 @@ describe('triangular solves', () => {
     }
   }
   it('solves the documented examples exactly', () => {
-    expect(Array.from(solveLowerTriangular(fromRows([[2, 0], [1, 1]]), [2, 3]))).toEqual([1, 2]);
-    expect(Array.from(solveUpperTriangular(fromRows([[1, 1], [0, 2]]), [3, 4]))).toEqual([1, 2]);
-    expect(Array.from(solveLowerTriangular(fromRows([[2, 0], [1, 1]]), [4, 2], { transpose: true }))).toEqual([1, 2]);
+    expect(
+      Array.from(
+        solveLowerTriangular(
+          fromRows([
+            [2, 0],
+            [1, 1],
+          ]),
+          [2, 3],
+        ),
+      ),
+    ).toEqual([1, 2]);
+    expect(
+      Array.from(
+        solveUpperTriangular(
+          fromRows([
+            [1, 1],
+            [0, 2],
+          ]),
+          [3, 4],
+        ),
+      ),
+    ).toEqual([1, 2]);
+    expect(
+      Array.from(
+        solveLowerTriangular(
+          fromRows([
+            [2, 0],
+            [1, 1],
+          ]),
+          [4, 2],
+          { transpose: true },
+        ),
+      ),
+    ).toEqual([1, 2]);
   });
   it('rejects a singular triangle, mismatched shapes and NaN', () => {
-    expect(() => solveLowerTriangular(fromRows([[1, 0], [1, 0]]), [1, 1])).toThrow(
-      'solveLowerTriangular: matrix is singular (diagonal entry 1 of 2 is zero)',
+    expect(() =>
+      solveLowerTriangular(
+        fromRows([
+          [1, 0],
+          [1, 0],
+        ]),
+        [1, 1],
+      ),
+    ).toThrow('solveLowerTriangular: matrix is singular (diagonal entry 1 of 2 is zero)');
+    expect(() => solveUpperTriangular(zeros(2, 3), [1, 1])).toThrow(
+      'solveUpperTriangular: matrix must be square, got 2x3',
     );
-    expect(() => solveUpperTriangular(zeros(2, 3), [1, 1])).toThrow('solveUpperTriangular: matrix must be square, got 2x3');
-    expect(() => solveLowerTriangular(fromRows([[1, 0], [0, 1]]), [1, 2, 3])).toThrow(
-      'solveLowerTriangular: rhs must have length 2, got matrix 2x2 and rhs length 3',
-    );
-    expect(() => solveLowerTriangular(fromRows([[1, 0], [0, 1]]), zeros(3, 1))).toThrow(
-      'solveLowerTriangular: rhs must have 2 rows, got matrix 2x2 and rhs 3x1',
-    );
-    expect(() => solveLowerTriangular(fromRows([[1, 0], [0, 1]]), [1, NaN])).toThrow(
-      'solveLowerTriangular: rhs must be finite, got NaN at entry 1',
-    );
-    expect(() => solveUpperTriangular(fromRows([[1, NaN], [0, 1]]), [1, 1])).toThrow(
-      'solveUpperTriangular: matrix must be finite, got NaN at entry (0, 1)',
-    );
+    expect(() =>
+      solveLowerTriangular(
+        fromRows([
+          [1, 0],
+          [0, 1],
+        ]),
+        [1, 2, 3],
+      ),
+    ).toThrow('solveLowerTriangular: rhs must have length 2, got matrix 2x2 and rhs length 3');
+    expect(() =>
+      solveLowerTriangular(
+        fromRows([
+          [1, 0],
+          [0, 1],
+        ]),
+        zeros(3, 1),
+      ),
+    ).toThrow('solveLowerTriangular: rhs must have 2 rows, got matrix 2x2 and rhs 3x1');
+    expect(() =>
+      solveLowerTriangular(
+        fromRows([
+          [1, 0],
+          [0, 1],
+        ]),
+        [1, NaN],
+      ),
+    ).toThrow('solveLowerTriangular: rhs must be finite, got NaN at entry 1');
+    expect(() =>
+      solveUpperTriangular(
+        fromRows([
+          [1, NaN],
+          [0, 1],
+        ]),
+        [1, 1],
+      ),
+    ).toThrow('solveUpperTriangular: matrix must be finite, got NaN at entry (0, 1)');
   });
 });
 
@@ -108,8 +168,22 @@ describe('positive definite solves', () => {
     );
   });
   it('solves the documented example and rejects an indefinite matrix', () => {
-    const x = solvePositiveDefinite(fromRows([[4, 2], [2, 5]]), [6, 7]);
+    const x = solvePositiveDefinite(
+      fromRows([
+        [4, 2],
+        [2, 5],
+      ]),
+      [6, 7],
+    );
     expect(maxAbsDifference(x, [1, 1])).toBeLessThan(1e-15);
-    expect(() => solvePositiveDefinite(fromRows([[1, 2], [2, 1]]), [1, 1])).toThrow('cholesky: matrix is not positive definite');
+    expect(() =>
+      solvePositiveDefinite(
+        fromRows([
+          [1, 2],
+          [2, 1],
+        ]),
+        [1, 1],
+      ),
+    ).toThrow('cholesky: matrix is not positive definite');
   });
 });

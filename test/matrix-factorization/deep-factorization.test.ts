@@ -4,7 +4,14 @@ import * as ad from '../../autodiff/index.ts';
 import { SGD } from '../../src/optim/index.ts';
 import * as la from '../../src/linalg/index.ts';
 import {
-  DeepMatrixFactorization, completionLoss, endToEnd, gaussianMeasurements, lowRankTarget, observeEntries, reconstructionError, sensingLoss,
+  DeepMatrixFactorization,
+  completionLoss,
+  endToEnd,
+  gaussianMeasurements,
+  lowRankTarget,
+  observeEntries,
+  reconstructionError,
+  sensingLoss,
   trainFactorization,
 } from '../../src/matrix-factorization/index.ts';
 
@@ -57,14 +64,32 @@ describe('DeepMatrixFactorization', () => {
 
 describe('losses', () => {
   it('completionLoss is the mean squared error on observed entries, with gradient 2/m·residual there', () => {
-    const w = ad.tensor([[1, 2], [3, 4]], { dtype: 'float64' });
+    const w = ad.tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { dtype: 'float64' },
+    );
     const loss = completionLoss([1, 2], ad.tensor([0, 1], { dtype: 'float64' }));
     expect(loss(w).item()).toBeCloseTo((4 + 4) / 2, 12);
     expect(ad.grad(loss)(w).toArray()).toEqual([0, 2, 2, 0]);
   });
   it('sensingLoss is the mean squared error of ⟨A_i, W⟩', () => {
-    const w = ad.tensor([[1, 2], [3, 4]], { dtype: 'float64' });
-    const sensing = ad.tensor([[1, 0, 0, 1], [0, 1, 1, 0]], { dtype: 'float64' });
+    const w = ad.tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { dtype: 'float64' },
+    );
+    const sensing = ad.tensor(
+      [
+        [1, 0, 0, 1],
+        [0, 1, 1, 0],
+      ],
+      { dtype: 'float64' },
+    );
     const loss = sensingLoss(sensing, ad.tensor([5, 0], { dtype: 'float64' }));
     expect(loss(w).item()).toBeCloseTo((0 + 25) / 2, 12);
   });
@@ -76,11 +101,16 @@ describe('trainFactorization', () => {
     const { indices, values } = observeEntries(target, 40, 2);
     const model = DeepMatrixFactorization.gaussian({ size: 8, depth: 3, scale: 1e-2, seed: 3 });
     const losses: number[] = [];
-    const result = trainFactorization(model, completionLoss(indices, ad.tensor(values, { dtype: 'float64' })), new SGD(model.parameters(), { lr: 0.3 }), {
-      targetLoss: 1e-5,
-      maxSteps: 3000,
-      observe: (_step, _w, loss) => losses.push(loss),
-    });
+    const result = trainFactorization(
+      model,
+      completionLoss(indices, ad.tensor(values, { dtype: 'float64' })),
+      new SGD(model.parameters(), { lr: 0.3 }),
+      {
+        targetLoss: 1e-5,
+        maxSteps: 3000,
+        observe: (_step, _w, loss) => losses.push(loss),
+      },
+    );
     expect(result.converged).toBe(true);
     expect(result.loss).toBeLessThanOrEqual(1e-5);
     expect(losses.length).toBe(result.steps + 1);
@@ -89,7 +119,10 @@ describe('trainFactorization', () => {
   it('stops at the step cap without claiming convergence', () => {
     const model = DeepMatrixFactorization.gaussian({ size: 4, depth: 2, scale: 1e-3, seed: 0 });
     const loss = completionLoss([0], ad.tensor([1], { dtype: 'float64' }));
-    const result = trainFactorization(model, loss, new SGD(model.parameters(), { lr: 0.1 }), { targetLoss: 1e-6, maxSteps: 3 });
+    const result = trainFactorization(model, loss, new SGD(model.parameters(), { lr: 0.1 }), {
+      targetLoss: 1e-6,
+      maxSteps: 3,
+    });
     expect(result.steps).toBe(3);
     expect(result.converged).toBe(false);
   });

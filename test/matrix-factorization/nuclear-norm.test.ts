@@ -8,8 +8,16 @@ import { describe, expect, it } from 'vitest';
 import { Random, sampleWithoutReplacement } from '../../src/data/index.ts';
 import * as la from '../../src/linalg/index.ts';
 import {
-  gaussianMeasurements, linearMeasurements, lowRankTarget, minimumNuclearNorm, nuclearNorm, observedEntries, observeEntries, optimalityResiduals,
-  reconstructionError, type AffineConstraint,
+  gaussianMeasurements,
+  linearMeasurements,
+  lowRankTarget,
+  minimumNuclearNorm,
+  nuclearNorm,
+  observedEntries,
+  observeEntries,
+  optimalityResiduals,
+  reconstructionError,
+  type AffineConstraint,
 } from '../../src/matrix-factorization/index.ts';
 
 const seedArb = fc.integer({ min: 0, max: 2 ** 31 - 1 });
@@ -51,28 +59,43 @@ function expectOptimal(constraint: AffineConstraint, tolerance: number): ReturnT
 
 describe('minimumNuclearNorm on completion', () => {
   it('finds the brute-force minimum of tiny problems with one or two free entries', () => {
-    fc.assert(fc.property(seedArb, fc.integer({ min: 2, max: 3 }), fc.integer({ min: 1, max: 2 }), (seed, cols, freeCount) => {
-      const random = new Random(seed);
-      const rows = 3;
-      const full = la.fromArray(rows, cols, Float64Array.from({ length: rows * cols }, () => random.normal()));
-      const free = Array.from(sampleWithoutReplacement(rows * cols, freeCount, random));
-      const observed = Array.from({ length: rows * cols }, (_, i) => i).filter((i) => !free.includes(i));
-      const constraint = observedEntries(rows, cols, observed, observed.map((i) => full.data[i]));
-      const known = constraint.project(la.zeros(rows, cols));
-      const bound = 4 * Math.max(...known.data.map(Math.abs)) + 1;
-      const brute = bruteForceMinimum(known, free, bound);
-      const solved = minimumNuclearNorm(constraint, { tolerance: 1e-11, maxIterations: 50_000 });
-      expect(solved.converged).toBe(true);
-      expect(solved.nuclearNorm).toBeCloseTo(brute, 8);
-    }), { numRuns: 25 });
+    fc.assert(
+      fc.property(seedArb, fc.integer({ min: 2, max: 3 }), fc.integer({ min: 1, max: 2 }), (seed, cols, freeCount) => {
+        const random = new Random(seed);
+        const rows = 3;
+        const full = la.fromArray(
+          rows,
+          cols,
+          Float64Array.from({ length: rows * cols }, () => random.normal()),
+        );
+        const free = Array.from(sampleWithoutReplacement(rows * cols, freeCount, random));
+        const observed = Array.from({ length: rows * cols }, (_, i) => i).filter((i) => !free.includes(i));
+        const constraint = observedEntries(
+          rows,
+          cols,
+          observed,
+          observed.map((i) => full.data[i]),
+        );
+        const known = constraint.project(la.zeros(rows, cols));
+        const bound = 4 * Math.max(...known.data.map(Math.abs)) + 1;
+        const brute = bruteForceMinimum(known, free, bound);
+        const solved = minimumNuclearNorm(constraint, { tolerance: 1e-11, maxIterations: 50_000 });
+        expect(solved.converged).toBe(true);
+        expect(solved.nuclearNorm).toBeCloseTo(brute, 8);
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('satisfies the optimality conditions (feasible, certificate in ∂‖X‖_* and supported on Ω)', () => {
-    fc.assert(fc.property(seedArb, fc.integer({ min: 4, max: 8 }), (seed, size) => {
-      const target = lowRankTarget(size, 2, seed);
-      const { indices, values } = observeEntries(target, Math.round(0.5 * size * size), seed + 1);
-      expectOptimal(observedEntries(size, size, indices, values), 1e-6);
-    }), { numRuns: 15 });
+    fc.assert(
+      fc.property(seedArb, fc.integer({ min: 4, max: 8 }), (seed, size) => {
+        const target = lowRankTarget(size, 2, seed);
+        const { indices, values } = observeEntries(target, Math.round(0.5 * size * size), seed + 1);
+        expectOptimal(observedEntries(size, size, indices, values), 1e-6);
+      }),
+      { numRuns: 15 },
+    );
   });
 
   it('recovers a rank-1 matrix exactly from most of its entries', () => {
@@ -92,18 +115,27 @@ describe('minimumNuclearNorm on completion', () => {
 
 describe('minimumNuclearNorm on sensing', () => {
   it('satisfies the optimality conditions, and no random feasible point has a smaller nuclear norm', () => {
-    fc.assert(fc.property(seedArb, (seed) => {
-      const size = 5;
-      const target = lowRankTarget(size, 1, seed);
-      const { sensing, measurements } = gaussianMeasurements(target, 12, seed + 1);
-      const constraint = linearMeasurements(size, size, sensing, measurements);
-      const solved = expectOptimal(constraint, 1e-6);
-      const random = new Random(seed + 2);
-      for (let trial = 0; trial < 50; trial++) {
-        const step = 10 ** (random.uniform() * 3 - 2);
-        const perturbed = la.fromArray(size, size, solved.solution.data.map((value) => value + step * random.normal()));
-        expect(nuclearNorm(la.singularValues(constraint.project(perturbed)))).toBeGreaterThanOrEqual(solved.nuclearNorm - 1e-6);
-      }
-    }), { numRuns: 10 });
+    fc.assert(
+      fc.property(seedArb, (seed) => {
+        const size = 5;
+        const target = lowRankTarget(size, 1, seed);
+        const { sensing, measurements } = gaussianMeasurements(target, 12, seed + 1);
+        const constraint = linearMeasurements(size, size, sensing, measurements);
+        const solved = expectOptimal(constraint, 1e-6);
+        const random = new Random(seed + 2);
+        for (let trial = 0; trial < 50; trial++) {
+          const step = 10 ** (random.uniform() * 3 - 2);
+          const perturbed = la.fromArray(
+            size,
+            size,
+            solved.solution.data.map((value) => value + step * random.normal()),
+          );
+          expect(nuclearNorm(la.singularValues(constraint.project(perturbed)))).toBeGreaterThanOrEqual(
+            solved.nuclearNorm - 1e-6,
+          );
+        }
+      }),
+      { numRuns: 10 },
+    );
   });
 });

@@ -4,7 +4,10 @@ import * as ad from '../../autodiff/index.ts';
 import { BatchNorm1d, Linear, Module, Parameter, ReLU, Sequential, StateBuffer } from '../../src/nn/index.ts';
 
 class Network extends Module {
-  readonly body = this.addModule('body', new Sequential(new Linear(3, 4, { seed: 0 }), new ReLU(), new Linear(4, 4, { seed: 1, bias: false })));
+  readonly body = this.addModule(
+    'body',
+    new Sequential(new Linear(3, 4, { seed: 0 }), new ReLU(), new Linear(4, 4, { seed: 1, bias: false })),
+  );
   readonly norm = this.addModule('norm', new BatchNorm1d(4));
   readonly head = this.addModule('head', new Linear(4, 2, { seed: 2 }));
   readonly temperature = this.addParameter('temperature', ad.ones([]));
@@ -18,10 +21,25 @@ describe('Module', () => {
   it('names parameters and buffers with dotted paths through children, in registration order', () => {
     const net = new Network();
     expect(net.namedParameters().map(([name]) => name)).toEqual([
-      'temperature', 'body.0.weight', 'body.0.bias', 'body.2.weight', 'norm.weight', 'norm.bias', 'head.weight', 'head.bias',
+      'temperature',
+      'body.0.weight',
+      'body.0.bias',
+      'body.2.weight',
+      'norm.weight',
+      'norm.bias',
+      'head.weight',
+      'head.bias',
     ]);
     expect(net.namedBuffers().map(([name]) => name)).toEqual(['norm.runningMean', 'norm.runningVariance']);
-    expect(net.namedModules().map(([name]) => name)).toEqual(['', 'body', 'body.0', 'body.1', 'body.2', 'norm', 'head']);
+    expect(net.namedModules().map(([name]) => name)).toEqual([
+      '',
+      'body',
+      'body.0',
+      'body.1',
+      'body.2',
+      'norm',
+      'head',
+    ]);
     expect(net.parameters()).toHaveLength(8);
     expect([...net.stateDict().keys()]).toHaveLength(10);
   });
@@ -33,7 +51,9 @@ describe('Module', () => {
         this.addParameter(name, ad.ones([1]));
         if (twice) this.addBuffer(name, ad.ones([1]));
       }
-      forward(x: ad.Tensor) { return x; }
+      forward(x: ad.Tensor) {
+        return x;
+      }
     }
     expect(() => new Bad('w', true)).toThrow(/addBuffer: 'w' is already registered on Bad/);
     expect(() => new Bad('', false)).toThrow(/addParameter: name must be a non-empty string without dots/);
@@ -49,7 +69,10 @@ describe('Module', () => {
 
   it('backward fills parameter gradients; an assign stores a fresh leaf and drops the gradient; zeroGrad clears', () => {
     const net = new Network();
-    net.forward(ad.randomNormal([5, 3], { seed: 3 })).sum().backward();
+    net
+      .forward(ad.randomNormal([5, 3], { seed: 3 }))
+      .sum()
+      .backward();
     for (const [name, parameter] of net.namedParameters()) expect(parameter.grad?.shape, name).toEqual(parameter.shape);
     const head = net.head.weight;
     const next = head.value.sub(head.grad!.mul(0.1));
@@ -65,8 +88,12 @@ describe('Module', () => {
 
   it('assign checks shape and dtype; a frozen parameter takes no gradient', () => {
     const parameter = new Parameter(ad.zeros([2, 3]));
-    expect(() => parameter.assign(ad.zeros([3, 2]))).toThrow('Parameter.assign: the new value float32 [3,2] must match the current float32 [2,3]');
-    expect(() => parameter.assign(ad.zeros([2, 3], { dtype: 'float64' }))).toThrow(/float64 \[2,3\] must match the current float32/);
+    expect(() => parameter.assign(ad.zeros([3, 2]))).toThrow(
+      'Parameter.assign: the new value float32 [3,2] must match the current float32 [2,3]',
+    );
+    expect(() => parameter.assign(ad.zeros([2, 3], { dtype: 'float64' }))).toThrow(
+      /float64 \[2,3\] must match the current float32/,
+    );
     expect(() => new StateBuffer(ad.zeros([2])).assign(ad.zeros([3]))).toThrow(/StateBuffer.assign/);
     parameter.frozen = true;
     expect(parameter.value.requiresGrad).toBe(false);
@@ -82,7 +109,8 @@ describe('Module', () => {
     const target = new Network();
     target.head.weight.assign(ad.zeros([2, 4]));
     target.loadStateDict(source.stateDict());
-    for (const [name, value] of source.stateDict()) expect(target.stateDict().get(name)!.toArray(), name).toEqual(value.toArray());
+    for (const [name, value] of source.stateDict())
+      expect(target.stateDict().get(name)!.toArray(), name).toEqual(value.toArray());
 
     const broken = new Map(source.stateDict());
     broken.delete('head.bias');
@@ -90,8 +118,8 @@ describe('Module', () => {
     broken.set('body.0.weight', ad.zeros([3, 4]));
     const before = target.head.weight.value;
     expect(() => target.loadStateDict(broken, 'checkpoint')).toThrow(
-      "Network.loadStateDict: checkpoint does not match the module (3 problems): " +
-      "'body.0.weight' is float32 [3,4] in checkpoint but float32 [4,3] in the module; missing 'head.bias' [2]; unexpected 'extra' [1]",
+      'Network.loadStateDict: checkpoint does not match the module (3 problems): ' +
+        "'body.0.weight' is float32 [3,4] in checkpoint but float32 [4,3] in the module; missing 'head.bias' [2]; unexpected 'extra' [1]",
     );
     expect(target.head.weight.value).toBe(before);
   });

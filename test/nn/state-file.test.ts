@@ -42,14 +42,26 @@ describe('state files', () => {
 
   it('writes the safetensors layout: u64 header length, 8-aligned JSON header, little-endian data', () => {
     const path = join(directory, 'layout.safetensors');
-    writeStateFile(path, new Map([['a', ad.tensor([1.5, -2], { dtype: 'float64' })], ['b', ad.tensor([[3]])]]));
+    writeStateFile(
+      path,
+      new Map([
+        ['a', ad.tensor([1.5, -2], { dtype: 'float64' })],
+        ['b', ad.tensor([[3]])],
+      ]),
+    );
     const bytes = readFileSync(path);
     const headerLength = Number(bytes.readBigUInt64LE(0));
     expect((8 + headerLength) % 8).toBe(0);
     const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString('utf8'));
     // sha256: SHA-256 of the tensor index sorted by name, then the data section.
-    const index = JSON.stringify([['a', 'F64', [2], [0, 16]], ['b', 'F32', [1, 1], [16, 20]]]);
-    const sha256 = createHash('sha256').update(index).update(bytes.subarray(8 + headerLength)).digest('hex');
+    const index = JSON.stringify([
+      ['a', 'F64', [2], [0, 16]],
+      ['b', 'F32', [1, 1], [16, 20]],
+    ]);
+    const sha256 = createHash('sha256')
+      .update(index)
+      .update(bytes.subarray(8 + headerLength))
+      .digest('hex');
     expect(header).toEqual({
       __metadata__: { format: 'theorygrad', sha256 },
       a: { dtype: 'F64', shape: [2], data_offsets: [0, 16] },
@@ -88,9 +100,13 @@ describe('state files', () => {
     const bytes = readFileSync(path);
     const cut = join(directory, 'cut.safetensors');
     writeFileSync(cut, bytes.subarray(0, bytes.byteLength - 4));
-    expect(() => new Linear(4, 3, { seed: 0 }).load(cut)).toThrow(`readStateFile: ${cut}: truncated: tensor 'bias' needs data bytes [48, 60) but the data section has 56`);
+    expect(() => new Linear(4, 3, { seed: 0 }).load(cut)).toThrow(
+      `readStateFile: ${cut}: truncated: tensor 'bias' needs data bytes [48, 60) but the data section has 56`,
+    );
     writeFileSync(cut, bytes.subarray(0, 5));
-    expect(() => readStateFile(cut)).toThrow(`readStateFile: ${cut}: truncated: 5 bytes, but the header length alone takes 8`);
+    expect(() => readStateFile(cut)).toThrow(
+      `readStateFile: ${cut}: truncated: 5 bytes, but the header length alone takes 8`,
+    );
     writeFileSync(cut, bytes.subarray(0, 20));
     expect(() => readStateFile(cut)).toThrow(/truncated: the header claims \d+ bytes but only 12 follow/);
     const corrupt = Buffer.from(bytes);
@@ -111,39 +127,90 @@ describe('state files', () => {
 
   it('a flipped byte in a value, or a renamed tensor, fails the checksum, naming the file', () => {
     const path = join(directory, 'flip.safetensors');
-    writeStateFile(path, new Map([['a', ad.tensor([1, 2, 3, 4])], ['b', ad.tensor([5, 6])]]));
+    writeStateFile(
+      path,
+      new Map([
+        ['a', ad.tensor([1, 2, 3, 4])],
+        ['b', ad.tensor([5, 6])],
+      ]),
+    );
     const bytes = readFileSync(path);
     const flipped = Buffer.from(bytes);
     flipped[flipped.length - 3] ^= 0x04; // 6 would read as 6.00048828125
     writeFileSync(path, flipped);
-    expect(() => readStateFile(path)).toThrow(new RegExp(`^readStateFile: ${path}: checksum mismatch: the header records sha256 [0-9a-f]{64} but the tensors hash to`));
-    writeFileSync(path, withHeader(bytes, ({ a, ...rest }) => ({ ...rest, c: a })));
+    expect(() => readStateFile(path)).toThrow(
+      new RegExp(
+        `^readStateFile: ${path}: checksum mismatch: the header records sha256 [0-9a-f]{64} but the tensors hash to`,
+      ),
+    );
+    writeFileSync(
+      path,
+      withHeader(bytes, ({ a, ...rest }) => ({ ...rest, c: a })),
+    );
     expect(() => readStateFile(path)).toThrow(`readStateFile: ${path}: checksum mismatch`);
   });
 
   it('files without a checksum (written before it existed) still load', () => {
     const path = join(directory, 'legacy.safetensors');
     writeStateFile(path, new Map([['a', ad.tensor([1.5, -2], { dtype: 'float64' })]]));
-    writeFileSync(path, withHeader(readFileSync(path), (header) => ({ ...header, __metadata__: { format: 'theorygrad' } })));
+    writeFileSync(
+      path,
+      withHeader(readFileSync(path), (header) => ({ ...header, __metadata__: { format: 'theorygrad' } })),
+    );
     expect(readStateFile(path).get('a')!.toArray()).toEqual([1.5, -2]);
-    writeFileSync(path, withHeader(readFileSync(path), ({ __metadata__: _, ...rest }) => rest)); // no metadata at all
+    writeFileSync(
+      path,
+      withHeader(readFileSync(path), ({ __metadata__: _, ...rest }) => rest),
+    ); // no metadata at all
     expect(readStateFile(path).get('a')!.toArray()).toEqual([1.5, -2]);
   });
 
   it('data offsets must tile the data section: overlaps, gaps, trailing bytes and bad metadata are errors', () => {
     const path = join(directory, 'tiles.safetensors');
-    writeStateFile(path, new Map([['a', ad.tensor([1, 2])], ['b', ad.tensor([3, 4])]]));
+    writeStateFile(
+      path,
+      new Map([
+        ['a', ad.tensor([1, 2])],
+        ['b', ad.tensor([3, 4])],
+      ]),
+    );
     const bytes = readFileSync(path);
-    const legacy = (header: Record<string, unknown>): Record<string, unknown> => ({ ...header, __metadata__: { format: 'theorygrad' } });
-    writeFileSync(path, withHeader(bytes, (header) => ({ ...legacy(header), b: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } })));
-    expect(() => readStateFile(path)).toThrow(`readStateFile: ${path}: tensor 'b' data_offsets [0, 8) overlap the previous tensor`);
-    writeFileSync(path, Buffer.concat([withHeader(bytes, (header) => ({ ...legacy(header), b: { dtype: 'F32', shape: [2], data_offsets: [12, 20] } })), Buffer.alloc(4)]));
-    expect(() => readStateFile(path)).toThrow(`readStateFile: ${path}: tensor 'b' data_offsets [12, 20) leave a gap after byte 8`);
+    const legacy = (header: Record<string, unknown>): Record<string, unknown> => ({
+      ...header,
+      __metadata__: { format: 'theorygrad' },
+    });
+    writeFileSync(
+      path,
+      withHeader(bytes, (header) => ({ ...legacy(header), b: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } })),
+    );
+    expect(() => readStateFile(path)).toThrow(
+      `readStateFile: ${path}: tensor 'b' data_offsets [0, 8) overlap the previous tensor`,
+    );
+    writeFileSync(
+      path,
+      Buffer.concat([
+        withHeader(bytes, (header) => ({ ...legacy(header), b: { dtype: 'F32', shape: [2], data_offsets: [12, 20] } })),
+        Buffer.alloc(4),
+      ]),
+    );
+    expect(() => readStateFile(path)).toThrow(
+      `readStateFile: ${path}: tensor 'b' data_offsets [12, 20) leave a gap after byte 8`,
+    );
     writeFileSync(path, Buffer.concat([bytes, Buffer.alloc(8)]));
-    expect(() => readStateFile(path)).toThrow(`readStateFile: ${path}: 8 bytes after the last tensor (the data section has 24, the tensors cover 16)`);
-    writeFileSync(path, withHeader(bytes, (header) => ({ ...header, __metadata__: { format: 'theorygrad', sha256: 'abc' } })));
-    expect(() => readStateFile(path)).toThrow(`readStateFile: ${path}: __metadata__.sha256 is "abc", not 64 hex digits`);
-    writeFileSync(path, withHeader(bytes, (header) => ({ ...header, __metadata__: { format: 1 } })));
+    expect(() => readStateFile(path)).toThrow(
+      `readStateFile: ${path}: 8 bytes after the last tensor (the data section has 24, the tensors cover 16)`,
+    );
+    writeFileSync(
+      path,
+      withHeader(bytes, (header) => ({ ...header, __metadata__: { format: 'theorygrad', sha256: 'abc' } })),
+    );
+    expect(() => readStateFile(path)).toThrow(
+      `readStateFile: ${path}: __metadata__.sha256 is "abc", not 64 hex digits`,
+    );
+    writeFileSync(
+      path,
+      withHeader(bytes, (header) => ({ ...header, __metadata__: { format: 1 } })),
+    );
     expect(() => readStateFile(path)).toThrow(`readStateFile: ${path}: __metadata__ must map names to strings`);
   });
 });

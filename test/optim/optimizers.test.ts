@@ -6,9 +6,18 @@ import { Adam, GroupRMSprop, SGD, type Optimizer } from '../../src/optim/index.t
 import { expectClose } from '../helpers/close.ts';
 
 const float64 = { dtype: 'float64' } as const;
-const curvature = [[0.5, 2, -1], [1.5, 0.25]];
-const offset = [[0.3, -0.2, 1], [-0.7, 0.4]];
-const start = [[1, -2, 0.5], [0.25, 3]];
+const curvature = [
+  [0.5, 2, -1],
+  [1.5, 0.25],
+];
+const offset = [
+  [0.3, -0.2, 1],
+  [-0.7, 0.4],
+];
+const start = [
+  [1, -2, 0.5],
+  [0.25, 3],
+];
 
 /** Two parameters under L = Σ a·w²/2 + b·w, whose gradient is a·w + b. */
 function makeParameters(): Parameter[] {
@@ -17,7 +26,14 @@ function makeParameters(): Parameter[] {
 
 function loss(parameters: Parameter[]): ad.Tensor {
   return parameters
-    .map((p, i) => p.value.square().mul(ad.tensor(curvature[i], float64)).mul(0.5).add(p.value.mul(ad.tensor(offset[i], float64))).sum())
+    .map((p, i) =>
+      p.value
+        .square()
+        .mul(ad.tensor(curvature[i], float64))
+        .mul(0.5)
+        .add(p.value.mul(ad.tensor(offset[i], float64)))
+        .sum(),
+    )
     .reduce((a, b) => a.add(b));
 }
 
@@ -37,7 +53,14 @@ function run(optimizer: Optimizer, parameters: Parameter[], steps = 3): number[]
 }
 
 /** PyTorch's SGD, element by element. */
-function referenceSgd(lr: number, momentum: number, dampening: number, nesterov: boolean, weightDecay: number, steps = 3): number[][][] {
+function referenceSgd(
+  lr: number,
+  momentum: number,
+  dampening: number,
+  nesterov: boolean,
+  weightDecay: number,
+  steps = 3,
+): number[][][] {
   let weights = start.map((w) => [...w]);
   let velocity: number[][] | undefined;
   const history: number[][][] = [];
@@ -45,7 +68,10 @@ function referenceSgd(lr: number, momentum: number, dampening: number, nesterov:
     const gradient = gradientOf(weights).map((g, i) => g.map((value, j) => value + weightDecay * weights[i][j]));
     let direction = gradient;
     if (momentum !== 0) {
-      velocity = velocity === undefined ? gradient : velocity.map((v, i) => v.map((value, j) => momentum * value + (1 - dampening) * gradient[i][j]));
+      velocity =
+        velocity === undefined
+          ? gradient
+          : velocity.map((v, i) => v.map((value, j) => momentum * value + (1 - dampening) * gradient[i][j]));
       direction = nesterov ? gradient.map((g, i) => g.map((value, j) => value + momentum * velocity![i][j])) : velocity;
     }
     weights = weights.map((w, i) => w.map((value, j) => value - lr * direction[i][j]));
@@ -98,10 +124,19 @@ describe('SGD', () => {
     loss(parameters).backward();
     optimizer.step();
     const gradient = gradientOf(start);
-    expectClose(optimizer.momentumBuffer(parameters[0])!.data, gradient[0].map((g) => 0.9 + g), 1e-15, 1e-15);
+    expectClose(
+      optimizer.momentumBuffer(parameters[0])!.data,
+      gradient[0].map((g) => 0.9 + g),
+      1e-15,
+      1e-15,
+    );
     expectClose(optimizer.momentumBuffer(parameters[1])!.data, gradient[1], 1e-15, 1e-15);
-    expect(() => optimizer.setMomentumBuffer(parameters[0], ad.zeros([2], float64))).toThrow('SGD.setMomentumBuffer: buffer float64 [2] must match the parameter float64 [3]');
-    expect(() => optimizer.momentumBuffer(new Parameter(ad.zeros([1])))).toThrow("SGD.momentumBuffer: the parameter is not one of this optimizer's");
+    expect(() => optimizer.setMomentumBuffer(parameters[0], ad.zeros([2], float64))).toThrow(
+      'SGD.setMomentumBuffer: buffer float64 [2] must match the parameter float64 [3]',
+    );
+    expect(() => optimizer.momentumBuffer(new Parameter(ad.zeros([1])))).toThrow(
+      "SGD.momentumBuffer: the parameter is not one of this optimizer's",
+    );
   });
 
   it('skips parameters without a gradient (frozen or unused), and validates its options', () => {
@@ -113,10 +148,14 @@ describe('SGD', () => {
     expect(parameters[1].value.toArray()).toEqual(start[1]);
     expect(parameters[0].value.toArray()).not.toEqual(start[0]);
     expect(parameters[0].grad).toBeUndefined();
-    expect(() => new SGD(parameters, { lr: 0.1, nesterov: true })).toThrow('SGD: nesterov needs momentum > 0 and dampening 0, got momentum 0 and dampening 0');
+    expect(() => new SGD(parameters, { lr: 0.1, nesterov: true })).toThrow(
+      'SGD: nesterov needs momentum > 0 and dampening 0, got momentum 0 and dampening 0',
+    );
     expect(() => new SGD(parameters, { lr: -1 })).toThrow('SGD: lr must be a number in [0, Infinity], got -1');
     expect(() => new SGD([parameters[0], parameters[0]], { lr: 1 })).toThrow('SGD: a parameter appears more than once');
-    expect(() => { optimizer.lr = Number.NaN; }).toThrow('SGD: lr must be a number');
+    expect(() => {
+      optimizer.lr = Number.NaN;
+    }).toThrow('SGD: lr must be a number');
   });
 });
 
@@ -134,11 +173,13 @@ describe('Adam', () => {
       const g = gradientOf(weights).map((row, i) => row.map((value, j) => value + weightDecay * weights[i][j]));
       m = m.map((row, i) => row.map((value, j) => beta1 * value + (1 - beta1) * g[i][j]));
       v = v.map((row, i) => row.map((value, j) => beta2 * value + (1 - beta2) * g[i][j] ** 2));
-      weights = weights.map((row, i) => row.map((value, j) => {
-        const mHat = m[i][j] / (1 - beta1 ** t);
-        const vHat = v[i][j] / (1 - beta2 ** t);
-        return value - (lr * mHat) / (Math.sqrt(vHat) + eps);
-      }));
+      weights = weights.map((row, i) =>
+        row.map((value, j) => {
+          const mHat = m[i][j] / (1 - beta1 ** t);
+          const vHat = v[i][j] / (1 - beta2 ** t);
+          return value - (lr * mHat) / (Math.sqrt(vHat) + eps);
+        }),
+      );
       expected.push(weights.map((row) => [...row]));
     }
     expectHistory(history, expected);
@@ -149,7 +190,14 @@ describe('Adam', () => {
     const parameters = makeParameters();
     run(new Adam(parameters, { lr: 0.001 }), parameters, 1);
     const gradient = gradientOf(start);
-    parameters.forEach((p, i) => expectClose(p.value.data, start[i].map((w, j) => w - 0.001 * Math.sign(gradient[i][j])), 1e-9, 0));
+    parameters.forEach((p, i) =>
+      expectClose(
+        p.value.data,
+        start[i].map((w, j) => w - 0.001 * Math.sign(gradient[i][j])),
+        1e-9,
+        0,
+      ),
+    );
   });
 });
 
@@ -173,7 +221,10 @@ describe('GroupRMSprop', () => {
   for (const scope of ['all', 'parameter'] as const) {
     it(`scope '${scope}': three steps share one squared-gradient average per ${scope === 'all' ? 'optimizer' : 'parameter tensor'}`, () => {
       const parameters = makeParameters();
-      expectHistory(run(new GroupRMSprop(parameters, { lr: 0.01, alpha: 0.9, eps: 1e-4, scope }), parameters), reference(0.01, 0.9, 1e-4, scope));
+      expectHistory(
+        run(new GroupRMSprop(parameters, { lr: 0.01, alpha: 0.9, eps: 1e-4, scope }), parameters),
+        reference(0.01, 0.9, 1e-4, scope),
+      );
     });
   }
 
@@ -182,7 +233,11 @@ describe('GroupRMSprop', () => {
     const optimizer = new GroupRMSprop(parameters, { lr: 0.1 });
     expect(optimizer.adjustedLr(parameters[0])).toBeUndefined();
     run(optimizer, parameters, 1);
-    const norm = Math.sqrt(gradientOf(start).flat().reduce((total, g) => total + g * g, 0));
+    const norm = Math.sqrt(
+      gradientOf(start)
+        .flat()
+        .reduce((total, g) => total + g * g, 0),
+    );
     expect(optimizer.adjustedLr(parameters[0])).toBeCloseTo(0.1 / (norm + 1e-6), 15);
     expect(optimizer.adjustedLr(parameters[1])).toBe(optimizer.adjustedLr(parameters[0]));
   });

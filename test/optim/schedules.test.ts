@@ -4,7 +4,14 @@ import fc from 'fast-check';
 import * as ad from '../../autodiff/index.ts';
 import { BatchNorm1d, crossEntropy, Linear, ReLU, Sequential } from '../../src/nn/index.ts';
 import {
-  constantSchedule, cosineSchedule, expLrAlpha, exponentialSchedule, multiStepSchedule, SGD, stepSchedule, texpSchedule,
+  constantSchedule,
+  cosineSchedule,
+  expLrAlpha,
+  exponentialSchedule,
+  multiStepSchedule,
+  SGD,
+  stepSchedule,
+  texpSchedule,
 } from '../../src/optim/index.ts';
 
 const steps = [0, 1, 29, 30, 31, 99, 100, 149, 150, 1000];
@@ -16,34 +23,55 @@ describe('schedules', () => {
       [stepSchedule(0.1, { stepSize: 30 }), (t) => 0.1 * 0.1 ** Math.floor(t / 30)],
       [stepSchedule(0.5, { stepSize: 30, gamma: 0.5 }), (t) => 0.5 * 0.5 ** Math.floor(t / 30)],
       [multiStepSchedule(0.1, { milestones: [100, 150] }), (t) => (t < 100 ? 0.1 : t < 150 ? 0.01 : 0.001)],
-      [cosineSchedule(0.1, { totalSteps: 150, minimum: 0.001 }), (t) => 0.001 + 0.099 * (1 + Math.cos((Math.PI * Math.min(t, 150)) / 150)) / 2],
+      [
+        cosineSchedule(0.1, { totalSteps: 150, minimum: 0.001 }),
+        (t) => 0.001 + (0.099 * (1 + Math.cos((Math.PI * Math.min(t, 150)) / 150))) / 2,
+      ],
       [exponentialSchedule(0.1, { gamma: 0.99 }), (t) => 0.1 * 0.99 ** t],
     ];
     for (const [schedule, formula] of cases) for (const t of steps) expect(schedule(t)).toBeCloseTo(formula(t), 15);
     expect(cosineSchedule(0.1, { totalSteps: 100 })(50)).toBeCloseTo(0.05, 15);
-    expect(() => multiStepSchedule(0.1, { milestones: [150, 100] })).toThrow('multiStepSchedule: milestones must be strictly increasing positive integers, got [150,100]');
-    expect(() => stepSchedule(0.1, { stepSize: 10 })(-1)).toThrow('stepSchedule: step must be a non-negative integer, got -1');
+    expect(() => multiStepSchedule(0.1, { milestones: [150, 100] })).toThrow(
+      'multiStepSchedule: milestones must be strictly increasing positive integers, got [150,100]',
+    );
+    expect(() => stepSchedule(0.1, { stepSize: 10 })(-1)).toThrow(
+      'stepSchedule: step must be a non-negative integer, got -1',
+    );
   });
 
-  it("expLrAlpha is the larger positive root of x² − (1 + γ − λη)x + γ", () => {
-    const arb = fc.record({ eta: fc.double({ min: 1e-4, max: 1, noNaN: true }), lambda: fc.double({ min: 0, max: 1e-2, noNaN: true }), gamma: fc.double({ min: 0, max: 0.95, noNaN: true }) })
+  it('expLrAlpha is the larger positive root of x² − (1 + γ − λη)x + γ', () => {
+    const arb = fc
+      .record({
+        eta: fc.double({ min: 1e-4, max: 1, noNaN: true }),
+        lambda: fc.double({ min: 0, max: 1e-2, noNaN: true }),
+        gamma: fc.double({ min: 0, max: 0.95, noNaN: true }),
+      })
       .filter(({ eta, lambda, gamma }) => lambda * eta <= (1 - Math.sqrt(gamma)) ** 2);
-    fc.assert(fc.property(arb, ({ eta, lambda, gamma }) => {
-      const alpha = expLrAlpha(eta, lambda, gamma);
-      const b = 1 + gamma - lambda * eta;
-      expect(Math.abs(alpha * alpha - b * alpha + gamma)).toBeLessThan(1e-14);
-      expect(alpha).toBeGreaterThan(0);
-      expect(alpha).toBeGreaterThanOrEqual(gamma / alpha - 1e-15); // the other root is γ/α
-      expect(alpha).toBeLessThanOrEqual(1);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(arb, ({ eta, lambda, gamma }) => {
+        const alpha = expLrAlpha(eta, lambda, gamma);
+        const b = 1 + gamma - lambda * eta;
+        expect(Math.abs(alpha * alpha - b * alpha + gamma)).toBeLessThan(1e-14);
+        expect(alpha).toBeGreaterThan(0);
+        expect(alpha).toBeGreaterThanOrEqual(gamma / alpha - 1e-15); // the other root is γ/α
+        expect(alpha).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 200 },
+    );
     expect(expLrAlpha(0.1, 0, 0.9)).toBe(1);
     expect(expLrAlpha(0.1, 5e-4, 0.9) ** (-2 * 391)).toBeCloseTo(1.481, 3); // the paper's Figure 1: 1.481^epoch
-    expect(() => expLrAlpha(1, 0.5, 0.9)).toThrow('expLrAlpha: x² − (1 + γ − λη)x + γ has no positive real root for η = 1, λ = 0.5, γ = 0.9');
+    expect(() => expLrAlpha(1, 0.5, 0.9)).toThrow(
+      'expLrAlpha: x² − (1 + γ − λη)x + γ has no positive real root for η = 1, λ = 0.5, γ = 0.9',
+    );
   });
 
   it('TEXP grows by α^{−2} per step and, at a drop, divides by the drop factor and switches α', () => {
     const [lr, weightDecay, momentum] = [0.1, 5e-3, 0.9];
-    const alphas = [expLrAlpha(lr, weightDecay, momentum), expLrAlpha(lr * 0.1, weightDecay, momentum), expLrAlpha(lr * 0.01, weightDecay, momentum)];
+    const alphas = [
+      expLrAlpha(lr, weightDecay, momentum),
+      expLrAlpha(lr * 0.1, weightDecay, momentum),
+      expLrAlpha(lr * 0.01, weightDecay, momentum),
+    ];
     const single = texpSchedule(lr, { weightDecay, momentum });
     for (const t of [0, 1, 10, 500]) expect(single(t) / (lr * alphas[0] ** (-2 * t - 1)) - 1).toBeLessThan(1e-12);
     const schedule = texpSchedule(lr, { milestones: [20, 50], weightDecay, momentum });
@@ -67,7 +95,12 @@ describe('the exponential-LR equivalence (Li & Arora 2020, PAPERS.md §2) with o
     const first = new Linear(5, 6, { seed: 2, bias: false, dtype: 'float64' });
     const head = new Linear(6, 3, { seed: 3, dtype: 'float64' });
     head.parameters().forEach((p) => (p.frozen = true));
-    const net = new Sequential(first, new BatchNorm1d(6, { eps: 0, freezeAffine: true, dtype: 'float64' }), new ReLU(), head);
+    const net = new Sequential(
+      first,
+      new BatchNorm1d(6, { eps: 0, freezeAffine: true, dtype: 'float64' }),
+      new ReLU(),
+      head,
+    );
     return { net, weight: first.weight };
   }
 

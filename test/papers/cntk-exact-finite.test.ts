@@ -37,7 +37,12 @@ describe('finite-training helpers', () => {
 
   it('meanKernel is the mean over all pairs of the empirical NTK of the first output', () => {
     const images = ad.randomNormal([5, 3, 4, 4], { seed: 3, dtype: 'float64' });
-    const net = finiteNetwork(cntk({ depth: 3 }), finiteShapeOf(images), { width: 6, outputs: 1, seed: 4, dtype: 'float64' });
+    const net = finiteNetwork(cntk({ depth: 3 }), finiteShapeOf(images), {
+      width: 6,
+      outputs: 1,
+      seed: 4,
+      dtype: 'float64',
+    });
     const kernel = empiricalNtk(net, images).data;
     expect(meanKernel(net, images)).toBeCloseTo(kernel.reduce((a, b) => a + b, 0) / kernel.length, 8);
   });
@@ -49,7 +54,7 @@ describe('trainCnnColumns (quick)', () => {
     results = trainCnnColumns({ train, test, depths: [3, 4], quick: true, seed: 0, quiet: true });
   });
 
-  it('returns one column per depth and readout with the protocol\'s width and epochs', () => {
+  it("returns one column per depth and readout with the protocol's width and epochs", () => {
     expect(results.map((r) => `${r.depth}-${r.readout}`)).toEqual(['3-vanilla', '3-gap', '4-vanilla', '4-gap']);
     const { width, steps, batchSize } = cnnProtocol.quick;
     for (const result of results) {
@@ -65,8 +70,12 @@ describe('trainCnnColumns (quick)', () => {
 
   it('rejects images of another shape and depths below 2', () => {
     const wrong = { ...test, shape: [3, 2, 8] };
-    expect(() => trainCnnColumns({ train, test: wrong, depths: [3], quick: true, seed: 0, quiet: true })).toThrow(/trainCnnColumns: train \[3,4,4\] and test \[3,2,8\]/);
-    expect(() => trainCnnColumns({ train, test, depths: [1], quick: true, seed: 0, quiet: true })).toThrow(/depths must be integers ≥ 2/);
+    expect(() => trainCnnColumns({ train, test: wrong, depths: [3], quick: true, seed: 0, quiet: true })).toThrow(
+      /trainCnnColumns: train \[3,4,4\] and test \[3,2,8\]/,
+    );
+    expect(() => trainCnnColumns({ train, test, depths: [1], quick: true, seed: 0, quiet: true })).toThrow(
+      /depths must be integers ≥ 2/,
+    );
   });
 });
 
@@ -86,7 +95,8 @@ describe('runEmpiricalStudy (quick)', () => {
 
   it('kernel regression with the exact CNTK-V beats chance on the easy classes', () => {
     expect(study.regression.exactAccuracy).toBeGreaterThan(0.6);
-    for (const accuracies of study.regression.accuracies) for (const accuracy of accuracies) expect(accuracy).toBeGreaterThanOrEqual(0);
+    for (const accuracies of study.regression.accuracies)
+      for (const accuracy of accuracies) expect(accuracy).toBeGreaterThanOrEqual(0);
   });
 
   it('gives two claims and two SVG figures', () => {
@@ -97,7 +107,9 @@ describe('runEmpiricalStudy (quick)', () => {
   });
 
   it('says how many images it needs', () => {
-    expect(() => runEmpiricalStudy({ quick: true, seed: 0, quiet: true, train, test: colorClasses(5, 3) })).toThrow(/runEmpiricalStudy: needs ≥ 20 training and ≥ 20 test images/);
+    expect(() => runEmpiricalStudy({ quick: true, seed: 0, quiet: true, train, test: colorClasses(5, 3) })).toThrow(
+      /runEmpiricalStudy: needs ≥ 20 training and ≥ 20 test images/,
+    );
   });
 });
 
@@ -112,7 +124,7 @@ describe('runWideNetStudy (quick)', () => {
     expect(study.kernelGdFloor).toBeLessThan(1e-3);
   });
 
-  it('the trained net\'s test predictions approach the NTK predictor as the width grows', () => {
+  it("the trained net's test predictions approach the NTK predictor as the width grows", () => {
     expect(study.meanDistances[1]).toBeLessThan(study.meanDistances[0] / 1.5);
     expect(wideNetClaims(study)[0].holds).toBe(true);
     expect(wideNetFigures(study)['wide-net-vs-kernel.svg']).toMatch(/<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);

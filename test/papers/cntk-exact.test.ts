@@ -25,9 +25,12 @@ describeWithData('papers/cntk-exact.ts --quick', 'cifar-10-batches-bin', () => {
 
   it('writes results.json, summary.md and the figures', () => {
     expect(run.directory).toBe(directory);
-    expect(readFileSync(join(directory, 'accuracy-by-depth.svg'), 'utf8')).toMatch(/<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(readFileSync(join(directory, 'accuracy-by-depth.svg'), 'utf8')).toMatch(
+      /<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/,
+    );
     const summary = readFileSync(join(directory, 'summary.md'), 'utf8');
-    for (const text of ['| claim', 'Accuracy by depth', 'CNTK-GAP paper', 'What does not reproduce']) expect(summary).toContain(text);
+    for (const text of ['| claim', 'Accuracy by depth', 'CNTK-GAP paper', 'What does not reproduce'])
+      expect(summary).toContain(text);
     const results = JSON.parse(readFileSync(join(directory, 'results.json'), 'utf8'));
     expect(results.quick).toBe(true);
     expect(results.claims.length).toBe(run.claims.length);
@@ -41,8 +44,14 @@ describeWithData('papers/cntk-exact.ts --quick', 'cifar-10-batches-bin', () => {
         expect(result.accuracy).toBeLessThanOrEqual(1);
       }
     }
-    expect(run.runs.map((kernels) => [kernels.readout, kernels.fix])).toEqual([['vanilla', false], ['vanilla', false], ['gap', true]]);
-    expect(run.runs.every((kernels) => !kernels.cached && kernels.kernels.length === configuration(true).depths.length)).toBe(true);
+    expect(run.runs.map((kernels) => [kernels.readout, kernels.fix])).toEqual([
+      ['vanilla', false],
+      ['vanilla', false],
+      ['gap', true],
+    ]);
+    expect(
+      run.runs.every((kernels) => !kernels.cached && kernels.kernels.length === configuration(true).depths.length),
+    ).toBe(true);
   });
 });
 
@@ -50,8 +59,23 @@ it('computes kernels once, then loads the same values from the cache (any data; 
   const directory = mkdtempSync(join(tmpdir(), 'cntk-exact-cache-'));
   try {
     const random = new Random(7);
-    const set = (count: number) => createDataset({ images: Float32Array.from({ length: count * 3 * 4 * 4 }, () => random.normal()), labels: Int32Array.from({ length: count }, (_, i) => i % 10), shape: [3, 4, 4], classes: 10, name: 'random' });
-    const options = { label: 'random', split: { train: set(12), test: set(5), key: 'random-4x4' }, depths: [3, 5], readout: 'gap' as const, fix: true, cacheDirectory: directory, quiet: true };
+    const set = (count: number) =>
+      createDataset({
+        images: Float32Array.from({ length: count * 3 * 4 * 4 }, () => random.normal()),
+        labels: Int32Array.from({ length: count }, (_, i) => i % 10),
+        shape: [3, 4, 4],
+        classes: 10,
+        name: 'random',
+      });
+    const options = {
+      label: 'random',
+      split: { train: set(12), test: set(5), key: 'random-4x4' },
+      depths: [3, 5],
+      readout: 'gap' as const,
+      fix: true,
+      cacheDirectory: directory,
+      quiet: true,
+    };
     const first = cntkKernels(options);
     const again = cntkKernels(options);
     expect([first.cached, again.cached]).toEqual([false, true]);

@@ -38,7 +38,17 @@ describe('papers/exp-lr.ts --quick', () => {
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
   it('writes results.json, summary.md and every figure', () => {
-    const figures = ['mnist-loss', 'mnist-lr', 'mnist-weight-norms', 'norm-ratio', 'output-gap', 'schedules-accuracy', 'schedules-lr', 'toy-excess', 'toy-weight-norm'];
+    const figures = [
+      'mnist-loss',
+      'mnist-lr',
+      'mnist-weight-norms',
+      'norm-ratio',
+      'output-gap',
+      'schedules-accuracy',
+      'schedules-lr',
+      'toy-excess',
+      'toy-weight-norm',
+    ];
     if (run.cifar) figures.push('cifar-loss', 'cifar-lr', 'cifar-weight-norms');
     expectPaperOutputs(directory, run, figures, results);
   });
@@ -48,7 +58,7 @@ describe('papers/exp-lr.ts --quick', () => {
     expect(results.pairs.length).toBe(run.cifar ? 2 : 1);
   });
 
-  it('the WD run and its twin agree to 1e-9 in float64, and the twin\'s weights follow ‖w_t‖·α^−t', () => {
+  it("the WD run and its twin agree to 1e-9 in float64, and the twin's weights follow ‖w_t‖·α^−t", () => {
     for (const pair of results.pairs) {
       expect(pair.maxOutputGap).toBeLessThan(1e-9);
       expect(pair.maxWeightGap).toBeLessThan(1e-9);
@@ -64,7 +74,9 @@ describe('papers/exp-lr.ts --quick', () => {
 
   it('step decay and exact TEXP end at the same accuracy; the toy fails to converge only with BN + WD', () => {
     const [step, exact] = results.schedules.arms;
-    step.finalAccuracy.forEach((accuracy, seed) => expect(Math.abs(exact.finalAccuracy[seed] - accuracy)).toBeLessThanOrEqual(0.004));
+    step.finalAccuracy.forEach((accuracy, seed) =>
+      expect(Math.abs(exact.finalAccuracy[seed] - accuracy)).toBeLessThanOrEqual(0.004),
+    );
     const [wd, bn, both] = results.toy.runs;
     expect(Math.abs(wd.finalExcess)).toBeLessThan(1e-8);
     expect(Math.abs(bn.finalExcess)).toBeLessThan(1e-6);

@@ -34,7 +34,12 @@ describe('papers/fine-grained.ts --quick', () => {
 
   it('writes results.json, summary.md and every figure', () => {
     const prefixes = run.cifar ? ['mnist', 'cifar'] : ['mnist'];
-    const figures = [...prefixes.flatMap((prefix) => ['training', 'label-projections', 'residual-projections', 'generalization'].map((name) => `${prefix}-${name}`)), 'distance'];
+    const figures = [
+      ...prefixes.flatMap((prefix) =>
+        ['training', 'label-projections', 'residual-projections', 'generalization'].map((name) => `${prefix}-${name}`),
+      ),
+      'distance',
+    ];
     expectPaperOutputs(directory, run, figures, results);
   });
 

@@ -24,13 +24,17 @@ function fileAged(path: string, ageMs: number): string {
 
 /** The pid of a process that has exited (a child run to completion). */
 function deadPid(): number {
-  return Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }));
+  return Number(
+    execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }),
+  );
 }
 
 describe('temporary files of atomic writes', () => {
   it('are named .<name>.<pid>.<uuid>.tmp beside the target', () => {
     expect(temporaryPathFor(join(root, 'model.safetensors'))).toMatch(
-      new RegExp(`^${root}/\\.model\\.safetensors\\.${process.pid}\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp$`),
+      new RegExp(
+        `^${root}/\\.model\\.safetensors\\.${process.pid}\\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\.tmp$`,
+      ),
     );
   });
 
@@ -55,7 +59,8 @@ describe('temporary files of atomic writes', () => {
     writeFileAtomic(join(folder, 'keep.txt'), 'made the folder');
     const stale = staleTemporaryAgeMs + 60_000;
     const dead = deadPid();
-    const name = (pid: number | undefined, target = 'f.txt'): string => join(folder, `.${target}.${pid === undefined ? '' : `${pid}.`}${randomUUID()}.tmp`);
+    const name = (pid: number | undefined, target = 'f.txt'): string =>
+      join(folder, `.${target}.${pid === undefined ? '' : `${pid}.`}${randomUUID()}.tmp`);
     const removed = [fileAged(name(dead), stale), fileAged(name(undefined), stale)];
     const kept = [
       fileAged(name(process.pid), stale), // its writer is alive

@@ -20,7 +20,13 @@ function bytesOf(tensor: ad.Tensor): number[] {
 
 describe('state files', () => {
   const original = new Map([
-    ['layer.weight', ad.tensor([[1.5, -2, 0.25], [3, 4, -5]])],
+    [
+      'layer.weight',
+      ad.tensor([
+        [1.5, -2, 0.25],
+        [3, 4, -5],
+      ]),
+    ],
     ['layer.bias', ad.tensor([0.125, -0.5], { dtype: 'float64' })],
     ['scale', ad.tensor([7])],
   ]);
@@ -33,13 +39,22 @@ describe('state files', () => {
     fc.assert(
       fc.property(corruptionOf(bytes.length), (corruption) => {
         writeFileSync(path, corrupt(bytes, corruption));
-        const threw = rightDataOrClearError(() => readStateFile(path), ['readStateFile'], path, (tensors) => {
-          expect([...tensors.keys()]).toEqual([...original.keys()]);
-          for (const [name, tensor] of original) {
-            const read = tensors.get(name)!;
-            expect([read.dtype, read.shape, bytesOf(read)], name).toEqual([tensor.dtype, tensor.shape, bytesOf(tensor)]);
-          }
-        });
+        const threw = rightDataOrClearError(
+          () => readStateFile(path),
+          ['readStateFile'],
+          path,
+          (tensors) => {
+            expect([...tensors.keys()]).toEqual([...original.keys()]);
+            for (const [name, tensor] of original) {
+              const read = tensors.get(name)!;
+              expect([read.dtype, read.shape, bytesOf(read)], name).toEqual([
+                tensor.dtype,
+                tensor.shape,
+                bytesOf(tensor),
+              ]);
+            }
+          },
+        );
         if (corruption.kind === 'truncate') expect(threw).toBe(true);
       }),
       fileRuns,

@@ -44,7 +44,9 @@ export type Corruption = { kind: 'truncate'; length: number } | { kind: 'flip'; 
 export function corruptionOf(size: number): fc.Arbitrary<Corruption> {
   return fc.oneof(
     fc.integer({ min: 0, max: size - 1 }).map((length): Corruption => ({ kind: 'truncate', length })),
-    fc.record({ offset: fc.integer({ min: 0, max: size - 1 }), mask: fc.integer({ min: 1, max: 255 }) }).map((flip): Corruption => ({ kind: 'flip', ...flip })),
+    fc
+      .record({ offset: fc.integer({ min: 0, max: size - 1 }), mask: fc.integer({ min: 1, max: 255 }) })
+      .map((flip): Corruption => ({ kind: 'flip', ...flip })),
   );
 }
 
@@ -61,7 +63,12 @@ export function corrupt(bytes: Uint8Array, corruption: Corruption): Uint8Array {
  * from deep inside) whose message starts with one of `loaders` and names `file`; if it
  * returns, `check` decides whether the data are right. Returns whether it threw.
  */
-export function rightDataOrClearError<T>(load: () => T, loaders: readonly string[], file: string, check: (value: T) => void): boolean {
+export function rightDataOrClearError<T>(
+  load: () => T,
+  loaders: readonly string[],
+  file: string,
+  check: (value: T) => void,
+): boolean {
   let value: T;
   try {
     value = load();
@@ -69,7 +76,10 @@ export function rightDataOrClearError<T>(load: () => T, loaders: readonly string
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).constructor, (error as Error).message).toBe(Error);
     const message = (error as Error).message;
-    expect(loaders.some((loader) => message.startsWith(`${loader}: `)), message).toBe(true);
+    expect(
+      loaders.some((loader) => message.startsWith(`${loader}: `)),
+      message,
+    ).toBe(true);
     expect(message).toContain(file);
     return true;
   }

@@ -35,7 +35,8 @@ describe('niceTicks', () => {
         expect(ticks.length).toBeLessThanOrEqual(10);
         const step = ticks[1] - ticks[0];
         expect(isNiceStep(step)).toBe(true);
-        for (let i = 1; i < ticks.length; i++) expect(Math.abs(ticks[i] - ticks[i - 1] - step)).toBeLessThanOrEqual(1e-9 * step);
+        for (let i = 1; i < ticks.length; i++)
+          expect(Math.abs(ticks[i] - ticks[i - 1] - step)).toBeLessThanOrEqual(1e-9 * step);
         for (const tick of ticks) expect(Math.abs(tick / step - Math.round(tick / step))).toBeLessThan(1e-6);
         const slack = 1e-9 * step;
         expect(ticks[0]).toBeLessThanOrEqual(min + slack);
@@ -92,12 +93,17 @@ describe('logScale', () => {
 
   it('property: any decade has the same pixel length', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -20, max: 15 }), fc.integer({ min: 1, max: 12 }), fc.double({ min: -5, max: 5, noNaN: true }), (first, span, offset) => {
-        const scale = logScale([10 ** first, 10 ** (first + span)], [0, 1000]);
-        const unit = scale.map(10 ** (first + 1)) - scale.map(10 ** first);
-        const shifted = scale.map(10 ** (offset + first + 1)) - scale.map(10 ** (offset + first));
-        expect(shifted).toBeCloseTo(unit, 6);
-      }),
+      fc.property(
+        fc.integer({ min: -20, max: 15 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.double({ min: -5, max: 5, noNaN: true }),
+        (first, span, offset) => {
+          const scale = logScale([10 ** first, 10 ** (first + span)], [0, 1000]);
+          const unit = scale.map(10 ** (first + 1)) - scale.map(10 ** first);
+          const shifted = scale.map(10 ** (offset + first + 1)) - scale.map(10 ** (offset + first));
+          expect(shifted).toBeCloseTo(unit, 6);
+        },
+      ),
     );
   });
 
@@ -127,7 +133,15 @@ describe('logScale', () => {
 
 describe('dataExtent', () => {
   it('skips non-finite values, and values ≤ 0 on a log axis', () => {
-    expect(dataExtent([[3, 1, Number.NaN], [2, Infinity]], false)).toEqual([1, 3]);
+    expect(
+      dataExtent(
+        [
+          [3, 1, Number.NaN],
+          [2, Infinity],
+        ],
+        false,
+      ),
+    ).toEqual([1, 3]);
     expect(dataExtent([[-1, 0, 0.5, 4]], true)).toEqual([0.5, 4]);
     expect(() => dataExtent([[Number.NaN]], false)).toThrow('dataExtent: no finite values to plot');
   });

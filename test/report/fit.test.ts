@@ -18,7 +18,16 @@ describe('fit', () => {
       },
       progress: { stream: { write: () => true, isTTY: false } },
     });
-    expect(calls).toEqual(['train 0.0', 'train 0.1', 'train 0.2', 'evaluate 0', 'train 1.0', 'train 1.1', 'train 1.2', 'evaluate 1']);
+    expect(calls).toEqual([
+      'train 0.0',
+      'train 0.1',
+      'train 0.2',
+      'evaluate 0',
+      'train 1.0',
+      'train 1.1',
+      'train 1.2',
+      'evaluate 1',
+    ]);
     expect(history.epochs.map((record) => [record.epoch, record.loss, record.batchLosses, record.metrics])).toEqual([
       [0, 1, [0, 1, 2], { accuracy: 0.5 }],
       [1, 11, [10, 11, 12], { accuracy: 0.75 }],
@@ -30,13 +39,24 @@ describe('fit', () => {
   it('leaves metrics out without evaluate and draws a bar per epoch on a terminal', () => {
     const chunks: string[] = [];
     const stream: ProgressStream = { write: (chunk: string) => chunks.push(chunk), isTTY: true, columns: 80 };
-    const history = fit({ epochs: 2, batchesPerEpoch: 2, trainStep: () => 1, label: 'train', progress: { stream, environment: {}, quiet: false } });
+    const history = fit({
+      epochs: 2,
+      batchesPerEpoch: 2,
+      trainStep: () => 1,
+      label: 'train',
+      progress: { stream, environment: {}, quiet: false },
+    });
     expect('metrics' in history.epochs[0]).toBe(false);
-    expect(chunks.filter((chunk) => chunk.endsWith('\n')).map((chunk) => chunk.slice(1, 10))).toEqual(['train 1/2', 'train 2/2']);
+    expect(chunks.filter((chunk) => chunk.endsWith('\n')).map((chunk) => chunk.slice(1, 10))).toEqual([
+      'train 1/2',
+      'train 2/2',
+    ]);
   });
 
   it('rejects bad counts, naming the argument', () => {
-    expect(() => fit({ epochs: 1, batchesPerEpoch: 0, trainStep: () => 0 })).toThrow('fit: batchesPerEpoch must be an integer ≥ 1, got 0');
+    expect(() => fit({ epochs: 1, batchesPerEpoch: 0, trainStep: () => 0 })).toThrow(
+      'fit: batchesPerEpoch must be an integer ≥ 1, got 0',
+    );
     expect(() => fit({ epochs: 1.5, batchesPerEpoch: 1, trainStep: () => 0 })).toThrow(/^fit: epochs/);
   });
 });
@@ -54,9 +74,9 @@ describe('evaluate', () => {
   });
 
   it('rejects batches that return different metrics', () => {
-    expect(() => evaluate({ batches: 2, evaluateBatch: (batch): Record<string, number> => (batch === 0 ? { a: 1 } : { b: 1 }) })).toThrow(
-      'evaluate: batch 1 returned metrics [b], expected [a]',
-    );
+    expect(() =>
+      evaluate({ batches: 2, evaluateBatch: (batch): Record<string, number> => (batch === 0 ? { a: 1 } : { b: 1 }) }),
+    ).toThrow('evaluate: batch 1 returned metrics [b], expected [a]');
     expect(() => evaluate({ batches: 0, evaluateBatch: () => ({}) })).toThrow(/^evaluate: batches/);
   });
 });

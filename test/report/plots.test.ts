@@ -19,8 +19,23 @@ const pathCount = (d: string): number => d.split('M').length - 1;
 describe('parseXml (the test helper)', () => {
   it('accepts well-formed markup and rejects the usual mistakes', () => {
     const root = parseXml('<?xml version="1.0"?>\n<a x="1 &amp; 2"><b/>t&lt;<c>&#955;</c></a>\n');
-    expect([root.attributes.x, root.text, root.children.map((child) => child.name), root.children[1].text]).toEqual(['1 & 2', 't<', ['b', 'c'], 'λ']);
-    for (const bad of ['<a><b></a></b>', '<a>', '<a x="1" x="2"/>', '<a x=1/>', '<a>&nbsp;</a>', '<a>x & y</a>', '<a/><b/>', '<a x="<"/>', 'text']) {
+    expect([root.attributes.x, root.text, root.children.map((child) => child.name), root.children[1].text]).toEqual([
+      '1 & 2',
+      't<',
+      ['b', 'c'],
+      'λ',
+    ]);
+    for (const bad of [
+      '<a><b></a></b>',
+      '<a>',
+      '<a x="1" x="2"/>',
+      '<a x=1/>',
+      '<a>&nbsp;</a>',
+      '<a>x & y</a>',
+      '<a/><b/>',
+      '<a x="<"/>',
+      'text',
+    ]) {
       expect(() => parseXml(bad), bad).toThrow(/^parseXml/);
     }
   });
@@ -33,8 +48,20 @@ describe('linePlot', () => {
     xLabel: 'step',
     yLabel: 'loss',
     series: [
-      { name: 'train', x: steps, y: [1, 0.5, 0.25, 0.12, 0.06], error: { lower: [0.9, 0.4, 0.2, 0.1, 0.05], upper: [1.1, 0.6, 0.3, 0.14, 0.07] } },
-      { name: 'test', x: steps, y: [1.1, 0.7, 0.5, 0.45, 0.44], error: { lower: [1, 0.6, 0.4, 0.4, 0.4], upper: [1.2, 0.8, 0.6, 0.5, 0.48], style: 'bars' as const }, dashed: true, markers: true },
+      {
+        name: 'train',
+        x: steps,
+        y: [1, 0.5, 0.25, 0.12, 0.06],
+        error: { lower: [0.9, 0.4, 0.2, 0.1, 0.05], upper: [1.1, 0.6, 0.3, 0.14, 0.07] },
+      },
+      {
+        name: 'test',
+        x: steps,
+        y: [1.1, 0.7, 0.5, 0.45, 0.44],
+        error: { lower: [1, 0.6, 0.4, 0.4, 0.4], upper: [1.2, 0.8, 0.6, 0.5, 0.48], style: 'bars' as const },
+        dashed: true,
+        markers: true,
+      },
       { name: '', x: steps, y: [0.9, Number.NaN, 0.3, 0.2, 0.1] },
     ],
   };
@@ -53,12 +80,23 @@ describe('linePlot', () => {
   });
 
   it('labels the y ticks with nice values covering the data', () => {
-    const labels = findElements(parseXml(linePlot(options)), 'g', 'tick-labels')[0].children.map((element) => element.text);
+    const labels = findElements(parseXml(linePlot(options)), 'g', 'tick-labels')[0].children.map(
+      (element) => element.text,
+    );
     expect(labels).toEqual(['1', '2', '3', '4', '5', '0', '0.2', '0.4', '0.6', '0.8', '1.0', '1.2']);
   });
 
   it('on log axes drops values ≤ 0 and labels decades', () => {
-    const root = parseXml(linePlot({ title: 't', xLabel: 'width', yLabel: 'error', logX: true, logY: true, series: [{ name: 'a', x: [0, 10, 100, 1000], y: [1, 0.1, 0.01, 0] }] }));
+    const root = parseXml(
+      linePlot({
+        title: 't',
+        xLabel: 'width',
+        yLabel: 'error',
+        logX: true,
+        logY: true,
+        series: [{ name: 'a', x: [0, 10, 100, 1000], y: [1, 0.1, 0.01, 0] }],
+      }),
+    );
     expect(pathCount(findElements(root, 'path', 'line')[0].attributes.d)).toBe(1);
     expect(findElements(root, 'path', 'line')[0].attributes.d.split('L')).toHaveLength(2);
     expect(texts(root)).toEqual(expect.arrayContaining(['10', '100', '1000', '0.01', '0.1', '1']));
@@ -70,8 +108,12 @@ describe('linePlot', () => {
 
   it('names the function and the series in errors', () => {
     expect(() => linePlot({ ...options, series: [] })).toThrow('linePlot: series must not be empty');
-    expect(() => linePlot({ ...options, series: [{ name: 'a', x: [1, 2], y: [1] }] })).toThrow('linePlot: series "a": x has 2 values but y has 1');
-    expect(() => linePlot({ ...options, logY: true, series: [{ name: 'a', x: [1], y: [-1] }] })).toThrow('dataExtent: no finite positive values to plot');
+    expect(() => linePlot({ ...options, series: [{ name: 'a', x: [1, 2], y: [1] }] })).toThrow(
+      'linePlot: series "a": x has 2 values but y has 1',
+    );
+    expect(() => linePlot({ ...options, logY: true, series: [{ name: 'a', x: [1], y: [-1] }] })).toThrow(
+      'dataExtent: no finite positive values to plot',
+    );
   });
 });
 
@@ -93,7 +135,9 @@ describe('scatterPlot', () => {
     expect(series.map((group) => findElements(group, 'circle', 'point').length)).toEqual([3, 2]);
     expect(series[1].attributes.fill).toBe('#000000');
     expect(findElements(root, 'path', 'diagonal')).toHaveLength(1);
-    expect(texts(root)).toEqual(expect.arrayContaining(['Predicted vs measured', 'kernel', 'network', 'MNIST', 'CIFAR-10']));
+    expect(texts(root)).toEqual(
+      expect.arrayContaining(['Predicted vs measured', 'kernel', 'network', 'MNIST', 'CIFAR-10']),
+    );
   });
 
   it('keeps a fixed domain and is deterministic', () => {
@@ -108,7 +152,18 @@ describe('heatmap', () => {
 
   it('draws rows × columns cells colored on the map, annotations, labels and a colorbar', () => {
     const root = parseSvg(
-      heatmap({ title: 'Accuracy', xLabel: 'c', yLabel: 'depth', values, rows: 2, columns: 3, rowLabels: ['3', '11'], columnLabels: ['0', '4', '32'], annotate: 2, colorLabel: 'accuracy' }),
+      heatmap({
+        title: 'Accuracy',
+        xLabel: 'c',
+        yLabel: 'depth',
+        values,
+        rows: 2,
+        columns: 3,
+        rowLabels: ['3', '11'],
+        columnLabels: ['0', '4', '32'],
+        annotate: 2,
+        colorLabel: 'accuracy',
+      }),
       560,
       480,
     );
@@ -116,19 +171,49 @@ describe('heatmap', () => {
     expect(cells).toHaveLength(6);
     expect(cells[0].attributes.fill).toBe('#440154'); // the minimum: viridis' first color
     expect(cells[5].attributes.fill).toBe('#fde725'); // the maximum: its last
-    expect(findElements(root, 'text', 'annotation').map((element) => element.text)).toEqual(['0.61', '0.64', '0.68', '0.70', '0.66', '0.72']);
-    expect(texts(root)).toEqual(expect.arrayContaining(['Accuracy', 'c', 'depth', 'accuracy', '3', '11', '0', '4', '32']));
+    expect(findElements(root, 'text', 'annotation').map((element) => element.text)).toEqual([
+      '0.61',
+      '0.64',
+      '0.68',
+      '0.70',
+      '0.66',
+      '0.72',
+    ]);
+    expect(texts(root)).toEqual(
+      expect.arrayContaining(['Accuracy', 'c', 'depth', 'accuracy', '3', '11', '0', '4', '32']),
+    );
     expect(findElements(root, 'stop')).toHaveLength(17);
   });
 
   it('centres the diverging map on zero', () => {
-    const root = parseXml(heatmap({ title: 't', xLabel: 'x', yLabel: 'y', values: [-1, 0, 0.5], rows: 1, columns: 3, colorMap: 'diverging' }));
-    expect(findElements(root, 'rect', 'cell').map((cell) => cell.attributes.fill)).toEqual(['#2166ac', '#f7f7f7', '#f4a582']);
+    const root = parseXml(
+      heatmap({
+        title: 't',
+        xLabel: 'x',
+        yLabel: 'y',
+        values: [-1, 0, 0.5],
+        rows: 1,
+        columns: 3,
+        colorMap: 'diverging',
+      }),
+    );
+    expect(findElements(root, 'rect', 'cell').map((cell) => cell.attributes.fill)).toEqual([
+      '#2166ac',
+      '#f7f7f7',
+      '#f4a582',
+    ]);
   });
 
   it('embeds large matrices as one PNG image', () => {
     const size = Math.ceil(Math.sqrt(maximumRectCells)) + 1;
-    const svg = heatmap({ title: 'Kernel', xLabel: 'j', yLabel: 'i', values: new Float64Array(size * size).map((_, i) => i % 7), rows: size, columns: size });
+    const svg = heatmap({
+      title: 'Kernel',
+      xLabel: 'j',
+      yLabel: 'i',
+      values: new Float64Array(size * size).map((_, i) => i % 7),
+      rows: size,
+      columns: size,
+    });
     const root = parseSvg(svg, 560, 480);
     expect(findElements(root, 'rect', 'cell')).toHaveLength(0);
     const images = findElements(root, 'image', 'cells');
@@ -138,7 +223,14 @@ describe('heatmap', () => {
 
   it('handles a million cells (no argument-spreading limits)', () => {
     const size = 1000;
-    const svg = heatmap({ title: 'K', xLabel: 'j', yLabel: 'i', values: new Float64Array(size * size).map((_, i) => Math.sin(i)), rows: size, columns: size });
+    const svg = heatmap({
+      title: 'K',
+      xLabel: 'j',
+      yLabel: 'i',
+      values: new Float64Array(size * size).map((_, i) => Math.sin(i)),
+      rows: size,
+      columns: size,
+    });
     expect(findElements(parseXml(svg), 'image', 'cells')).toHaveLength(1);
   });
 
@@ -151,7 +243,11 @@ describe('heatmap', () => {
 });
 
 describe('imageGrid', () => {
-  const digit = { pixels: Float32Array.from({ length: 28 * 28 }, (_, i) => (i % 28) / 27), shape: [1, 28, 28], title: 'label 7' };
+  const digit = {
+    pixels: Float32Array.from({ length: 28 * 28 }, (_, i) => (i % 28) / 27),
+    shape: [1, 28, 28],
+    title: 'label 7',
+  };
   const color = { pixels: new Float32Array(3 * 32 * 32).fill(0.5), shape: [3, 32, 32], title: 'cat' };
 
   /** Width and height in the IHDR chunk of a PNG data URI. */
@@ -165,7 +261,11 @@ describe('imageGrid', () => {
     expect(root.attributes.xmlns).toBe('http://www.w3.org/2000/svg');
     const images = findElements(root, 'image', 'image');
     expect(images).toHaveLength(3);
-    expect(images.map((image) => pngSize(image.attributes.href))).toEqual([[84, 84], [84, 84], [96, 96]]);
+    expect(images.map((image) => pngSize(image.attributes.href))).toEqual([
+      [84, 84],
+      [84, 84],
+      [96, 96],
+    ]);
     expect(images.map((image) => image.attributes.width)).toEqual(['84', '84', '96']);
     expect(texts(root)).toEqual(['label 7', 'label 7', 'cat', 'Examples']);
     expect(findElements(root, 'g', 'tile')).toHaveLength(3);
@@ -184,8 +284,12 @@ describe('imageGrid', () => {
     const options = { title: 'Saliency', images: [digit], range: 'symmetric' as const, colorMap: 'diverging' as const };
     expect(imageGrid(options)).toBe(imageGrid(structuredClone(options)));
     expect(allElements(parseXml(imageGrid(options))).length).toBeGreaterThan(3);
-    expect(() => imageGrid({ title: 't', images: [{ pixels: new Float32Array(10), shape: [3, 5] }] })).toThrow('imageGrid: images[0] has 10 pixels but shape [3, 5] needs 15');
-    expect(() => imageGrid({ title: 't', images: [{ pixels: new Float32Array(8), shape: [2, 2, 2] }] })).toThrow(/^imageGrid: images\[0\].shape/);
+    expect(() => imageGrid({ title: 't', images: [{ pixels: new Float32Array(10), shape: [3, 5] }] })).toThrow(
+      'imageGrid: images[0] has 10 pixels but shape [3, 5] needs 15',
+    );
+    expect(() => imageGrid({ title: 't', images: [{ pixels: new Float32Array(8), shape: [2, 2, 2] }] })).toThrow(
+      /^imageGrid: images\[0\].shape/,
+    );
     expect(() => imageGrid({ title: 't', images: [] })).toThrow('imageGrid: images must not be empty');
   });
 });

@@ -23,7 +23,11 @@ describe('progress', () => {
   });
 
   it('writes nothing under CI or with --quiet, even on a terminal', () => {
-    for (const options of [{ environment: { CI: 'true' }, quiet: false }, { environment: { CI: '1' } , quiet: false }, { environment: {}, quiet: true }]) {
+    for (const options of [
+      { environment: { CI: 'true' }, quiet: false },
+      { environment: { CI: '1' }, quiet: false },
+      { environment: {}, quiet: true },
+    ]) {
       const stream = capture(true);
       const bar = progress('epoch 1', 5, { stream, redrawInterval: 0, ...options });
       bar.tick(5);
@@ -36,7 +40,13 @@ describe('progress', () => {
 
   it('on a terminal shows count/total, percentage, rate and ETA, then the elapsed time', () => {
     const stream = capture(true);
-    const bar = progress('epoch 1', 4, { stream, environment: {}, quiet: false, clock: steppingClock(500), redrawInterval: 0 });
+    const bar = progress('epoch 1', 4, {
+      stream,
+      environment: {},
+      quiet: false,
+      clock: steppingClock(500),
+      redrawInterval: 0,
+    });
     bar.tick();
     bar.tick(3);
     bar.done();
@@ -47,7 +57,13 @@ describe('progress', () => {
 
   it('throttles redraws to the interval, and done draws once', () => {
     const stream = capture(true);
-    const bar = progress('batches', 1000, { stream, environment: {}, quiet: false, clock: steppingClock(1), redrawInterval: 100 });
+    const bar = progress('batches', 1000, {
+      stream,
+      environment: {},
+      quiet: false,
+      clock: steppingClock(1),
+      redrawInterval: 100,
+    });
     for (let i = 0; i < 1000; i++) bar.tick();
     bar.done();
     bar.done();
@@ -67,6 +83,11 @@ describe('progress', () => {
 
 describe('formatDuration', () => {
   it('writes m:ss and h:mm:ss', () => {
-    expect([formatDuration(0), formatDuration(75.4), formatDuration(3725), formatDuration(Number.NaN)]).toEqual(['0:00', '1:15', '1:02:05', '?']);
+    expect([formatDuration(0), formatDuration(75.4), formatDuration(3725), formatDuration(Number.NaN)]).toEqual([
+      '0:00',
+      '1:15',
+      '1:02:05',
+      '?',
+    ]);
   });
 });

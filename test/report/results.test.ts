@@ -52,7 +52,9 @@ describe('resultsDirectory', () => {
   });
 
   it('lets --out replace the folder and defaults to the repository results/', () => {
-    expect(resultsDirectory({ slug: 'exp-lr', quick: true, out: join(root, 'elsewhere') })).toBe(join(root, 'elsewhere'));
+    expect(resultsDirectory({ slug: 'exp-lr', quick: true, out: join(root, 'elsewhere') })).toBe(
+      join(root, 'elsewhere'),
+    );
     expect(resultsDirectory({ slug: 'exp-lr' })).toBe(join(defaultResultsRoot, 'exp-lr'));
     expect(defaultResultsRoot).toBe(fileURLToPath(new URL('../../results', import.meta.url)));
   });
@@ -71,7 +73,9 @@ describe('resultsWriter', () => {
     const summary = results.writeSummary('# Fine-grained');
     const figure = results.writeFigure('loss.svg', '<svg xmlns="http://www.w3.org/2000/svg"/>');
     const directory = join(root, 'quick', 'fine-grained');
-    expect([json, summary, figure]).toEqual(['results.json', 'summary.md', 'loss.svg'].map((name) => join(directory, name)));
+    expect([json, summary, figure]).toEqual(
+      ['results.json', 'summary.md', 'loss.svg'].map((name) => join(directory, name)),
+    );
     expect(readdirSync(directory).sort()).toEqual(['loss.svg', 'results.json', 'summary.md']);
     expect(readdirSync(root)).toEqual(['quick']);
     expect(JSON.parse(readFileSync(json, 'utf8'))).toEqual({ accuracy: 0.9 });
@@ -97,9 +101,19 @@ describe('resultsJson', () => {
 describe('parseCommonFlags', () => {
   it('reads --quick, --quiet, --seed and --out in both spellings and passes the rest on', () => {
     expect(parseCommonFlags(['--quick', '--seed', '3', '--out=/tmp/x', '--width', '100'])).toEqual({
-      quick: true, seed: 3, out: '/tmp/x', quiet: false, rest: ['--width', '100'],
+      quick: true,
+      seed: 3,
+      out: '/tmp/x',
+      quiet: false,
+      rest: ['--width', '100'],
     });
-    expect(parseCommonFlags(['--seed=7', '--quiet', '--out', 'dir'])).toEqual({ quick: false, seed: 7, out: 'dir', quiet: true, rest: [] });
+    expect(parseCommonFlags(['--seed=7', '--quiet', '--out', 'dir'])).toEqual({
+      quick: false,
+      seed: 7,
+      out: 'dir',
+      quiet: true,
+      rest: [],
+    });
     expect(parseCommonFlags([])).toEqual({ quick: false, seed: 0, out: undefined, quiet: false, rest: [] });
   });
 
@@ -121,7 +135,9 @@ describe('summaryMarkdown', () => {
       figures: [{ file: 'twins.svg', caption: 'Loss of both runs' }],
       sections: [{ heading: 'Notes', body: 'None.' }],
     });
-    expect(markdown).toContain('# Exponential learning rates\n\nRun: quick (`--quick`), seed 2.\n\nA BN network on MNIST.\n\n## Claims\n\n| claim');
+    expect(markdown).toContain(
+      '# Exponential learning rates\n\nRun: quick (`--quick`), seed 2.\n\nA BN network on MNIST.\n\n## Claims\n\n| claim',
+    );
     expect(markdown).toContain('| twins agree | exact          | 1.000e-12 | yes    |');
     expect(markdown).toContain('![Loss of both runs](twins.svg)\n\n**Figure 1.** Loss of both runs');
     expect(markdown.endsWith('## Notes\n\nNone.\n')).toBe(true);

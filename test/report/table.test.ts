@@ -20,12 +20,25 @@ describe('formatNumber', () => {
   });
 
   it('formats booleans and missing cells', () => {
-    expect([formatCell(true), formatCell(false), formatCell(null), formatCell(undefined), formatCell('x')]).toEqual(['yes', 'no', '', '', 'x']);
+    expect([formatCell(true), formatCell(false), formatCell(null), formatCell(undefined), formatCell('x')]).toEqual([
+      'yes',
+      'no',
+      '',
+      '',
+      'x',
+    ]);
   });
 });
 
 describe('formatTable', () => {
-  const table = { columns: ['name', 'n', 'loss'], rows: [['alpha', 10, 0.5], ['b', 1000, 0.012345], ['gamma ray', 7, -2.25]] };
+  const table = {
+    columns: ['name', 'n', 'loss'],
+    rows: [
+      ['alpha', 10, 0.5],
+      ['b', 1000, 0.012345],
+      ['gamma ray', 7, -2.25],
+    ],
+  };
 
   it('aligns columns: text left, numbers right, with a rule under the header', () => {
     const lines = formatTable(table, { precision: 3 }).split('\n');
@@ -41,15 +54,25 @@ describe('formatTable', () => {
   it('applies per-column precision and rejects unknown columns', () => {
     const text = formatTable(table, { precision: 2, columnPrecision: { loss: 5 } });
     expect(text).toContain('0.012345');
-    expect(() => formatTable(table, { columnPrecision: { los: 2 } })).toThrow(/formatTable: columnPrecision names "los"/);
+    expect(() => formatTable(table, { columnPrecision: { los: 2 } })).toThrow(
+      /formatTable: columnPrecision names "los"/,
+    );
   });
 
   it('rejects rows of the wrong length, naming the row', () => {
-    expect(() => formatTable({ columns: ['a', 'b'], rows: [[1, 2], [3]] })).toThrow('formatTable: row 1 has 1 cells but there are 2 columns');
+    expect(() => formatTable({ columns: ['a', 'b'], rows: [[1, 2], [3]] })).toThrow(
+      'formatTable: row 1 has 1 cells but there are 2 columns',
+    );
   });
 
   it('counts characters, not UTF-16 units, when aligning', () => {
-    const lines = formatTable({ columns: ['symbol', 'v'], rows: [['λ₀', 1], ['ab', 22]] }).split('\n');
+    const lines = formatTable({
+      columns: ['symbol', 'v'],
+      rows: [
+        ['λ₀', 1],
+        ['ab', 22],
+      ],
+    }).split('\n');
     expect(lines[2].indexOf('1')).toBe(Array.from(lines[3]).indexOf('2') + 1);
     expect(Array.from(lines[2]).length).toBe(Array.from(lines[3]).length);
   });
@@ -57,9 +80,15 @@ describe('formatTable', () => {
 
 describe('markdownTable', () => {
   it('renders a GitHub table with right-aligned numeric columns and escaped pipes', () => {
-    expect(markdownTable({ columns: ['a', 'b'], rows: [['x|y', 1], ['z', 0.25]] })).toBe(
-      ['| a    |      b |', '| ---- | -----: |', '| x\\|y |      1 |', '| z    | 0.2500 |'].join('\n'),
-    );
+    expect(
+      markdownTable({
+        columns: ['a', 'b'],
+        rows: [
+          ['x|y', 1],
+          ['z', 0.25],
+        ],
+      }),
+    ).toBe(['| a    |      b |', '| ---- | -----: |', '| x\\|y |      1 |', '| z    | 0.2500 |'].join('\n'));
   });
 
   it('puts multi-line cells on one line', () => {

@@ -16,14 +16,21 @@ export interface XmlElement {
 const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 function isNameCharacter(character: string): boolean {
-  return (character >= 'a' && character <= 'z') || (character >= 'A' && character <= 'Z') || (character >= '0' && character <= '9') || '-_:.'.includes(character);
+  return (
+    (character >= 'a' && character <= 'z') ||
+    (character >= 'A' && character <= 'Z') ||
+    (character >= '0' && character <= '9') ||
+    '-_:.'.includes(character)
+  );
 }
 
 /** Parses `source`, returning the root element, or throws where it is not well formed. */
 export function parseXml(source: string): XmlElement {
   let position = 0;
   const fail = (message: string): never => {
-    throw new Error(`parseXml: ${message} at offset ${position}: ${JSON.stringify(source.slice(position, position + 30))}`);
+    throw new Error(
+      `parseXml: ${message} at offset ${position}: ${JSON.stringify(source.slice(position, position + 30))}`,
+    );
   };
   const skipSpace = (): void => {
     while (position < source.length && ' \n\r\t'.includes(source[position])) position++;
@@ -82,7 +89,8 @@ export function parseXml(source: string): XmlElement {
       if (source[position] !== '>') fail('expected ">"');
       position++;
       const open = stack.pop();
-      if (open === undefined || open.name !== name) fail(`closing </${name}> does not match <${open?.name ?? 'nothing'}>`);
+      if (open === undefined || open.name !== name)
+        fail(`closing </${name}> does not match <${open?.name ?? 'nothing'}>`);
       continue;
     }
     if (stack.length === 0 && root !== undefined) fail('a second root element');
@@ -120,5 +128,7 @@ export function allElements(root: XmlElement): XmlElement[] {
 
 /** The elements named `name` whose class attribute is `className` (if given). */
 export function findElements(root: XmlElement, name: string, className?: string): XmlElement[] {
-  return allElements(root).filter((element) => element.name === name && (className === undefined || element.attributes.class === className));
+  return allElements(root).filter(
+    (element) => element.name === name && (className === undefined || element.attributes.class === className),
+  );
 }

@@ -39,7 +39,15 @@ export function chunkRange(pairs: number, chunks: number, chunk: number): [numbe
  * for `planes` consecutive planes: a block's image rows laid out along the band layout's
  * column entries, so the inner loops read contiguous memory.
  */
-export function expandColumns(source: Data, first: number, planes: number, height: number, width: number, column: Int32Array, target: Float64Array): void {
+export function expandColumns(
+  source: Data,
+  first: number,
+  planes: number,
+  height: number,
+  width: number,
+  column: Int32Array,
+  target: Float64Array,
+): void {
   const columns = column.length;
   for (let plane = 0; plane < planes; plane++) {
     for (let i = 0; i < height; i++) {
@@ -51,11 +59,19 @@ export function expandColumns(source: Data, first: number, planes: number, heigh
 }
 
 /** out[at] = scale·totalS + shift and out[thetaAt] = scale·totalT (+ shift when trainable): a summed LinearStep. */
-export function writeSums(out: Data, at: number, thetaAt: number, totalS: number, totalT: number, scale: number, shift: number, trainable: boolean): void {
+export function writeSums(
+  out: Data,
+  at: number,
+  thetaAt: number,
+  totalS: number,
+  totalT: number,
+  scale: number,
+  shift: number,
+  trainable: boolean,
+): void {
   out[at] = scale * totalS + shift;
   out[thetaAt] = scale * totalT + (trainable ? shift : 0);
 }
-
 
 /**
  * The neighbour tables of a step's filter. Rows: each row entry's neighbours as an index within
@@ -64,14 +80,26 @@ export function writeSums(out: Data, at: number, thetaAt: number, totalS: number
  * filter every neighbour is padding.
  */
 export interface Filter {
-  rowPrevious: Int32Array; rowNext: Int32Array; rowStarts: Int32Array; groupRows: number;
-  columnPrevious: Int32Array; columnNext: Int32Array;
+  rowPrevious: Int32Array;
+  rowNext: Int32Array;
+  rowStarts: Int32Array;
+  groupRows: number;
+  columnPrevious: Int32Array;
+  columnNext: Int32Array;
   /** filter 'sum' with weights: each entry's weight is rowWeights[r]·columnWeights[k]. */
-  rowWeights: Float64Array | undefined; columnWeights: Float64Array | undefined;
+  rowWeights: Float64Array | undefined;
+  columnWeights: Float64Array | undefined;
 }
 
 export interface LinearArgs extends Filter {
-  out: Data; rows: number; columns: number; scale: number; shift: number; trainable: boolean; pairs: number; chunks: number;
+  out: Data;
+  rows: number;
+  columns: number;
+  scale: number;
+  shift: number;
+  trainable: boolean;
+  pairs: number;
+  chunks: number;
   /** filter 3 (else no neighbours, so the lines are written out or summed directly). */
   spatial: boolean;
   /** filter 'sum': one value per pair, the scaled (weighted) sum of its entries. */
@@ -79,9 +107,19 @@ export interface LinearArgs extends Filter {
 }
 
 /** sums[to + k] = line[k] + line[previous k] + line[next k] for the Σ and Θ lines (line[columns] is the zero padding slot). */
-export function rowStage(lineS: Float64Array, lineT: Float64Array, previous: Int32Array, next: Int32Array, sumsS: Float64Array, sumsT: Float64Array, to: number, columns: number): void {
+export function rowStage(
+  lineS: Float64Array,
+  lineT: Float64Array,
+  previous: Int32Array,
+  next: Int32Array,
+  sumsS: Float64Array,
+  sumsT: Float64Array,
+  to: number,
+  columns: number,
+): void {
   for (let k = 0; k < columns; k++) {
-    const left = previous[k], right = next[k];
+    const left = previous[k],
+      right = next[k];
     sumsS[to + k] = lineS[k] + lineS[left] + lineS[right];
     sumsT[to + k] = lineT[k] + lineT[left] + lineT[right];
   }
@@ -93,13 +131,23 @@ export function rowStage(lineS: Float64Array, lineT: Float64Array, previous: Int
  * group is zero): Σ′ = scale·F(Σ) + shift at out[pair], Θ′ = scale·F(Θ [+ Σ]) [+ shift] at
  * out[pairs + pair].
  */
-export function finishGroup(args: LinearArgs, pair: number, start: number, end: number, sumsS: Float64Array, sumsT: Float64Array): void {
+export function finishGroup(
+  args: LinearArgs,
+  pair: number,
+  start: number,
+  end: number,
+  sumsS: Float64Array,
+  sumsT: Float64Array,
+): void {
   const { out, rows, columns, rowPrevious, rowNext, scale, shift, trainable } = args;
   const entries = rows * columns;
   const thetaShift = trainable ? shift : 0;
   for (let r = start; r < end; r++) {
-    const at = (r - start) * columns, up = rowPrevious[r] * columns, down = rowNext[r] * columns;
-    const target = pair * entries + r * columns, thetaTarget = (args.pairs + pair) * entries + r * columns;
+    const at = (r - start) * columns,
+      up = rowPrevious[r] * columns,
+      down = rowNext[r] * columns;
+    const target = pair * entries + r * columns,
+      thetaTarget = (args.pairs + pair) * entries + r * columns;
     for (let k = 0; k < columns; k++) {
       out[target + k] = scale * (sumsS[at + k] + sumsS[up + k] + sumsS[down + k]) + shift;
       out[thetaTarget + k] = scale * (sumsT[at + k] + sumsT[up + k] + sumsT[down + k]) + thetaShift;
@@ -112,11 +160,12 @@ export function finishGroup(args: LinearArgs, pair: number, start: number, end: 
  * padding slot) and their row sums for one row group (groupRows + 1 rows, the last zero).
  */
 export function patchSumScratch(columns: number, groupRows: number): Float64Array[] {
-  const lineS = scratch(0, columns + 1), lineT = scratch(1, columns + 1);
-  const sumsS = scratch(2, (groupRows + 1) * columns), sumsT = scratch(3, (groupRows + 1) * columns);
+  const lineS = scratch(0, columns + 1),
+    lineT = scratch(1, columns + 1);
+  const sumsS = scratch(2, (groupRows + 1) * columns),
+    sumsT = scratch(3, (groupRows + 1) * columns);
   lineS[columns] = lineT[columns] = 0;
   sumsS.fill(0, groupRows * columns);
   sumsT.fill(0, groupRows * columns);
   return [lineS, lineT, sumsS, sumsT];
 }
-

@@ -12,12 +12,26 @@
  */
 import type { Data, DType } from '../../backend.ts';
 import {
-  bandLayout, checkLinearStep, entriesAfter, pairCount,
-  type BandLayout, type CovarianceGeometry, type InfiniteKernels, type LinearStep, type PairBlock,
+  bandLayout,
+  checkLinearStep,
+  entriesAfter,
+  pairCount,
+  type BandLayout,
+  type CovarianceGeometry,
+  type InfiniteKernels,
+  type LinearStep,
+  type PairBlock,
 } from '../../infinite.ts';
 import { runParallel, threadCount, threadsAvailable } from '../threads.ts';
 import type { Filter } from './common.ts';
-import { convolutionTask, elementwiseTask, inputTask, sumTask, type ConvolutionArgs, type InputArgs } from './linear.ts';
+import {
+  convolutionTask,
+  elementwiseTask,
+  inputTask,
+  sumTask,
+  type ConvolutionArgs,
+  type InputArgs,
+} from './linear.ts';
 import { reluFlatTask, reluTask, type ReluArgs } from './relu.ts';
 
 /** Below this many entry-steps a call runs on the calling thread alone (waking helpers costs ≈ 0.1 ms). */
@@ -39,13 +53,18 @@ export function allocate(size: number, dtype: DType): Data {
 /** `out` (checked: dtype and length) or fresh storage for a kernel's result. */
 function output(label: string, size: number, float64: boolean, out: Data | undefined): Data {
   if (!out) return allocate(size, float64 ? 'float64' : 'float32');
-  if (out instanceof Float64Array !== float64) throw new Error(`cpu ${label}: out must have the inputs' dtype (${float64 ? 'float64' : 'float32'})`);
+  if (out instanceof Float64Array !== float64)
+    throw new Error(`cpu ${label}: out must have the inputs' dtype (${float64 ? 'float64' : 'float32'})`);
   if (out.length !== size) throw new Error(`cpu ${label}: out has ${out.length} elements, expected ${size}`);
   return out;
 }
 
 /** How a call's pairs are cut into chunks, and whether the helper threads take part. */
-interface Split { pairs: number; chunks: number; parallel: boolean }
+interface Split {
+  pairs: number;
+  chunks: number;
+  parallel: boolean;
+}
 
 /** The split of `pairs` pairs of `workPerPair` entry-steps each. */
 function split(pairs: number, workPerPair: number): Split {
@@ -70,16 +89,48 @@ function isFloat64(label: string, ...arrays: (Data | undefined)[]): boolean {
  * Σ⁰ of a block (InfiniteKernels.inputCovariance).
  * @example inputCovariance(x, x, 3, { count1: 2, count2: 2, triangle: true }, { height: 8, width: 8, padding: 'zero', window: 0 }, 1 / 3)
  */
-export function inputCovariance(x1: Data, x2: Data, channels: number, pairs: PairBlock, geometry: CovarianceGeometry, scale: number, out?: Data): Data {
+export function inputCovariance(
+  x1: Data,
+  x2: Data,
+  channels: number,
+  pairs: PairBlock,
+  geometry: CovarianceGeometry,
+  scale: number,
+  out?: Data,
+): Data {
   const { rows, columns, entries } = bandLayout(geometry);
   const plane = geometry.height * geometry.width;
-  expectLength('inputCovariance', `x1 [${pairs.count1},${channels},${geometry.height},${geometry.width}]`, x1, pairs.count1 * channels * plane);
-  expectLength('inputCovariance', `x2 [${pairs.count2},${channels},${geometry.height},${geometry.width}]`, x2, pairs.count2 * channels * plane);
+  expectLength(
+    'inputCovariance',
+    `x1 [${pairs.count1},${channels},${geometry.height},${geometry.width}]`,
+    x1,
+    pairs.count1 * channels * plane,
+  );
+  expectLength(
+    'inputCovariance',
+    `x2 [${pairs.count2},${channels},${geometry.height},${geometry.width}]`,
+    x2,
+    pairs.count2 * channels * plane,
+  );
   const float64 = isFloat64('inputCovariance', x1, x2);
   const { pairs: count, chunks, parallel } = split(pairCount(pairs), entries * channels);
   const args: InputArgs = {
-    x1, x2, out: output('inputCovariance', count * entries, float64, out), channels, height: geometry.height, width: geometry.width, entries, count2: pairs.count2, triangle: pairs.triangle,
-    rowFirst: rows.first, rowSecond: rows.second, columnFirst: columns.first, columnSecond: columns.second, scale, pairs: count, chunks,
+    x1,
+    x2,
+    out: output('inputCovariance', count * entries, float64, out),
+    channels,
+    height: geometry.height,
+    width: geometry.width,
+    entries,
+    count2: pairs.count2,
+    triangle: pairs.triangle,
+    rowFirst: rows.first,
+    rowSecond: rows.second,
+    columnFirst: columns.first,
+    columnSecond: columns.second,
+    scale,
+    pairs: count,
+    chunks,
   };
   if (count > 0) runParallel(inputTask, args, chunks, parallel);
   return args.out;
@@ -92,12 +143,19 @@ function filterTables(layout: BandLayout, step: LinearStep): Filter {
   const groupRows = Math.max(...Array.from({ length: rows.offsets }, (_, g) => rows.starts[g + 1] - rows.starts[g]));
   const groupOf = new Int32Array(rows.size);
   for (let g = 0; g < rows.offsets; g++) groupOf.fill(g, rows.starts[g], rows.starts[g + 1]);
-  const rowTable = (neighbours: Int32Array) => neighbours.map((entry, r) => (spatial && entry >= 0 ? entry - rows.starts[groupOf[r]] : groupRows));
-  const columnTable = (neighbours: Int32Array) => neighbours.map((entry) => (spatial && entry >= 0 ? entry : columns.size));
+  const rowTable = (neighbours: Int32Array) =>
+    neighbours.map((entry, r) => (spatial && entry >= 0 ? entry - rows.starts[groupOf[r]] : groupRows));
+  const columnTable = (neighbours: Int32Array) =>
+    neighbours.map((entry) => (spatial && entry >= 0 ? entry : columns.size));
   return {
-    rowPrevious: rowTable(rows.previous), rowNext: rowTable(rows.next), rowStarts: rows.starts, groupRows,
-    columnPrevious: columnTable(columns.previous), columnNext: columnTable(columns.next),
-    rowWeights: step.weights?.rows, columnWeights: step.weights?.columns,
+    rowPrevious: rowTable(rows.previous),
+    rowNext: rowTable(rows.next),
+    rowStarts: rows.starts,
+    groupRows,
+    columnPrevious: columnTable(columns.previous),
+    columnNext: columnTable(columns.next),
+    rowWeights: step.weights?.rows,
+    columnWeights: step.weights?.columns,
   };
 }
 
@@ -105,7 +163,14 @@ function filterTables(layout: BandLayout, step: LinearStep): Filter {
  * A linear layer on `count` pairs' covariances (InfiniteKernels.linear), a readout too (filter 'sum').
  * @example linear(nngp, ntk, pairs, geometry, { filter: 3, scale: 2 / 9, shift: 0, trainable: true }) // [Σ′; Θ′]
  */
-export function linear(nngp: Data, ntk: Data | undefined, count: number, geometry: CovarianceGeometry, step: LinearStep, out?: Data): Data {
+export function linear(
+  nngp: Data,
+  ntk: Data | undefined,
+  count: number,
+  geometry: CovarianceGeometry,
+  step: LinearStep,
+  out?: Data,
+): Data {
   const layout = bandLayout(geometry);
   checkLinearStep('cpu linear', step, layout);
   const { rows, columns, entries } = layout;
@@ -114,11 +179,27 @@ export function linear(nngp: Data, ntk: Data | undefined, count: number, geometr
   const float64 = isFloat64('linear', nngp, ntk);
   const { chunks, parallel } = split(count, entries * (ntk ? 2 : 1));
   const args: ConvolutionArgs = {
-    ...filterTables(layout, step), spatial: step.filter === 3, summed: step.filter === 'sum', nngp, ntk,
+    ...filterTables(layout, step),
+    spatial: step.filter === 3,
+    summed: step.filter === 'sum',
+    nngp,
+    ntk,
     out: output('linear', (ntk ? 2 : 1) * count * entriesAfter(layout, step), float64, out),
-    rows: rows.size, columns: columns.size, scale: step.scale, shift: step.shift, trainable: step.trainable, pairs: count, chunks,
+    rows: rows.size,
+    columns: columns.size,
+    scale: step.scale,
+    shift: step.shift,
+    trainable: step.trainable,
+    pairs: count,
+    chunks,
   };
-  if (count > 0) runParallel(step.filter === 3 ? convolutionTask : step.filter === 'sum' ? sumTask : elementwiseTask, args, chunks, parallel);
+  if (count > 0)
+    runParallel(
+      step.filter === 3 ? convolutionTask : step.filter === 'sum' ? sumTask : elementwiseTask,
+      args,
+      chunks,
+      parallel,
+    );
   return args.out;
 }
 
@@ -126,7 +207,16 @@ export function linear(nngp: Data, ntk: Data | undefined, count: number, geometr
  * The ReLU step of a block and the linear layer after it (InfiniteKernels.relu).
  * @example relu(nngp, ntk, deviations, deviations, { count1: 2, count2: 2, triangle: true }, geometry, { filter: 3, scale: 2 / 9, shift: 0, trainable: true })
  */
-export function relu(nngp: Data, ntk: Data, deviations1: Data, deviations2: Data, pairs: PairBlock, geometry: CovarianceGeometry, step: LinearStep, out?: Data): Data {
+export function relu(
+  nngp: Data,
+  ntk: Data,
+  deviations1: Data,
+  deviations2: Data,
+  pairs: PairBlock,
+  geometry: CovarianceGeometry,
+  step: LinearStep,
+  out?: Data,
+): Data {
   const layout = bandLayout(geometry);
   checkLinearStep('cpu relu', step, layout);
   const { rows, columns, entries } = layout;
@@ -134,22 +224,53 @@ export function relu(nngp: Data, ntk: Data, deviations1: Data, deviations2: Data
   const count = pairCount(pairs);
   expectLength('relu', `nngp [${count},${rows.size},${columns.size}]`, nngp, count * entries);
   expectLength('relu', `ntk [${count},${rows.size},${columns.size}]`, ntk, count * entries);
-  expectLength('relu', `deviations1 [${pairs.count1},${geometry.height},${geometry.width}]`, deviations1, pairs.count1 * plane);
-  expectLength('relu', `deviations2 [${pairs.count2},${geometry.height},${geometry.width}]`, deviations2, pairs.count2 * plane);
+  expectLength(
+    'relu',
+    `deviations1 [${pairs.count1},${geometry.height},${geometry.width}]`,
+    deviations1,
+    pairs.count1 * plane,
+  );
+  expectLength(
+    'relu',
+    `deviations2 [${pairs.count2},${geometry.height},${geometry.width}]`,
+    deviations2,
+    pairs.count2 * plane,
+  );
   const float64 = isFloat64('relu', nngp, ntk, deviations1, deviations2);
   const { chunks, parallel } = split(count, 8 * entries);
   // √a and 1/√a once per image and position, in float64 (a few thousand values; the pairs are many)
   const inverse = (deviations: Float64Array) => deviations.map((value) => (value > 0 ? 1 / value : 0));
-  const wide1 = Float64Array.from(deviations1), inverses1 = inverse(wide1);
-  const wide2 = deviations2 === deviations1 ? wide1 : Float64Array.from(deviations2), inverses2 = wide2 === wide1 ? inverses1 : inverse(wide2);
+  const wide1 = Float64Array.from(deviations1),
+    inverses1 = inverse(wide1);
+  const wide2 = deviations2 === deviations1 ? wide1 : Float64Array.from(deviations2),
+    inverses2 = wide2 === wide1 ? inverses1 : inverse(wide2);
   const args: ReluArgs = {
-    ...filterTables(layout, step), spatial: step.filter === 3, summed: step.filter === 'sum', nngp, ntk,
-    deviations1: wide1, inverses1, deviations2: wide2, inverses2,
+    ...filterTables(layout, step),
+    spatial: step.filter === 3,
+    summed: step.filter === 'sum',
+    nngp,
+    ntk,
+    deviations1: wide1,
+    inverses1,
+    deviations2: wide2,
+    inverses2,
     identity: rows.size === geometry.height && columns.size === geometry.width,
     out: output('relu', 2 * count * entriesAfter(layout, step), float64, out),
-    height: geometry.height, width: geometry.width, rows: rows.size, columns: columns.size, count2: pairs.count2, triangle: pairs.triangle,
-    rowFirst: rows.first, rowSecond: rows.second, columnFirst: columns.first, columnSecond: columns.second,
-    scale: step.scale, shift: step.shift, trainable: step.trainable, pairs: count, chunks,
+    height: geometry.height,
+    width: geometry.width,
+    rows: rows.size,
+    columns: columns.size,
+    count2: pairs.count2,
+    triangle: pairs.triangle,
+    rowFirst: rows.first,
+    rowSecond: rows.second,
+    columnFirst: columns.first,
+    columnSecond: columns.second,
+    scale: step.scale,
+    shift: step.shift,
+    trainable: step.trainable,
+    pairs: count,
+    chunks,
   };
   // one entry per pair, and no spatial mixing (a 1×1 image's patch sum is itself under zero padding)
   const flat = entries === 1 && (step.filter !== 3 || geometry.padding === 'zero') && !step.weights;

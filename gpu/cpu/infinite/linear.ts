@@ -6,21 +6,67 @@
  */
 import type { Data } from '../../backend.ts';
 import { defineTask } from '../threads.ts';
-import { chunkRange, expandColumns, finishGroup, pairAt, patchSumScratch, rowStage, scratch, writeSums, type LinearArgs } from './common.ts';
+import {
+  chunkRange,
+  expandColumns,
+  finishGroup,
+  pairAt,
+  patchSumScratch,
+  rowStage,
+  scratch,
+  writeSums,
+  type LinearArgs,
+} from './common.ts';
 
 /** row[k] += u[at1 + k]·v[at2 + k]. */
-function multiplyAdd(row: Float64Array, u: Float64Array, at1: number, v: Float64Array, at2: number, columns: number): void {
+function multiplyAdd(
+  row: Float64Array,
+  u: Float64Array,
+  at1: number,
+  v: Float64Array,
+  at2: number,
+  columns: number,
+): void {
   for (let k = 0; k < columns; k++) row[k] += u[at1 + k] * v[at2 + k];
 }
 
 export interface InputArgs {
-  x1: Data; x2: Data; out: Data; channels: number; height: number; width: number; entries: number; count2: number; triangle: boolean;
-  rowFirst: Int32Array; rowSecond: Int32Array; columnFirst: Int32Array; columnSecond: Int32Array; scale: number; pairs: number; chunks: number;
+  x1: Data;
+  x2: Data;
+  out: Data;
+  channels: number;
+  height: number;
+  width: number;
+  entries: number;
+  count2: number;
+  triangle: boolean;
+  rowFirst: Int32Array;
+  rowSecond: Int32Array;
+  columnFirst: Int32Array;
+  columnSecond: Int32Array;
+  scale: number;
+  pairs: number;
+  chunks: number;
 }
 
 /** Σ⁰ for the chunk's pairs, one row entry (i, i′) at a time: Σ_c x1[c, i, j(k)]·x2[c, i′, j′(k)]. */
 function inputChunk(args: InputArgs, chunk: number): void {
-  const { x1, x2, out, channels, height, width, entries, count2, triangle, rowFirst, rowSecond, columnFirst, columnSecond, scale } = args;
+  const {
+    x1,
+    x2,
+    out,
+    channels,
+    height,
+    width,
+    entries,
+    count2,
+    triangle,
+    rowFirst,
+    rowSecond,
+    columnFirst,
+    columnSecond,
+    scale,
+  } = args;
   const columns = columnFirst.length;
   const [from, to] = chunkRange(args.pairs, args.chunks, chunk);
   const expanded1 = scratch(0, channels * height * columns);
@@ -34,7 +80,15 @@ function inputChunk(args: InputArgs, chunk: number): void {
     expandColumns(x2, b * channels, channels, height, width, columnSecond, expanded2);
     for (let r = 0; r < rowFirst.length; r++) {
       row.fill(0);
-      for (let c = 0; c < channels; c++) multiplyAdd(row, expanded1, (c * height + rowFirst[r]) * columns, expanded2, (c * height + rowSecond[r]) * columns, columns);
+      for (let c = 0; c < channels; c++)
+        multiplyAdd(
+          row,
+          expanded1,
+          (c * height + rowFirst[r]) * columns,
+          expanded2,
+          (c * height + rowSecond[r]) * columns,
+          columns,
+        );
       const at = pair * entries + r * columns;
       for (let k = 0; k < columns; k++) out[at + k] = scale * row[k];
     }
@@ -45,21 +99,30 @@ function inputChunk(args: InputArgs, chunk: number): void {
   }
 }
 
-export interface ConvolutionArgs extends LinearArgs { nngp: Data; ntk: Data | undefined }
+export interface ConvolutionArgs extends LinearArgs {
+  nngp: Data;
+  ntk: Data | undefined;
+}
 
 /** out[at + e] = scale·P(nngp)[at + e] + shift for one pair's covariance, without a Θ (the first layer, or variances). */
 function sigmaOnly(nngp: Data, at: number, out: Data, args: LinearArgs, line: Float64Array, sums: Float64Array): void {
   const { columns, rowPrevious, rowNext, rowStarts, columnPrevious, columnNext, scale, shift } = args;
   for (let g = 0; g + 1 < rowStarts.length; g++) {
-    const start = rowStarts[g], end = rowStarts[g + 1];
+    const start = rowStarts[g],
+      end = rowStarts[g + 1];
     for (let r = start; r < end; r++) {
-      const from = at + r * columns, to = (r - start) * columns;
+      const from = at + r * columns,
+        to = (r - start) * columns;
       for (let k = 0; k < columns; k++) line[k] = nngp[from + k];
       for (let k = 0; k < columns; k++) sums[to + k] = line[k] + line[columnPrevious[k]] + line[columnNext[k]];
     }
     for (let r = start; r < end; r++) {
-      const to = (r - start) * columns, up = rowPrevious[r] * columns, down = rowNext[r] * columns, target = at + r * columns;
-      for (let k = 0; k < columns; k++) out[target + k] = scale * (sums[to + k] + sums[up + k] + sums[down + k]) + shift;
+      const to = (r - start) * columns,
+        up = rowPrevious[r] * columns,
+        down = rowNext[r] * columns,
+        target = at + r * columns;
+      for (let k = 0; k < columns; k++)
+        out[target + k] = scale * (sums[to + k] + sums[up + k] + sums[down + k]) + shift;
     }
   }
 }
@@ -76,7 +139,8 @@ function convolutionChunk(args: ConvolutionArgs, chunk: number): void {
       continue;
     }
     for (let g = 0; g + 1 < rowStarts.length; g++) {
-      const start = rowStarts[g], end = rowStarts[g + 1];
+      const start = rowStarts[g],
+        end = rowStarts[g + 1];
       for (let r = start; r < end; r++) {
         const at = pair * entries + r * columns;
         for (let k = 0; k < columns; k++) lineS[k] = nngp[at + k];
@@ -97,7 +161,8 @@ function elementwiseChunk(args: ConvolutionArgs, chunk: number): void {
   const { nngp, ntk, out, rows, columns, scale, shift, trainable } = args;
   const entries = rows * columns;
   const [first, last] = chunkRange(args.pairs, args.chunks, chunk);
-  const from = first * entries, to = last * entries;
+  const from = first * entries,
+    to = last * entries;
   const thetaAt = args.pairs * entries;
   const add = trainable ? 1 : 0;
   for (let e = from; e < to; e++) out[e] = scale * nngp[e] + shift;
@@ -105,7 +170,14 @@ function elementwiseChunk(args: ConvolutionArgs, chunk: number): void {
 }
 
 /** Σ_{r,k} rowWeights[r]·columnWeights[k]·values[at + r·columns + k] (plain sum without weights). */
-function weightedSum(values: Data, at: number, rows: number, columns: number, rowWeights: Float64Array | undefined, columnWeights: Float64Array | undefined): number {
+function weightedSum(
+  values: Data,
+  at: number,
+  rows: number,
+  columns: number,
+  rowWeights: Float64Array | undefined,
+  columnWeights: Float64Array | undefined,
+): number {
   let total = 0;
   if (!rowWeights || !columnWeights) {
     for (let e = at, end = at + rows * columns; e < end; e++) total += values[e];

@@ -29,7 +29,17 @@ export interface ScaleOptions {
 }
 
 const superscripts: Record<string, string> = {
-  '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹',
+  '-': '⁻',
+  '0': '⁰',
+  '1': '¹',
+  '2': '²',
+  '3': '³',
+  '4': '⁴',
+  '5': '⁵',
+  '6': '⁶',
+  '7': '⁷',
+  '8': '⁸',
+  '9': '⁹',
 };
 
 function checkInterval(functionName: string, name: string, interval: readonly number[]): void {
@@ -117,7 +127,7 @@ export function linearScale(domain: readonly number[], range: readonly number[],
   const step = tickStep(low, high, count);
   const [first, last] = multipleRange(low, high, step, options.nice ?? true);
   const ticks = multiples(step, first, last);
-  const [start, end]: [number, number] = options.nice ?? true ? [ticks[0], ticks[ticks.length - 1]] : [low, high];
+  const [start, end]: [number, number] = (options.nice ?? true) ? [ticks[0], ticks[ticks.length - 1]] : [low, high];
   const largest = Math.max(Math.abs(start), Math.abs(end));
   return {
     kind: 'linear',
@@ -164,9 +174,11 @@ export function logScale(domain: readonly number[], range: readonly number[], op
   const ticks: number[] = [];
   const minorTicks: number[] = [];
   for (let decade = firstDecade; decade <= lastDecade; decade += stride) {
-    for (const mantissa of mantissas) if (inDomain(mantissa * powerOfTen(decade))) ticks.push(mantissa * powerOfTen(decade));
+    for (const mantissa of mantissas)
+      if (inDomain(mantissa * powerOfTen(decade))) ticks.push(mantissa * powerOfTen(decade));
     if (mantissas.length === 1 && stride === 1 && lastDecade - firstDecade <= 5) {
-      for (let mantissa = 2; mantissa <= 9; mantissa++) if (inDomain(mantissa * powerOfTen(decade))) minorTicks.push(mantissa * powerOfTen(decade));
+      for (let mantissa = 2; mantissa <= 9; mantissa++)
+        if (inDomain(mantissa * powerOfTen(decade))) minorTicks.push(mantissa * powerOfTen(decade));
     }
   }
   const plain = mantissas.length > 1 || ticks.every((tick) => tick >= 1e-3 && tick <= 1e3);
@@ -178,7 +190,8 @@ export function logScale(domain: readonly number[], range: readonly number[], op
     range: [range[0], range[1]],
     ticks,
     minorTicks,
-    map: (value) => (value > 0 ? range[0] + ((Math.log10(value) - logStart) / logSpan) * (range[1] - range[0]) : Number.NaN),
+    map: (value) =>
+      value > 0 ? range[0] + ((Math.log10(value) - logStart) / logSpan) * (range[1] - range[0]) : Number.NaN,
     format: (value) => formatLogTick(value, plain),
   };
 }

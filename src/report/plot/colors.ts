@@ -10,7 +10,18 @@ export type Rgb = readonly [number, number, number];
 /** The continuous color maps. */
 export type ColorMapName = 'viridis' | 'gray' | 'diverging';
 
-const categorical = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+const categorical = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#bab0ac',
+];
 
 const anchors: Record<ColorMapName, readonly string[]> = {
   // viridis (van der Walt & Smith), 9 evenly spaced samples
@@ -21,7 +32,11 @@ const anchors: Record<ColorMapName, readonly string[]> = {
 };
 
 function parseHex(hex: string): Rgb {
-  return [Number.parseInt(hex.slice(1, 3), 16), Number.parseInt(hex.slice(3, 5), 16), Number.parseInt(hex.slice(5, 7), 16)];
+  return [
+    Number.parseInt(hex.slice(1, 3), 16),
+    Number.parseInt(hex.slice(3, 5), 16),
+    Number.parseInt(hex.slice(5, 7), 16),
+  ];
 }
 
 const anchorColors: Record<ColorMapName, readonly Rgb[]> = {
@@ -35,7 +50,8 @@ const anchorColors: Record<ColorMapName, readonly Rgb[]> = {
  * @example seriesColor(0); // '#4e79a7'
  */
 export function seriesColor(index: number): string {
-  if (!Number.isInteger(index) || index < 0) throw new Error(`seriesColor: index must be a non-negative integer, got ${index}`);
+  if (!Number.isInteger(index) || index < 0)
+    throw new Error(`seriesColor: index must be a non-negative integer, got ${index}`);
   return categorical[index % categorical.length];
 }
 
@@ -46,12 +62,14 @@ export function seriesColor(index: number): string {
  */
 export function colorAt(map: ColorMapName, fraction: number): Rgb {
   const colors = anchorColors[map];
-  if (colors === undefined) throw new Error(`colorAt: unknown color map ${JSON.stringify(map)} (expected viridis, gray or diverging)`);
+  if (colors === undefined)
+    throw new Error(`colorAt: unknown color map ${JSON.stringify(map)} (expected viridis, gray or diverging)`);
   if (Number.isNaN(fraction)) return [128, 128, 128];
   const position = Math.min(1, Math.max(0, fraction)) * (colors.length - 1);
   const index = Math.min(colors.length - 2, Math.floor(position));
   const weight = position - index;
-  const mix = (channel: number): number => Math.round(colors[index][channel] + (colors[index + 1][channel] - colors[index][channel]) * weight);
+  const mix = (channel: number): number =>
+    Math.round(colors[index][channel] + (colors[index + 1][channel] - colors[index][channel]) * weight);
   return [mix(0), mix(1), mix(2)];
 }
 
@@ -67,7 +85,11 @@ export function hexColor(color: Rgb): string {
  * Maps values to RGB bytes (interleaved) on a color map, `domain` giving the ends.
  * @example colorizeValues([0, 1], [0, 1], 'gray'); // Uint8Array [0, 0, 0, 255, 255, 255]
  */
-export function colorizeValues(values: ArrayLike<number>, domain: readonly [number, number], map: ColorMapName): Uint8Array {
+export function colorizeValues(
+  values: ArrayLike<number>,
+  domain: readonly [number, number],
+  map: ColorMapName,
+): Uint8Array {
   const [low, high] = domain;
   const span = high - low;
   const bytes = new Uint8Array(values.length * 3);

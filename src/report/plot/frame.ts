@@ -80,7 +80,8 @@ function labelStride(size: number, spacing: number): number {
  * @example checkSameLength('linePlot', 'series "a"', [1, 2], [3, 4]); // no error
  */
 export function checkSameLength(functionName: string, what: string, x: ArrayLike<number>, y: ArrayLike<number>): void {
-  if (x.length !== y.length) throw new Error(`${functionName}: ${what}: x has ${x.length} values but y has ${y.length}`);
+  if (x.length !== y.length)
+    throw new Error(`${functionName}: ${what}: x has ${x.length} values but y has ${y.length}`);
 }
 
 /**
@@ -97,8 +98,17 @@ export function plotTitle(width: number, title: string): string {
  */
 export function axisLabels(area: PlotArea, height: number, xLabel: string, yLabel: string): string[] {
   return [
-    text((area.left + area.right) / 2, height - 10, xLabel, { anchor: 'middle', size: fontSizes.label, className: 'x-label' }),
-    text(18, (area.top + area.bottom) / 2, yLabel, { anchor: 'middle', size: fontSizes.label, rotate: -90, className: 'y-label' }),
+    text((area.left + area.right) / 2, height - 10, xLabel, {
+      anchor: 'middle',
+      size: fontSizes.label,
+      className: 'x-label',
+    }),
+    text(18, (area.top + area.bottom) / 2, yLabel, {
+      anchor: 'middle',
+      size: fontSizes.label,
+      rotate: -90,
+      className: 'y-label',
+    }),
   ];
 }
 
@@ -109,24 +119,37 @@ export function axisLabels(area: PlotArea, height: number, xLabel: string, yLabe
 export function layoutFrame(options: FrameOptions): Frame {
   const { width, height } = options;
   const yTicks = scaleFor(options.y, options.yValues, [1, 0]); // tick labels do not depend on the range
-  const left = 24 + 8 + Math.max(0, ...yTicks.ticks.map((tick) => estimateTextWidth(yTicks.format(tick), fontSizes.tick))) + 8;
+  const left =
+    24 + 8 + Math.max(0, ...yTicks.ticks.map((tick) => estimateTextWidth(yTicks.format(tick), fontSizes.tick))) + 8;
   const right = width - 20;
   const legendRows = legend(options.legend, left, right, 38);
   const top = 40 + legendRows.height;
   const bottom = height - 48;
   if (right - left < 40 || bottom - top < 40) {
-    throw new Error(`layoutFrame: a ${width}×${height} figure leaves no room for the plot area; make it larger or shorten the labels`);
+    throw new Error(
+      `layoutFrame: a ${width}×${height} figure leaves no room for the plot area; make it larger or shorten the labels`,
+    );
   }
   const x = scaleFor(options.x, options.xValues, [left, right]);
   const y = scaleFor(options.y, options.yValues, [bottom, top]);
   const area = { left, top, right, bottom };
   const behind = [
     // the clip (for fixed domains) leaves room for points and markers sitting on the axes
-    element('clipPath', { id: 'plot-area' }, element('rect', { x: left - 5, y: top - 5, width: right - left + 10, height: bottom - top + 10 })),
+    element(
+      'clipPath',
+      { id: 'plot-area' },
+      element('rect', { x: left - 5, y: top - 5, width: right - left + 10, height: bottom - top + 10 }),
+    ),
     element('path', {
       class: 'grid',
-      d: [...x.ticks.map((tick) => `M${formatCoordinate(x.map(tick))} ${formatCoordinate(top)}V${formatCoordinate(bottom)}`),
-        ...y.ticks.map((tick) => `M${formatCoordinate(left)} ${formatCoordinate(y.map(tick))}H${formatCoordinate(right)}`)].join(''),
+      d: [
+        ...x.ticks.map(
+          (tick) => `M${formatCoordinate(x.map(tick))} ${formatCoordinate(top)}V${formatCoordinate(bottom)}`,
+        ),
+        ...y.ticks.map(
+          (tick) => `M${formatCoordinate(left)} ${formatCoordinate(y.map(tick))}H${formatCoordinate(right)}`,
+        ),
+      ].join(''),
       stroke: gridColor,
       fill: 'none',
     }),
@@ -136,32 +159,59 @@ export function layoutFrame(options: FrameOptions): Frame {
 
 function axes(x: Scale, y: Scale, area: PlotArea, options: FrameOptions): string[] {
   const { left, top, right, bottom } = area;
-  const xMark = (length: number) => (tick: number): string => `M${formatCoordinate(x.map(tick))} ${formatCoordinate(bottom)}v${length}`;
-  const yMark = (length: number) => (tick: number): string => `M${formatCoordinate(left)} ${formatCoordinate(y.map(tick))}h${-length}`;
-  const tickMarks = [...x.ticks.map(xMark(5)), ...x.minorTicks.map(xMark(3)), ...y.ticks.map(yMark(5)), ...y.minorTicks.map(yMark(3))].join('');
+  const xMark =
+    (length: number) =>
+    (tick: number): string =>
+      `M${formatCoordinate(x.map(tick))} ${formatCoordinate(bottom)}v${length}`;
+  const yMark =
+    (length: number) =>
+    (tick: number): string =>
+      `M${formatCoordinate(left)} ${formatCoordinate(y.map(tick))}h${-length}`;
+  const tickMarks = [
+    ...x.ticks.map(xMark(5)),
+    ...x.minorTicks.map(xMark(3)),
+    ...y.ticks.map(yMark(5)),
+    ...y.minorTicks.map(yMark(3)),
+  ].join('');
   const xLabels = x.ticks.map((tick) => x.format(tick));
   const xSpacing = x.ticks.length > 1 ? Math.abs(x.map(x.ticks[1]) - x.map(x.ticks[0])) : 0;
-  const xStride = labelStride(Math.max(0, ...xLabels.map((label) => estimateTextWidth(label, fontSizes.tick))), xSpacing);
+  const xStride = labelStride(
+    Math.max(0, ...xLabels.map((label) => estimateTextWidth(label, fontSizes.tick))),
+    xSpacing,
+  );
   const ySpacing = y.ticks.length > 1 ? Math.abs(y.map(y.ticks[1]) - y.map(y.ticks[0])) : 0;
   const yStride = labelStride(fontSizes.tick, ySpacing);
   return [
-    element('rect', { class: 'axes', x: left, y: top, width: right - left, height: bottom - top, fill: 'none', stroke: axisColor }),
+    element('rect', {
+      class: 'axes',
+      x: left,
+      y: top,
+      width: right - left,
+      height: bottom - top,
+      fill: 'none',
+      stroke: axisColor,
+    }),
     element('path', { class: 'ticks', d: tickMarks, stroke: axisColor }),
-    element(
-      'g',
-      { class: 'tick-labels', fill: axisColor },
-      [
-        ...x.ticks.filter((_, index) => index % xStride === 0).map((tick) => text(x.map(tick), bottom + 18, x.format(tick), { anchor: 'middle' })),
-        ...y.ticks.filter((_, index) => index % yStride === 0).map((tick) => text(left - 8, y.map(tick) + 4, y.format(tick), { anchor: 'end' })),
-      ],
-    ),
+    element('g', { class: 'tick-labels', fill: axisColor }, [
+      ...x.ticks
+        .filter((_, index) => index % xStride === 0)
+        .map((tick) => text(x.map(tick), bottom + 18, x.format(tick), { anchor: 'middle' })),
+      ...y.ticks
+        .filter((_, index) => index % yStride === 0)
+        .map((tick) => text(left - 8, y.map(tick) + 4, y.format(tick), { anchor: 'end' })),
+    ]),
     ...axisLabels(area, options.height, options.x.label, options.y.label),
     plotTitle(options.width, options.title),
   ];
 }
 
 /** Legend entries left to right from `left`, wrapping at `right`; its markup and height. */
-function legend(entries: readonly LegendEntry[], left: number, right: number, top: number): { markup: string[]; height: number } {
+function legend(
+  entries: readonly LegendEntry[],
+  left: number,
+  right: number,
+  top: number,
+): { markup: string[]; height: number } {
   if (entries.length === 0) return { markup: [], height: 0 };
   let [x, row] = [left, 0];
   const items = entries.map((entry) => {
@@ -170,7 +220,12 @@ function legend(entries: readonly LegendEntry[], left: number, right: number, to
     const middle = top + row * 18;
     const swatch =
       entry.mark === 'line'
-        ? element('path', { d: `M${formatCoordinate(x)} ${formatCoordinate(middle)}h24`, stroke: entry.color, 'stroke-width': 2, 'stroke-dasharray': entry.dashed ? dashPattern : undefined })
+        ? element('path', {
+            d: `M${formatCoordinate(x)} ${formatCoordinate(middle)}h24`,
+            stroke: entry.color,
+            'stroke-width': 2,
+            'stroke-dasharray': entry.dashed ? dashPattern : undefined,
+          })
         : element('circle', { cx: x + 12, cy: middle, r: 4, fill: entry.color });
     const item = swatch + text(x + 30, middle + 4, entry.name);
     x += entryWidth;
@@ -198,7 +253,10 @@ export interface XyPlotOptions {
  * @example xyPlot({ title: 't', xLabel: 'x', yLabel: 'y' }, [[0, 1]], [[0, 1]], [], () => [])
  */
 export function xyPlot(
-  options: XyPlotOptions, xValues: readonly ArrayLike<number>[], yValues: readonly ArrayLike<number>[], legend: readonly LegendEntry[],
+  options: XyPlotOptions,
+  xValues: readonly ArrayLike<number>[],
+  yValues: readonly ArrayLike<number>[],
+  legend: readonly LegendEntry[],
   draw: (frame: Frame) => string[],
 ): string {
   const width = options.width ?? defaultPlotSize.width;
@@ -207,7 +265,15 @@ export function xyPlot(
     title: options.title,
     x: { label: options.xLabel, log: options.logX, domain: options.xDomain },
     y: { label: options.yLabel, log: options.logY, domain: options.yDomain },
-    xValues, yValues, legend, width, height,
+    xValues,
+    yValues,
+    legend,
+    width,
+    height,
   });
-  return svgDocument({ width, height, title: options.title }, [...frame.behind, element('g', { 'clip-path': 'url(#plot-area)' }, draw(frame)), ...frame.front]);
+  return svgDocument({ width, height, title: options.title }, [
+    ...frame.behind,
+    element('g', { 'clip-path': 'url(#plot-area)' }, draw(frame)),
+    ...frame.front,
+  ]);
 }

@@ -43,7 +43,8 @@ function checkOptions(options: HeatmapOptions): void {
   if (!Number.isInteger(rows) || !Number.isInteger(columns) || rows < 1 || columns < 1) {
     throw new Error(`heatmap: rows and columns must be positive integers, got ${rows}×${columns}`);
   }
-  if (values.length !== rows * columns) throw new Error(`heatmap: values must hold rows·columns = ${rows * columns} numbers, got ${values.length}`);
+  if (values.length !== rows * columns)
+    throw new Error(`heatmap: values must hold rows·columns = ${rows * columns} numbers, got ${values.length}`);
   if (options.rowLabels !== undefined && options.rowLabels.length !== rows) {
     throw new Error(`heatmap: rowLabels must have ${rows} entries, got ${options.rowLabels.length}`);
   }
@@ -64,7 +65,8 @@ function valueDomain(options: HeatmapOptions, map: ColorMapName): [number, numbe
 function thinnedIndices(count: number, size: number, spacing: number): number[] {
   const needed = (size + 6) / spacing;
   const power = 10 ** Math.floor(Math.log10(Math.max(1, needed)));
-  const stride = needed <= 1 ? 1 : [1, 2, 5, 10].map((factor) => factor * power).find((step) => step >= needed) ?? 10 * power;
+  const stride =
+    needed <= 1 ? 1 : ([1, 2, 5, 10].map((factor) => factor * power).find((step) => step >= needed) ?? 10 * power);
   return Array.from({ length: count }, (_, index) => index).filter((index) => index % stride === 0);
 }
 
@@ -84,18 +86,35 @@ export function heatmap(options: HeatmapOptions): string {
   const top = 40;
   const bottom = height - 48;
   const barScale = linearScale(domain, [bottom, top], { nice: false });
-  const barLabelWidth = Math.max(0, ...barScale.ticks.map((tick) => estimateTextWidth(barScale.format(tick), fontSizes.tick)));
+  const barLabelWidth = Math.max(
+    0,
+    ...barScale.ticks.map((tick) => estimateTextWidth(barScale.format(tick), fontSizes.tick)),
+  );
   const left = 24 + 8 + Math.max(...rowLabels.map((label) => estimateTextWidth(label, fontSizes.tick))) + 6;
   const barLeft = width - (options.colorLabel === undefined ? 8 : 26) - barLabelWidth - 6 - 14;
   const right = barLeft - 16;
-  if (right - left < 20 || bottom - top < 20) throw new Error(`heatmap: a ${width}×${height} figure leaves no room for the cells; make it larger or shorten the labels`);
+  if (right - left < 20 || bottom - top < 20)
+    throw new Error(
+      `heatmap: a ${width}×${height} figure leaves no room for the cells; make it larger or shorten the labels`,
+    );
   const cellWidth = (right - left) / columns;
   const cellHeight = (bottom - top) / rows;
 
   const cells: string[] = [];
   if (rows * columns > maximumRectCells) {
     const image = pngDataUri({ width: columns, height: rows, channels: 3, data: colorizeValues(values, domain, map) });
-    cells.push(element('image', { class: 'cells', x: left, y: top, width: right - left, height: bottom - top, preserveAspectRatio: 'none', style: 'image-rendering:pixelated', href: image }));
+    cells.push(
+      element('image', {
+        class: 'cells',
+        x: left,
+        y: top,
+        width: right - left,
+        height: bottom - top,
+        preserveAspectRatio: 'none',
+        style: 'image-rendering:pixelated',
+        href: image,
+      }),
+    );
   } else {
     const span = domain[1] - domain[0];
     for (let row = 0; row < rows; row++) {
@@ -103,29 +122,65 @@ export function heatmap(options: HeatmapOptions): string {
         const value = values[row * columns + column];
         const color = colorAt(map, span > 0 ? (value - domain[0]) / span : 0.5);
         const [x, y] = [left + column * cellWidth, top + row * cellHeight];
-        cells.push(element('rect', { class: 'cell', x, y, width: cellWidth, height: cellHeight, fill: hexColor(color) }));
+        cells.push(
+          element('rect', { class: 'cell', x, y, width: cellWidth, height: cellHeight, fill: hexColor(color) }),
+        );
         if (options.annotate !== undefined) {
           const luminance = (0.299 * color[0] + 0.587 * color[1] + 0.114 * color[2]) / 255;
           const label = formatNumber(value, options.annotate);
-          cells.push(text(x + cellWidth / 2, y + cellHeight / 2 + 4, label, { anchor: 'middle', fill: luminance < 0.5 ? 'white' : 'black', className: 'annotation' }));
+          cells.push(
+            text(x + cellWidth / 2, y + cellHeight / 2 + 4, label, {
+              anchor: 'middle',
+              fill: luminance < 0.5 ? 'white' : 'black',
+              className: 'annotation',
+            }),
+          );
         }
       }
     }
   }
 
   const rowIndices = thinnedIndices(rows, fontSizes.tick, cellHeight);
-  const columnIndices = thinnedIndices(columns, Math.max(...columnLabels.map((label) => estimateTextWidth(label, fontSizes.tick))), cellWidth);
+  const columnIndices = thinnedIndices(
+    columns,
+    Math.max(...columnLabels.map((label) => estimateTextWidth(label, fontSizes.tick))),
+    cellWidth,
+  );
   const labels = element('g', { class: 'tick-labels', fill: axisColor }, [
     ...rowIndices.map((row) => text(left - 6, top + (row + 0.5) * cellHeight + 4, rowLabels[row], { anchor: 'end' })),
-    ...columnIndices.map((column) => text(left + (column + 0.5) * cellWidth, bottom + 18, columnLabels[column], { anchor: 'middle' })),
+    ...columnIndices.map((column) =>
+      text(left + (column + 0.5) * cellWidth, bottom + 18, columnLabels[column], { anchor: 'middle' }),
+    ),
   ]);
-  const stops = Array.from({ length: 17 }, (_, index) => element('stop', { offset: formatCoordinate(index / 16), 'stop-color': hexColor(colorAt(map, index / 16)) }));
+  const stops = Array.from({ length: 17 }, (_, index) =>
+    element('stop', { offset: formatCoordinate(index / 16), 'stop-color': hexColor(colorAt(map, index / 16)) }),
+  );
   const colorbar = element('g', { class: 'colorbar' }, [
     element('linearGradient', { id: 'colorbar-gradient', x1: 0, y1: 1, x2: 0, y2: 0 }, stops),
-    element('rect', { x: barLeft, y: top, width: 14, height: bottom - top, fill: 'url(#colorbar-gradient)', stroke: axisColor }),
-    element('path', { d: barScale.ticks.map((tick) => `M${formatCoordinate(barLeft + 14)} ${formatCoordinate(barScale.map(tick))}h4`).join(''), stroke: axisColor }),
+    element('rect', {
+      x: barLeft,
+      y: top,
+      width: 14,
+      height: bottom - top,
+      fill: 'url(#colorbar-gradient)',
+      stroke: axisColor,
+    }),
+    element('path', {
+      d: barScale.ticks
+        .map((tick) => `M${formatCoordinate(barLeft + 14)} ${formatCoordinate(barScale.map(tick))}h4`)
+        .join(''),
+      stroke: axisColor,
+    }),
     ...barScale.ticks.map((tick) => text(barLeft + 14 + 6, barScale.map(tick) + 4, barScale.format(tick))),
-    ...(options.colorLabel === undefined ? [] : [text(width - 8, (top + bottom) / 2, options.colorLabel, { anchor: 'middle', size: fontSizes.label, rotate: -90 })]),
+    ...(options.colorLabel === undefined
+      ? []
+      : [
+          text(width - 8, (top + bottom) / 2, options.colorLabel, {
+            anchor: 'middle',
+            size: fontSizes.label,
+            rotate: -90,
+          }),
+        ]),
   ]);
   return svgDocument({ width, height, title: options.title }, [
     element('g', { 'shape-rendering': 'crispEdges' }, cells),

@@ -42,11 +42,19 @@ interface Planes {
 function planesOf(image: GridImage, index: number): Planes {
   const shape = image.shape;
   const [channels, height, width] = shape.length === 2 ? [1, shape[0], shape[1]] : [shape[0], shape[1], shape[2]];
-  if ((shape.length !== 2 && shape.length !== 3) || (channels !== 1 && channels !== 3) || !(height >= 1 && width >= 1)) {
-    throw new Error(`imageGrid: images[${index}].shape must be [H, W], [1, H, W] or [3, H, W], got [${shape.join(', ')}]`);
+  if (
+    (shape.length !== 2 && shape.length !== 3) ||
+    (channels !== 1 && channels !== 3) ||
+    !(height >= 1 && width >= 1)
+  ) {
+    throw new Error(
+      `imageGrid: images[${index}].shape must be [H, W], [1, H, W] or [3, H, W], got [${shape.join(', ')}]`,
+    );
   }
   if (image.pixels.length !== channels * height * width) {
-    throw new Error(`imageGrid: images[${index}] has ${image.pixels.length} pixels but shape [${shape.join(', ')}] needs ${channels * height * width}`);
+    throw new Error(
+      `imageGrid: images[${index}] has ${image.pixels.length} pixels but shape [${shape.join(', ')}] needs ${channels * height * width}`,
+    );
   }
   return { channels, height, width };
 }
@@ -83,7 +91,10 @@ function imageBytes(image: GridImage, planes: Planes, options: ImageGridOptions,
   const { channels, height, width } = planes;
   const [low, high] = rangeOf(image.pixels, options.range ?? [0, 1]);
   const plane = height * width;
-  const colors = channels === 1 ? colorizeValues(image.pixels, [low, high], options.colorMap ?? 'gray') : interleaveRgb(image.pixels, plane, low, high);
+  const colors =
+    channels === 1
+      ? colorizeValues(image.pixels, [low, high], options.colorMap ?? 'gray')
+      : interleaveRgb(image.pixels, plane, low, high);
   const bytes = new Uint8Array(plane * 3 * scale * scale);
   const rowLength = width * scale * 3;
   for (let row = 0; row < height * scale; row++) {
@@ -105,9 +116,11 @@ export function imageGrid(options: ImageGridOptions): string {
   const planes = images.map(planesOf);
   const largest = Math.max(...planes.map((plane) => Math.max(plane.height, plane.width)));
   const scale = options.scale ?? Math.max(1, Math.round(96 / largest));
-  if (!Number.isInteger(scale) || scale < 1) throw new Error(`imageGrid: scale must be a positive integer, got ${scale}`);
+  if (!Number.isInteger(scale) || scale < 1)
+    throw new Error(`imageGrid: scale must be a positive integer, got ${scale}`);
   const columns = options.columns ?? Math.min(images.length, 8);
-  if (!Number.isInteger(columns) || columns < 1) throw new Error(`imageGrid: columns must be a positive integer, got ${columns}`);
+  if (!Number.isInteger(columns) || columns < 1)
+    throw new Error(`imageGrid: columns must be a positive integer, got ${columns}`);
   const hasTitles = images.some((image) => image.title !== undefined && image.title !== '');
   const tileWidth = Math.max(
     ...planes.map((plane) => plane.width * scale),
@@ -117,18 +130,33 @@ export function imageGrid(options: ImageGridOptions): string {
   const gap = 12;
   const top = 40;
   const rowCount = Math.ceil(images.length / columns);
-  const width = Math.max(columns * (tileWidth + gap) + gap, estimateTextWidth(options.title, fontSizes.title) + 2 * gap);
+  const width = Math.max(
+    columns * (tileWidth + gap) + gap,
+    estimateTextWidth(options.title, fontSizes.title) + 2 * gap,
+  );
   const height = top + rowCount * (tileHeight + gap);
   const tiles = images.map((image, index) => {
     const { width: imageWidth, height: imageHeight } = planes[index];
     const left = gap + (index % columns) * (tileWidth + gap);
     const tileTop = top + Math.floor(index / columns) * (tileHeight + gap);
-    const png = pngDataUri({ width: imageWidth * scale, height: imageHeight * scale, channels: 3, data: imageBytes(image, planes[index], options, scale) });
+    const png = pngDataUri({
+      width: imageWidth * scale,
+      height: imageHeight * scale,
+      channels: 3,
+      data: imageBytes(image, planes[index], options, scale),
+    });
     const imageTop = tileTop + (hasTitles ? 18 : 0);
     const imageLeft = left + (tileWidth - imageWidth * scale) / 2;
     return element('g', { class: 'tile' }, [
       hasTitles ? text(left + tileWidth / 2, tileTop + 12, image.title ?? '', { anchor: 'middle' }) : '',
-      element('image', { class: 'image', x: imageLeft, y: imageTop, width: imageWidth * scale, height: imageHeight * scale, href: png }),
+      element('image', {
+        class: 'image',
+        x: imageLeft,
+        y: imageTop,
+        width: imageWidth * scale,
+        height: imageHeight * scale,
+        href: png,
+      }),
     ]);
   });
   return svgDocument({ width, height, title: options.title }, [...tiles, plotTitle(width, options.title)]);

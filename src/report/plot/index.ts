@@ -14,7 +14,16 @@ export { linePlot, type LinePlotOptions, type LineSeries, type ErrorRange } from
 export { scatterPlot, type ScatterPlotOptions, type ScatterSeries } from './scatter.ts';
 export { heatmap, maximumRectCells, type HeatmapOptions } from './heatmap.ts';
 export { imageGrid, type ImageGridOptions, type GridImage, type PixelRange } from './image-grid.ts';
-export { linearScale, logScale, niceTicks, tickStep, formatLogTick, dataExtent, type Scale, type ScaleOptions } from './axes.ts';
+export {
+  linearScale,
+  logScale,
+  niceTicks,
+  tickStep,
+  formatLogTick,
+  dataExtent,
+  type Scale,
+  type ScaleOptions,
+} from './axes.ts';
 export { seriesColor, colorAt, colorizeValues, hexColor, type ColorMapName, type Rgb } from './colors.ts';
 export { encodePng, pngDataUri, crc32, type PngImage } from './png.ts';
 export { escapeXml, element, svgDocument } from './svg.ts';

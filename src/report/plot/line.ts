@@ -59,8 +59,17 @@ function errorMarkup(frame: Frame, x: ArrayLike<number>, error: ErrorRange, colo
     return element('path', { class: 'error-bars', d, stroke: color, 'stroke-width': 1.5, fill: 'none' });
   }
   const outline = [...indices, ...indices.slice().reverse()];
-  const d = polylinePath(outline.map((i) => xs[i]), outline.map((i, k) => (k < indices.length ? upper[i] : lower[i])));
-  return element('path', { class: 'band', d: d === '' ? '' : `${d}Z`, fill: color, 'fill-opacity': 0.2, stroke: 'none' });
+  const d = polylinePath(
+    outline.map((i) => xs[i]),
+    outline.map((i, k) => (k < indices.length ? upper[i] : lower[i])),
+  );
+  return element('path', {
+    class: 'band',
+    d: d === '' ? '' : `${d}Z`,
+    fill: color,
+    'fill-opacity': 0.2,
+    stroke: 'none',
+  });
 }
 
 /**
@@ -71,29 +80,37 @@ export function linePlot(options: LinePlotOptions): string {
   checkSeries(options.series);
   const colors = options.series.map((line, index) => line.color ?? seriesColor(index));
   const xValues = options.series.map((line) => line.x);
-  const yValues = options.series.flatMap((line) => (line.error === undefined ? [line.y] : [line.y, line.error.lower, line.error.upper]));
+  const yValues = options.series.flatMap((line) =>
+    line.error === undefined ? [line.y] : [line.y, line.error.lower, line.error.upper],
+  );
   const legend = options.series
     .map((line, index) => ({ name: line.name, color: colors[index], mark: 'line' as const, dashed: line.dashed }))
     .filter((entry) => entry.name !== '');
-  return xyPlot(options, xValues, yValues, legend, (frame) => options.series.map((line, index) => {
-    const color = colors[index];
-    const xs = Array.from(line.x, (value) => frame.x.map(value));
-    const ys = Array.from(line.y, (value) => frame.y.map(value));
-    const parts = [
-      line.error === undefined ? '' : errorMarkup(frame, line.x, line.error, color),
-      element('path', {
-        class: 'line',
-        d: polylinePath(xs, ys),
-        fill: 'none',
-        stroke: color,
-        'stroke-width': 2,
-        'stroke-linejoin': 'round',
-        'stroke-dasharray': line.dashed ? dashPattern : undefined,
-      }),
-      ...(line.markers
-        ? xs.flatMap((x, i) => (Number.isFinite(x) && Number.isFinite(ys[i]) ? [element('circle', { class: 'marker', cx: x, cy: ys[i], r: 3, fill: color })] : []))
-        : []),
-    ];
-    return element('g', { class: 'series' }, parts);
-  }));
+  return xyPlot(options, xValues, yValues, legend, (frame) =>
+    options.series.map((line, index) => {
+      const color = colors[index];
+      const xs = Array.from(line.x, (value) => frame.x.map(value));
+      const ys = Array.from(line.y, (value) => frame.y.map(value));
+      const parts = [
+        line.error === undefined ? '' : errorMarkup(frame, line.x, line.error, color),
+        element('path', {
+          class: 'line',
+          d: polylinePath(xs, ys),
+          fill: 'none',
+          stroke: color,
+          'stroke-width': 2,
+          'stroke-linejoin': 'round',
+          'stroke-dasharray': line.dashed ? dashPattern : undefined,
+        }),
+        ...(line.markers
+          ? xs.flatMap((x, i) =>
+              Number.isFinite(x) && Number.isFinite(ys[i])
+                ? [element('circle', { class: 'marker', cx: x, cy: ys[i], r: 3, fill: color })]
+                : [],
+            )
+          : []),
+      ];
+      return element('g', { class: 'series' }, parts);
+    }),
+  );
 }

@@ -59,16 +59,24 @@ export function encodePng(image: PngImage): Uint8Array {
   if (colorTypes[channels] === undefined) throw new Error(`encodePng: channels must be 1, 3 or 4, got ${channels}`);
   const rowLength = width * channels;
   if (data.length !== rowLength * height) {
-    throw new Error(`encodePng: data must hold width·height·channels = ${rowLength * height} bytes, got ${data.length}`);
+    throw new Error(
+      `encodePng: data must hold width·height·channels = ${rowLength * height} bytes, got ${data.length}`,
+    );
   }
   const scanlines = new Uint8Array((rowLength + 1) * height); // each row: filter byte 0, then the row
-  for (let row = 0; row < height; row++) scanlines.set(data.subarray(row * rowLength, (row + 1) * rowLength), row * (rowLength + 1) + 1);
+  for (let row = 0; row < height; row++)
+    scanlines.set(data.subarray(row * rowLength, (row + 1) * rowLength), row * (rowLength + 1) + 1);
   const header = new Uint8Array(13);
   const view = new DataView(header.buffer);
   view.setUint32(0, width);
   view.setUint32(4, height);
   header.set([8, colorTypes[channels], 0, 0, 0], 8); // bit depth, color type, compression, filter, interlace
-  const parts = [signature, chunk('IHDR', header), chunk('IDAT', deflateSync(scanlines, { level: 9 })), chunk('IEND', new Uint8Array(0))];
+  const parts = [
+    signature,
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(scanlines, { level: 9 })),
+    chunk('IEND', new Uint8Array(0)),
+  ];
   const file = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
   let offset = 0;
   for (const part of parts) {

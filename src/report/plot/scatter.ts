@@ -31,29 +31,39 @@ export interface ScatterPlotOptions extends XyPlotOptions {
  */
 export function scatterPlot(options: ScatterPlotOptions): string {
   if (options.series.length === 0) throw new Error('scatterPlot: series must not be empty');
-  for (const points of options.series) checkSameLength('scatterPlot', `series ${JSON.stringify(points.name)}`, points.x, points.y);
+  for (const points of options.series)
+    checkSameLength('scatterPlot', `series ${JSON.stringify(points.name)}`, points.x, points.y);
   const colors = options.series.map((points, index) => points.color ?? seriesColor(index));
   const legend = options.series
     .map((points, index) => ({ name: points.name, color: colors[index], mark: 'point' as const }))
     .filter((entry) => entry.name !== '');
-  return xyPlot(options, options.series.map((points) => points.x), options.series.map((points) => points.y), legend, (frame) => {
-    const data: string[] = [];
-    if (options.diagonal) {
-      const low = Math.max(frame.x.domain[0], frame.y.domain[0]);
-      const high = Math.min(frame.x.domain[1], frame.y.domain[1]);
-      if (low < high) {
-        const d = `M${formatCoordinate(frame.x.map(low))} ${formatCoordinate(frame.y.map(low))}L${formatCoordinate(frame.x.map(high))} ${formatCoordinate(frame.y.map(high))}`;
-        data.push(element('path', { class: 'diagonal', d, stroke: '#888888', 'stroke-dasharray': '4 4', fill: 'none' }));
+  return xyPlot(
+    options,
+    options.series.map((points) => points.x),
+    options.series.map((points) => points.y),
+    legend,
+    (frame) => {
+      const data: string[] = [];
+      if (options.diagonal) {
+        const low = Math.max(frame.x.domain[0], frame.y.domain[0]);
+        const high = Math.min(frame.x.domain[1], frame.y.domain[1]);
+        if (low < high) {
+          const d = `M${formatCoordinate(frame.x.map(low))} ${formatCoordinate(frame.y.map(low))}L${formatCoordinate(frame.x.map(high))} ${formatCoordinate(frame.y.map(high))}`;
+          data.push(
+            element('path', { class: 'diagonal', d, stroke: '#888888', 'stroke-dasharray': '4 4', fill: 'none' }),
+          );
+        }
       }
-    }
-    options.series.forEach((points, index) => {
-      const circles: string[] = [];
-      for (let i = 0; i < points.x.length; i++) {
-        const [cx, cy] = [frame.x.map(points.x[i]), frame.y.map(points.y[i])];
-        if (Number.isFinite(cx) && Number.isFinite(cy)) circles.push(element('circle', { class: 'point', cx, cy, r: points.radius ?? 3.5 }));
-      }
-      data.push(element('g', { class: 'series', fill: colors[index], 'fill-opacity': 0.75 }, circles));
-    });
-    return data;
-  });
+      options.series.forEach((points, index) => {
+        const circles: string[] = [];
+        for (let i = 0; i < points.x.length; i++) {
+          const [cx, cy] = [frame.x.map(points.x[i]), frame.y.map(points.y[i])];
+          if (Number.isFinite(cx) && Number.isFinite(cy))
+            circles.push(element('circle', { class: 'point', cx, cy, r: points.radius ?? 3.5 }));
+        }
+        data.push(element('g', { class: 'series', fill: colors[index], 'fill-opacity': 0.75 }, circles));
+      });
+      return data;
+    },
+  );
 }

@@ -16,7 +16,10 @@ export const fontSizes = { title: 14, label: 12, tick: 11 } as const;
  * @example escapeXml('a < b & "c"'); // 'a &lt; b &amp; &quot;c&quot;'
  */
 export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (character) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[character]};`);
+  return text.replace(
+    /[&<>"']/g,
+    (character) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[character]};`,
+  );
 }
 
 /**
@@ -34,7 +37,11 @@ export function formatCoordinate(value: number): string {
  * `children` (already-serialised markup) placed inside; no children gives `<name/>`.
  * @example element('rect', { x: 1, width: 2.5 }); // '<rect x="1" width="2.5"/>'
  */
-export function element(name: string, attributes: Record<string, AttributeValue>, children: string | readonly string[] = ''): string {
+export function element(
+  name: string,
+  attributes: Record<string, AttributeValue>,
+  children: string | readonly string[] = '',
+): string {
   let markup = `<${name}`;
   for (const [key, value] of Object.entries(attributes)) {
     if (value === undefined) continue;
@@ -69,7 +76,10 @@ export function text(x: number, y: number, content: string, options: TextOptions
       'font-size': options.size,
       'font-weight': options.weight,
       fill: options.fill,
-      transform: options.rotate === undefined ? undefined : `rotate(${options.rotate} ${formatCoordinate(x)} ${formatCoordinate(y)})`,
+      transform:
+        options.rotate === undefined
+          ? undefined
+          : `rotate(${options.rotate} ${formatCoordinate(x)} ${formatCoordinate(y)})`,
     },
     escapeXml(content),
   );
@@ -118,7 +128,8 @@ export interface DocumentOptions {
  */
 export function svgDocument(options: DocumentOptions, children: readonly string[]): string {
   const { width, height } = options;
-  if (!(width > 0 && height > 0)) throw new Error(`svgDocument: width and height must be positive, got ${width}×${height}`);
+  if (!(width > 0 && height > 0))
+    throw new Error(`svgDocument: width and height must be positive, got ${width}×${height}`);
   const root = element(
     'svg',
     {
@@ -129,7 +140,14 @@ export function svgDocument(options: DocumentOptions, children: readonly string[
       'font-family': fontFamily,
       'font-size': fontSizes.tick,
     },
-    ['\n', element('title', {}, escapeXml(options.title)), '\n', element('rect', { width, height, fill: 'white' }), '\n', ...children.map((child) => `${child}\n`)],
+    [
+      '\n',
+      element('title', {}, escapeXml(options.title)),
+      '\n',
+      element('rect', { width, height, fill: 'white' }),
+      '\n',
+      ...children.map((child) => `${child}\n`),
+    ],
   );
   return `<?xml version="1.0" encoding="UTF-8"?>\n${root}\n`;
 }

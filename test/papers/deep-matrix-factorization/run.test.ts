@@ -5,10 +5,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-interface Solution { error: number; nuclearNorm: number; effectiveRank: number; topSingularValues: number[] }
-interface Run extends Solution { depth: number; steps: number; trainLoss: number; converged: boolean; millisecondsPerStep: number }
-interface Cell { count: number; seed: number; targetNuclearNorm: number; nuclearNorm: Solution & { converged: boolean }; runs: Run[] }
-interface Trajectory { steps: number[]; singularValues: number[][]; theorem3: { predicted: number[]; measured: number[] } }
+interface Solution {
+  error: number;
+  nuclearNorm: number;
+  effectiveRank: number;
+  topSingularValues: number[];
+}
+interface Run extends Solution {
+  depth: number;
+  steps: number;
+  trainLoss: number;
+  converged: boolean;
+  millisecondsPerStep: number;
+}
+interface Cell {
+  count: number;
+  seed: number;
+  targetNuclearNorm: number;
+  nuclearNorm: Solution & { converged: boolean };
+  runs: Run[];
+}
+interface Trajectory {
+  steps: number[];
+  singularValues: number[][];
+  theorem3: { predicted: number[]; measured: number[] };
+}
 interface Results {
   backend: string;
   millisecondsPerStep: number;
@@ -23,7 +44,11 @@ let stdout = '';
 let results: Results;
 
 beforeAll(() => {
-  stdout = execFileSync('npx', ['tsx', 'papers/deep-matrix-factorization.ts', '--quick', '--quiet', '--out', directory], { encoding: 'utf8' });
+  stdout = execFileSync(
+    'npx',
+    ['tsx', 'papers/deep-matrix-factorization.ts', '--quick', '--quiet', '--out', directory],
+    { encoding: 'utf8' },
+  );
   results = JSON.parse(readFileSync(join(directory, 'results.json'), 'utf8'));
 });
 
@@ -37,12 +62,22 @@ describe('papers/deep-matrix-factorization.ts --quick', () => {
   });
 
   it('writes the summary, results.json and every figure', () => {
-    const files = ['summary.md', 'results.json', 'completion-error.svg', 'completion-effective-rank.svg', 'completion-nuclear-norm.svg', 'sensing-error.svg',
-      'singular-values-depth-1.svg', 'singular-values-depth-2.svg', 'singular-values-depth-3.svg', 'theorem3-singular-value-steps.svg'];
+    const files = [
+      'summary.md',
+      'results.json',
+      'completion-error.svg',
+      'completion-effective-rank.svg',
+      'completion-nuclear-norm.svg',
+      'sensing-error.svg',
+      'singular-values-depth-1.svg',
+      'singular-values-depth-2.svg',
+      'singular-values-depth-3.svg',
+      'theorem3-singular-value-steps.svg',
+    ];
     for (const file of files) expect(existsSync(join(directory, file)), file).toBe(true);
     const summary = readFileSync(join(directory, 'summary.md'), 'utf8');
     expect(summary).toContain('## Claims');
-    expect(summary).toContain("| claim");
+    expect(summary).toContain('| claim');
     expect(summary).toContain('## Where it does not reproduce');
     expect(readFileSync(join(directory, 'completion-error.svg'), 'utf8')).toMatch(/<svg[\s\S]*<\/svg>\s*$/);
   });
