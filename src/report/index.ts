@@ -60,6 +60,7 @@ export {
   type PaperOutput,
   type PaperRun,
 } from './paper.ts';
+export { fillTemplate, markdownTemplate, type TemplateValue } from './template.ts';
 export {
   fit,
   evaluate,
