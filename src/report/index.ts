@@ -60,6 +60,7 @@ export {
   type PaperOutput,
   type PaperRun,
 } from './paper.ts';
+export { thin, thinnedSteps } from './thin.ts';
 export { fillTemplate, markdownTemplate, type TemplateValue } from './template.ts';
 export {
   fit,
