@@ -6,12 +6,22 @@
  */
 import { withBackend, backendByName } from '../autodiff/index.ts';
 import { naiveMatmulKernel, type GpuJsBackend } from '../gpu/gpujs/index.ts';
+import { commandLine } from '../src/report/index.ts';
 import { medianMs, matmulGflops, type TimingOptions } from './timing.ts';
 import { oursConv, oursMatmul, oursMlpStep } from './ours.ts';
 import { tfConv, tfMatmul, tfMlpStep, useTfBackend, type TfBackend } from './peers/tfjs.ts';
 
-const quick = process.argv.includes('--quick');
-const skipGpuJs = process.argv.includes('--no-gpujs');
+const { quick, noGpujs: skipGpuJs } = commandLine(
+  {
+    quick: { kind: 'boolean', description: 'fewer repeats, and no n = 1024' },
+    noGpujs: { kind: 'boolean', description: 'skip the (slow) gpu.js webasm runs' },
+  },
+  {
+    program: 'bench/ops',
+    command: 'npx tsx bench/ops.ts [flags]',
+    about: ['Our backends beside TensorFlow.js, as ratios.'],
+  },
+);
 const timing: TimingOptions = quick ? { warmup: 1, minRepeats: 2, maxRepeats: 5, minTotalMs: 200 } : {};
 const sizes = quick ? [128, 256, 512] : [128, 256, 512, 1024];
 const conv = { batch: 32, inChannels: 16, outChannels: 32, size: 32, kernel: 3 };

@@ -10,14 +10,23 @@ import * as ad from '../autodiff/index.ts';
 import * as nn from '../src/nn/index.ts';
 import { SGD } from '../src/optim/index.ts';
 import { batches, loadMnist, takeFirst, type Dataset } from '../src/data/index.ts';
-import { evaluate, fit, formatTable, parseCommonFlags } from '../src/report/index.ts';
+import { commandLine, evaluate, fit, formatTable, paperFlags } from '../src/report/index.ts';
 
-const flags = parseCommonFlags();
-const option = (name: string) => {
-  const at = flags.rest.indexOf(`--${name}`);
-  return at >= 0 ? flags.rest[at + 1] : undefined;
-};
-const seed = flags.seed ?? 0;
+const flags = commandLine(
+  {
+    model: { kind: 'string', description: 'which model to train', choices: ['mlp', 'cnn', 'both'], default: 'both' },
+    epochs: { kind: 'integer', description: 'epochs per model (default 3, or 1 with --quick)', minimum: 1 },
+    quick: { kind: 'boolean', description: '2,000 training and 1,000 test images, one epoch: a smoke run' },
+    seed: paperFlags.seed,
+    quiet: paperFlags.quiet,
+  },
+  {
+    program: 'examples/mnist',
+    command: 'npx tsx examples/mnist.ts [flags]',
+    about: ['Trains an MLP and a small CNN on MNIST.'],
+  },
+);
+const seed = flags.seed;
 const batchSize = 128;
 
 /** 784-256-10 with ReLU (PyTorch default initialization). */
@@ -90,13 +99,8 @@ function train(name: string, model: nn.Module, train: Dataset, test: Dataset, ep
 const fullTrain = loadMnist('train');
 const trainSet = flags.quick ? takeFirst(fullTrain, 2000) : fullTrain;
 const testSet = flags.quick ? takeFirst(loadMnist('test'), 1000) : loadMnist('test');
-const which = option('model') ?? 'both';
-const epochs = Number(option('epochs') ?? (flags.quick ? 1 : 3));
-if (!['mlp', 'cnn', 'both'].includes(which) || !Number.isInteger(epochs) || epochs < 1) {
-  throw new Error(
-    `examples/mnist: --model must be mlp, cnn or both and --epochs a positive integer, got ${which} and ${option('epochs')}`,
-  );
-}
+const which = flags.model;
+const epochs = flags.epochs ?? (flags.quick ? 1 : 3);
 console.log(`backend: ${ad.currentBackend().describe()}; ${trainSet.count} training and ${testSet.count} test images`);
 const rows = [
   ...(which !== 'cnn' ? train('MLP 784-256-10', mlp(), trainSet, testSet, epochs) : []),

@@ -19,6 +19,8 @@ export interface FlagSpec {
   maximum?: number;
   /** What the value is called in the usage text, e.g. "DIR" (default "N" for numbers, "VALUE" for strings). */
   valueName?: string;
+  /** For strings: the only values allowed. */
+  choices?: readonly string[];
 }
 
 /** Flags by their camelCase key; `matrixSize` is written `--matrix-size` on the command line. */
@@ -71,7 +73,8 @@ export function flagName(key: string): string {
  */
 export function usageText(specs: FlagSpecs, options: UsageOptions): string {
   const rows = Object.entries(specs).map(([key, spec]) => {
-    const value = spec.kind === 'boolean' ? '' : ` ${spec.valueName ?? (spec.kind === 'string' ? 'VALUE' : 'N')}`;
+    const valueName = spec.valueName ?? (spec.choices?.join('|') || (spec.kind === 'string' ? 'VALUE' : 'N'));
+    const value = spec.kind === 'boolean' ? '' : ` ${valueName}`;
     const fallback = spec.default === undefined ? '' : ` (default ${spec.default})`;
     return [`${flagName(key)}${value}`, `${spec.description}${fallback}`];
   });
@@ -89,6 +92,9 @@ const looksLikeFlag = /^-{1,2}[a-zA-Z]/;
 function convert(name: string, spec: FlagSpec, text: string): number | string {
   if (spec.kind === 'string') {
     if (text === '') throw new UsageError(`${name} needs a non-empty value`);
+    if (spec.choices !== undefined && !spec.choices.includes(text)) {
+      throw new UsageError(`${name} must be one of ${spec.choices.join(', ')}, got ${JSON.stringify(text)}`);
+    }
     return text;
   }
   const pattern = spec.kind === 'integer' ? decimalInteger : decimalNumber;
@@ -117,10 +123,12 @@ export function parseFlags<S extends FlagSpecs>(
   const byName = new Map(Object.entries(specs).map(([key, spec]) => [flagName(key), { key, spec }]));
   const values: Record<string, boolean | number | string | undefined> = {};
   for (const [key, spec] of Object.entries(specs)) values[key] = spec.kind === 'boolean' ? false : spec.default;
+  // --help wins wherever it stands, even after a mistake, as with argparse.
+  if (argv.some((argument) => argument === '--help' || argument === '-h'))
+    throw new HelpRequested(usageText(specs, options));
   const seen = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const argument = argv[i];
-    if (argument === '--help' || argument === '-h') throw new HelpRequested(usageText(specs, options));
     const equals = argument.startsWith('--') ? argument.indexOf('=') : -1;
     const name = equals > 0 ? argument.slice(0, equals) : argument;
     const entry = byName.get(name);
@@ -185,5 +193,31 @@ export async function runCommand(program: string, main: (argv: readonly string[]
       console.error(error);
       process.exitCode = 1;
     }
+  }
+}
+
+/**
+ * The flags of a script that runs at its top level (an example, a benchmark): parsed as
+ * parseFlags does, with `--help` printed and exit code 0, and a mistake printed as one line
+ * `program: message` with exit code 2.
+ * @example const flags = commandLine({ quick: { kind: 'boolean', description: 'fewer sizes' } }, { program: 'bench', command: 'npx tsx bench/ops.ts [flags]' });
+ */
+export function commandLine<S extends FlagSpecs>(
+  specs: S,
+  options: UsageOptions,
+  argv: readonly string[] = process.argv.slice(2),
+): FlagValues<S> {
+  try {
+    return parseFlags(argv, specs, options);
+  } catch (error) {
+    if (error instanceof HelpRequested) {
+      console.log(error.text);
+      process.exit(0);
+    }
+    if (error instanceof UsageError) {
+      console.error(`${options.program}: ${error.message}`);
+      process.exit(error.exitCode);
+    }
+    throw error;
   }
 }

@@ -38,6 +38,7 @@ export {
   type SummaryOptions,
 } from './results.ts';
 export {
+  commandLine,
   flagName,
   HelpRequested,
   isMainModule,
