@@ -26,7 +26,8 @@ import { configuration } from './fine-grained/config.ts';
 import { binaryTask } from './fine-grained/data.ts';
 import { runDataset, type DatasetResult } from './fine-grained/experiment.ts';
 import { datasetFigures, distanceFigure } from './fine-grained/figures.ts';
-import { buildClaims, datasetStatistics } from './fine-grained/summary.ts';
+import { buildClaims } from './fine-grained/claims.ts';
+import { datasetStatistics } from './fine-grained/statistics.ts';
 import { describeRun } from './fine-grained/text.ts';
 
 /** CIFAR-10 if its directory exists; an error instead when THEORYGRAD_REQUIRE_DATA=1. */

@@ -2,7 +2,8 @@
 import { formatNumber, markdownTable } from '../../src/report/index.ts';
 import type { Configuration } from './config.ts';
 import type { DatasetResult } from './experiment.ts';
-import { datasetStatistics, tolerances, type DatasetStatistics } from './summary.ts';
+import { tolerances } from './claims.ts';
+import { datasetStatistics, type DatasetStatistics } from './statistics.ts';
 
 export interface RunDescription {
   config: Configuration;
@@ -66,9 +67,9 @@ export function describeRun(run: RunDescription): {
 
 Setup (the paper's §3): f(x) = (1/√m) Σ_r a_r ReLU(w_rᵀx) with a_r uniform on ±1 and fixed, w_r(0) ∼ N(0, κ²I) with κ = ${config.kappa}, width m = ${config.width}, loss ½Σ_i(y_i − f(x_i))², full-batch gradient descent on W only, η = ${config.lrScale}/λ_max(H∞) (${results.map((result) => `${result.name}: η = ${formatNumber(result.lr, 3)}`).join('; ')}), ${config.steps} steps, float64. Data: the first two classes of each dataset (MNIST digits 0 and 1; CIFAR-10 airplane and automobile), ${config.trainPerClass} random training and ${config.testPerClass} random test images per class (n = ${first.trainCount}), each flattened and scaled to unit norm; labels +1 for the first class, −1 for the second. Corruption level p: each training label is replaced, with probability p, by a uniformly random ±1 label (so about p/2 of them flip); the draws are coupled across levels, and the test labels used for the "corrupted" columns are corrupted the same way with their own seed. All levels of a dataset start from the same W(0). ${run.withCifar ? '' : 'CIFAR-10 was not found (THEORYGRAD_DATA), so its part was skipped.'}
 
-How GD is computed: with Z = XWᵀ the pre-activations, ∂Φ/∂W = (∂Φ/∂Z)ᵀX; autodiff gives ∂Φ/∂Z and the step is applied as Z ← Z − η·XXᵀ·∂Φ/∂Z, which is exactly GD on W (checked against autodiff on W in test/papers/fine-grained-network.test.ts) at n²m rather than 2ndm multiply-adds per step. float64 because the point is a comparison with a formula, and on the cpu backend it costs no more than float32 here.
+How GD is computed: with Z = XWᵀ the pre-activations, ∂Φ/∂W = (∂Φ/∂Z)ᵀX; autodiff gives ∂Φ/∂Z and the step is applied as Z ← Z − η·XXᵀ·∂Φ/∂Z, which is exactly GD on W (checked against autodiff on W in test/papers/fine-grained/network.test.ts) at n²m rather than 2ndm multiply-adds per step. float64 because the point is a comparison with a formula, and on the cpu backend it costs no more than float32 here.
 
-Claims are judged by thresholds fixed in papers/fine-grained/summary.ts: formula gaps ≤ ${tolerances.formulaGap} (the theorems hold up to an ε that vanishes only as m → ∞ and κ → 0), trends by Spearman ρ ≥ ${tolerances.rankCorrelation} over the ${config.corruption.length} corruption levels.`;
+Claims are judged by thresholds fixed in papers/fine-grained/claims.ts: formula gaps ≤ ${tolerances.formulaGap} (the theorems hold up to an ε that vanishes only as m → ∞ and κ → 0), trends by Spearman ρ ≥ ${tolerances.rankCorrelation} over the ${config.corruption.length} corruption levels.`;
 
   const sections = results.map((result, i) => ({
     heading: `${result.name}: per corruption level`,

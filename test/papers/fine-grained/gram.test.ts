@@ -6,11 +6,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as ad from '../../autodiff/index.ts';
-import { symmetricEigen, symmetricEigenvalues } from '../../src/linalg/index.ts';
-import { gramAtWeights, gramInfinity, gramMonteCarlo } from '../../papers/fine-grained/gram.ts';
-import { initTwoLayer, TwoLayerGradientDescent } from '../../papers/fine-grained/network.ts';
-import { predictedResidualNorm, project } from '../../papers/fine-grained/spectral.ts';
+import * as ad from '../../../autodiff/index.ts';
+import { symmetricEigen, symmetricEigenvalues } from '../../../src/linalg/index.ts';
+import { gramAtWeights, gramInfinity, gramMonteCarlo } from '../../../papers/fine-grained/gram.ts';
+import { initTwoLayer, TwoLayerGradientDescent } from '../../../papers/fine-grained/network.ts';
+import { predictedResidualNorm, project } from '../../../papers/fine-grained/spectral.ts';
 
 /** n random inputs in R^d, as rows of a float64 tensor, optionally scaled to unit norm. */
 function inputs(rows: number[][], unit: boolean): ad.Tensor {

@@ -6,10 +6,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as ad from '../../autodiff/index.ts';
-import { corruptLabels } from '../../papers/fine-grained/data.ts';
-import { initTwoLayer, networkOutputs, TwoLayerGradientDescent } from '../../papers/fine-grained/network.ts';
-import { maximumRelativeGap, spearman } from '../../papers/fine-grained/summary.ts';
+import * as ad from '../../../autodiff/index.ts';
+import { corruptLabels } from '../../../papers/fine-grained/data.ts';
+import { initTwoLayer, networkOutputs, TwoLayerGradientDescent } from '../../../papers/fine-grained/network.ts';
+import { maximumRelativeGap, spearman } from '../../../papers/fine-grained/statistics.ts';
 
 const loss = (x: ad.Tensor, y: ad.Tensor, signs: ad.Tensor) => (w: ad.Tensor) =>
   y

@@ -9,10 +9,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataPath } from '../../src/data/index.ts';
-import { expectPaperOutputs } from '../helpers/paper-output.ts';
-import { main } from '../../papers/fine-grained.ts';
-import type { DatasetStatistics } from '../../papers/fine-grained/summary.ts';
+import { dataPath } from '../../../src/data/index.ts';
+import { expectPaperOutputs } from '../../helpers/paper-output.ts';
+import { main } from '../../../papers/fine-grained.ts';
+import type { DatasetStatistics } from '../../../papers/fine-grained/statistics.ts';
 
 /** The parts of results.json the test reads. */
 interface ResultsJson {
