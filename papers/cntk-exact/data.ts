@@ -3,11 +3,9 @@
  * standardized per channel with the training subset's statistics (as the authors' code
  * standardizes its inputs), at full resolution for CNTK-V and average-pooled for CNTK-GAP.
  */
-import { existsSync } from 'node:fs';
 import * as ad from '../../autodiff/index.ts';
 import {
   channelStatistics,
-  dataPath,
   downsample,
   loadCifar10,
   normalize,
@@ -33,13 +31,6 @@ export interface PreparedData {
   gap: Split;
 }
 
-/** CIFAR-10 if its directory exists, else a clear error (every part of this paper needs it). */
-export function requireCifar(): void {
-  const directory = dataPath(['cifar-10-batches-bin']);
-  if (!existsSync(directory))
-    throw new Error(`cntk-exact: CIFAR-10 not found at ${directory} (set THEORYGRAD_DATA to the data directory)`);
-}
-
 /** Average-pools to `size`×`size` and standardizes both sets per channel with the training set's mean and deviation. */
 function standardized(train: Dataset, test: Dataset, size: number, key: string): Split {
   const factor = train.shape[1] / size;
@@ -53,7 +44,6 @@ function standardized(train: Dataset, test: Dataset, size: number, key: string):
  * @example prepareCifar(configuration(true), 0).gap.train.shape // [3, 4, 4]
  */
 export function prepareCifar(config: Configuration, seed: number): PreparedData {
-  requireCifar();
   const train = takeRandom(loadCifar10('train'), config.vanilla.train, seed);
   const test = takeRandom(loadCifar10('test'), config.vanilla.test, seed + 1);
   const key = (size: number, trainCount: number, testCount: number) =>

@@ -25,7 +25,7 @@ import {
 } from '../../src/infinite/index.ts';
 import { kernelRidgeFit, kernelRidgePredict } from '../../src/kernel-methods/ridge.ts';
 import { submatrix, type Matrix } from '../../src/linalg/index.ts';
-import { linePlot, progress, seriesColor, type Claim } from '../../src/report/index.ts';
+import { progress } from '../../src/report/index.ts';
 import { accuracyOfScores, imagesOf, logLogSlope, mean, regressionTargets } from './finite-training.ts';
 
 /** Relative errors of one network's empirical NTK, errors[widthIndex][sample]. */
@@ -178,99 +178,5 @@ export function runEmpiricalStudy(options: {
       accuracies,
     },
     seconds: (performance.now() - start) / 1000,
-  };
-}
-
-const percent = (value: number): string => `${(100 * value).toFixed(1)}%`;
-
-/**
- * Claims: the error falls like w^(−1/2); empirical kernels regress worse than the exact one.
- * @example empiricalClaims(study)
- */
-export function empiricalClaims(study: EmpiricalStudy): Claim[] {
-  const slopes = study.convergence.map((curve) => `${curve.network} ${curve.slope.toFixed(2)}`).join(', ');
-  const nearHalf = study.convergence.every((curve) => curve.slope > -0.75 && curve.slope < -0.3);
-  const falling = study.convergence.every(
-    (curve) => curve.slope < -0.1 && curve.meanErrors.at(-1)! < curve.meanErrors[0],
-  );
-  const { regression } = study;
-  const empirical = regression.accuracies.map(mean);
-  // two binomial standard errors of one accuracy on the test set: a gap below it is noise
-  const noise = 2 * Math.sqrt((regression.exactAccuracy * (1 - regression.exactAccuracy)) / regression.test);
-  const worse = empirical.map((accuracy) => accuracy < regression.exactAccuracy);
-  const clearlyWorse = empirical.map((accuracy) => regression.exactAccuracy - accuracy > noise);
-  return [
-    {
-      claim: `empirical NTK of width-w depth-${study.depth} CNNs → exact CNTK (Theorem 3.1); relative Frobenius error ∝ w^slope (${study.images} images ${study.imageSize}×${study.imageSize}, widths ${study.convergence[0].widths.join('–')})`,
-      paper: 'error → 0 as w → ∞ (Monte-Carlo rate w^−1/2)',
-      ours: `slope ${slopes}; error at w = ${study.convergence[0].widths.at(-1)}: ${study.convergence.map((curve) => curve.meanErrors.at(-1)!.toFixed(3)).join(', ')}`,
-      holds: nearHalf ? true : falling ? 'partly (falls, slope off −½)' : false,
-    },
-    {
-      claim: `kernel regression with the empirical NTK of finite CNNs is worse than with the exact ${regression.network} (${regression.train} train / ${regression.test} test images)`,
-      paper: 'Monte Carlo "can degrade the performance significantly" (abstract)',
-      ours: `exact ${percent(regression.exactAccuracy)}; ${regression.widths.map((width, i) => `w = ${width}: ${percent(empirical[i])}`).join(', ')}`,
-      holds: clearlyWorse.every(Boolean)
-        ? true
-        : worse.every(Boolean)
-          ? `partly (gaps within 2 s.e. = ${(100 * noise).toFixed(1)} pt)`
-          : false,
-    },
-  ];
-}
-
-/**
- * empirical-ntk-error.svg (log-log, with the w^−1/2 reference) and empirical-ntk-accuracy.svg.
- * @example for (const [file, svg] of Object.entries(empiricalFigures(study))) results.writeFigure(file, svg)
- */
-export function empiricalFigures(study: EmpiricalStudy): Record<string, string> {
-  const first = study.convergence[0];
-  const reference = first.widths.map((width) => first.meanErrors[0] * Math.sqrt(first.widths[0] / width));
-  const accuracySeries = [
-    {
-      name: `empirical NTK (mean of ${study.regression.accuracies[0].length})`,
-      x: study.regression.widths,
-      y: study.regression.accuracies.map(mean),
-      markers: true,
-      error: {
-        lower: study.regression.accuracies.map((a) => Math.min(...a)),
-        upper: study.regression.accuracies.map((a) => Math.max(...a)),
-        style: 'bars' as const,
-      },
-    },
-    {
-      name: 'exact CNTK',
-      x: [study.regression.widths[0], study.regression.widths.at(-1)!],
-      y: [study.regression.exactAccuracy, study.regression.exactAccuracy],
-      dashed: true,
-      color: '#333333',
-    },
-  ];
-  return {
-    'empirical-ntk-error.svg': linePlot({
-      title: `Empirical NTK of width-w CNNs vs the exact CNTK (depth ${study.depth}, ${study.images} images)`,
-      xLabel: 'width w (channels)',
-      yLabel: '‖Θ_w − Θ‖_F / ‖Θ‖_F',
-      logX: true,
-      logY: true,
-      series: [
-        ...study.convergence.map((curve, index) => ({
-          name: `${curve.network} (slope ${curve.slope.toFixed(2)})`,
-          x: curve.widths,
-          y: curve.meanErrors,
-          markers: true,
-          color: seriesColor(index),
-          error: { lower: curve.errors.map((e) => Math.min(...e)), upper: curve.errors.map((e) => Math.max(...e)) },
-        })),
-        { name: 'w^−1/2', x: first.widths, y: reference, dashed: true, color: '#888888' },
-      ],
-    }),
-    'empirical-ntk-accuracy.svg': linePlot({
-      title: `Kernel regression: empirical vs exact ${study.regression.network} (${study.regression.train} train images)`,
-      xLabel: 'width w (channels)',
-      yLabel: 'test accuracy',
-      logX: true,
-      series: accuracySeries,
-    }),
   };
 }

@@ -1,28 +1,20 @@
 /**
  * The exact CNTKs of a run (Arora et al. 2019, §4; PAPERS.md §8), every depth in one pass
- * (src/infinite/depth-sweep.ts), computed in float32 and cached under
- * results/cntk-exact/cache/ keyed by data, depth, readout, fix and dtype, so that a re-run
- * (or another solver) loads them instead of computing them again.
+ * (src/infinite/depth-sweep.ts), computed in float32 and cached (cache.ts) under a
+ * fingerprint of the data, backend, dtype, readout, fix, depths and kernel code, so that a
+ * re-run (or another solver) loads them instead of computing them again.
  *
  * float32: the kernel passes run 1.3–1.7 times as fast as in float64 here and the matrices
  * take half the disk; float32 entries agree with float64 to ≈ 3e-4 relative (PAPERS.md §8), well below
  * what moves a prediction, and the regression itself is solved in float64 (regression.ts).
- * The cache stores the float32 values exactly (raw little-endian float32, one file per matrix,
- * and a JSON index with the seconds the pass took).
+ * The cache stores the float32 values exactly.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { cntkDepthSweep } from '../../src/infinite/index.ts';
-import type { Matrix } from '../../src/linalg/index.ts';
-import { writeFileAtomic } from '../../src/report/index.ts';
-import { imagesOf, type Split } from './data.ts';
+import { cacheFingerprint, KernelCacheEntry, type DepthKernels } from './cache.ts';
+import type { Configuration } from './config.ts';
+import { imagesOf, type PreparedData, type Split } from './data.ts';
 
-/** The NTK matrices of one depth: train × train and test × train. */
-export interface DepthKernels {
-  depth: number;
-  train: Matrix;
-  test: Matrix;
-}
+export type { DepthKernels } from './cache.ts';
 
 /** One sweep over the depths: which kernel, on which data, and what it cost. */
 export interface KernelRun {
@@ -30,8 +22,10 @@ export interface KernelRun {
   label: string;
   readout: 'vanilla' | 'gap';
   fix: boolean;
-  /** The cache key (data, readout, fix, dtype). */
+  /** The readable part of the cache entry's name (data, readout, fix, dtype). */
   key: string;
+  /** SHA-256 of the entry's inputs (cache.ts: cacheFingerprint). */
+  fingerprint: string;
   kernels: DepthKernels[];
   /** Seconds the pass took when it was computed, and whether this run loaded it from the cache. */
   seconds: number;
@@ -39,55 +33,11 @@ export interface KernelRun {
   pairs: number;
 }
 
-interface CacheIndex {
-  depths: number[];
-  seconds: number;
-  pairs: number;
-  train: [number, number];
-  test: [number, number];
-}
-
-const fileOf = (directory: string, key: string, depth: number, part: 'train' | 'test') =>
-  join(directory, `${key}-depth${depth}-${part}.f32`);
-
-function writeMatrix(path: string, matrix: Matrix): void {
-  const values = Float32Array.from(matrix.data);
-  writeFileAtomic(path, new Uint8Array(values.buffer));
-}
-
-function readMatrix(path: string, rows: number, cols: number): Matrix | undefined {
-  if (!existsSync(path)) return undefined;
-  const bytes = readFileSync(path);
-  if (bytes.byteLength !== 4 * rows * cols) return undefined;
-  const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  return { rows, cols, data: Float64Array.from(values) };
-}
-
-/** The cached run of `key`, if every depth's matrices are there with the expected sizes. */
-function loadCached(
-  directory: string,
-  key: string,
-  depths: readonly number[],
-  split: Split,
-): { kernels: DepthKernels[]; index: CacheIndex } | undefined {
-  const indexPath = join(directory, `${key}.json`);
-  if (!existsSync(indexPath)) return undefined;
-  const index = JSON.parse(readFileSync(indexPath, 'utf8')) as CacheIndex;
-  const kernels: DepthKernels[] = [];
-  for (const depth of depths) {
-    if (!index.depths.includes(depth)) return undefined;
-    const train = readMatrix(fileOf(directory, key, depth, 'train'), split.train.count, split.train.count);
-    const test = readMatrix(fileOf(directory, key, depth, 'test'), split.test.count, split.train.count);
-    if (!train || !test) return undefined;
-    kernels.push({ depth, train, test });
-  }
-  return { kernels, index };
-}
-
 /**
  * The NTKs of cntk({ depth, readout, fix }) for every depth on `split`: loaded from
- * `cacheDirectory` when there, else computed in one pass per matrix and cached.
- * @example cntkKernels({ label: 'CNTK-V 32×32', split: data.vanilla, depths: [3, 11], readout: 'vanilla', fix: false, cacheDirectory, quiet: false })
+ * `cacheDirectory` when an entry with the same fingerprint is there, else computed in one
+ * pass per matrix and cached.
+ * @example cntkKernels({ label: 'CNTK-V 32×32', split: data.vanilla, depths: [3, 11], readout: 'vanilla', fix: false, backend, cacheDirectory, quiet: false })
  */
 export function cntkKernels(options: {
   label: string;
@@ -95,26 +45,23 @@ export function cntkKernels(options: {
   depths: readonly number[];
   readout: 'vanilla' | 'gap';
   fix: boolean;
+  /** The backend line the kernels are computed on (part of the fingerprint). */
+  backend: string;
   cacheDirectory: string;
   quiet: boolean;
 }): KernelRun {
-  const { label, split, depths, readout, fix, cacheDirectory, quiet } = options;
+  const { label, split, depths, readout, fix, backend, cacheDirectory, quiet } = options;
   const key = `${split.key}-${readout}-${fix ? 'fix' : 'nofix'}-float32`;
-  const cached = loadCached(cacheDirectory, key, depths, split);
+  const inputs = { train: split.train, test: split.test, backend, dtype: 'float32', readout, fix, depths } as const;
+  const fingerprint = cacheFingerprint(inputs);
+  const entry = new KernelCacheEntry(cacheDirectory, key, fingerprint);
+  const described = { label, readout, fix, key, fingerprint };
+  const cached = entry.load(depths, split.train.count, split.test.count);
   if (cached) {
     console.log(
-      `cntk-exact: ${label}: kernels loaded from the cache (${key}; computed in ${cached.index.seconds.toFixed(0)} s)`,
+      `cntk-exact: ${label}: kernels loaded from the cache (${entry.name}; computed in ${cached.seconds.toFixed(0)} s)`,
     );
-    return {
-      label,
-      readout,
-      fix,
-      key,
-      kernels: cached.kernels,
-      seconds: cached.index.seconds,
-      cached: true,
-      pairs: cached.index.pairs,
-    };
+    return { ...described, kernels: cached.kernels, seconds: cached.seconds, cached: true, pairs: cached.pairs };
   }
   const start = performance.now();
   const sweep = { depths, readout, fix };
@@ -124,14 +71,27 @@ export function cntkKernels(options: {
   const n = split.train.count;
   const pairs = (n * (n + 1)) / 2 + split.test.count * n;
   const kernels = depths.map((depth, i) => ({ depth, train: train[i].ntk, test: test[i].ntk }));
-  for (const { depth, train: trainKernel, test: testKernel } of kernels) {
-    writeMatrix(fileOf(cacheDirectory, key, depth, 'train'), trainKernel);
-    writeMatrix(fileOf(cacheDirectory, key, depth, 'test'), testKernel);
-  }
-  const index: CacheIndex = { depths: [...depths], seconds, pairs, train: [n, n], test: [split.test.count, n] };
-  writeFileAtomic(join(cacheDirectory, `${key}.json`), `${JSON.stringify(index)}\n`);
+  entry.save(kernels, seconds, pairs);
   console.log(
-    `cntk-exact: ${label}: ${pairs} pairs, depths ${depths.join(', ')} in one pass, ${seconds.toFixed(0)} s (${(pairs / seconds).toFixed(0)} pairs/s), cached as ${key}`,
+    `cntk-exact: ${label}: ${pairs} pairs, depths ${depths.join(', ')} in one pass, ${seconds.toFixed(0)} s (${(pairs / seconds).toFixed(0)} pairs/s), cached as ${entry.name}`,
   );
-  return { label, readout, fix, key, kernels, seconds, cached: false, pairs };
+  return { ...described, kernels, seconds, cached: false, pairs };
+}
+
+/**
+ * The run's three sweeps: CNTK-V on the 2K set, then CNTK-V (no fix) and CNTK-GAP (fix) on the small set.
+ * @example kernelRuns(config, data, { backend, cacheDirectory, quiet: true }).map((run) => run.label) // ['CNTK-V 8×8', …]
+ */
+export function kernelRuns(
+  config: Configuration,
+  data: PreparedData,
+  options: { backend: string; cacheDirectory: string; quiet: boolean },
+): KernelRun[] {
+  const sweep = (label: string, split: Split, readout: 'vanilla' | 'gap', fix: boolean) =>
+    cntkKernels({ label, split, depths: config.depths, readout, fix, ...options });
+  return [
+    sweep(`CNTK-V ${config.vanilla.size}×${config.vanilla.size}`, data.vanilla, 'vanilla', false),
+    sweep(`CNTK-V ${config.gap.size}×${config.gap.size}`, data.gap, 'vanilla', false),
+    sweep(`CNTK-GAP ${config.gap.size}×${config.gap.size}`, data.gap, 'gap', true),
+  ];
 }

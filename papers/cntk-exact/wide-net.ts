@@ -19,7 +19,7 @@ import { kernelRidgeFit, kernelRidgePredict } from '../../src/kernel-methods/rid
 import { fromArray, matmul, symmetricEigen, transpose, type Matrix } from '../../src/linalg/index.ts';
 import * as nn from '../../src/nn/index.ts';
 import { SGD } from '../../src/optim/index.ts';
-import { linePlot, progress, type Claim } from '../../src/report/index.ts';
+import { progress } from '../../src/report/index.ts';
 import { logLogSlope, mean } from './finite-training.ts';
 
 export interface WideNetStudy {
@@ -150,62 +150,5 @@ export function runWideNetStudy(options: { quick: boolean; seed: number; quiet: 
     trainResiduals: runs.map((perSeed) => perSeed.map((run) => run.residual)),
     kernelGdFloor: relativeDistance(kernelGdPredictions(trainKernel, testKernel, y, rate, steps).data, exact),
     seconds: (performance.now() - start) / 1000,
-  };
-}
-
-/**
- * The claim: the trained net's predictions approach f_ntk as the width grows.
- * @example wideNetClaims(study)[0].holds
- */
-export function wideNetClaims(study: WideNetStudy): Claim[] {
-  const { meanDistances: d, widths } = study;
-  const falling = d.every((distance, i) => i === 0 || distance < d[i - 1]);
-  return [
-    {
-      claim: `a depth-${study.depth} net trained by GD (${study.steps} steps) predicts like NTK kernel regression, more closely as the width grows (Theorem 3.2; ${study.points.train} points in ${study.points.dimension} dimensions)`,
-      paper: '|f_nn(x) − f_ntk(x)| ≤ ε for width ≥ poly(1/ε)',
-      ours: `relative distance ${d[0].toPrecision(2)} at w = ${widths[0]} → ${d.at(-1)!.toPrecision(2)} at w = ${widths.at(-1)}, slope ${study.slope.toFixed(2)}; kernel-GD floor ${study.kernelGdFloor.toPrecision(2)}`,
-      holds: falling ? true : d.at(-1)! < d[0] ? 'partly (not monotone)' : false,
-    },
-  ];
-}
-
-/**
- * wide-net-vs-kernel.svg: the distance against width, log-log, with w^−1/2 and the kernel-GD floor.
- * @example wideNetFigures(study)['wide-net-vs-kernel.svg']
- */
-export function wideNetFigures(study: WideNetStudy): Record<string, string> {
-  const { widths, distances, meanDistances } = study;
-  return {
-    'wide-net-vs-kernel.svg': linePlot({
-      title: `GD-trained depth-${study.depth} nets vs NTK kernel regression (${study.points.train} points)`,
-      xLabel: 'width w',
-      yLabel: '‖g(X_test) − f_ntk(X_test)‖ / ‖f_ntk(X_test)‖',
-      logX: true,
-      logY: true,
-      series: [
-        {
-          name: `trained nets, mean of ${distances[0].length} seeds (slope ${study.slope.toFixed(2)})`,
-          x: widths,
-          y: meanDistances,
-          markers: true,
-          error: { lower: distances.map((d) => Math.min(...d)), upper: distances.map((d) => Math.max(...d)) },
-        },
-        {
-          name: 'w^−1/2',
-          x: widths,
-          y: widths.map((width) => meanDistances[0] * Math.sqrt(widths[0] / width)),
-          dashed: true,
-          color: '#888888',
-        },
-        {
-          name: `kernel GD after ${study.steps} steps (floor)`,
-          x: [widths[0], widths.at(-1)!],
-          y: [study.kernelGdFloor, study.kernelGdFloor],
-          dashed: true,
-          color: '#333333',
-        },
-      ],
-    }),
   };
 }

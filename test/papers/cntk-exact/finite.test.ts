@@ -4,13 +4,15 @@
  * exact CNTK, and GD-trained wide nets approach NTK kernel regression as the width grows.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as ad from '../../autodiff/index.ts';
-import { createDataset, Random, type Dataset } from '../../src/data/index.ts';
-import { cntk, empiricalNtk, finiteNetwork, finiteShapeOf } from '../../src/infinite/index.ts';
-import { empiricalClaims, empiricalFigures, runEmpiricalStudy } from '../../papers/cntk-exact/empirical.ts';
-import { cnnProtocol, trainCnnColumns } from '../../papers/cntk-exact/finite.ts';
-import { logLogSlope, meanKernel, regressionTargets } from '../../papers/cntk-exact/finite-training.ts';
-import { runWideNetStudy, wideNetClaims, wideNetFigures } from '../../papers/cntk-exact/wide-net.ts';
+import * as ad from '../../../autodiff/index.ts';
+import { createDataset, Random, type Dataset } from '../../../src/data/index.ts';
+import { cntk, empiricalNtk, finiteNetwork, finiteShapeOf } from '../../../src/infinite/index.ts';
+import { empiricalClaims, wideNetClaims } from '../../../papers/cntk-exact/claims.ts';
+import { runEmpiricalStudy } from '../../../papers/cntk-exact/empirical.ts';
+import { cnnProtocol, trainCnnColumns } from '../../../papers/cntk-exact/finite.ts';
+import { logLogSlope, meanKernel, regressionTargets } from '../../../papers/cntk-exact/finite-training.ts';
+import { empiricalFigures, wideNetFigures } from '../../../papers/cntk-exact/figures.ts';
+import { runWideNetStudy } from '../../../papers/cntk-exact/wide-net.ts';
 
 /** 3 classes of 3×4×4 images: unit Gaussian noise plus 1.5 on the channel of the class. */
 function colorClasses(count: number, seed: number): Dataset {
