@@ -7,17 +7,17 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as ad from '../../autodiff/index.ts';
-import * as nn from '../../src/nn/index.ts';
-import { SGD } from '../../src/optim/index.ts';
+import * as ad from '../../../autodiff/index.ts';
+import * as nn from '../../../src/nn/index.ts';
+import { SGD } from '../../../src/optim/index.ts';
 import {
   compareWeights,
   relativeGap,
   scaleInvariantMlp,
   trainedParameters,
   type Normalization,
-} from '../../papers/exp-lr/networks.ts';
-import { ExpLrTwin, type OriginalHyperparameters } from '../../papers/exp-lr/twin.ts';
+} from '../../../papers/exp-lr/networks.ts';
+import { ExpLrTwin, type OriginalHyperparameters } from '../../../papers/exp-lr/twin.ts';
 
 interface Case {
   normalization: Normalization;

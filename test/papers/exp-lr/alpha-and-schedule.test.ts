@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expLrAlpha } from '../../src/optim/index.ts';
-import { ExpLrTwin } from '../../papers/exp-lr/twin.ts';
+import { expLrAlpha } from '../../../src/optim/index.ts';
+import { ExpLrTwin } from '../../../papers/exp-lr/twin.ts';
 
 const triple = fc
   .record({

@@ -5,14 +5,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as ad from '../../autodiff/index.ts';
-import * as nn from '../../src/nn/index.ts';
+import * as ad from '../../../autodiff/index.ts';
+import * as nn from '../../../src/nn/index.ts';
 import {
   scaleInvariantConvNet,
   scaleInvariantMlp,
   trainedParameters,
   type Normalization,
-} from '../../papers/exp-lr/networks.ts';
+} from '../../../papers/exp-lr/networks.ts';
 
 /** Loss and per-parameter gradients of `net` on a fixed batch, after scaling every trained weight by `scale`. */
 function lossAndGradients(
