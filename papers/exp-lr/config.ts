@@ -31,3 +31,6 @@ export function configuration(quick: boolean) {
     toy: { points: 20, steps: quick ? 1000 : 2000, lr: 0.5, weightDecay: 0.1, scoreScale: 2 },
   };
 }
+
+/** The sizes of one run (default or --quick). */
+export type Config = ReturnType<typeof configuration>;

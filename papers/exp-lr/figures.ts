@@ -1,29 +1,17 @@
 /** The SVG figures of exp-lr, mirroring the paper's: training curves, LR, weight norms, accuracy, toy. */
-import { linePlot, seriesColor, type LineSeries } from '../../src/report/index.ts';
+import { linePlot, seriesColor, thin, type LineSeries, type PaperFigure } from '../../src/report/index.ts';
 import type { PairTrace } from './pair.ts';
 import { scheduleArmNames, type ScheduleComparison } from './schedules.ts';
+import type { Runs } from './summaries.ts';
 import type { ToyResult } from './toy.ts';
 
-/** Every k-th point (and the last), so that a figure holds at most `maximum` points per line. */
-export function thin(values: readonly number[], maximum = 600): { x: number[]; y: number[] } {
-  if (values.length === 0) return { x: [], y: [] };
-  const stride = Math.max(1, Math.ceil(values.length / maximum));
-  const x: number[] = [];
-  for (let i = 0; i < values.length; i += stride) x.push(i);
-  if (x[x.length - 1] !== values.length - 1) x.push(values.length - 1);
-  return { x, y: x.map((i) => values[i]) };
-}
-
+/** A line of at most about `maximum` points (every k-th step and the last). */
 function series(name: string, values: readonly number[], extra: Partial<LineSeries> = {}, maximum = 600): LineSeries {
   return { name, ...thin(values, maximum), ...extra };
 }
 
 /** Figures of one WD-run/twin pair: training loss, LR, weight norms. */
-export function pairFigures(
-  trace: PairTrace,
-  slug: string,
-  alphaPerStep: number,
-): { name: string; caption: string; svg: string }[] {
+export function pairFigures(trace: PairTrace, slug: string, alphaPerStep: number): PaperFigure[] {
   const predicted = trace.weightNorm.map((norm, t) => norm / trace.scale[t]);
   return [
     {
@@ -163,7 +151,7 @@ export function scheduleLrFigure(comparison: ScheduleComparison): string {
 }
 
 /** The toy: objective minus its global minimum (infimum for BN + WD), and ‖w_t‖. */
-export function toyFigures(toy: ToyResult): { name: string; caption: string; svg: string }[] {
+export function toyFigures(toy: ToyResult): PaperFigure[] {
   const floor = 1e-17; // excesses at or below rounding, drawn at the floor of the log axis
   return [
     {
@@ -181,7 +169,7 @@ export function toyFigures(toy: ToyResult): { name: string; caption: string; svg
             run.name,
             run.excess.map((value) => Math.max(value, floor)),
             {},
-            Infinity,
+            Math.max(1, run.excess.length),
           ),
         ), // every step: spikes are short
       }),
@@ -198,5 +186,37 @@ export function toyFigures(toy: ToyResult): { name: string; caption: string; svg
         series: toy.runs.map((run) => series(run.name, run.weightNorm)),
       }),
     },
+  ];
+}
+
+/** Every figure of the run, captioned: per float64 pair (MNIST, then CIFAR-10), the norm ratio and output gaps, the schedules, the toy. */
+export function figures(runs: Runs, alpha: number): PaperFigure[] {
+  const { traces, float32, texp, comparisons, toy } = runs;
+  return [
+    ...traces.flatMap((trace, index) => pairFigures(trace, index === 0 ? 'mnist' : 'cifar', alpha)),
+    {
+      name: 'norm-ratio.svg',
+      caption:
+        "‖w̃_t‖/‖w_t‖ of the twin and the WD run against α^−t: the twin's weights grow exponentially while the WD run's stay bounded.",
+      svg: normRatioFigure(traces, alpha),
+    },
+    {
+      name: 'output-gap.svg',
+      caption:
+        'Per-step relative gap between the outputs of the WD run and its twin on the same minibatch (solid), and between the WD run and a copy started from weights perturbed by ±1 ulp (dashed, "control"); grey lines: float32 unit roundoff and the 1e-9 target.',
+      svg: gapFigure([...traces, float32, texp]),
+    },
+    {
+      name: 'schedules-accuracy.svg',
+      caption: 'Step decay vs TEXP on MNIST (float32): test accuracy, mean over seeds with the range between seeds.',
+      svg: scheduleAccuracyFigure(comparisons),
+    },
+    {
+      name: 'schedules-lr.svg',
+      caption:
+        "The step-decay LR and its TEXP schedule: divided by the drop factor once at each drop, then growing by the new phase's α^−2 per step.",
+      svg: scheduleLrFigure(comparisons[0]),
+    },
+    ...toyFigures(toy),
   ];
 }

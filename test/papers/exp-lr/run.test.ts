@@ -5,18 +5,24 @@
  * (through LR drops with TEXP), float32 stays at its rounding floor, and the toy converges
  * with WD or BN alone but not with both.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataPath } from '../../src/data/index.ts';
-import { expectPaperOutputs } from '../helpers/paper-output.ts';
-import { main } from '../../papers/exp-lr.ts';
-import type { PairSummary, summarizeSchedules, summarizeToy } from '../../papers/exp-lr/summary.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { hasDataset } from '../../../src/data/index.ts';
+import { expectPaperOutputs } from '../../helpers/paper-output.ts';
+import { main } from '../../../papers/exp-lr.ts';
+import type { PairSummary, summarizeSchedules, summarizeToy } from '../../../papers/exp-lr/summaries.ts';
 
 /** The parts of results.json the test reads. */
 interface ResultsJson {
+  paper: string;
+  slug: string;
+  backend: string;
   quick: boolean;
+  seed: number;
+  configuration: { equivalenceSteps: number };
+  cifar: boolean;
   alpha: number;
   claims: unknown[];
   pairs: PairSummary[];
@@ -28,11 +34,18 @@ interface ResultsJson {
 
 describe('papers/exp-lr.ts --quick', () => {
   const directory = mkdtempSync(join(tmpdir(), 'exp-lr-'));
-  let run: ReturnType<typeof main>;
+  let run: Awaited<ReturnType<typeof main>>;
   let results: ResultsJson;
+  let printed: string[];
 
-  beforeAll(() => {
-    run = main(['--quick', '--quiet', '--out', directory]);
+  beforeAll(async () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      run = await main(['--quick', '--quiet', '--out', directory]);
+      printed = log.mock.calls.map((call) => call.join(' '));
+    } finally {
+      log.mockRestore();
+    }
     results = JSON.parse(readFileSync(join(directory, 'results.json'), 'utf8'));
   });
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -49,13 +62,34 @@ describe('papers/exp-lr.ts --quick', () => {
       'toy-excess',
       'toy-weight-norm',
     ];
-    if (run.cifar) figures.push('cifar-loss', 'cifar-lr', 'cifar-weight-norms');
+    if (run.results.cifar) figures.push('cifar-loss', 'cifar-lr', 'cifar-weight-norms');
     expectPaperOutputs(directory, run, figures, results);
   });
 
+  it("prints the backend first, and results.json starts with the harness's envelope", () => {
+    expect(printed[0]).toMatch(/^exp-lr: backend /);
+    expect(Object.keys(results).slice(0, 10)).toEqual([
+      'paper',
+      'slug',
+      'backend',
+      'quick',
+      'seed',
+      'seconds',
+      'versions',
+      'flags',
+      'configuration',
+      'claims',
+    ]);
+    expect(results.slug).toBe('exp-lr');
+    expect(results.paper).toContain('arXiv 1910.07454');
+    expect(results.seed).toBe(0);
+    expect(results.configuration.equivalenceSteps).toBe(100);
+  });
+
   it('runs CIFAR-10 exactly when its data are there', () => {
-    expect(run.cifar).toBe(existsSync(dataPath(['cifar-10-batches-bin'])));
-    expect(results.pairs.length).toBe(run.cifar ? 2 : 1);
+    expect(run.results.cifar).toBe(hasDataset('cifar10'));
+    expect(results.cifar).toBe(run.results.cifar);
+    expect(results.pairs.length).toBe(run.results.cifar ? 2 : 1);
   });
 
   it("the WD run and its twin agree to 1e-9 in float64, and the twin's weights follow ‖w_t‖·α^−t", () => {
