@@ -36,7 +36,7 @@ describeWithData('loadFashionMnist on the release files', 'fashion-mnist', (dire
   });
 });
 
-describeWithData('loadCifar10 on the binary batches', 'cifar-10-batches-bin', (directory) => {
+describeWithData('loadCifar10 on the binary batches', 'cifar10', (directory) => {
   let train: Dataset;
   let test: Dataset;
   beforeAll(() => {
@@ -134,7 +134,7 @@ describeWithData('loadUci on the Fernández-Delgado layout', 'uci', (directory) 
   });
 });
 
-describeWithData('loadAgNews on the release CSV', 'ag_news', (directory) => {
+describeWithData('loadAgNews on the release CSV', 'ag-news', (directory) => {
   let test: TextDataset;
   beforeAll(() => {
     test = loadAgNews('test', directory);

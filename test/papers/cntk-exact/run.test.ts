@@ -13,7 +13,7 @@ import { configuration } from '../../../papers/cntk-exact/config.ts';
 import { HelpRequested } from '../../../src/report/index.ts';
 import { describeWithData } from '../../data/requireData.ts';
 
-describeWithData('papers/cntk-exact.ts --quick', 'cifar-10-batches-bin', () => {
+describeWithData('papers/cntk-exact.ts --quick', 'cifar10', () => {
   const directory = mkdtempSync(join(tmpdir(), 'cntk-exact-'));
   const cache = mkdtempSync(join(tmpdir(), 'cntk-exact-cache-'));
   let run: Awaited<ReturnType<typeof main>>;
