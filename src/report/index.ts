@@ -24,7 +24,6 @@ export {
   type TableOptions,
 } from './table.ts';
 export {
-  parseCommonFlags,
   resultsWriter,
   folderWriter,
   resultsDirectory,
@@ -32,7 +31,6 @@ export {
   summaryMarkdown,
   writeFileAtomic,
   defaultResultsRoot,
-  type CommonFlags,
   type ResultsOptions,
   type ResultsWriter,
   type SummaryOptions,
@@ -52,6 +50,7 @@ export {
   type UsageOptions,
 } from './cli.ts';
 export { openRunFolder, type RunFolder } from './run-folder.ts';
+export { isProcessAlive, makeFolders, sweepStaleTemporaryFiles } from './atomic.ts';
 export {
   paperFlags,
   runPaper,

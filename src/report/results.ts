@@ -14,50 +14,6 @@ import { claimsTable, markdownTable, type Claim } from './table.ts';
 /** The repository's results/ folder (found from this file, so the working directory does not matter). */
 export const defaultResultsRoot: string = fileURLToPath(new URL('../../results', import.meta.url));
 
-/** The flags every paper script accepts, and the arguments left for the script itself. */
-export interface CommonFlags {
-  /** `--quick`: a seconds-long run, written under results/quick/. */
-  quick: boolean;
-  /** `--seed N` (a non-negative integer; default 0). */
-  seed: number;
-  /** `--out DIR`: write the results to DIR. */
-  out: string | undefined;
-  /** `--quiet`: no progress bars. */
-  quiet: boolean;
-  /** Arguments not recognised here, in order. */
-  rest: string[];
-}
-
-/**
- * Parses `--quick`, `--quiet`, `--seed N` and `--out DIR` (also `--seed=N`, `--out=DIR`);
- * other arguments are returned in `rest` for the script to handle.
- * @example parseCommonFlags(['--quick', '--seed', '3']); // { quick: true, seed: 3, out: undefined, quiet: false, rest: [] }
- */
-export function parseCommonFlags(argv: readonly string[] = process.argv.slice(2)): CommonFlags {
-  const flags: CommonFlags = { quick: false, seed: 0, out: undefined, quiet: false, rest: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const argument = argv[i];
-    const equals = argument.startsWith('--') ? argument.indexOf('=') : -1;
-    const name = equals > 0 ? argument.slice(0, equals) : argument;
-    const inlineValue = equals > 0 ? argument.slice(equals + 1) : undefined;
-    const value = (): string => {
-      const next = inlineValue ?? argv[++i];
-      if (next === undefined || next === '') throw new Error(`parseCommonFlags: ${name} needs a value`);
-      return next;
-    };
-    if (argument === '--quick') flags.quick = true;
-    else if (argument === '--quiet') flags.quiet = true;
-    else if (name === '--seed') {
-      const text = value();
-      if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text)))
-        throw new Error(`parseCommonFlags: --seed must be a non-negative integer, got ${JSON.stringify(text)}`);
-      flags.seed = Number(text);
-    } else if (name === '--out') flags.out = value();
-    else flags.rest.push(argument);
-  }
-  return flags;
-}
-
 /**
  * Writes a file atomically: the contents go to a temporary file beside it, flushed to
  * disk, then renamed over the target; missing folders are created, and temporary files
@@ -72,7 +28,12 @@ export function writeFileAtomic(path: string, contents: string | Uint8Array): vo
     const descriptor = openSync(temporary, 'w');
     try {
       const bytes = typeof contents === 'string' ? Buffer.from(contents, 'utf8') : contents;
-      for (let offset = 0; offset < bytes.length;) offset += writeSync(descriptor, bytes, offset);
+      for (let offset = 0; offset < bytes.length;) {
+        const written = writeSync(descriptor, bytes, offset);
+        // A device that accepts nothing (and says no error) would otherwise loop here forever.
+        if (written <= 0) throw new Error(`wrote ${offset} of ${bytes.length} bytes, then the file took no more`);
+        offset += written;
+      }
       fsyncSync(descriptor);
     } finally {
       closeSync(descriptor);

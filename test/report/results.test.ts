@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   defaultResultsRoot,
-  parseCommonFlags,
   resultsDirectory,
   resultsJson,
   resultsWriter,
@@ -95,33 +94,6 @@ describe('resultsJson', () => {
     const text = resultsJson({ loss: Float64Array.of(1, Number.NaN), bound: Infinity, steps: Int32Array.of(3) });
     expect(JSON.parse(text)).toEqual({ loss: [1, 'NaN'], bound: 'Infinity', steps: [3] });
     expect(text.endsWith('}\n')).toBe(true);
-  });
-});
-
-describe('parseCommonFlags', () => {
-  it('reads --quick, --quiet, --seed and --out in both spellings and passes the rest on', () => {
-    expect(parseCommonFlags(['--quick', '--seed', '3', '--out=/tmp/x', '--width', '100'])).toEqual({
-      quick: true,
-      seed: 3,
-      out: '/tmp/x',
-      quiet: false,
-      rest: ['--width', '100'],
-    });
-    expect(parseCommonFlags(['--seed=7', '--quiet', '--out', 'dir'])).toEqual({
-      quick: false,
-      seed: 7,
-      out: 'dir',
-      quiet: true,
-      rest: [],
-    });
-    expect(parseCommonFlags([])).toEqual({ quick: false, seed: 0, out: undefined, quiet: false, rest: [] });
-  });
-
-  it('rejects missing and malformed values', () => {
-    expect(() => parseCommonFlags(['--seed'])).toThrow('parseCommonFlags: --seed needs a value');
-    expect(() => parseCommonFlags(['--seed', '-1'])).toThrow(/--seed must be a non-negative integer, got "-1"/);
-    expect(() => parseCommonFlags(['--seed=1.5'])).toThrow(/--seed must be a non-negative integer/);
-    expect(() => parseCommonFlags(['--out='])).toThrow('parseCommonFlags: --out needs a value');
   });
 });
 
