@@ -10,13 +10,34 @@
  */
 import type { Data } from '../../backend.ts';
 import { defineTask } from '../threads.ts';
-import { chunkRange, expandColumns, finishGroup, pairAt, patchSumScratch, rowStage, scratch, writeSums, type LinearArgs } from './common.ts';
+import {
+  chunkRange,
+  expandColumns,
+  finishGroup,
+  pairAt,
+  patchSumScratch,
+  rowStage,
+  scratch,
+  writeSums,
+  type LinearArgs,
+} from './common.ts';
 
 export interface ReluArgs extends LinearArgs {
-  nngp: Data; ntk: Data; height: number; width: number; count2: number; triangle: boolean;
+  nngp: Data;
+  ntk: Data;
+  height: number;
+  width: number;
+  count2: number;
+  triangle: boolean;
   /** √a per image and position in float64, and 1/√a (0 for a zero deviation, so λ = 0). */
-  deviations1: Float64Array; inverses1: Float64Array; deviations2: Float64Array; inverses2: Float64Array;
-  rowFirst: Int32Array; rowSecond: Int32Array; columnFirst: Int32Array; columnSecond: Int32Array;
+  deviations1: Float64Array;
+  inverses1: Float64Array;
+  deviations2: Float64Array;
+  inverses2: Float64Array;
+  rowFirst: Int32Array;
+  rowSecond: Int32Array;
+  columnFirst: Int32Array;
+  columnSecond: Int32Array;
   /** The column entries are the positions j = j′ (window 0), so the deviations are read in place. */
   identity: boolean;
 }
@@ -27,9 +48,13 @@ export interface ReluArgs extends LinearArgs {
  */
 function polynomialComplement(lambda: number): number {
   const x = Math.abs(lambda);
-  const x2 = x * x, x4 = x2 * x2;
-  const p = (1.5707963050 - 0.2145988016 * x) + x2 * (0.0889789874 - 0.0501743046 * x)
-    + x4 * ((0.0308918810 - 0.0170881256 * x) + x2 * (0.0066700901 - 0.0012624911 * x));
+  const x2 = x * x,
+    x4 = x2 * x2;
+  const p =
+    1.570796305 -
+    0.2145988016 * x +
+    x2 * (0.0889789874 - 0.0501743046 * x) +
+    x4 * (0.030891881 - 0.0170881256 * x + x2 * (0.0066700901 - 0.0012624911 * x));
   const arcsine = 1.5707963267948966 - Math.sqrt(1 - x) * p;
   return 1.5707963267948966 + (lambda < 0 ? -arcsine : arcsine);
 }
@@ -44,7 +69,16 @@ function clipped(ratio: number): number {
  * lineS[k] = K, lineT[k] = Θ·K̇ + add·K, K and K̇ of reluStep in src/infinite/reference.ts at
  * weight 1 (√(ab)·κ1(λ)/2 and κ0(λ)/2, with 1/(2π) folded in).
  */
-function reluEntry(lineS: Float64Array, lineT: Float64Array, k: number, lambda: number, complement: number, norm: number, theta: number, add: number): void {
+function reluEntry(
+  lineS: Float64Array,
+  lineT: Float64Array,
+  k: number,
+  lambda: number,
+  complement: number,
+  norm: number,
+  theta: number,
+  add: number,
+): void {
   const nngpOut = norm * (lambda * complement + Math.sqrt(1 - lambda * lambda)) * 0.15915494309189535;
   lineS[k] = nngpOut;
   lineT[k] = theta * complement * 0.15915494309189535 + add * nngpOut;
@@ -56,25 +90,65 @@ function reluEntry(lineS: Float64Array, lineT: Float64Array, k: number, lambda: 
  * arccos, since a branch inside the loop costs ≈ 5 %; V8 inlines the helpers into both.
  */
 function reluRow(
-  nngp: Data, ntk: Data, at: number, addK: boolean, exact: boolean, columns: number, lineS: Float64Array, lineT: Float64Array,
-  deviation1: Float64Array, inverse1: Float64Array, at1: number, deviation2: Float64Array, inverse2: Float64Array, at2: number,
+  nngp: Data,
+  ntk: Data,
+  at: number,
+  addK: boolean,
+  exact: boolean,
+  columns: number,
+  lineS: Float64Array,
+  lineT: Float64Array,
+  deviation1: Float64Array,
+  inverse1: Float64Array,
+  at1: number,
+  deviation2: Float64Array,
+  inverse2: Float64Array,
+  at2: number,
 ): void {
   const add = addK ? 1 : 0;
   if (exact) {
     for (let k = 0; k < columns; k++) {
       const lambda = clipped(nngp[at + k] * inverse1[at1 + k] * inverse2[at2 + k]);
-      reluEntry(lineS, lineT, k, lambda, Math.PI - Math.acos(lambda), deviation1[at1 + k] * deviation2[at2 + k], ntk[at + k], add);
+      reluEntry(
+        lineS,
+        lineT,
+        k,
+        lambda,
+        Math.PI - Math.acos(lambda),
+        deviation1[at1 + k] * deviation2[at2 + k],
+        ntk[at + k],
+        add,
+      );
     }
   } else {
     for (let k = 0; k < columns; k++) {
       const lambda = clipped(nngp[at + k] * inverse1[at1 + k] * inverse2[at2 + k]);
-      reluEntry(lineS, lineT, k, lambda, polynomialComplement(lambda), deviation1[at1 + k] * deviation2[at2 + k], ntk[at + k], add);
+      reluEntry(
+        lineS,
+        lineT,
+        k,
+        lambda,
+        polynomialComplement(lambda),
+        deviation1[at1 + k] * deviation2[at2 + k],
+        ntk[at + k],
+        add,
+      );
     }
   }
 }
 
 /** out[at + k] = scale·lineS[k] + shift, out[thetaAt + k] = scale·lineT[k] + thetaShift (a LinearStep without neighbours). */
-function writeLines(lineS: Float64Array, lineT: Float64Array, out: Data, at: number, thetaAt: number, scale: number, shift: number, thetaShift: number, columns: number): void {
+function writeLines(
+  lineS: Float64Array,
+  lineT: Float64Array,
+  out: Data,
+  at: number,
+  thetaAt: number,
+  scale: number,
+  shift: number,
+  thetaShift: number,
+  columns: number,
+): void {
   for (let k = 0; k < columns; k++) {
     out[at + k] = scale * lineS[k] + shift;
     out[thetaAt + k] = scale * lineT[k] + thetaShift;
@@ -91,14 +165,45 @@ function lineSum(line: Float64Array, weights: Float64Array | undefined, columns:
 
 /** The ReLU step and the LinearStep after it, for the chunk's pairs (InfiniteKernels.relu). */
 function reluChunk(args: ReluArgs, chunk: number): void {
-  const { nngp, ntk, deviations1, deviations2, inverses1, inverses2, out, height, width, rows, columns, count2, triangle, trainable, spatial, summed } = args;
-  const { rowFirst, rowSecond, columnFirst, columnSecond, columnPrevious, columnNext, rowStarts, groupRows, rowWeights, columnWeights, identity } = args;
+  const {
+    nngp,
+    ntk,
+    deviations1,
+    deviations2,
+    inverses1,
+    inverses2,
+    out,
+    height,
+    width,
+    rows,
+    columns,
+    count2,
+    triangle,
+    trainable,
+    spatial,
+    summed,
+  } = args;
+  const {
+    rowFirst,
+    rowSecond,
+    columnFirst,
+    columnSecond,
+    columnPrevious,
+    columnNext,
+    rowStarts,
+    groupRows,
+    rowWeights,
+    columnWeights,
+    identity,
+  } = args;
   const exact = out instanceof Float64Array;
   const entries = rows * columns;
   const [lineS, lineT, sumsS, sumsT] = patchSumScratch(columns, groupRows);
   // the deviations along the column entries, [height, columns] per image (in place for window 0)
-  const deviation1 = identity ? deviations1 : scratch(4, height * columns), inverse1 = identity ? inverses1 : scratch(5, height * columns);
-  const deviation2 = identity ? deviations2 : scratch(6, height * columns), inverse2 = identity ? inverses2 : scratch(7, height * columns);
+  const deviation1 = identity ? deviations1 : scratch(4, height * columns),
+    inverse1 = identity ? inverses1 : scratch(5, height * columns);
+  const deviation2 = identity ? deviations2 : scratch(6, height * columns),
+    inverse2 = identity ? inverses2 : scratch(7, height * columns);
   const plane = identity ? height * width : 0;
   const [from, to] = chunkRange(args.pairs, args.chunks, chunk);
   let [a, b] = pairAt(from, count2, triangle);
@@ -113,19 +218,48 @@ function reluChunk(args: ReluArgs, chunk: number): void {
       expandColumns(deviations2, b, 1, height, width, columnSecond, deviation2);
       expandColumns(inverses2, b, 1, height, width, columnSecond, inverse2);
     }
-    const base1 = a * plane, base2 = b * plane;
-    let totalS = 0, totalT = 0;
+    const base1 = a * plane,
+      base2 = b * plane;
+    let totalS = 0,
+      totalT = 0;
     for (let g = 0; g + 1 < rowStarts.length; g++) {
-      const start = rowStarts[g], end = rowStarts[g + 1];
+      const start = rowStarts[g],
+        end = rowStarts[g + 1];
       for (let r = start; r < end; r++) {
         const at = pair * entries + r * columns;
-        reluRow(nngp, ntk, at, trainable, exact, columns, lineS, lineT, deviation1, inverse1, base1 + rowFirst[r] * columns, deviation2, inverse2, base2 + rowSecond[r] * columns);
+        reluRow(
+          nngp,
+          ntk,
+          at,
+          trainable,
+          exact,
+          columns,
+          lineS,
+          lineT,
+          deviation1,
+          inverse1,
+          base1 + rowFirst[r] * columns,
+          deviation2,
+          inverse2,
+          base2 + rowSecond[r] * columns,
+        );
         if (spatial) rowStage(lineS, lineT, columnPrevious, columnNext, sumsS, sumsT, (r - start) * columns, columns);
         else if (summed) {
           const weight = rowWeights ? rowWeights[r] : 1;
           totalS += weight * lineSum(lineS, columnWeights, columns);
           totalT += weight * lineSum(lineT, columnWeights, columns);
-        } else writeLines(lineS, lineT, out, at, args.pairs * entries + at, args.scale, args.shift, trainable ? args.shift : 0, columns);
+        } else
+          writeLines(
+            lineS,
+            lineT,
+            out,
+            at,
+            args.pairs * entries + at,
+            args.scale,
+            args.shift,
+            trainable ? args.shift : 0,
+            columns,
+          );
       }
       if (spatial) finishGroup(args, pair, start, end, sumsS, sumsT);
     }
@@ -143,10 +277,13 @@ function reluChunk(args: ReluArgs, chunk: number): void {
  * each run is one reluRow with the first deviation repeated.
  */
 function reluFlatChunk(args: ReluArgs, chunk: number): void {
-  const { nngp, ntk, deviations1, deviations2, inverses1, inverses2, out, count2, triangle, scale, shift, trainable } = args;
+  const { nngp, ntk, deviations1, deviations2, inverses1, inverses2, out, count2, triangle, scale, shift, trainable } =
+    args;
   const exact = out instanceof Float64Array;
-  const lineS = scratch(0, count2), lineT = scratch(1, count2);
-  const deviation1 = scratch(4, count2), inverse1 = scratch(5, count2);
+  const lineS = scratch(0, count2),
+    lineT = scratch(1, count2);
+  const deviation1 = scratch(4, count2),
+    inverse1 = scratch(5, count2);
   let [pair, to] = chunkRange(args.pairs, args.chunks, chunk);
   let [a, b] = pairAt(pair, count2, triangle);
   while (pair < to) {
