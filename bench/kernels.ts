@@ -13,11 +13,20 @@
 import { loadavg } from 'node:os';
 import * as ad from '../autodiff/index.ts';
 import { cntk, fullyConnected, infiniteKernels, kernelMatrix, ntkMatrix, type Network } from '../src/infinite/index.ts';
-import { formatTable } from '../src/report/index.ts';
+import { commandLine, formatTable } from '../src/report/index.ts';
 import { threadCount } from '../gpu/cpu/threads.ts';
 
-const quick = process.argv.includes('--quick');
-const skipGpuJs = process.argv.includes('--no-gpujs');
+const { quick, noGpujs: skipGpuJs } = commandLine(
+  {
+    quick: { kind: 'boolean', description: 'fewer sizes and repeats' },
+    noGpujs: { kind: 'boolean', description: 'skip the (slow) gpu.js webasm runs' },
+  },
+  {
+    program: 'bench/kernels',
+    command: 'npx tsx bench/kernels.ts [flags]',
+    about: ['Infinite-width kernel throughput on both backends, beside a numpy reference.'],
+  },
+);
 const repeats = quick ? 2 : 4;
 /** Seconds one timed run should take (the image counts grow until it does). */
 const targetSeconds = quick ? 0.3 : 1;
