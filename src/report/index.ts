@@ -61,6 +61,7 @@ export {
   type PaperRun,
 } from './paper.ts';
 export { thin, thinnedSteps } from './thin.ts';
+export { codeVersion, moduleCodeVersion, moduleGraph, relativeImports, repositoryRoot } from './code-version.ts';
 export { fillTemplate, markdownTemplate, type TemplateValue } from './template.ts';
 export {
   fit,

@@ -3,13 +3,15 @@
  * as the paper's experiment. `runPaper` parses the flags (`--quick`, `--seed`, `--out`,
  * `--quiet`, `--help`, and the paper's own), checks the output folder before computing,
  * prints the backend line, times the run, writes the figures, `results.json` (one envelope
- * for every paper: paper, slug, backend, quick, seed, seconds, versions, configuration,
+ * for every paper: paper, slug, backend, quick, seed, seconds, versions (the package, Node,
+ * and the paper's code version, see code-version.ts), configuration,
  * claims, then the paper's own results) and `summary.md`, prints the claims table and the
  * results line, and runs the script when it is the one Node was started with.
  */
 import { readFileSync } from 'node:fs';
 import { currentBackend } from '../../autodiff/index.ts';
 import { datasetPath, hasDataset, type DatasetName } from '../data/index.ts';
+import { moduleCodeVersion } from './code-version.ts';
 import { isMainModule, parseFlags, runCommand, UsageError, type FlagSpecs, type FlagValues } from './cli.ts';
 import { folderWriter, resultsDirectory, resultsJson, summaryMarkdown } from './results.ts';
 import { openRunFolder, type RunFolder } from './run-folder.ts';
@@ -123,6 +125,8 @@ export function runPaper<
       resultsDirectory({ slug: paper.slug, quick, out: (flags as FlagValues<typeof paperFlags>).out }),
     );
     try {
+      // Hashed before the run, so an edit made while it runs marks its results stale.
+      const code = moduleCodeVersion(moduleUrl);
       const backend = currentBackend().describe();
       console.log(`${paper.slug}: backend ${backend}`);
       const start = performance.now();
@@ -148,7 +152,7 @@ export function runPaper<
       const writer = folderWriter(folder.staging);
       for (const figure of output.figures) writer.writeFigure(figure.name, figure.svg);
       const { quick: _quick, seed: _seed, out: _out, quiet: _quiet, ...own } = flags as Record<string, unknown>;
-      const versions = { theorygrad: packageVersion, node: process.versions.node };
+      const versions = { theorygrad: packageVersion, node: process.versions.node, code };
       writer.writeFile(
         'results.json',
         resultsJson({
