@@ -46,7 +46,7 @@ export function trainingClaims(sweep: WidthSweep): Claim[] {
   const name = sweep.name;
   return [
     {
-      claim: `${name}, ρ = ${f(sweep.radius)}: adversarial training's robust loss L* falls with width (m = ${narrow} → ${wide}; "no" if L* at m = ${wide} is higher beyond 2 s.e.)`,
+      claim: `${name}, ρ ${new Set(sweep.radii).size > 1 ? '≈' : '='} ${f(sweep.radius)}: adversarial training's robust loss L* falls with width (m = ${narrow} → ${wide}; "no" if L* at m = ${wide} is higher beyond 2 s.e.)`,
       paper: 'low robust loss at polynomial width (Thm, abstract [V])',
       ours: `${series.mean.map((value) => f(value)).join(' → ')} (paired drop ${pm(falls)})`,
       holds: verdict(falls),

@@ -70,12 +70,12 @@ export const defaultConfig: Config = {
   approximation: {
     dimension: 5,
     widths: [16, 64, 256, 1024, 4096],
-    seeds: 3,
+    seeds: 4,
     threshold: 0.3,
     band: 0.1,
-    fitPoints: 1000,
+    fitPoints: 800,
     testPoints: 1000,
-    ridge: 1e-3,
+    ridge: 1e-2,
   },
   sphere: {
     ...training,

@@ -11,9 +11,11 @@ import { trainTwoLayer, type LabelledSet, type Method, type TrainingRun } from '
 /** Adversarial and standard runs on one data set. */
 export interface WidthSweep {
   name: string;
+  /** ρ for each seed's data (MNIST's depends on the images drawn), and its mean. */
+  radii: number[];
   radius: number;
-  /** The smallest distance between points of opposite labels (> 2ρ: the ρ-balls are disjoint). */
-  separation: number;
+  /** The smallest distance between points of opposite labels, per seed (> 2ρ: the ρ-balls are disjoint). */
+  separations: number[];
   runs: TrainingRun[];
 }
 
@@ -36,20 +38,21 @@ export function widthSweep(
 ): WidthSweep {
   const runs: TrainingRun[] = [];
   let name = '';
-  let radius = 0;
-  let separation = Infinity;
+  const radii: number[] = [];
+  const separations: number[] = [];
   for (let s = 0; s < config.seeds; s++) {
     const data = datasets(seed + s);
     name = data.set.name;
-    radius = data.radius;
-    separation = Math.min(separation, data.separation);
+    radii.push(data.radius);
+    separations.push(data.separation);
     for (const width of config.widths)
       for (const method of methods) {
         runs.push(trainTwoLayer(data.set, { method, width, seed: seed + s, threat: l2Threat(data.radius), config }));
         bar.tick();
       }
   }
-  return { name, radius, separation, runs };
+  const radius = radii.reduce((a, b) => a + b, 0) / radii.length;
+  return { name, radii, radius, separations, runs };
 }
 
 /** Every width × seed of the approximation experiment. */
