@@ -3,6 +3,7 @@
  * VJP, sum gradients back over broadcast axes (once, here, for every op), and accumulate
  * them per tensor.
  */
+import { checkBoolean, checkTensor } from './arguments.ts';
 import { withRecording } from './grad-mode.ts';
 import { shapeText } from './op.ts';
 import type { Tensor } from './tensor.ts';
@@ -91,6 +92,7 @@ export function gradients(
 
 /** Checks a seed gradient against the tensor it seeds, naming the caller. */
 export function checkSeed(caller: string, output: Tensor, seed: Tensor): void {
+  checkTensor(caller, seed, 'seed gradient');
   if (
     seed.dtype !== output.dtype ||
     seed.rank !== output.rank ||
@@ -104,6 +106,7 @@ export function checkSeed(caller: string, output: Tensor, seed: Tensor): void {
 
 /** Tensor.backward: fills `.grad` of every leaf that requires grad and leads to `output`. */
 export function backward(output: Tensor, seed: Tensor | undefined, createGraph: boolean): void {
+  checkBoolean('backward', 'createGraph', createGraph);
   if (!output.requiresGrad) {
     throw new Error(
       'backward: this tensor does not require grad (no input was created with requiresGrad: true, or it was computed under noGrad)',

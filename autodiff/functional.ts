@@ -16,6 +16,7 @@
  * requires grad. Otherwise the VJPs run unrecorded and the result is a constant. vjp's
  * pullback also records when the cotangent requires grad.
  */
+import { checkFunction, checkIntegers, checkTensor } from './arguments.ts';
 import { withRecording } from './grad-mode.ts';
 import { shapeText } from './op.ts';
 import { Tensor } from './tensor.ts';
@@ -28,20 +29,19 @@ type Fn = (...args: Tensor[]) => Tensor;
 
 /** A fresh variable for x: a leaf if x is constant, else a new node wired to x. */
 function variable(x: Tensor, caller: string, position: number): Tensor {
-  if (!(x instanceof Tensor)) throw new Error(`${caller}: argument ${position} must be a Tensor`);
+  checkTensor(caller, x, `argument ${position}`);
   return x.requiresGrad ? reshape(x, x.shape) : x.requireGrad();
 }
 
 /** Evaluates f at fresh variables for the chosen arguments and returns the pieces grad needs. */
 function trace(caller: string, f: Fn, args: Tensor[], argnums: readonly number[]) {
   argnums.forEach((i) => {
-    if (!Number.isInteger(i) || i < 0 || i >= args.length)
-      throw new Error(`${caller}: argnum ${i} is out of range for ${args.length} arguments`);
+    if (i >= args.length) throw new Error(`${caller}: argnum ${i} is out of range for ${args.length} arguments`);
   });
   return withRecording(true, () => {
     const inputs = args.map((x, i) => (argnums.includes(i) ? variable(x, caller, i) : x));
     const output = f(...inputs);
-    if (!(output instanceof Tensor)) throw new Error(`${caller}: the function must return a Tensor`);
+    checkTensor(caller, output, 'the value the function returns');
     const wrt = argnums.map((i) => inputs[i]);
     // Record the VJPs only when something outside this call is being differentiated too.
     const outerTracking =
@@ -83,7 +83,8 @@ export function valueAndGrad(
   f: Fn,
   argnums: number | readonly number[] = 0,
 ): (...args: Tensor[]) => [Tensor, Tensor | Tensor[]] {
-  const list = typeof argnums === 'number' ? [argnums] : argnums;
+  checkFunction('grad', 'f', f);
+  const list = checkIntegers('grad', 'argnums', typeof argnums === 'number' ? [argnums] : argnums, 0);
   return (...args) => {
     const { output, wrt, createGraph } = trace('grad', f, args, list);
     const grads = gradientsOf(output, scalarSeed('grad', output), wrt, createGraph);
@@ -97,6 +98,7 @@ export function valueAndGrad(
  * @example const [y, pullback] = vjp((x) => x.exp(), x); pullback(onesLike(y))
  */
 export function vjp(f: Fn, ...primals: Tensor[]): [Tensor, (cotangent: Tensor) => Tensor[]] {
+  checkFunction('vjp', 'f', f);
   const { output, wrt, createGraph } = trace(
     'vjp',
     f,
@@ -115,6 +117,8 @@ export function vjp(f: Fn, ...primals: Tensor[]): [Tensor, (cotangent: Tensor) =
  * @example jacobian((x) => x.mul(x), tensor([1, 2])) // [[2, 0], [0, 4]]
  */
 export function jacobian(f: (x: Tensor) => Tensor, x: Tensor): Tensor {
+  checkFunction('jacobian', 'f', f);
+  checkTensor('jacobian', x, 'x');
   const [output, pullback] = vjp(f, x);
   const rows: Tensor[] = [];
   for (let i = 0; i < output.size; i++) {

@@ -4,6 +4,7 @@
  * checked entry by entry against (⟨u, f(x + εe_j)⟩ − ⟨u, f(x − εe_j)⟩) / 2ε.
  */
 import { Random } from '../gpu/random.ts';
+import { checkFunction, checkNumber, checkOptions, checkTensorList } from './arguments.ts';
 import { shapeText } from './op.ts';
 import { Tensor } from './tensor.ts';
 import { vjp } from './functional.ts';
@@ -35,7 +36,10 @@ export function gradcheck(
   inputs: Tensor[],
   options: GradcheckOptions = {},
 ): number {
-  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, seed = 0 } = options;
+  checkFunction('gradcheck', 'f', f);
+  checkTensorList('gradcheck', inputs);
+  const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, seed = 0 } = checkOptions('gradcheck', options);
+  for (const [name, value] of Object.entries({ eps, atol, rtol, seed })) checkNumber('gradcheck', name, value);
   inputs.forEach((x, i) => {
     if (!(x instanceof Tensor) || x.dtype !== 'float64')
       throw new Error(

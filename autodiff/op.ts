@@ -4,6 +4,8 @@
  */
 import type { Backend, Data, DType } from '../gpu/backend.ts';
 import { currentBackend } from '../gpu/registry.ts';
+import { allocating } from './allocation.ts';
+import { checkTensor } from './arguments.ts';
 import { isRecording } from './grad-mode.ts';
 import { Tensor } from './tensor.ts';
 
@@ -29,8 +31,8 @@ export interface OpDef<Attrs, Name extends string = string> {
   readonly name: Name;
   /** The output is piecewise constant in every input (comparisons, argmax): it never requires grad. */
   readonly constant?: boolean;
-  /** The output dtype, when it is not the inputs' (only cast). */
-  readonly dtype?: (inputs: readonly Tensor[], attrs: Attrs) => DType;
+  /** The output dtype, when it is not the inputs' (cast, and argmax's float64 indices). */
+  readonly dtype?: (inputs: readonly Tensor[], attrs: Attrs, backend: Backend) => DType;
   /** The output shape; throws an error naming the op and the shapes when they do not fit. */
   readonly shape: (inputs: readonly Tensor[], attrs: Attrs) => number[];
   readonly forward: (backend: Backend, inputs: readonly Tensor[], attrs: Attrs, outShape: readonly number[]) => Data;
@@ -52,11 +54,7 @@ export function shapeText(shape: readonly number[]): string {
 
 /** Applies a primitive to tensors: the single path every op takes. */
 export function apply<Attrs>(op: OpDef<Attrs>, inputs: readonly Tensor[], attrs: Attrs): Tensor {
-  inputs.forEach((input, i) => {
-    if (!(input instanceof Tensor)) {
-      throw new Error(`${op.name}: input ${i} must be a Tensor, got ${describeValue(input)}`);
-    }
-  });
+  inputs.forEach((input, i) => checkTensor(op.name, input, `input ${i}`));
   const dtype = inputs[0].dtype;
   for (const input of inputs) {
     if (input.dtype !== dtype) {
@@ -66,7 +64,7 @@ export function apply<Attrs>(op: OpDef<Attrs>, inputs: readonly Tensor[], attrs:
     }
   }
   const backend = currentBackend();
-  const outDtype = op.dtype ? op.dtype(inputs, attrs) : dtype;
+  const outDtype = op.dtype ? op.dtype(inputs, attrs, backend) : dtype;
   // cast reads any dtype (a host copy); every other op computes in its inputs' dtype
   if (!backend.dtypes.includes(outDtype) || (!op.dtype && !backend.dtypes.includes(dtype))) {
     throw new Error(
@@ -74,14 +72,7 @@ export function apply<Attrs>(op: OpDef<Attrs>, inputs: readonly Tensor[], attrs:
     );
   }
   const outShape = op.shape(inputs, attrs);
-  const data = op.forward(backend, inputs, attrs, outShape);
+  const data = allocating(op.name, outShape, outDtype, () => op.forward(backend, inputs, attrs, outShape));
   const tracked = isRecording() && !op.constant && inputs.some((input) => input.requiresGrad);
   return new Tensor(data, outShape, outDtype, tracked ? { op, inputs, attrs } : undefined);
-}
-
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
-  return `${typeof value} ${String(value)}`;
 }

@@ -14,6 +14,7 @@ import { sizeOf } from '../gpu/shape.ts';
 import { shapeText, type Node } from './op.ts';
 import * as ops from './ops/index.ts';
 import { backward } from './engine.ts';
+import { checkOptions } from './arguments.ts';
 
 type Operand = Tensor | number;
 
@@ -73,7 +74,7 @@ export class Tensor {
 
   /** Reverse-mode differentiation from this tensor into every leaf's `.grad`. */
   backward(seed?: Tensor, options: { createGraph?: boolean } = {}): void {
-    backward(this, seed, options.createGraph ?? false);
+    backward(this, seed, checkOptions('backward', options).createGraph ?? false);
   }
 
   toString(): string {

@@ -134,7 +134,10 @@ export interface Backend {
 
   /** Reduce over `axes` (sorted, distinct); the result has those axes removed. */
   reduce(op: ReduceOp, x: Data, shape: readonly number[], axes: readonly number[]): Data;
-  /** Index of the first maximum along `axis`, as numbers in x's dtype; the axis is removed. */
+  /**
+   * Index of the first maximum along `axis`; the axis is removed. Float64Array where the
+   * backend computes float64 (exact indices to 2^53), else Float32Array (exact below 2^24).
+   */
   argmax(x: Data, shape: readonly number[], axis: number): Data;
 
   /** Output axis i is input axis perm[i]. */

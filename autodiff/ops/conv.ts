@@ -6,6 +6,7 @@
  *   weightGrad(x, dy) → dw  VJP: ∂x = inputGrad(dy, g), ∂dy = conv2d(x, g)
  */
 import type { Conv2dSpec } from '../../gpu/backend.ts';
+import { checkInteger, checkOptions, checkTensor, describeValue } from '../arguments.ts';
 import { apply, shapeText, type OpDef } from '../op.ts';
 import type { Tensor } from '../tensor.ts';
 
@@ -59,40 +60,52 @@ export const conv2dWeightGradDefinition: OpDef<ConvAttrs, 'conv2dWeightGrad'> = 
   ],
 };
 
-function pair(value: number | [number, number], name: string, minimum: number): [number, number] {
-  const result: [number, number] = typeof value === 'number' ? [value, value] : value;
-  if (result.length !== 2 || !result.every((v) => Number.isInteger(v) && v >= minimum)) {
-    throw new Error(`conv2d: ${name} must be an integer ≥ ${minimum} or a pair of them, got ${JSON.stringify(value)}`);
+/** An integer ≥ minimum, or a pair of them, as [height, width]; errors name `opName`. */
+export function pair(opName: string, value: unknown, name: string, minimum: number): [number, number] {
+  const result = typeof value === 'number' ? [value, value] : value;
+  const fits = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= minimum;
+  if (!Array.isArray(result) || result.length !== 2 || !result.every(fits)) {
+    const shown = Array.isArray(value)
+      ? JSON.stringify(value)
+      : typeof value === 'number'
+        ? value
+        : describeValue(value);
+    throw new Error(`${opName}: ${name} must be an integer ≥ ${minimum} or a pair of them, got ${shown}`);
   }
-  return result;
+  return result as [number, number];
 }
 
-/** Validates shapes and options and returns the geometry every conv primitive shares. */
-export function conv2dSpec(xShape: readonly number[], wShape: readonly number[], options: Conv2dOptions): Conv2dSpec {
-  if (xShape.length !== 4) throw new Error(`conv2d: input must be rank 4 [N,C,H,W], got ${shapeText(xShape)}`);
+/** Validates shapes and options and returns the geometry every conv primitive shares (errors name `opName`). */
+export function conv2dSpec(
+  xShape: readonly number[],
+  wShape: readonly number[],
+  options: Conv2dOptions,
+  opName = 'conv2d',
+): Conv2dSpec {
+  if (xShape.length !== 4) throw new Error(`${opName}: input must be rank 4 [N,C,H,W], got ${shapeText(xShape)}`);
   if (wShape.length !== 4)
-    throw new Error(`conv2d: weight must be rank 4 [O,C/groups,KH,KW], got ${shapeText(wShape)}`);
-  const [strideHeight, strideWidth] = pair(options.stride ?? 1, 'stride', 1);
-  const [padHeight, padWidth] = pair(options.padding ?? 0, 'padding', 0);
-  const [dilationHeight, dilationWidth] = pair(options.dilation ?? 1, 'dilation', 1);
-  const groups = options.groups ?? 1;
+    throw new Error(`${opName}: weight must be rank 4 [O,C/groups,KH,KW], got ${shapeText(wShape)}`);
+  const [strideHeight, strideWidth] = pair(opName, options.stride ?? 1, 'stride', 1);
+  const [padHeight, padWidth] = pair(opName, options.padding ?? 0, 'padding', 0);
+  const [dilationHeight, dilationWidth] = pair(opName, options.dilation ?? 1, 'dilation', 1);
+  const groups = checkInteger(opName, 'groups', options.groups ?? 1, 1);
   const [batch, inChannels, inHeight, inWidth] = xShape;
   const [outChannels, groupChannels, kernelHeight, kernelWidth] = wShape;
-  if (!Number.isInteger(groups) || groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) {
+  if (inChannels % groups !== 0 || outChannels % groups !== 0) {
     throw new Error(
-      `conv2d: groups ${groups} must divide input channels ${inChannels} and output channels ${outChannels}`,
+      `${opName}: groups ${groups} must divide input channels ${inChannels} and output channels ${outChannels}`,
     );
   }
   if (groupChannels !== inChannels / groups) {
     throw new Error(
-      `conv2d: weight ${shapeText(wShape)} expects ${groupChannels * groups} input channels (groups ${groups}), input ${shapeText(xShape)} has ${inChannels}`,
+      `${opName}: weight ${shapeText(wShape)} expects ${groupChannels * groups} input channels (groups ${groups}), input ${shapeText(xShape)} has ${inChannels}`,
     );
   }
   const outHeight = Math.floor((inHeight + 2 * padHeight - dilationHeight * (kernelHeight - 1) - 1) / strideHeight) + 1;
   const outWidth = Math.floor((inWidth + 2 * padWidth - dilationWidth * (kernelWidth - 1) - 1) / strideWidth) + 1;
   if (outHeight < 1 || outWidth < 1) {
     throw new Error(
-      `conv2d: kernel ${kernelHeight}x${kernelWidth} (dilation ${dilationHeight},${dilationWidth}) does not fit input ${inHeight}x${inWidth} with padding ${padHeight},${padWidth}`,
+      `${opName}: kernel ${kernelHeight}x${kernelWidth} (dilation ${dilationHeight},${dilationWidth}) does not fit input ${inHeight}x${inWidth} with padding ${padHeight},${padWidth}`,
     );
   }
   return {
@@ -120,5 +133,7 @@ export function conv2dSpec(xShape: readonly number[], wShape: readonly number[],
  * @example conv2d(images, filters, { padding: 1 })
  */
 export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tensor {
-  return apply(conv2dDefinition, [x, w], { spec: conv2dSpec(x.shape, w.shape, options) });
+  checkTensor('conv2d', x);
+  checkTensor('conv2d', w, 'weight');
+  return apply(conv2dDefinition, [x, w], { spec: conv2dSpec(x.shape, w.shape, checkOptions('conv2d', options)) });
 }

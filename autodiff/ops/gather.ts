@@ -4,6 +4,8 @@
  * (torch.index_select) is a gather.
  */
 import { sizeOf } from '../../gpu/shape.ts';
+import { allocating } from '../allocation.ts';
+import { checkIntegers, checkShape, checkTensor } from '../arguments.ts';
 import { apply, shapeText, type OpDef } from '../op.ts';
 import type { Tensor } from '../tensor.ts';
 import { normalizeAxis } from './operand.ts';
@@ -39,7 +41,7 @@ function scatterAddIndexed(src: Tensor, attrs: IndexAttrs, outShape: readonly nu
   return apply(scatterAddDefinition, [src], { ...attrs, outShape: [...outShape] });
 }
 
-/** Checks indices against a tensor of `shape` and returns them as Int32Array. */
+/** Checks indices (integers) against a tensor of `shape` and returns them as Int32Array. */
 function checkIndices(
   opName: string,
   shape: readonly number[],
@@ -47,6 +49,7 @@ function checkIndices(
   indices: Int32Array | readonly number[],
   indexShape: readonly number[],
 ): Int32Array {
+  checkShape(opName, indexShape, 'index shape');
   if (indexShape.length !== shape.length) {
     throw new Error(`${opName}: indices of shape ${shapeText(indexShape)} must have the rank of ${shapeText(shape)}`);
   }
@@ -79,8 +82,14 @@ export function gather(
   indices: Int32Array | readonly number[],
   indexShape?: readonly number[],
 ): Tensor {
-  const resolvedAxis = normalizeAxis(axis, x.rank, 'gather');
+  const resolvedAxis = normalizeAxis(axis, checkTensor('gather', x).rank, 'gather');
+  checkIntegers('gather', 'indices', indices);
   const others = sizeOf(x.shape.filter((_, d) => d !== resolvedAxis));
+  if (indexShape === undefined && others > 0 && indices.length % others !== 0) {
+    throw new Error(
+      `gather: ${indices.length} indices do not fill whole rows of ${shapeText(x.shape)} along axis ${resolvedAxis} (pass indexShape)`,
+    );
+  }
   const shape =
     indexShape ??
     x.shape.map((extent, d) => (d === resolvedAxis ? (others === 0 ? 0 : indices.length / others) : extent));
@@ -95,6 +104,9 @@ export function scatterAdd(
   indices: Int32Array | readonly number[],
   outShape: readonly number[],
 ): Tensor {
+  checkTensor('scatterAdd', src);
+  checkShape('scatterAdd', outShape, 'outShape');
+  checkIntegers('scatterAdd', 'indices', indices);
   const resolvedAxis = normalizeAxis(axis, outShape.length, 'scatterAdd');
   const checked = checkIndices('scatterAdd', outShape, resolvedAxis, indices, src.shape);
   return scatterAddIndexed(src, { axis: resolvedAxis, indices: checked, indexShape: [...src.shape] }, outShape);
@@ -107,7 +119,8 @@ export function scatterAdd(
  * @example indexSelect(embeddings, 0, [3, 1, 3]) // rows 3, 1 and 3
  */
 export function indexSelect(x: Tensor, axis: number, indices: Int32Array | readonly number[]): Tensor {
-  if (x.rank === 0) throw new Error('indexSelect: needs a tensor of rank ≥ 1, got []');
+  if (checkTensor('indexSelect', x).rank === 0) throw new Error('indexSelect: needs a tensor of rank ≥ 1, got []');
+  checkIntegers('indexSelect', 'indices', indices);
   const resolvedAxis = normalizeAxis(axis, x.rank, 'indexSelect');
   const extent = x.shape[resolvedAxis];
   for (let j = 0; j < indices.length; j++) {
@@ -121,7 +134,7 @@ export function indexSelect(x: Tensor, axis: number, indices: Int32Array | reado
   const outer = sizeOf(x.shape.slice(0, resolvedAxis));
   const inner = sizeOf(x.shape.slice(resolvedAxis + 1));
   // index j of every [outer, ·, inner] slice reads position indices[j]
-  const repeated = new Int32Array(outer * indices.length * inner);
+  const repeated = allocating('indexSelect', outShape, x.dtype, () => new Int32Array(outer * indices.length * inner));
   for (let o = 0, at = 0; o < outer; o++) {
     for (let j = 0; j < indices.length; j++, at += inner) repeated.fill(indices[j], at, at + inner);
   }

@@ -5,16 +5,10 @@
  */
 import type { DType } from '../../gpu/backend.ts';
 import { sizeOf } from '../../gpu/shape.ts';
+import { checkIntegers, checkNumber, checkShape, checkTensor, checkTensorList, describeValue } from '../arguments.ts';
 import { apply, shapeText, type OpDef } from '../op.ts';
 import type { Tensor } from '../tensor.ts';
 import { normalizeAxis } from './operand.ts';
-
-function checkExtents(opName: string, name: string, values: readonly number[]): void {
-  for (const value of values) {
-    if (!Number.isInteger(value) || value < 0)
-      throw new Error(`${opName}: ${name} must hold non-negative integers, got [${values.join(',')}]`);
-  }
-}
 
 /** Attributes of reshape and broadcastTo: the output shape. */
 export interface ShapeAttrs {
@@ -30,12 +24,9 @@ export const reshapeDefinition: OpDef<ShapeAttrs, 'reshape'> = {
 
 /** The same values in a new shape; one extent may be −1 (inferred). @example reshape(x, [2, -1]) */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor('reshape', x);
+  checkIntegers('reshape', 'shape', shape, 0, [-1]);
   const inferred = shape.filter((extent) => extent === -1).length;
-  checkExtents(
-    'reshape',
-    'shape',
-    shape.filter((extent) => extent !== -1),
-  );
   const known = sizeOf(shape.filter((extent) => extent !== -1));
   const resolved = shape.map((extent) => (extent === -1 ? (known === 0 ? 0 : x.size / known) : extent));
   if (inferred > 1 || sizeOf(resolved) !== x.size || !resolved.every(Number.isInteger)) {
@@ -46,7 +37,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Collapses the axes from `startAxis` on into one. */
 export function flatten(x: Tensor, startAxis = 0): Tensor {
-  const axis = normalizeAxis(startAxis, x.rank, 'flatten');
+  const axis = normalizeAxis(startAxis, checkTensor('flatten', x).rank, 'flatten');
   return reshape(x, [...x.shape.slice(0, axis), sizeOf(x.shape.slice(axis))]);
 }
 
@@ -68,6 +59,8 @@ export const permuteDefinition: OpDef<PermuteAttrs, 'permute'> = {
 
 /** Output axis i is input axis perm[i]. @example permute(x, [0, 2, 3, 1]) // NCHW → NHWC */
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
+  checkTensor('permute', x);
+  checkIntegers('permute', 'perm', perm);
   const sorted = [...perm].sort((a, b) => a - b);
   if (perm.length !== x.rank || !sorted.every((axis, i) => axis === i)) {
     throw new Error(`permute: [${perm.join(',')}] is not a permutation of the ${x.rank} axes of ${shapeText(x.shape)}`);
@@ -77,7 +70,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
 
 /** Swaps the last two axes. */
 export function transpose(x: Tensor): Tensor {
-  if (x.rank < 2) throw new Error(`transpose: needs rank ≥ 2, got ${shapeText(x.shape)}`);
+  if (checkTensor('transpose', x).rank < 2) throw new Error(`transpose: needs rank ≥ 2, got ${shapeText(x.shape)}`);
   const perm = x.shape.map((_, i) => i);
   [perm[x.rank - 2], perm[x.rank - 1]] = [perm[x.rank - 1], perm[x.rank - 2]];
   return permute(x, perm);
@@ -96,7 +89,8 @@ export const broadcastToDefinition: OpDef<ShapeAttrs, 'broadcastTo'> = {
 };
 
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
-  checkExtents('broadcastTo', 'shape', shape);
+  checkTensor('broadcastTo', x);
+  checkShape('broadcastTo', shape);
   return apply(broadcastToDefinition, [x], { shape: [...shape] });
 }
 
@@ -123,9 +117,14 @@ export const padDefinition: OpDef<PadAttrs, 'pad'> = {
 
 /** Constant padding: axis i gets padding[i][0] values before and padding[i][1] after. */
 export function pad(x: Tensor, padding: Padding, value = 0): Tensor {
-  if (padding.length !== x.rank)
-    throw new Error(`pad: need one [before, after] pair per axis of ${shapeText(x.shape)}, got ${padding.length}`);
-  checkExtents('pad', 'padding', padding.flat());
+  checkTensor('pad', x);
+  checkNumber('pad', 'value', value);
+  if (!Array.isArray(padding) || padding.length !== x.rank || !padding.every((pair) => pair?.length === 2)) {
+    throw new Error(
+      `pad: padding must be one [before, after] pair per axis of ${shapeText(x.shape)}, got ${Array.isArray(padding) ? JSON.stringify(padding) : describeValue(padding)}`,
+    );
+  }
+  checkIntegers('pad', 'padding', padding.flat(), 0);
   return apply(padDefinition, [x], { padding: padding.map(([a, b]) => [a, b] as const), value });
 }
 
@@ -149,14 +148,16 @@ export const sliceDefinition: OpDef<SliceAttrs, 'slice'> = {
 
 /** The block starting at `begin` with extent `size`; −1 in size means "to the end". */
 export function slice(x: Tensor, begin: readonly number[], size: readonly number[]): Tensor {
+  checkTensor('slice', x);
+  checkIntegers('slice', 'begin', begin, 0);
+  checkIntegers('slice', 'size', size, 0, [-1]);
   if (begin.length !== x.rank || size.length !== x.rank) {
     throw new Error(
       `slice: begin [${begin.join(',')}] and size [${size.join(',')}] must each have one entry per axis of ${shapeText(x.shape)}`,
     );
   }
   const resolved = size.map((extent, axis) => (extent === -1 ? x.shape[axis] - begin[axis] : extent));
-  checkExtents('slice', 'begin', begin);
-  checkExtents('slice', 'size', resolved);
+  checkShape('slice', resolved, 'size');
   if (resolved.some((extent, axis) => begin[axis] + extent > x.shape[axis])) {
     throw new Error(`slice: begin [${begin.join(',')}] + size [${resolved.join(',')}] exceeds ${shapeText(x.shape)}`);
   }
@@ -166,13 +167,6 @@ export function slice(x: Tensor, begin: readonly number[], size: readonly number
 /** Attributes of concat: the axis joined along. */
 export interface ConcatAttrs {
   axis: number;
-}
-
-function checkBounds(name: string, values: readonly number[]): void {
-  for (const value of values) {
-    if (!Number.isInteger(value) && Math.abs(value) !== Infinity)
-      throw new Error(`stridedSlice: ${name} must hold integers or ±Infinity, got [${values.join(',')}]`);
-  }
 }
 
 /**
@@ -189,15 +183,15 @@ export function stridedSlice(
   end: readonly number[],
   steps: readonly number[],
 ): Tensor {
+  checkTensor('stridedSlice', x);
+  checkIntegers('stridedSlice', 'begin', begin, -Infinity, [-Infinity, Infinity]);
+  checkIntegers('stridedSlice', 'end', end, -Infinity, [-Infinity, Infinity]);
+  checkIntegers('stridedSlice', 'steps', steps, 1);
   if (begin.length !== x.rank || end.length !== x.rank || steps.length !== x.rank) {
     throw new Error(
       `stridedSlice: begin [${begin.join(',')}], end [${end.join(',')}] and steps [${steps.join(',')}] must each have one entry per axis of ${shapeText(x.shape)}`,
     );
   }
-  checkBounds('begin', begin);
-  checkBounds('end', end);
-  if (!steps.every((step) => Number.isInteger(step) && step >= 1))
-    throw new Error(`stridedSlice: steps must be positive integers, got [${steps.join(',')}]`);
   // Python's slice.indices for a positive step: bounds into [0, extent]
   const clamp = (bound: number, extent: number) => (bound < 0 ? Math.max(0, bound + extent) : Math.min(bound, extent));
   const starts = begin.map((bound, axis) => clamp(bound, x.shape[axis]));
@@ -258,6 +252,7 @@ export const concatDefinition: OpDef<ConcatAttrs, 'concat'> = {
 
 /** Joins tensors along an existing axis. @example concat([a, b], 0) */
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
+  checkTensorList('concat', xs);
   if (xs.length === 0) throw new Error('concat: needs at least one tensor');
   return apply(concatDefinition, xs, { axis: normalizeAxis(axis, xs[0].rank, 'concat') });
 }
@@ -275,8 +270,9 @@ export const castDefinition: OpDef<CastAttrs, 'cast'> = {
   vjp: (g, { inputs: [x] }) => [cast(g, x.dtype)],
 };
 
-/** The same values in another dtype (the only op that changes dtype). */
+/** The same values in another dtype (the one op that converts values; argmax's indices are float64 too). */
 export function cast(x: Tensor, dtype: DType): Tensor {
+  checkTensor('cast', x);
   if (dtype !== 'float32' && dtype !== 'float64')
     throw new Error(`cast: dtype must be 'float32' or 'float64', got ${String(dtype)}`);
   return x.dtype === dtype ? x : apply(castDefinition, [x], { dtype });

@@ -4,6 +4,7 @@
  *   C = op(A)·op(B)  ⇒  ∂A = G·op(B)ᵀ (or its transpose), ∂B = op(A)ᵀ·G (or its transpose).
  */
 import { broadcastShapes, sizeOf } from '../../gpu/shape.ts';
+import { checkBoolean, checkOptions, checkTensor } from '../arguments.ts';
 import { apply, shapeText, type OpDef } from '../op.ts';
 import type { Tensor } from '../tensor.ts';
 import { broadcastTo, reshape } from './layout.ts';
@@ -67,7 +68,12 @@ function product(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean)
  * (on the left) or a column (on the right) vector, and that axis is dropped from the result.
  * @example matmul(x, w) // [batch, in]·[in, out] → [batch, out]
  */
-export function matmul(a: Tensor, b: Tensor, { transposeA = false, transposeB = false } = {}): Tensor {
+export function matmul(a: Tensor, b: Tensor, options: { transposeA?: boolean; transposeB?: boolean } = {}): Tensor {
+  checkTensor('matmul', a, 'first operand');
+  checkTensor('matmul', b, 'second operand');
+  const { transposeA = false, transposeB = false } = checkOptions('matmul', options);
+  checkBoolean('matmul', 'transposeA', transposeA);
+  checkBoolean('matmul', 'transposeB', transposeB);
   if (a.rank === 0 || b.rank === 0)
     throw new Error(`matmul: operands must have rank ≥ 1, got ${shapeText(a.shape)} and ${shapeText(b.shape)}`);
   const left = a.rank === 1 ? reshape(a, [1, a.shape[0]]) : a;

@@ -7,9 +7,11 @@
  */
 import type { Pool2dSpec } from '../../gpu/backend.ts';
 import { currentBackend } from '../../gpu/registry.ts';
+import { allocating } from '../allocation.ts';
+import { checkBoolean, checkOptions, checkTensor } from '../arguments.ts';
 import { shapeText } from '../op.ts';
 import { Tensor } from '../tensor.ts';
-import { conv2d, conv2dSpec } from './conv.ts';
+import { conv2d, conv2dSpec, pair } from './conv.ts';
 import { gather } from './gather.ts';
 import { reshape } from './layout.ts';
 
@@ -25,12 +27,29 @@ export interface AvgPool2dOptions extends Pool2dOptions {
   countIncludePad?: boolean;
 }
 
-function asPair(value: number | [number, number]): [number, number] {
-  return typeof value === 'number' ? [value, value] : value;
-}
-
-function checkInput(opName: string, x: Tensor): void {
-  if (x.rank !== 4) throw new Error(`${opName}: input must be rank 4 [N,C,H,W], got ${shapeText(x.shape)}`);
+/**
+ * The checked geometry of a pooling op: x rank 4, kernel and stride positive integers (or
+ * pairs), padding non-negative and at most half the kernel, the window fitting the input.
+ */
+function poolGeometry(opName: string, x: Tensor, options: Pool2dOptions) {
+  if (checkTensor(opName, x).rank !== 4)
+    throw new Error(`${opName}: input must be rank 4 [N,C,H,W], got ${shapeText(x.shape)}`);
+  const { kernel, stride, padding = 0 } = checkOptions(opName, options);
+  const [kernelHeight, kernelWidth] = pair(opName, kernel, 'kernel', 1);
+  const [padHeight, padWidth] = pair(opName, padding, 'padding', 0);
+  if (2 * padHeight > kernelHeight || 2 * padWidth > kernelWidth) {
+    throw new Error(
+      `${opName}: padding ${padHeight},${padWidth} must be at most half the kernel ${kernelHeight}x${kernelWidth}`,
+    );
+  }
+  const [batch, channels, inHeight, inWidth] = x.shape;
+  const geometry = conv2dSpec(
+    [batch, 1, inHeight, inWidth],
+    [1, 1, kernelHeight, kernelWidth],
+    { stride: stride ?? kernel, padding },
+    opName,
+  );
+  return { ...geometry, channels, padHeight, padWidth, stride: stride ?? kernel };
 }
 
 /**
@@ -46,35 +65,26 @@ function insideCounts(extent: number, kernel: number, stride: number, pad: numbe
 
 /**
  * Average pooling over KH×KW windows; with countIncludePad: false each window's sum is
- * divided by its taps inside the input (PyTorch's count_include_pad=False), which needs
- * padding at most half the kernel so that every window holds one.
+ * divided by its taps inside the input (PyTorch's count_include_pad=False). Padding must be
+ * at most half the kernel (as in PyTorch), so that every window holds an input.
  * @example avgPool2d(x, { kernel: 3, stride: 1, padding: 1, countIncludePad: false })
  */
-export function avgPool2d(
-  x: Tensor,
-  { kernel, stride, padding = 0, countIncludePad = true }: AvgPool2dOptions,
-): Tensor {
-  checkInput('avgPool2d', x);
-  const [kernelHeight, kernelWidth] = asPair(kernel);
-  const channels = x.shape[1];
+export function avgPool2d(x: Tensor, options: AvgPool2dOptions): Tensor {
+  const geometry = poolGeometry('avgPool2d', x, options);
+  const countIncludePad = checkBoolean('avgPool2d', 'countIncludePad', options.countIncludePad ?? true);
+  const { channels, kernelHeight, kernelWidth, padHeight, padWidth, strideHeight, strideWidth } = geometry;
   const taps = kernelHeight * kernelWidth;
+  const weightShape = [channels, 1, kernelHeight, kernelWidth];
   const weightOf = (value: number) =>
     new Tensor(
-      currentBackend().fill(channels * taps, value, x.dtype),
-      [channels, 1, kernelHeight, kernelWidth],
+      allocating('avgPool2d', weightShape, x.dtype, () => currentBackend().fill(channels * taps, value, x.dtype)),
+      weightShape,
       x.dtype,
     );
-  const options = { stride: stride ?? kernel, padding, groups: channels };
-  if (countIncludePad) return conv2d(x, weightOf(1 / taps), options);
-  const [padHeight, padWidth] = asPair(padding);
-  if (2 * padHeight > kernelHeight || 2 * padWidth > kernelWidth) {
-    throw new Error(
-      `avgPool2d: with countIncludePad false, padding ${padHeight},${padWidth} must be at most half the kernel ${kernelHeight}x${kernelWidth}`,
-    );
-  }
-  const sums = conv2d(x, weightOf(1), options);
+  const convolution = { stride: geometry.stride, padding: options.padding ?? 0, groups: channels };
+  if (countIncludePad) return conv2d(x, weightOf(1 / taps), convolution);
+  const sums = conv2d(x, weightOf(1), convolution);
   const [, , outHeight, outWidth] = sums.shape;
-  const [strideHeight, strideWidth] = asPair(options.stride);
   const rows = insideCounts(x.shape[2], kernelHeight, strideHeight, padHeight, outHeight);
   const columns = insideCounts(x.shape[3], kernelWidth, strideWidth, padWidth, outWidth);
   const counts = rows.flatMap((inRow) => columns.map((inColumn) => inRow * inColumn));
@@ -82,37 +92,26 @@ export function avgPool2d(
 }
 
 /** Max pooling over KH×KW windows; padding acts as −∞ and must be at most half the kernel. */
-export function maxPool2d(x: Tensor, { kernel, stride, padding = 0 }: Pool2dOptions): Tensor {
-  checkInput('maxPool2d', x);
-  const [kernelHeight, kernelWidth] = asPair(kernel);
-  const [padHeight, padWidth] = asPair(padding);
-  if (2 * padHeight > kernelHeight || 2 * padWidth > kernelWidth) {
-    throw new Error(
-      `maxPool2d: padding ${padHeight},${padWidth} must be at most half the kernel ${kernelHeight}x${kernelWidth}`,
-    );
-  }
-  // The convolution geometry validates the options and gives the output size.
-  const [batch, channels, inHeight, inWidth] = x.shape;
-  const geometry = conv2dSpec([batch, 1, inHeight, inWidth], [1, 1, kernelHeight, kernelWidth], {
-    stride: stride ?? kernel,
-    padding,
-  });
+export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
+  const geometry = poolGeometry('maxPool2d', x, options);
+  const { batch, channels, inHeight, inWidth } = geometry;
   const spec: Pool2dSpec = {
     batch,
     channels,
     inHeight,
     inWidth,
-    kernelHeight,
-    kernelWidth,
+    kernelHeight: geometry.kernelHeight,
+    kernelWidth: geometry.kernelWidth,
     outHeight: geometry.outHeight,
     outWidth: geometry.outWidth,
     strideHeight: geometry.strideHeight,
     strideWidth: geometry.strideWidth,
-    padHeight,
-    padWidth,
+    padHeight: geometry.padHeight,
+    padWidth: geometry.padWidth,
   };
-  const indices = currentBackend().maxPool2dIndices(x.data, spec);
+  const outShape = [batch, channels, spec.outHeight, spec.outWidth];
+  const indices = allocating('maxPool2d', outShape, x.dtype, () => currentBackend().maxPool2dIndices(x.data, spec));
   const planes = reshape(x, [batch, channels, inHeight * inWidth]);
   const pooled = gather(planes, 2, indices, [batch, channels, spec.outHeight * spec.outWidth]);
-  return reshape(pooled, [batch, channels, spec.outHeight, spec.outWidth]);
+  return reshape(pooled, outShape);
 }

@@ -1,4 +1,5 @@
 /** Reductions: sum, max and min over axes (primitives), mean (composed), argmax (no gradient). */
+import { checkBoolean, checkTensor } from '../arguments.ts';
 import { apply, shapeText, type OpDef } from '../op.ts';
 import { Tensor } from '../tensor.ts';
 import { normalizeAxes, normalizeAxis } from './operand.ts';
@@ -54,26 +55,32 @@ export const minDefinition = extremumDefinition('min');
 
 type Axes = number | readonly number[] | undefined;
 
+/** The attributes of a reduction named `opName` of x, checked: x a Tensor, axes in range, keepDims a boolean. */
+function reduceAttrs(opName: string, x: Tensor, axes: Axes, keepDims: boolean): ReduceAttrs {
+  const rank = checkTensor(opName, x).rank;
+  return { axes: normalizeAxes(axes, rank, opName), keepDims: checkBoolean(opName, 'keepDims', keepDims) };
+}
+
 /** Sum over `axes` (all by default). @example sum(x, 1) */
 export function sum(x: Tensor, axes?: Axes, keepDims = false): Tensor {
-  return apply(sumDefinition, [x], { axes: normalizeAxes(axes, x.rank, 'sum'), keepDims });
+  return apply(sumDefinition, [x], reduceAttrs('sum', x, axes, keepDims));
 }
 
 /** Arithmetic mean over `axes` (all by default); the mean of an empty set is NaN. */
 export function mean(x: Tensor, axes?: Axes, keepDims = false): Tensor {
-  const resolved = normalizeAxes(axes, x.rank, 'mean');
-  const count = resolved.reduce((product, axis) => product * x.shape[axis], 1);
-  return sum(x, resolved, keepDims).div(count);
+  const attrs = reduceAttrs('mean', x, axes, keepDims);
+  const count = attrs.axes.reduce((product, axis) => product * x.shape[axis], 1);
+  return sum(x, attrs.axes, keepDims).div(count);
 }
 
 /** Maximum over `axes` (all by default); NaN propagates. */
 export function max(x: Tensor, axes?: Axes, keepDims = false): Tensor {
-  return apply(maxDefinition, [x], { axes: normalizeAxes(axes, x.rank, 'max'), keepDims });
+  return apply(maxDefinition, [x], reduceAttrs('max', x, axes, keepDims));
 }
 
 /** Minimum over `axes` (all by default); NaN propagates. */
 export function min(x: Tensor, axes?: Axes, keepDims = false): Tensor {
-  return apply(minDefinition, [x], { axes: normalizeAxes(axes, x.rank, 'min'), keepDims });
+  return apply(minDefinition, [x], reduceAttrs('min', x, axes, keepDims));
 }
 
 /** Attributes of argmax: the one axis searched, and whether it stays as size 1. */
@@ -82,9 +89,15 @@ export interface ArgmaxAttrs {
   keepDims: boolean;
 }
 
+/**
+ * argmax's indices are float64 (exact to 2^53, as PyTorch's are int64) on a backend that
+ * computes float64; the gpujs backend computes only float32 and returns float32 indices,
+ * exact because it holds every array to 2^23 elements (below float32's 2^24).
+ */
 export const argmaxDefinition: OpDef<ArgmaxAttrs, 'argmax'> = {
   name: 'argmax',
   constant: true,
+  dtype: (_inputs, _attrs, backend) => (backend.dtypes.includes('float64') ? 'float64' : 'float32'),
   shape([x], { axis, keepDims }) {
     if (x.shape[axis] === 0) throw new Error(`argmax: axis ${axis} of shape ${shapeText(x.shape)} is empty`);
     return reducedShape(x.shape, { axes: [axis], keepDims });
@@ -93,7 +106,12 @@ export const argmaxDefinition: OpDef<ArgmaxAttrs, 'argmax'> = {
   vjp: () => [null], // an index is piecewise constant
 };
 
-/** Index of the first maximum along `axis`, as numbers in x's dtype. */
+/**
+ * Index of the first maximum along `axis` (a NaN counts as the maximum), as float64 indices
+ * (float32 on the gpujs backend, see argmaxDefinition). @example argmax(logits, 1) // predicted classes
+ */
 export function argmax(x: Tensor, axis: number, keepDims = false): Tensor {
-  return apply(argmaxDefinition, [x], { axis: normalizeAxis(axis, x.rank, 'argmax'), keepDims });
+  const rank = checkTensor('argmax', x).rank;
+  const attrs = { axis: normalizeAxis(axis, rank, 'argmax'), keepDims: checkBoolean('argmax', 'keepDims', keepDims) };
+  return apply(argmaxDefinition, [x], attrs);
 }

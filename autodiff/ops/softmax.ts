@@ -5,6 +5,7 @@
  * m is a constant (detached): the value does not depend on it, so neither does the gradient,
  * which comes out as softmax(x) for logsumexp and δ − softmax(x) for logSoftmax.
  */
+import { checkBoolean, checkTensor } from '../arguments.ts';
 import type { Tensor } from '../tensor.ts';
 import { reshape } from './layout.ts';
 import { normalizeAxes, normalizeAxis } from './operand.ts';
@@ -27,7 +28,8 @@ function maximumShift(x: Tensor, axes: readonly number[]): Tensor | null {
  * @example logsumexp(tensor([[1000, 1000]]), 1) // [1000 + log 2]
  */
 export function logsumexp(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
-  const resolved = normalizeAxes(axes, x.rank, 'logsumexp');
+  const resolved = normalizeAxes(axes, checkTensor('logsumexp', x).rank, 'logsumexp');
+  checkBoolean('logsumexp', 'keepDims', keepDims);
   const shift = maximumShift(x, resolved);
   const kept = shift ? sum(x.sub(shift).exp(), resolved, true).log().add(shift) : sum(x.exp(), resolved, true).log();
   return keepDims
@@ -44,7 +46,7 @@ export function logsumexp(x: Tensor, axes?: number | readonly number[], keepDims
  * @example logSoftmax(tensor([[1000, 0]])) // [[0, −1000]]
  */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  const resolved = normalizeAxis(axis, x.rank, 'logSoftmax');
+  const resolved = normalizeAxis(axis, checkTensor('logSoftmax', x).rank, 'logSoftmax');
   const shift = maximumShift(x, [resolved]);
   const shifted = shift ? x.sub(shift) : x;
   return shifted.sub(sum(shifted.exp(), resolved, true).log());
@@ -52,5 +54,6 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
 
 /** softmax along `axis` = exp(logSoftmax). @example softmax(tensor([0, 0])) // [0.5, 0.5] */
 export function softmax(x: Tensor, axis = -1): Tensor {
+  checkTensor('softmax', x);
   return logSoftmax(x, axis).exp();
 }

@@ -1,5 +1,6 @@
 /** where(cond, a, b): a where cond ≠ 0, else b, all three broadcast together. */
 import { broadcastShapes } from '../../gpu/shape.ts';
+import { checkTensor } from '../arguments.ts';
 import { apply, shapeText, type OpDef } from '../op.ts';
 import type { Tensor } from '../tensor.ts';
 import { asTensor } from './operand.ts';
@@ -29,5 +30,6 @@ export const whereDefinition: OpDef<void, 'where'> = {
  * @example where(x.gt(0), x, x.mul(0.01)) // leaky relu
  */
 export function where(cond: Tensor, a: Tensor | number, b: Tensor | number): Tensor {
+  checkTensor('where', cond, 'condition');
   return apply(whereDefinition, [cond, asTensor(a, cond, 'where'), asTensor(b, cond, 'where')], undefined);
 }

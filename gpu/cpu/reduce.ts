@@ -49,12 +49,12 @@ export function reduce(op: ReduceOp, x: Data, shape: readonly number[], axes: re
   return out;
 }
 
-/** Index of the first maximum along `axis` (a NaN counts as the maximum). */
-export function argmax(x: Data, shape: readonly number[], axis: number): Data {
+/** Index of the first maximum along `axis` (a NaN counts as the maximum), in float64 so every index is exact. */
+export function argmax(x: Data, shape: readonly number[], axis: number): Float64Array {
   const outer = sizeOf(shape.slice(0, axis));
   const extent = shape[axis];
   const inner = sizeOf(shape.slice(axis + 1));
-  const out = allocate(outer * inner, dtypeOf(x));
+  const out = new Float64Array(outer * inner);
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const base = o * extent * inner + i;

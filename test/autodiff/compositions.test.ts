@@ -195,10 +195,10 @@ describe('stridedSlice', () => {
   it('rejects non-positive steps and bounds that are not integers', () => {
     const x = ad.zeros([4, 4]);
     expect(() => ad.stridedSlice(x, [0, 0], [4, 4], [1, 0])).toThrow(
-      'stridedSlice: steps must be positive integers, got [1,0]',
+      'stridedSlice: steps must hold positive integers, got [1,0]',
     );
     expect(() => ad.stridedSlice(x, [0, 0.5], [4, 4], [1, 1])).toThrow(
-      'stridedSlice: begin must hold integers or ±Infinity, got [0,0.5]',
+      'stridedSlice: begin must hold integers (or -Infinity, Infinity), got [0,0.5]',
     );
     expect(() => ad.stridedSlice(x, [0], [4], [1])).toThrow(
       /stridedSlice: begin \[0\], end \[4\] and steps \[1\] must each have one entry per axis of \[4,4\]/,
@@ -244,7 +244,9 @@ describe('indexSelect', () => {
     expect(() => ad.indexSelect(ad.zeros([2, 3]), 1, [0, 3])).toThrow(
       'indexSelect: index 3 at position 1 is out of range [0, 3) on axis 1 of [2,3]',
     );
-    expect(() => ad.indexSelect(ad.zeros([2, 3]), 0, [0.5])).toThrow(/indexSelect: index 0.5 at position 0/);
+    expect(() => ad.indexSelect(ad.zeros([2, 3]), 0, [0.5])).toThrow(
+      'indexSelect: indices must hold integers, got [0.5]',
+    );
   });
 });
 
@@ -321,7 +323,7 @@ describe('avgPool2d with countIncludePad: false', () => {
   });
   it('needs padding at most half the kernel', () => {
     expect(() => ad.avgPool2d(ad.zeros([1, 1, 4, 4]), { kernel: 1, padding: 1, countIncludePad: false })).toThrow(
-      'avgPool2d: with countIncludePad false, padding 1,1 must be at most half the kernel 1x1',
+      'avgPool2d: padding 1,1 must be at most half the kernel 1x1',
     );
   });
 });

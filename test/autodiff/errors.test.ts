@@ -46,7 +46,7 @@ describe('errors name the op and the shapes', () => {
     expect(() => ad.add(a, 'x' as unknown as number)).toThrow('add: operand must be a Tensor or a number, got string');
     expect(() => ad.neg([1, 2] as unknown as ad.Tensor)).toThrow('neg: input 0 must be a Tensor, got an array');
     expect(() => ad.zeros([2], { dtype: 'int32' as 'float32' })).toThrow(
-      "full: dtype must be 'float32' or 'float64', got int32",
+      "zeros: dtype must be 'float32' or 'float64', got int32",
     );
     expect(() => ad.tensor([[1, 2], [3]])).toThrow(
       'tensor: ragged nested array: values[1] has shape [1] but values[0] has [2]',
@@ -57,14 +57,14 @@ describe('errors name the op and the shapes', () => {
     expect(() => ad.tensor([1, 2, 3], { shape: [2, 2] })).toThrow(
       'tensor: 3 values do not fill shape [2,2] (4 elements)',
     );
-    expect(() => ad.zeros([2, -1])).toThrow('full: shape must be an array of non-negative integers, got [2,-1]');
-    expect(() => ad.randomNormal([2], { seed: 1.5 })).toThrow('randomNormal: seed must be an integer, got 1.5');
+    expect(() => ad.zeros([2, -1])).toThrow('zeros: shape must hold non-negative integers, got [2,-1]');
+    expect(() => ad.randomNormal([2], { seed: 1.5 })).toThrow('randomNormal: seed must be an integer, got number 1.5');
   });
   it('indices', () => {
     expect(() => ad.gather(a, 1, [0, 3], [1, 2])).toThrow(
       'gather: index 3 at position 1 is out of range [0, 3) on axis 1',
     );
-    expect(() => ad.gather(a, 1, [0.5], [1, 1])).toThrow(/gather: index 0.5 at position 0 is out of range/);
+    expect(() => ad.gather(a, 1, [0.5], [1, 1])).toThrow('gather: indices must hold integers, got [0.5]');
     expect(() => ad.argmax(ad.zeros([2, 0]), 1)).toThrow('argmax: axis 1 of shape [2,0] is empty');
   });
   it('NaN and Infinity propagate by IEEE-754 rules (documented), they are not errors', () => {
