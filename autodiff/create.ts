@@ -54,6 +54,8 @@ export function tensor(
   checkOptions('tensor', options);
   const dtype = checkDtype('tensor', options.dtype ?? 'float32');
   const requiresGrad = checkRequiresGrad('tensor', options);
+  if (typeof values !== 'number' && !Array.isArray(values) && !ArrayBuffer.isView(values))
+    throw new Error(`tensor: values must be a number or an array, got ${describeValue(values)}`);
   let flat: ArrayLike<number>;
   let shape: readonly number[];
   if (options.shape !== undefined) {

@@ -72,7 +72,8 @@ export function grad(f: Fn, argnums: number): (...args: Tensor[]) => Tensor;
 export function grad(f: Fn, argnums: readonly number[]): (...args: Tensor[]) => Tensor[];
 export function grad(f: Fn): (...args: Tensor[]) => Tensor;
 export function grad(f: Fn, argnums: number | readonly number[] = 0): (...args: Tensor[]) => Tensor | Tensor[] {
-  return (...args) => valueAndGrad(f, argnums as number)(...args)[1];
+  const valueAndGradient = differentiate('grad', f, argnums);
+  return (...args) => valueAndGradient(...args)[1];
 }
 
 /** Both f(args) and its gradient, from one forward pass. */
@@ -83,11 +84,20 @@ export function valueAndGrad(
   f: Fn,
   argnums: number | readonly number[] = 0,
 ): (...args: Tensor[]) => [Tensor, Tensor | Tensor[]] {
-  checkFunction('grad', 'f', f);
-  const list = checkIntegers('grad', 'argnums', typeof argnums === 'number' ? [argnums] : argnums, 0);
+  return differentiate('valueAndGrad', f, argnums);
+}
+
+/** valueAndGrad with errors naming `caller` (grad or valueAndGrad). */
+function differentiate(
+  caller: string,
+  f: Fn,
+  argnums: number | readonly number[],
+): (...args: Tensor[]) => [Tensor, Tensor | Tensor[]] {
+  checkFunction(caller, 'f', f);
+  const list = checkIntegers(caller, 'argnums', typeof argnums === 'number' ? [argnums] : argnums, 0);
   return (...args) => {
-    const { output, wrt, createGraph } = trace('grad', f, args, list);
-    const grads = gradientsOf(output, scalarSeed('grad', output), wrt, createGraph);
+    const { output, wrt, createGraph } = trace(caller, f, args, list);
+    const grads = gradientsOf(output, scalarSeed(caller, output), wrt, createGraph);
     return [createGraph ? output : output.detach(), typeof argnums === 'number' ? grads[0] : grads];
   };
 }

@@ -24,5 +24,6 @@ export function withRecording<T>(enabled: boolean, fn: () => T): T {
  * @example const predictions = noGrad(() => model.forward(x));
  */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new Error(`noGrad: fn must be a function, got ${typeof fn}`);
   return withRecording(false, fn);
 }

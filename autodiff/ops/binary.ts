@@ -5,7 +5,8 @@
 import type { BinaryOp } from '../../gpu/backend.ts';
 import { broadcastShapes } from '../../gpu/shape.ts';
 import { apply, shapeText, type OpDef } from '../op.ts';
-import type { Tensor } from '../tensor.ts';
+import { describeValue } from '../arguments.ts';
+import { Tensor } from '../tensor.ts';
 import { asTensor } from './operand.ts';
 
 /** Gradients for (a, b) from the inputs, the output y and the output gradient g. */
@@ -67,8 +68,9 @@ export const binaryDefinitions: BinaryDefinitions = definitions;
 type Operand = Tensor | number;
 
 export function binaryOp(name: BinaryOp, a: Operand, b: Operand): Tensor {
-  if (typeof a === 'number' && typeof b === 'number') throw new Error(`${name}: at least one operand must be a Tensor`);
-  const like = (typeof a === 'number' ? b : a) as Tensor;
+  const like = a instanceof Tensor ? a : b instanceof Tensor ? b : null;
+  if (!like)
+    throw new Error(`${name}: at least one operand must be a Tensor, got ${describeValue(a)} and ${describeValue(b)}`);
   return apply(definitions[name], [asTensor(a, like, name), asTensor(b, like, name)], undefined);
 }
 

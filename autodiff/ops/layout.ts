@@ -6,6 +6,7 @@
 import type { DType } from '../../gpu/backend.ts';
 import { sizeOf } from '../../gpu/shape.ts';
 import { checkIntegers, checkNumber, checkShape, checkTensor, checkTensorList, describeValue } from '../arguments.ts';
+import { checkAllocation } from '../allocation.ts';
 import { apply, shapeText, type OpDef } from '../op.ts';
 import type { Tensor } from '../tensor.ts';
 import { normalizeAxis } from './operand.ts';
@@ -201,6 +202,11 @@ export function stridedSlice(
   // start + count·step overshoots the extent by at most step − 1
   const padding = x.shape.map(
     (extent, axis) => [0, Math.max(0, starts[axis] + counts[axis] * steps[axis] - extent)] as const,
+  );
+  checkAllocation(
+    'stridedSlice',
+    x.shape.map((extent, axis) => extent + padding[axis][1]),
+    x.dtype,
   );
   const padded = padding.some(([, after]) => after > 0) ? pad(x, padding) : x;
   const block = slice(

@@ -46,7 +46,12 @@ export function logsumexp(x: Tensor, axes?: number | readonly number[], keepDims
  * @example logSoftmax(tensor([[1000, 0]])) // [[0, −1000]]
  */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  const resolved = normalizeAxis(axis, checkTensor('logSoftmax', x).rank, 'logSoftmax');
+  return logSoftmaxNamed('logSoftmax', x, axis);
+}
+
+/** logSoftmax with errors naming `opName`, the function the caller called. */
+function logSoftmaxNamed(opName: string, x: Tensor, axis: number): Tensor {
+  const resolved = normalizeAxis(axis, checkTensor(opName, x).rank, opName);
   const shift = maximumShift(x, [resolved]);
   const shifted = shift ? x.sub(shift) : x;
   return shifted.sub(sum(shifted.exp(), resolved, true).log());
@@ -54,6 +59,5 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
 
 /** softmax along `axis` = exp(logSoftmax). @example softmax(tensor([0, 0])) // [0.5, 0.5] */
 export function softmax(x: Tensor, axis = -1): Tensor {
-  checkTensor('softmax', x);
-  return logSoftmax(x, axis).exp();
+  return logSoftmaxNamed('softmax', x, axis).exp();
 }
