@@ -61,6 +61,17 @@ export {
   type PaperRun,
 } from './paper.ts';
 export { thin, thinnedSteps } from './thin.ts';
+export {
+  escapeHtml,
+  galleryHtml,
+  readPaperEntry,
+  reportMarkdown,
+  verdictCounts,
+  writeReport,
+  type GalleryFigure,
+  type PaperEntry,
+  type VerdictCounts,
+} from './gallery.ts';
 export { codeVersion, moduleCodeVersion, moduleGraph, relativeImports, repositoryRoot } from './code-version.ts';
 export { fillTemplate, markdownTemplate, type TemplateValue } from './template.ts';
 export {

@@ -1,0 +1,11 @@
+/**
+ * The `theorygrad` command: `npm start` runs `theorygrad reproduce`; see src/reproduce/.
+ *
+ *   npx theorygrad reproduce [slug…] [--quick] [--jobs N] [--force]
+ *   npx theorygrad data [name…] [--check]
+ *   npx theorygrad doctor
+ */
+import { runCommand } from '../src/report/index.ts';
+import { theorygrad } from '../src/reproduce/index.ts';
+
+await runCommand('theorygrad', theorygrad);
