@@ -4,12 +4,17 @@
  * has and a default reproduction needs).
  */
 import { HelpRequested, UsageError } from '../report/index.ts';
+import { data } from './data/index.ts';
 import { reproduce } from './reproduce.ts';
 
 const commands: Record<string, { about: string; run(argv: readonly string[]): Promise<number> }> = {
   reproduce: {
     about: 'run every paper (or the ones named) and write results/REPORT.md and index.html',
     run: reproduce,
+  },
+  data: {
+    about: 'fetch the datasets (or the ones named) into the data directory; --check verifies them',
+    run: (argv) => data(argv),
   },
 };
 
