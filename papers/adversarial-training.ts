@@ -24,7 +24,7 @@ export const main = runPaper(import.meta.url, {
     'Over-parameterized Adversarial Training: An Analysis Overcoming the Curse of Dimensionality (Zhang, Plevrakis, Du, Li, Song & Arora, NeurIPS 2020)',
   citation:
     'Zhang, Plevrakis, Du, Li, Song & Arora, Over-parameterized Adversarial Training: An Analysis Overcoming the Curse of Dimensionality, NeurIPS 2020 (arXiv 2002.06668)',
-  runTime: 'about 6 minutes',
+  runTime: 'about 8 minutes',
   configuration,
   run({ config, seed, quiet, elapsedSeconds }) {
     const { approximation, sphere, mnist } = config;

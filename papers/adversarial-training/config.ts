@@ -73,7 +73,7 @@ export const defaultConfig: Config = {
     seeds: 4,
     threshold: 0.3,
     band: 0.1,
-    fitPoints: 800,
+    fitPoints: 700,
     testPoints: 1000,
     ridge: 1e-2,
   },
@@ -85,7 +85,7 @@ export const defaultConfig: Config = {
     gap: 0.1,
     widths: [16, 64, 256, 1024],
     seeds: 3,
-    steps: 300,
+    steps: 250,
     recordEvery: 10,
   },
   mnist: {
@@ -96,7 +96,7 @@ export const defaultConfig: Config = {
     radiusFraction: 0.8,
     widths: [16, 64, 256, 1024],
     seeds: 3,
-    steps: 300,
+    steps: 200,
     recordEvery: 10,
   },
 };
