@@ -5,6 +5,7 @@
  */
 import { HelpRequested, UsageError } from '../report/index.ts';
 import { data } from './data/index.ts';
+import { doctor } from './doctor.ts';
 import { reproduce } from './reproduce.ts';
 
 const commands: Record<string, { about: string; run(argv: readonly string[]): Promise<number> }> = {
@@ -15,6 +16,10 @@ const commands: Record<string, { about: string; run(argv: readonly string[]): Pr
   data: {
     about: 'fetch the datasets (or the ones named) into the data directory; --check verifies them',
     run: (argv) => data(argv),
+  },
+  doctor: {
+    about: 'what this machine has (Node, backends, threads, data, disk, memory) and what a run needs',
+    run: doctor,
   },
 };
 
