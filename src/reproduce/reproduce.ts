@@ -22,7 +22,10 @@ import { discoverPapers, previousSeconds, staleReason } from './papers.ts';
 import { runPapers, type PaperJob, type PaperOutcome } from './runner.ts';
 
 export const reproduceFlags = {
-  quick: { kind: 'boolean', description: 'the --quick run of every paper (seconds to a minute each), in <results>/quick/' },
+  quick: {
+    kind: 'boolean',
+    description: 'the --quick run of every paper (seconds to a minute each), in <results>/quick/',
+  },
   force: { kind: 'boolean', description: 'rerun papers whose results are up to date too' },
   jobs: { kind: 'integer', description: 'papers run at once', default: 1, minimum: 1, maximum: 64 },
   seed: {
