@@ -4,9 +4,10 @@
  * `--quiet`, `--help`, and the paper's own), checks the output folder before computing,
  * prints the backend line, times the run, writes the figures, `results.json` (one envelope
  * for every paper: paper, slug, backend, quick, seed, seconds, versions (the package, Node,
- * and the paper's code version, see code-version.ts), configuration,
- * claims, then the paper's own results) and `summary.md`, prints the claims table and the
- * results line, and runs the script when it is the one Node was started with.
+ * and the paper's code version, see code-version.ts), flags, configuration, claims, the
+ * datasets it looked for and found, then the paper's own results) and `summary.md`, prints
+ * the claims table and the results line, and runs the script when it is the one Node was
+ * started with.
  */
 import { readFileSync } from 'node:fs';
 import { currentBackend } from '../../autodiff/index.ts';
@@ -130,6 +131,8 @@ export function runPaper<
       const backend = currentBackend().describe();
       console.log(`${paper.slug}: backend ${backend}`);
       const start = performance.now();
+      // Which datasets the run asked for and found: a later run with more data is not "up to date" (reproduce).
+      const datasets: Partial<Record<DatasetName, boolean>> = {};
       const elapsedSeconds = (): number => (performance.now() - start) / 1000;
       const output = await paper.run({
         config,
@@ -141,10 +144,11 @@ export function runPaper<
         elapsedSeconds,
         hasDataset: (name, part) => {
           const present = hasDataset(name);
-          if (!present)
-            console.log(
-              `${paper.slug}: ${name} not found at ${datasetPath(name)}: ${part} is skipped (set THEORYGRAD_DATA)`,
-            );
+          datasets[name] = present;
+          if (!present) {
+            const fetch = `fetch it with \`npx theorygrad data ${name}\`, or set THEORYGRAD_DATA`;
+            console.log(`${paper.slug}: ${name} not found at ${datasetPath(name)}: ${part} is skipped (${fetch})`);
+          }
           return present;
         },
       });
@@ -166,6 +170,7 @@ export function runPaper<
           flags: own,
           configuration: config,
           claims: output.claims,
+          datasets,
           ...output.results,
         }),
       );

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { datasetFolders, datasetPath, type DatasetName } from '../data/index.ts';
 import { codeVersion, flagName, repositoryRoot } from '../report/index.ts';
 
 /** A paper script: its slug and path. */
@@ -80,6 +81,10 @@ export function staleReason(
   if (versions.code !== codeVersion(paper.script)) return 'code changed';
   if (results.quick !== request.quick) return results.quick === true ? 'results are a quick run' : 'not a quick run';
   if (results.seed !== request.seed) return `seed ${String(results.seed)}, not ${request.seed}`;
+  const missing = Object.entries((results.datasets ?? {}) as Record<string, unknown>).find(
+    ([name, present]) => present === false && name in datasetFolders && existsSync(datasetPath(name as DatasetName)),
+  );
+  if (missing !== undefined) return `made without ${missing[0]}, which is there now`;
   const own = results.flags;
   if (typeof own !== 'object' || own === null) return 'results.json has no flags';
   const entries = Object.entries(own);

@@ -64,6 +64,7 @@ describe('runPaper', () => {
       'flags',
       'configuration',
       'claims',
+      'datasets',
       'steps',
     ]);
     expect(results).toMatchObject({

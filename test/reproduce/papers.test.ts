@@ -62,6 +62,22 @@ describe('papers', () => {
     expect(staleReason(paper, root, request, defaults)).toBe('made with --matrix-size 50');
   });
 
+  it('is stale when a dataset it ran without is there now, and not when one it used is gone', () => {
+    const data = join(root, 'data');
+    const previous = process.env.THEORYGRAD_DATA;
+    process.env.THEORYGRAD_DATA = data;
+    try {
+      const code = codeVersion(paper.script);
+      writeResults({ quick: true, seed: 0, versions: { code }, flags: {}, datasets: { cifar10: false, uci: true } });
+      expect(staleReason(paper, root, request)).toBeNull();
+      mkdirSync(join(data, 'cifar-10-batches-bin'), { recursive: true });
+      expect(staleReason(paper, root, request)).toBe('made without cifar10, which is there now');
+    } finally {
+      if (previous === undefined) delete process.env.THEORYGRAD_DATA;
+      else process.env.THEORYGRAD_DATA = previous;
+    }
+  });
+
   it("reads a paper's flag defaults from its --help", () => {
     const script = join(root, 'demo.ts');
     writeFileSync(
