@@ -9,6 +9,8 @@ import { withoutCorrect, type RepresentationScores } from './evaluate.ts';
 import type { ImageResult } from './experiments-images.ts';
 import type { BoundCheckpoint, TextResult } from './experiments-text.ts';
 
+const percent = (value: number) => `${formatNumber(100 * value, 3)}%`;
+
 function accuracyTable(representations: readonly RepresentationScores[]): string {
   return markdownTable(
     {
@@ -58,7 +60,7 @@ export function describeRun(
   claims: readonly Claim[],
   text: TextResult | undefined,
   images: readonly ImageResult[],
-  runtimeSeconds: number,
+  seconds: Readonly<Record<string, number>>,
 ): PaperOutput['summary'] {
   const { mnist } = config.images;
   const description = markdownTemplate(import.meta.url, 'text/description.md', {
@@ -114,6 +116,17 @@ export function describeRun(
     heading: "The paper's reported figures (recalled)",
     body: markdownTemplate(import.meta.url, 'text/paper-table.md'),
   });
+  const mnistResult = images.find((result) => result.dataset === 'mnist');
+  const untrained = mnistResult?.representations.find((r) => r.name.startsWith('untrained'));
+  if (untrained)
+    sections.push({
+      heading: 'Reading the tables',
+      body: markdownTemplate(import.meta.url, 'text/caveats.md', {
+        untrainedMean: percent(untrained.meanAccuracy),
+        untrainedLinear: percent(untrained.linearAccuracy),
+        imageSteps: mnist.steps,
+      }),
+    });
   const failed = claims.filter((claim) => claim.holds !== true && claim.holds !== 'n/a');
   sections.push({
     heading: 'Where it does not reproduce',
@@ -126,7 +139,10 @@ export function describeRun(
                 `- **${claim.claim}** — ${claim.holds === false ? 'does not hold' : claim.holds}: ${claim.ours}.`,
             )
             .join('\n')) +
-      `\n\nThe whole run took ${formatNumber(runtimeSeconds, 3)} s on the cpu backend (wall-clock on a shared machine).` +
+      `\n\nThe whole run took ${formatNumber(seconds.total, 3)} s on the cpu backend (${Object.entries(seconds)
+        .filter(([part]) => part !== 'total')
+        .map(([part, value]) => `${part} ${formatNumber(value, 3)} s`)
+        .join(', ')}; wall-clock on a shared machine).` +
       (text ? '' : '\n\nAG News was not found, so the text experiment was skipped.'),
   });
   return { description, sections };

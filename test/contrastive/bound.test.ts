@@ -93,19 +93,40 @@ describe('Lemma 4.3: L^μ_sup(f) ≤ (L_un(f) − τ)/(1 − τ)', () => {
     });
   }
 
-  it('is an equality when f is constant on each class, and a τ that is too large breaks it', () => {
+  it('is an equality when f is constant on each class', () => {
     fc.assert(
       fc.property(distribution(5, 3), fc.constantFrom(...losses), (random, loss) => {
         // Every point of a class gets the class's first representation: Jensen's step is then exact.
         const classes = { ...random, points: random.points.map((rows) => rows.map(() => rows[0])) };
         const tau = collisionProbability(classes.weights);
-        const unsupervised = unsupervisedLoss(classes, loss);
-        const supervised = supervisedMeanLoss(classes, loss);
-        expect(Math.abs(contrastiveBound(unsupervised, tau) - supervised)).toBeLessThan(1e-9);
-        fc.pre(supervised < 0.99);
-        const wrongTau = tau + 0.5 * (1 - tau);
-        expect(supervised).toBeGreaterThan(contrastiveBound(unsupervised, wrongTau));
+        const bound = contrastiveBound(unsupervisedLoss(classes, loss), tau);
+        expect(Math.abs(bound - supervisedMeanLoss(classes, loss))).toBeLessThan(1e-9);
       }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('breaks when τ is overstated: classes at s·e_c (L^μ_sup < 1), any τ′ above the true τ', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0.05, max: 1, noNaN: true }), { minLength: 2, maxLength: 5 }),
+        fc.double({ min: 1.05, max: 2, noNaN: true }),
+        fc.double({ min: 0.05, max: 0.95, noNaN: true }),
+        fc.constantFrom(...losses),
+        (raw, scale, share, loss) => {
+          const total = raw.reduce((sum, w) => sum + w, 0);
+          const weights = raw.map((w) => w / total);
+          const points = weights.map((_, c) => [weights.map((__, j) => (j === c ? scale : 0))]);
+          const classes = { weights, points };
+          const tau = collisionProbability(weights);
+          const supervised = supervisedMeanLoss(classes, loss);
+          expect(supervised).toBeLessThan(1);
+          const unsupervised = unsupervisedLoss(classes, loss);
+          expect(supervised).toBeLessThanOrEqual(contrastiveBound(unsupervised, tau) + slack);
+          const wrongTau = tau + share * (1 - tau);
+          expect(supervised).toBeGreaterThan(contrastiveBound(unsupervised, wrongTau));
+        },
+      ),
       { numRuns: 200 },
     );
   });
