@@ -64,6 +64,7 @@ describeWithData('papers/cntk-exact.ts --quick', 'cifar10', () => {
       'flags',
       'configuration',
       'claims',
+      'datasets',
       'rows',
       'cnn',
       'kernels',
@@ -72,6 +73,7 @@ describeWithData('papers/cntk-exact.ts --quick', 'cifar10', () => {
     ]);
     expect(results.slug).toBe('cntk-exact');
     expect(results.flags).toEqual({ cache });
+    expect(results.datasets).toEqual({ cifar10: true });
     expect(results.configuration).toEqual(configuration(true));
     for (const kernels of results.kernels) expect(kernels.fingerprint).toMatch(/^[0-9a-f]{64}$/);
   });
