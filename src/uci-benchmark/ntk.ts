@@ -1,0 +1,115 @@
+/**
+ * The fully connected NTK of Arora, Du, Li, Salakhutdinov, Wang & Yu, "Harnessing the Power of
+ * Infinitely Wide Deep Nets on Small-data Tasks" (ICLR 2020, arXiv 1910.01663, §4 and Appendix),
+ * in the authors' normalization (PAPERS.md §4): S⁽⁰⁾ = XXᵀ, H = 0; at each step dep = 0, 1, …:
+ *     if fix ≤ dep: H += S;   record K[dep][fix] = H;   then
+ *     λ = clip(S / max(√(diag S · diag Sᵀ), 1e-9), −1, 1)
+ *     S ← (λ(π − arccos λ) + √(1 − λ²))·√(diag·diagᵀ) / (2π),   H ← H·(π − arccos λ) / (2π).
+ * dep + 1 is the network's depth, fix the number of bottom layers held fixed (fix ≤ dep).
+ * The S chain does not depend on fix, so it is computed once; each K[dep][fix] is then
+ * Σ_{l=fix}^{dep} S⁽ˡ⁾ ∏_{m=l}^{dep−1} Ṡ⁽ᵐ⁾ with Ṡ⁽ᵐ⁾ = (π − arccos λ⁽ᵐ⁾)/(2π), built on demand.
+ * Layout: every matrix is n×n, row-major Float64Array.
+ */
+
+/** The S chain of one input set, from which every K[dep][fix] (dep < maxDepth) is built. */
+export interface FullyConnectedNtkFamily {
+  count: number;
+  maxDepth: number;
+  /** K[dep][fix] (0 ≤ fix ≤ dep < maxDepth) as an n×n row-major matrix. */
+  kernel(dep: number, fix: number): Float64Array;
+}
+
+/**
+ * The authors' FC NTK family of the rows of x [count, dimension] for dep = 0 … maxDepth − 1.
+ * @example fullyConnectedNtkFamily(Float64Array.from([1, 0, 0, 1]), 2, 2, 5).kernel(4, 1) // 2×2
+ */
+export function fullyConnectedNtkFamily(
+  x: Float64Array,
+  count: number,
+  dimension: number,
+  maxDepth: number,
+): FullyConnectedNtkFamily {
+  if (!Number.isInteger(count) || !Number.isInteger(dimension) || count < 1 || dimension < 1)
+    throw new Error(
+      `fullyConnectedNtkFamily: count and dimension must be positive integers, got ${count}, ${dimension}`,
+    );
+  if (x.length !== count * dimension)
+    throw new Error(
+      `fullyConnectedNtkFamily: x has ${x.length} values, expected count·dimension = ${count}·${dimension}`,
+    );
+  if (!Number.isInteger(maxDepth) || maxDepth < 1)
+    throw new Error(`fullyConnectedNtkFamily: maxDepth must be a positive integer, got ${maxDepth}`);
+  const n = count;
+  const first = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    for (let b = a; b < n; b++) {
+      let sum = 0;
+      for (let c = 0; c < dimension; c++) sum += x[a * dimension + c] * x[b * dimension + c];
+      first[a * n + b] = sum;
+      first[b * n + a] = sum;
+    }
+  }
+  const sigmas: Float64Array[] = [first];
+  const derivatives: Float64Array[] = [];
+  for (let dep = 0; dep + 1 < maxDepth; dep++) {
+    const s = sigmas[dep];
+    const next = new Float64Array(n * n);
+    const derivative = new Float64Array(n * n);
+    for (let a = 0; a < n; a++) {
+      for (let b = 0; b < n; b++) {
+        const p = Math.max(Math.sqrt(s[a * n + a] * s[b * n + b]), 1e-9);
+        const lambda = Math.min(1, Math.max(-1, s[a * n + b] / p));
+        const angle = Math.PI - Math.acos(lambda);
+        next[a * n + b] = ((lambda * angle + Math.sqrt(1 - lambda * lambda)) * p) / (2 * Math.PI);
+        derivative[a * n + b] = angle / (2 * Math.PI);
+      }
+    }
+    sigmas.push(next);
+    derivatives.push(derivative);
+  }
+  return {
+    count: n,
+    maxDepth,
+    kernel(dep: number, fix: number): Float64Array {
+      if (!Number.isInteger(dep) || !Number.isInteger(fix) || dep < 0 || dep >= maxDepth || fix < 0 || fix > dep)
+        throw new Error(`fullyConnectedNtkFamily.kernel: need 0 ≤ fix ≤ dep < ${maxDepth}, got dep ${dep}, fix ${fix}`);
+      // the record-before-step order: H is recorded after adding S⁽ᵈᵉᵖ⁾ and before the ReLU step
+      const h = new Float64Array(n * n);
+      for (let level = fix > 0 ? fix : 0; level <= dep; level++) {
+        if (level > 0) {
+          // H ← H·Ṡ⁽ˡᵉᵛᵉˡ⁻¹⁾ then H += S⁽ˡᵉᵛᵉˡ⁾ (H is still 0 before level = fix)
+          const derivative = derivatives[level - 1];
+          const s = sigmas[level];
+          for (let e = 0; e < n * n; e++) h[e] = h[e] * derivative[e] + s[e];
+        } else {
+          h.set(sigmas[0]);
+        }
+      }
+      return h;
+    },
+  };
+}
+
+/**
+ * The Gaussian (RBF) kernel exp(−γ‖x_a − x_b‖²) of the rows of x [count, dimension].
+ * @example gaussianKernel(Float64Array.from([0, 1]), 2, 1, 1) // [1, e⁻¹, e⁻¹, 1]
+ */
+export function gaussianKernel(x: Float64Array, count: number, dimension: number, gamma: number): Float64Array {
+  if (x.length !== count * dimension)
+    throw new Error(`gaussianKernel: x has ${x.length} values, expected count·dimension = ${count}·${dimension}`);
+  if (!(gamma > 0)) throw new Error(`gaussianKernel: gamma must be > 0, got ${gamma}`);
+  const n = count;
+  const k = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    k[a * n + a] = 1;
+    for (let b = a + 1; b < n; b++) {
+      let sum = 0;
+      for (let c = 0; c < dimension; c++) {
+        const delta = x[a * dimension + c] - x[b * dimension + c];
+        sum += delta * delta;
+      }
+      k[a * n + b] = k[b * n + a] = Math.exp(-gamma * sum);
+    }
+  }
+  return k;
+}

@@ -1,0 +1,141 @@
+/**
+ * The warm-started SMO: its dual objective equals a reference solver's (an exhaustive search
+ * over the faces of the box on tiny problems, and libsvm-style SMO from α = 0 in
+ * src/kernel-methods/svm.ts on larger ones) on random problems, along a C path or cold.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Random } from '../../gpu/random.ts';
+import { trainBinarySvm } from '../../src/kernel-methods/svm.ts';
+import { fromArray } from '../../src/linalg/matrix.ts';
+import { predictPath, solveBinary, svmCostPath } from '../../src/uci-benchmark/index.ts';
+
+/** A random PSD kernel (Gram matrix of n points in `rank` dimensions, plus a small ridge) and random signs with both classes. */
+function randomProblem(seed: number, n: number, rank: number): { kernel: Float64Array; signs: Float64Array } {
+  const random = new Random(seed);
+  const points = Array.from({ length: n * rank }, () => random.normal());
+  const kernel = new Float64Array(n * n);
+  for (let a = 0; a < n; a++)
+    for (let b = 0; b < n; b++) {
+      let sum = a === b ? 1e-3 : 0;
+      for (let c = 0; c < rank; c++) sum += points[a * rank + c] * points[b * rank + c];
+      kernel[a * n + b] = sum;
+    }
+  const signs = Float64Array.from({ length: n }, (_, i) =>
+    i === 0 ? 1 : i === 1 ? -1 : random.uniform() < 0.5 ? 1 : -1,
+  );
+  return { kernel, signs };
+}
+
+function dualObjective(kernel: Float64Array, signs: Float64Array, alpha: ArrayLike<number>): number {
+  const n = signs.length;
+  let value = 0;
+  for (let a = 0; a < n; a++) {
+    value -= alpha[a];
+    for (let b = 0; b < n; b++) value += 0.5 * alpha[a] * alpha[b] * signs[a] * signs[b] * kernel[a * n + b];
+  }
+  return value;
+}
+
+/** Gaussian elimination with partial pivoting; null when singular. */
+function solveLinear(m: number[][], rhs: number[]): number[] | null {
+  const n = rhs.length;
+  const a = m.map((row, i) => [...row, rhs[i]]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) pivot = r;
+    if (Math.abs(a[pivot][col]) < 1e-12) return null;
+    [a[col], a[pivot]] = [a[pivot], a[col]];
+    for (let r = 0; r < n; r++) {
+      if (r === col) continue;
+      const factor = a[r][col] / a[col][col];
+      for (let c = col; c <= n; c++) a[r][c] -= factor * a[col][c];
+    }
+  }
+  return a.map((row, i) => row[n] / row[i]);
+}
+
+/**
+ * The exact dual optimum by exhaustive search: every split of the points into α = 0, α = C and
+ * free, the free ones from the equality-constrained stationarity system, the best feasible one.
+ */
+function exhaustiveOptimum(kernel: Float64Array, signs: Float64Array, cost: number): number {
+  const n = signs.length;
+  let best = Infinity;
+  for (let code = 0; code < 3 ** n; code++) {
+    const state = Array.from({ length: n }, (_, i) => Math.floor(code / 3 ** i) % 3); // 0: at 0, 1: at C, 2: free
+    const free = state.flatMap((s, i) => (s === 2 ? [i] : []));
+    const alpha = state.map((s) => (s === 1 ? cost : 0));
+    if (free.length > 0) {
+      // Q_FF α_F + b y_F = 1 − Q_FB α_B;  y_Fᵀ α_F = −y_Bᵀ α_B
+      const q = (a: number, b: number) => signs[a] * signs[b] * kernel[a * n + b];
+      const rows = free.map((a) => [...free.map((b) => q(a, b)), signs[a]]);
+      rows.push([...free.map((b) => signs[b]), 0]);
+      const rhs = free.map((a) => 1 - alpha.reduce((sum, value, b) => sum + q(a, b) * value, 0));
+      rhs.push(-alpha.reduce((sum, value, b) => sum + signs[b] * value, 0));
+      const solution = solveLinear(rows, rhs);
+      if (solution === null) continue;
+      free.forEach((a, i) => (alpha[a] = solution[i]));
+      if (free.some((a) => alpha[a] < -1e-9 || alpha[a] > cost + 1e-9)) continue;
+    } else if (Math.abs(alpha.reduce((sum, value, b) => sum + signs[b] * value, 0)) > 1e-9) continue;
+    best = Math.min(best, dualObjective(kernel, signs, alpha));
+  }
+  return best;
+}
+
+describe('solveBinary', () => {
+  it('reaches the exact dual optimum on tiny random problems', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 30 }),
+        fc.integer({ min: 2, max: 7 }),
+        fc.integer({ min: -2, max: 3 }),
+        (seed, n, exponent) => {
+          const { kernel, signs } = randomProblem(seed, n, 1 + (seed % 3));
+          const cost = 10 ** exponent;
+          const solution = solveBinary(kernel, signs, cost, { tolerance: 1e-9 });
+          const exact = exhaustiveOptimum(kernel, signs, cost);
+          expect(solution.converged).toBe(true);
+          expect(Math.abs(solution.objective - exact)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(exact)));
+          expect(solution.objective).toBeCloseTo(dualObjective(kernel, signs, solution.alpha), 8);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('matches svm.ts (SMO from α = 0) on larger problems, warm-started along the C path', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 30 }), fc.integer({ min: 10, max: 40 }), (seed, n) => {
+        const { kernel, signs } = randomProblem(seed, n, 2);
+        const labels = Array.from(signs, (s) => (s > 0 ? 0 : 1));
+        const costs = [0.01, 1, 100, 10_000];
+        const path = svmCostPath(kernel, labels, costs, { tolerance: 1e-6 });
+        costs.forEach((cost, c) => {
+          const reference = trainBinarySvm(fromArray(n, n, kernel), signs, { cost, tolerance: 1e-6 });
+          const ours = path[c].pairs[0].solution;
+          expect(ours.converged && reference.converged).toBe(true);
+          const scale = 1 + Math.abs(reference.objective);
+          expect(Math.abs(ours.objective - reference.objective)).toBeLessThanOrEqual(1e-4 * scale);
+          // feasibility: box and Σ y α = 0
+          expect(ours.alpha.every((a) => a >= 0 && a <= cost)).toBe(true);
+          expect(Math.abs(ours.alpha.reduce((sum, a, i) => sum + signs[i] * a, 0))).toBeLessThan(1e-8 * (1 + cost * n));
+        });
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('classifies separable one-vs-one data and names its errors', () => {
+    // three well-separated clusters on a line, linear kernel
+    const xs = [-5, -4.5, 0, 0.5, 5, 5.5];
+    const labels = [0, 0, 1, 1, 2, 2];
+    const kernel = Float64Array.from({ length: 36 }, (_, e) => xs[Math.floor(e / 6)] * xs[e % 6] + 1);
+    const [model] = svmCostPath(kernel, labels, [100]);
+    expect(Array.from(predictPath(model, kernel, 6))).toEqual(labels);
+    expect(() => svmCostPath(kernel, labels, [10, 1])).toThrow(/svmCostPath: costs must be positive and increasing/);
+    expect(() => solveBinary(new Float64Array(3), Float64Array.from([1, -1]), 1)).toThrow(
+      /solveBinary: kernel has 3 entries/,
+    );
+  });
+});
