@@ -1,0 +1,79 @@
+/** The ntk-small-data script end to end at --quick scale (six small UCI datasets): table, files, plausible numbers. */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataDirectory } from '../../../src/data/dir.ts';
+
+interface Method {
+  foldAccuracy: number;
+  validationAccuracy: number;
+  folds: number[];
+  cost: number;
+  converged: boolean;
+  iterations: number;
+}
+interface Results {
+  claims: { claim: string; ours: string; holds: boolean | string }[];
+  datasets: { entry: { name: string }; ntk: Method & { label: { dep: number; fix: number } }; gaussian: Method }[];
+  notRun: string[];
+}
+
+const present = existsSync(join(dataDirectory(), 'uci', 'datasets.tsv'));
+if (!present && process.env.THEORYGRAD_REQUIRE_DATA === '1')
+  throw new Error('run.test: no uci/datasets.tsv under the data directory');
+
+const directory = mkdtempSync(join(tmpdir(), 'theorygrad-ntk-small-data-'));
+let stdout = '';
+let results: Results;
+
+beforeAll(() => {
+  if (!present) return;
+  stdout = execFileSync('npx', ['tsx', 'papers/ntk-small-data.ts', '--quick', '--quiet', '--out', directory], {
+    encoding: 'utf8',
+  });
+  results = JSON.parse(readFileSync(join(directory, 'results.json'), 'utf8'));
+}, 240_000);
+
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+describe.skipIf(!present)('papers/ntk-small-data.ts --quick', () => {
+  it('prints the backend, the paper’s table and the claims table', () => {
+    expect(stdout.split('\n')[0]).toMatch(/^ntk-small-data: backend cpu/);
+    expect(stdout).toMatch(/Friedman rank/);
+    expect(stdout).toMatch(/claim\s+paper's figure\s+ours\s+holds\?/);
+  });
+
+  it('writes the summary, results.json and the scatter figure', () => {
+    for (const file of ['summary.md', 'results.json', 'uci-ntk-vs-random-forest.svg'])
+      expect(existsSync(join(directory, file)), file).toBe(true);
+    const summary = readFileSync(join(directory, 'summary.md'), 'utf8');
+    for (const heading of ['## Claims', '## Where it does not reproduce', '## Left out', '## Per dataset'])
+      expect(summary).toContain(heading);
+  });
+
+  it('runs the six datasets through the protocol with converged SVMs and plausible accuracies', () => {
+    expect(results.datasets.map((d) => d.entry.name).sort()).toEqual(
+      ['balloons', 'fertility', 'iris', 'seeds', 'trains', 'wine'].sort(),
+    );
+    expect(results.notRun.length).toBe(84);
+    for (const { entry, ntk, gaussian } of results.datasets) {
+      for (const method of [ntk, gaussian]) {
+        expect(method.converged, entry.name).toBe(true);
+        expect(method.folds.length).toBe(4);
+        expect(method.foldAccuracy).toBeGreaterThanOrEqual(0);
+        expect(method.foldAccuracy).toBeLessThanOrEqual(100);
+        expect([1e-2, 1e-1, 1, 10, 100, 1e3, 1e4]).toContain(method.cost);
+      }
+      expect(ntk.label.fix).toBeLessThanOrEqual(ntk.label.dep);
+      expect(ntk.label.dep).toBeLessThan(5);
+    }
+    const iris = results.datasets.find((d) => d.entry.name === 'iris')!;
+    expect(iris.ntk.foldAccuracy).toBeGreaterThan(90);
+    for (const claim of results.claims) {
+      expect(claim.ours).not.toMatch(/NaN|undefined/);
+      expect([true, false, 'n/a', 'not resolved']).toContain(claim.holds);
+    }
+  });
+});
