@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 
 /**
  * Checks the files of a run in `directory` that returned `run`; `figures` are names without `.svg`.
@@ -27,4 +27,24 @@ export function expectPaperOutputs(
   expect(summary).toContain('What does not reproduce');
   expect(results.quick).toBe(true);
   expect(results.claims.length).toBe(run.claims.length);
+}
+
+/**
+ * Runs a paper's `main(argv)` with console.log captured (the claims table would flood the
+ * test output): its return value and the lines it printed.
+ * @example const { run, printed } = await quietRun(main, ['--quick', '--quiet', '--out', directory]);
+ */
+export async function quietRun<Run>(
+  main: (argv: readonly string[]) => Promise<Run>,
+  argv: readonly string[],
+): Promise<{ run: Run; printed: string[] }> {
+  const printed: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
+    printed.push(parts.join(' '));
+  });
+  try {
+    return { run: await main(argv), printed };
+  } finally {
+    log.mockRestore();
+  }
 }

@@ -6,11 +6,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../papers/adversarial-training.ts';
 import type { ApproximationRun } from '../../../papers/adversarial-training/approximation.ts';
 import type { WidthSweep } from '../../../papers/adversarial-training/experiments.ts';
-import { expectPaperOutputs } from '../../helpers/paper-output.ts';
+import { expectPaperOutputs, quietRun } from '../../helpers/paper-output.ts';
 
 interface ResultsJson {
   slug: string;
@@ -25,17 +25,10 @@ describe('papers/adversarial-training.ts --quick', () => {
   const directory = mkdtempSync(join(tmpdir(), 'adversarial-training-'));
   let run: Awaited<ReturnType<typeof main>>;
   let results: ResultsJson;
-  const printed: string[] = [];
+  let printed: string[] = [];
 
   beforeAll(async () => {
-    const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
-      printed.push(parts.join(' '));
-    });
-    try {
-      run = await main(['--quick', '--quiet', '--out', directory]);
-    } finally {
-      log.mockRestore();
-    }
+    ({ run, printed } = await quietRun(main, ['--quick', '--quiet', '--out', directory]));
     results = JSON.parse(readFileSync(join(directory, 'results.json'), 'utf8'));
   }, 240_000);
 

@@ -7,7 +7,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { quietRun } from '../../helpers/paper-output.ts';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { main } from '../../../papers/cntk-exact.ts';
 import { configuration } from '../../../papers/cntk-exact/config.ts';
 import { HelpRequested } from '../../../src/report/index.ts';
@@ -20,13 +21,7 @@ describeWithData('papers/cntk-exact.ts --quick', 'cifar10', () => {
   let printed: string[] = [];
 
   beforeAll(async () => {
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    try {
-      run = await main(['--quick', '--quiet', '--out', directory, '--cache', cache]);
-      printed = log.mock.calls.map((call) => call.join(' '));
-    } finally {
-      log.mockRestore();
-    }
+    ({ run, printed } = await quietRun(main, ['--quick', '--quiet', '--out', directory, '--cache', cache]));
   });
   afterAll(() => {
     rmSync(directory, { recursive: true, force: true });

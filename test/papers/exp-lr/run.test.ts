@@ -8,9 +8,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasDataset } from '../../../src/data/index.ts';
-import { expectPaperOutputs } from '../../helpers/paper-output.ts';
+import { expectPaperOutputs, quietRun } from '../../helpers/paper-output.ts';
 import { main } from '../../../papers/exp-lr.ts';
 import type { PairSummary, summarizeSchedules, summarizeToy } from '../../../papers/exp-lr/summaries.ts';
 
@@ -39,13 +39,7 @@ describe('papers/exp-lr.ts --quick', () => {
   let printed: string[];
 
   beforeAll(async () => {
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    try {
-      run = await main(['--quick', '--quiet', '--out', directory]);
-      printed = log.mock.calls.map((call) => call.join(' '));
-    } finally {
-      log.mockRestore();
-    }
+    ({ run, printed } = await quietRun(main, ['--quick', '--quiet', '--out', directory]));
     results = JSON.parse(readFileSync(join(directory, 'results.json'), 'utf8'));
   });
   afterAll(() => rmSync(directory, { recursive: true, force: true }));

@@ -8,9 +8,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasDataset } from '../../../src/data/index.ts';
-import { expectPaperOutputs } from '../../helpers/paper-output.ts';
+import { expectPaperOutputs, quietRun } from '../../helpers/paper-output.ts';
 import { main } from '../../../papers/fine-grained.ts';
 import type { DatasetStatistics } from '../../../papers/fine-grained/statistics.ts';
 
@@ -27,17 +27,10 @@ describe('papers/fine-grained.ts --quick', () => {
   const directory = mkdtempSync(join(tmpdir(), 'fine-grained-'));
   let run: Awaited<ReturnType<typeof main>>;
   let results: ResultsJson;
-  const printed: string[] = [];
+  let printed: string[] = [];
 
   beforeAll(async () => {
-    const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
-      printed.push(parts.join(' '));
-    });
-    try {
-      run = await main(['--quick', '--quiet', '--out', directory]);
-    } finally {
-      log.mockRestore();
-    }
+    ({ run, printed } = await quietRun(main, ['--quick', '--quiet', '--out', directory]));
     results = JSON.parse(readFileSync(join(directory, 'results.json'), 'utf8'));
   }, 180_000);
   afterAll(() => rmSync(directory, { recursive: true, force: true }));

@@ -7,11 +7,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../papers/saliency-cgi.ts';
 import type { DatasetResult } from '../../../papers/saliency-cgi/experiments.ts';
 import { hasDataset } from '../../../src/data/index.ts';
-import { expectPaperOutputs } from '../../helpers/paper-output.ts';
+import { expectPaperOutputs, quietRun } from '../../helpers/paper-output.ts';
 
 interface ResultsJson {
   slug: string;
@@ -26,17 +26,10 @@ describe('papers/saliency-cgi.ts --quick', () => {
   const withCifar = hasDataset('cifar10');
   let run: Awaited<ReturnType<typeof main>>;
   let results: ResultsJson;
-  const printed: string[] = [];
+  let printed: string[] = [];
 
   beforeAll(async () => {
-    const log = vi.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => {
-      printed.push(parts.join(' '));
-    });
-    try {
-      run = await main(['--quick', '--quiet', '--out', directory]);
-    } finally {
-      log.mockRestore();
-    }
+    ({ run, printed } = await quietRun(main, ['--quick', '--quiet', '--out', directory]));
     results = JSON.parse(readFileSync(join(directory, 'results.json'), 'utf8'));
   }, 240_000);
 
