@@ -49,7 +49,7 @@ export const main = runPaper(import.meta.url, {
     return {
       claims,
       figures: figures(text, images),
-      results: { seconds, ...forResults(text, images) },
+      results: { partSeconds: seconds, ...forResults(text, images) },
       summary: describeRun(config, claims, text, images, { ...seconds, total: elapsedSeconds() }),
     };
   },
