@@ -22,6 +22,8 @@ export interface FamilyConfig {
   testEvaluation: number;
   /** Random halves averaged in ε. */
   halves: number;
+  /** Constructed paths per pair, each with its own random halves (the first is evaluated on test data too). */
+  paths: number;
   /** Points evaluated inside each segment whose function changes, inside constant segments, and on the line. */
   interior: { changing: number; constant: number; line: number };
 }
@@ -72,6 +74,7 @@ export const defaultConfig: Config = {
       trainEvaluation: 600,
       testEvaluation: 600,
       halves: 8,
+      paths: 4,
       interior: { changing: 3, constant: 1, line: 7 },
     },
     {
@@ -84,6 +87,7 @@ export const defaultConfig: Config = {
       trainEvaluation: 600,
       testEvaluation: 600,
       halves: 8,
+      paths: 4,
       interior: { changing: 3, constant: 1, line: 7 },
     },
     {
@@ -96,6 +100,7 @@ export const defaultConfig: Config = {
       trainEvaluation: 250,
       testEvaluation: 250,
       halves: 6,
+      paths: 4,
       interior: { changing: 2, constant: 1, line: 5 },
     },
   ],
@@ -110,6 +115,7 @@ export const quickConfig: Config = {
     trainEvaluation: 100,
     testEvaluation: 100,
     halves: 3,
+    paths: 2,
     interior: { changing: 1, constant: 1, line: 3 },
   })),
 };

@@ -31,7 +31,18 @@ export interface PairResult {
   spread: number;
   /** The excess of the path's own dropout nets (its vertices) over max(L_A, L_B): ε for the halves the path uses. */
   vertexBarrier: number;
-  path: { segments: SegmentKind[]; train: PathProfile; test: PathProfile; barrier: number; testBarrier: number };
+  path: {
+    segments: SegmentKind[];
+    train: PathProfile;
+    test: PathProfile;
+    barrier: number;
+    testBarrier: number;
+    /** Train barriers of `paths` constructed paths with different random halves (the first is `barrier`). */
+    barriers: number[];
+    meanBarrier: number;
+    /** Standard error of `meanBarrier` over the halves. */
+    barrierError: number;
+  };
   line: { train: PathProfile; test: PathProfile; barrier: number; testBarrier: number };
   seconds: number;
 }
@@ -67,6 +78,15 @@ export function runPair(family: FamilyConfig, data: FamilyData, keep: number, se
   const pathTest = pathProfile(architecture, constructed.vertices, data.test, interior);
   const lineTrain = pathProfile(architecture, [netA, netB], data.trainEvaluation, [family.interior.line]);
   const lineTest = pathProfile(architecture, [netA, netB], data.test, [family.interior.line]);
+  // More paths with other random halves, on the training subset only: the barrier's sampling error.
+  const barriers = [barrier(pathTrain)];
+  for (let extra = 1; extra < family.paths; extra++) {
+    const halves = randomHalves(hiddenWidths(architecture), 3 * seed + 1000 * extra);
+    const other = constructPath(architecture, netA, netB, halves);
+    barriers.push(barrier(pathProfile(architecture, other.vertices, data.trainEvaluation, interior)));
+  }
+  const meanBarrier = barriers.reduce((a, b) => a + b, 0) / barriers.length;
+  const variance = barriers.reduce((a, b) => a + (b - meanBarrier) ** 2, 0) / Math.max(1, barriers.length - 1);
   const vertices = vertexLosses(pathTrain);
   const ends = Math.max(vertices[0], vertices[vertices.length - 1]);
   return {
@@ -79,7 +99,16 @@ export function runPair(family: FamilyConfig, data: FamilyData, keep: number, se
     epsilon: Math.max(stability[0].epsilon, stability[1].epsilon),
     spread: Math.max(stability[0].spread, stability[1].spread),
     vertexBarrier: Math.max(...vertices) - ends,
-    path: { segments, train: pathTrain, test: pathTest, barrier: barrier(pathTrain), testBarrier: barrier(pathTest) },
+    path: {
+      segments,
+      train: pathTrain,
+      test: pathTest,
+      barrier: barriers[0],
+      testBarrier: barrier(pathTest),
+      barriers,
+      meanBarrier,
+      barrierError: Math.sqrt(variance / barriers.length),
+    },
     line: { train: lineTrain, test: lineTest, barrier: barrier(lineTrain), testBarrier: barrier(lineTest) },
     seconds: (performance.now() - start) / 1000,
   };
