@@ -7,7 +7,8 @@
  * C_new/C_old (still feasible: the box scales and yᵀα = 0 is kept), which cuts the iteration
  * count by orders of magnitude where the kernel is close to linear and C is large (the UCI
  * protocol's depth-1 NTK at C = 10⁴). Multiclass is one-vs-one with voting, ties to the
- * smaller class id, as libsvm and svm.ts. Kernels are n×n row-major Float64Arrays.
+ * smaller class id, as libsvm and svm.ts. Unlike svm.ts it shrinks the active set as libsvm
+ * does (see solveBinary). Kernels are n×n row-major Float64Arrays.
  */
 
 /** A binary SVM solution: f(x) = Σ_i y_i α_i K(x, x_i) + bias. */
@@ -45,14 +46,35 @@ export function solveBinary(
     for (let t = 0; t < n; t++) gradient[t] += signs[t] * signs[s] * alpha[s] * k[s * n + t];
   }
   const diagonal = Float64Array.from({ length: n }, (_, t) => k[t * n + t]);
+  // Shrinking (libsvm's, Chang & Lin 2011 §5.1): every min(n, 1000) iterations, drop from the
+  // active set the bounded α_t that cannot enter a working set (t only in I_up with
+  // m_t < min_{I_low} m, or only in I_low with m_t > max_{I_up} m); their gradients go stale
+  // and are rebuilt from α before the final optimality check over all points.
+  const active = Int32Array.from({ length: n }, (_, t) => t);
+  let activeCount = n;
+  let countdown = Math.min(n, 1000);
+  const inUp = (t: number) => (signs[t] > 0 ? alpha[t] < cost : alpha[t] > 0);
+  const inLow = (t: number) => (signs[t] > 0 ? alpha[t] > 0 : alpha[t] < cost);
+  const unshrink = () => {
+    const isActive = new Uint8Array(n);
+    for (let a = 0; a < activeCount; a++) isActive[active[a]] = 1;
+    for (let t = 0; t < n; t++) {
+      if (isActive[t]) continue;
+      let sum = -1;
+      for (let s = 0; s < n; s++) if (alpha[s] !== 0) sum += signs[t] * signs[s] * alpha[s] * k[t * n + s];
+      gradient[t] = sum;
+    }
+    for (let t = 0; t < n; t++) active[t] = t;
+    activeCount = n;
+  };
   let iterations = 0;
   let converged = false;
   while (iterations < maxIterations) {
     let i = -1;
     let largestUp = -Infinity;
-    for (let t = 0; t < n; t++) {
-      const inUp = signs[t] > 0 ? alpha[t] < cost : alpha[t] > 0;
-      if (inUp && -signs[t] * gradient[t] >= largestUp) {
+    for (let a = 0; a < activeCount; a++) {
+      const t = active[a];
+      if (inUp(t) && -signs[t] * gradient[t] >= largestUp) {
         largestUp = -signs[t] * gradient[t];
         i = t;
       }
@@ -61,9 +83,9 @@ export function solveBinary(
     let smallestLow = Infinity;
     let bestGain = Infinity;
     const rowI = i * n;
-    for (let t = 0; t < n; t++) {
-      const inLow = signs[t] > 0 ? alpha[t] > 0 : alpha[t] < cost;
-      if (!inLow) continue;
+    for (let a = 0; a < activeCount; a++) {
+      const t = active[a];
+      if (!inLow(t)) continue;
       const score = -signs[t] * gradient[t];
       if (score < smallestLow) smallestLow = score;
       const violation = largestUp - score;
@@ -77,8 +99,26 @@ export function solveBinary(
       }
     }
     if (j < 0 || largestUp - smallestLow < tolerance) {
+      if (activeCount < n) {
+        unshrink(); // optimal on the active set: check again over all points
+        countdown = Math.min(n, 1000);
+        continue;
+      }
       converged = true;
       break;
+    }
+    if (--countdown === 0) {
+      countdown = Math.min(n, 1000);
+      let kept = 0;
+      for (let a = 0; a < activeCount; a++) {
+        const t = active[a];
+        const score = -signs[t] * gradient[t];
+        const up = inUp(t);
+        const low = inLow(t);
+        const removable = (up && !low && score < smallestLow) || (low && !up && score > largestUp);
+        if (!removable) active[kept++] = t;
+      }
+      activeCount = kept;
     }
     iterations++;
     const rowJ = j * n;
@@ -89,8 +129,12 @@ export function solveBinary(
     const step = Math.min(newton, boundI, boundJ);
     alpha[i] = step === boundI ? (signs[i] > 0 ? cost : 0) : alpha[i] + signs[i] * step;
     alpha[j] = step === boundJ ? (signs[j] > 0 ? 0 : cost) : alpha[j] - signs[j] * step;
-    for (let t = 0; t < n; t++) gradient[t] += signs[t] * step * (k[rowI + t] - k[rowJ + t]);
+    for (let a = 0; a < activeCount; a++) {
+      const t = active[a];
+      gradient[t] += signs[t] * step * (k[rowI + t] - k[rowJ + t]);
+    }
   }
+  if (activeCount < n) unshrink(); // the iteration cap was hit while shrunk: fresh gradients for the objective and bias
   let objective = 0;
   let freeSum = 0;
   let freeCount = 0;
