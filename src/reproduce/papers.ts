@@ -91,6 +91,8 @@ export function staleReason(
   if (entries.length === 0) return null;
   const known = defaults(paper.script);
   for (const [key, value] of entries) {
+    // A boolean flag's default is always false (cli.ts), and --help prints no default for it.
+    if (value === false) continue;
     const name = flagName(key);
     if (known.get(name) !== String(value)) return `made with ${name} ${String(value)}`;
   }

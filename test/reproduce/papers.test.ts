@@ -60,6 +60,8 @@ describe('papers', () => {
     expect(staleReason(paper, root, request, defaults)).toBeNull();
     writeResults({ ...good, flags: { matrixSize: 50 } });
     expect(staleReason(paper, root, request, defaults)).toBe('made with --matrix-size 50');
+    writeResults({ ...good, flags: { quickKernels: false } });
+    expect(staleReason(paper, root, request, defaults)).toBeNull(); // a boolean flag left off is its default
   });
 
   it('is stale when a dataset it ran without is there now, and not when one it used is gone', () => {
