@@ -33,11 +33,41 @@ export function referenceCntkMatrices(
   return { nngp, ntk };
 }
 
-/** Every entry within `relative` of the largest expected magnitude (λ ≈ 1 entries rule out an entrywise bound). */
-export function expectMatrixClose(actual: Matrix, expected: ArrayLike<number>, relative: number, what: string): void {
+/**
+ * The largest diagonal entries K(x_i, x_i), K(y_j, y_j) of the reference kernels: a PSD kernel's
+ * entries obey |K(x, y)| ≤ √(K(x, x)·K(y, y)), so this is the magnitude every entry's rounding
+ * error scales with, even where an entry cancels to 0 (λ = −1 gives κ₁(λ) = 0 exactly).
+ */
+export function referenceDiagonalScale(
+  options: ReferenceCntkOptions,
+  x: Tensor,
+  y: Tensor = x,
+): { nngp: number; ntk: number } {
+  const images = [
+    ...Array.from({ length: x.shape[0] }, (_, i) => imageOf(x, i)),
+    ...Array.from({ length: y.shape[0] }, (_, j) => imageOf(y, j)),
+  ];
+  const diagonals = images.map((image) => referenceCntk(image, image, options));
+  return {
+    nngp: Math.max(...diagonals.map((kernels) => Math.abs(kernels.nngp))),
+    ntk: Math.max(...diagonals.map((kernels) => Math.abs(kernels.ntk))),
+  };
+}
+
+/**
+ * Every entry within `relative` of the largest expected magnitude, or of `scale` where that is
+ * larger (λ ≈ 1 entries rule out an entrywise bound).
+ */
+export function expectMatrixClose(
+  actual: Matrix,
+  expected: ArrayLike<number>,
+  relative: number,
+  what: string,
+  scaleFloor = 0,
+): void {
   if (actual.data.length !== expected.length)
     throw new Error(`${what}: ${actual.data.length} entries, expected ${expected.length}`);
-  const scale = Math.max(...Array.from(expected, Math.abs));
+  const scale = Math.max(scaleFloor, ...Array.from(expected, Math.abs));
   actual.data.forEach((value, i) => {
     if (!(Math.abs(value - expected[i]) <= relative * scale))
       throw new Error(`${what}: entry ${i} is ${value}, expected ${expected[i]} (largest ${scale})`);
