@@ -7,6 +7,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, vi } from 'vitest';
 
+/** The keys every results.json starts with, in order: the paper harness's envelope (src/report/paper.ts). */
+export const envelopeKeys: readonly string[] = [
+  'paper',
+  'slug',
+  'backend',
+  'quick',
+  'seed',
+  'seconds',
+  'versions',
+  'flags',
+  'configuration',
+  'claims',
+  'datasets',
+];
+
 /**
  * Checks the files of a run in `directory` that returned `run`; `figures` are names without `.svg`.
  * @example expectPaperOutputs(directory, run, ['mnist-loss'], results)

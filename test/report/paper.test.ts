@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HelpRequested, UsageError } from '../../src/report/cli.ts';
 import { runPaper, type PaperContext } from '../../src/report/paper.ts';
+import { envelopeKeys } from '../helpers/paper-output.ts';
 
 let root: string;
 beforeEach(() => {
@@ -53,20 +54,7 @@ describe('runPaper', () => {
     expect(run.directory).toBe(out);
     expect(readdirSync(out).sort()).toEqual(['curve.svg', 'results.json', 'summary.md']);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
-    expect(Object.keys(results)).toEqual([
-      'paper',
-      'slug',
-      'backend',
-      'quick',
-      'seed',
-      'seconds',
-      'versions',
-      'flags',
-      'configuration',
-      'claims',
-      'datasets',
-      'steps',
-    ]);
+    expect(Object.keys(results)).toEqual([...envelopeKeys, 'steps']);
     expect(results).toMatchObject({
       slug: 'demo-paper',
       quick: true,

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasDataset } from '../../../src/data/index.ts';
-import { expectPaperOutputs, quietRun } from '../../helpers/paper-output.ts';
+import { envelopeKeys, expectPaperOutputs, quietRun } from '../../helpers/paper-output.ts';
 import { main } from '../../../papers/exp-lr.ts';
 import type { PairSummary, summarizeSchedules, summarizeToy } from '../../../papers/exp-lr/summaries.ts';
 
@@ -62,18 +62,7 @@ describe('papers/exp-lr.ts --quick', () => {
 
   it("prints the backend first, and results.json starts with the harness's envelope", () => {
     expect(printed[0]).toMatch(/^exp-lr: backend /);
-    expect(Object.keys(results).slice(0, 10)).toEqual([
-      'paper',
-      'slug',
-      'backend',
-      'quick',
-      'seed',
-      'seconds',
-      'versions',
-      'flags',
-      'configuration',
-      'claims',
-    ]);
+    expect(Object.keys(results).slice(0, envelopeKeys.length)).toEqual(envelopeKeys);
     expect(results.slug).toBe('exp-lr');
     expect(results.paper).toContain('arXiv 1910.07454');
     expect(results.seed).toBe(0);
