@@ -24,7 +24,6 @@ export {
   type TableOptions,
 } from './table.ts';
 export {
-  resultsWriter,
   folderWriter,
   resultsDirectory,
   resultsJson,

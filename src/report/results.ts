@@ -103,21 +103,13 @@ export interface ResultsWriter {
 }
 
 /**
- * A writer for the run's folder (see resultsDirectory); files are written atomically.
- * @example const results = resultsWriter({ slug: 'exp-lr', ...parseCommonFlags() }); results.writeJson({ accuracy: 0.9 });
- */
-export function resultsWriter(options: ResultsOptions): ResultsWriter {
-  return folderWriter(resultsDirectory(options));
-}
-
-/**
  * A writer for the files of `directory` (the paper harness points it at a run's staging folder).
  * @example folderWriter('/tmp/run').writeSummary('# A run');
  */
 export function folderWriter(directory: string): ResultsWriter {
   const writeFile = (name: string, contents: string | Uint8Array): string => {
     if (name === '' || name !== basename(name) || name.startsWith('.')) {
-      throw new Error(`resultsWriter: file name must be a plain name inside ${directory}, got ${JSON.stringify(name)}`);
+      throw new Error(`folderWriter: file name must be a plain name inside ${directory}, got ${JSON.stringify(name)}`);
     }
     const path = join(directory, name);
     writeFileAtomic(path, contents);
@@ -129,7 +121,7 @@ export function folderWriter(directory: string): ResultsWriter {
     writeSummary: (markdown) => writeFile('summary.md', markdown.endsWith('\n') ? markdown : `${markdown}\n`),
     writeFigure: (name, svg) => {
       if (!name.endsWith('.svg'))
-        throw new Error(`resultsWriter.writeFigure: name must end in .svg, got ${JSON.stringify(name)}`);
+        throw new Error(`folderWriter.writeFigure: name must end in .svg, got ${JSON.stringify(name)}`);
       return writeFile(name, svg);
     },
     writeFile,

@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   defaultResultsRoot,
+  folderWriter,
   resultsDirectory,
   resultsJson,
-  resultsWriter,
   summaryMarkdown,
   writeFileAtomic,
 } from '../../src/report/results.ts';
@@ -65,9 +65,9 @@ describe('resultsDirectory', () => {
   });
 });
 
-describe('resultsWriter', () => {
-  it('writes quick runs under results/quick/<slug>/ and nothing under results/<slug>/', () => {
-    const results = resultsWriter({ slug: 'fine-grained', quick: true, root });
+describe('folderWriter', () => {
+  it("writes a quick run's files under results/quick/<slug>/ and nothing under results/<slug>/", () => {
+    const results = folderWriter(resultsDirectory({ slug: 'fine-grained', quick: true, root }));
     const json = results.writeJson({ accuracy: 0.9 });
     const summary = results.writeSummary('# Fine-grained');
     const figure = results.writeFigure('loss.svg', '<svg xmlns="http://www.w3.org/2000/svg"/>');
@@ -82,10 +82,10 @@ describe('resultsWriter', () => {
   });
 
   it('refuses file names that leave the folder and figures that are not SVG', () => {
-    const results = resultsWriter({ slug: 'exp-lr', root });
-    expect(() => results.writeFile('../escape.txt', 'x')).toThrow(/^resultsWriter: file name/);
-    expect(() => results.writeFile('.hidden', 'x')).toThrow(/^resultsWriter: file name/);
-    expect(() => results.writeFigure('loss.png', 'x')).toThrow(/^resultsWriter.writeFigure: name must end in .svg/);
+    const results = folderWriter(resultsDirectory({ slug: 'exp-lr', root }));
+    expect(() => results.writeFile('../escape.txt', 'x')).toThrow(/^folderWriter: file name/);
+    expect(() => results.writeFile('.hidden', 'x')).toThrow(/^folderWriter: file name/);
+    expect(() => results.writeFigure('loss.png', 'x')).toThrow(/^folderWriter.writeFigure: name must end in .svg/);
   });
 });
 
