@@ -157,23 +157,27 @@ export function runPaper<
       for (const figure of output.figures) writer.writeFigure(figure.name, figure.svg);
       const { quick: _quick, seed: _seed, out: _out, quiet: _quiet, ...own } = flags as Record<string, unknown>;
       const versions = { theorygrad: packageVersion, node: process.versions.node, code };
-      writer.writeFile(
-        'results.json',
-        resultsJson({
-          paper: paper.citation,
-          slug: paper.slug,
-          backend,
-          quick,
-          seed,
-          seconds,
-          versions,
-          flags: own,
-          configuration: config,
-          claims: output.claims,
-          datasets,
-          ...output.results,
-        }),
-      );
+      const envelope = {
+        paper: paper.citation,
+        slug: paper.slug,
+        backend,
+        quick,
+        seed,
+        seconds,
+        versions,
+        flags: own,
+        configuration: config,
+        claims: output.claims,
+        datasets,
+      };
+      // reproduce and the report read the envelope; a paper's field of the same name would silently replace it.
+      const clashes = Object.keys(output.results).filter((key) => Object.hasOwn(envelope, key));
+      if (clashes.length > 0) {
+        throw new Error(
+          `runPaper(${paper.slug}): run() returned results keys ${clashes.map((key) => JSON.stringify(key)).join(', ')} that the results.json envelope already uses (${Object.keys(envelope).join(', ')}); rename them`,
+        );
+      }
+      writer.writeFile('results.json', resultsJson({ ...envelope, ...output.results }));
       writer.writeSummary(
         summaryMarkdown({
           title: paper.title,

@@ -39,7 +39,8 @@ const main = runPaper('file:///not-the-entry-point.ts', {
         { claim: 'the width is positive', paper: '> 0', ours: context.flags.width, holds: context.flags.width > 0 },
       ],
       figures: [{ name: 'curve.svg', caption: 'A curve.', svg: '<svg xmlns="http://www.w3.org/2000/svg"/>' }],
-      results: { steps: context.config.steps },
+      // Width 14 returns a field named like an envelope key, which the harness must refuse.
+      results: context.flags.width === 14 ? { seed: 1 } : { steps: context.config.steps },
       summary: { description: 'What was run.', sections: [{ heading: 'What does not reproduce', body: 'Nothing.' }] },
     };
   },
@@ -91,6 +92,16 @@ describe('runPaper', () => {
     await expect(main(['--out', out, '--width', '13'])).rejects.toThrow('an unlucky width');
     expect(readFileSync(join(out, 'results.json'), 'utf8')).toBe(before);
     expect(readdirSync(root)).toEqual(['out']);
+  });
+
+  it('refuses results fields that would overwrite the envelope, keeping the earlier results', async () => {
+    const out = join(root, 'out');
+    await main(['--out', out, '--quiet']);
+    const before = readFileSync(join(out, 'results.json'), 'utf8');
+    await expect(main(['--out', out, '--quiet', '--width', '14'])).rejects.toThrow(
+      /^runPaper\(demo-paper\): run\(\) returned results keys "seed" that the results.json envelope already uses/,
+    );
+    expect(readFileSync(join(out, 'results.json'), 'utf8')).toBe(before);
   });
 
   it('tells the experiment whether a dataset is there', async () => {
