@@ -17,7 +17,7 @@ export {
 } from './ball.ts';
 export {
   fgsm,
-  halvingSchedule,
+  twoPhaseSchedule,
   pgd,
   type AttackResult,
   type ExampleLoss,

@@ -109,9 +109,9 @@ export function pgd(loss: ExampleLoss, inputs: ad.Tensor, options: PgdOptions): 
 }
 
 /**
- * A step-size schedule: α₀ for the first half of the steps, α₀/4 for the rest (a common PGD decay).
- * @example pgd(loss, x, { threat, steps: 20, stepSize: halvingSchedule(0.05) })
+ * A two-phase step-size schedule: α₀ for the first half of the steps, α₀/4 for the rest (a common PGD decay).
+ * @example pgd(loss, x, { threat, steps: 20, stepSize: twoPhaseSchedule(0.05) })
  */
-export function halvingSchedule(initial: number): (step: number, steps: number) => number {
+export function twoPhaseSchedule(initial: number): (step: number, steps: number) => number {
   return (step, steps) => (step < steps / 2 ? initial : initial / 4);
 }

@@ -9,7 +9,7 @@ import * as ad from '../../autodiff/index.ts';
 import {
   exampleNorms,
   fgsm,
-  halvingSchedule,
+  twoPhaseSchedule,
   pgd,
   projectToBall,
   randomInBall,
@@ -89,7 +89,7 @@ describe('attacks on a linear model find the closed-form worst case', () => {
           { shape: [n, k], ...float64 },
         );
         const worstLosses = loss(worst).data;
-        const attacked = pgd(loss, x, { threat: { norm, radius }, steps: 30, stepSize: halvingSchedule(radius / 2) });
+        const attacked = pgd(loss, x, { threat: { norm, radius }, steps: 30, stepSize: twoPhaseSchedule(radius / 2) });
         expectClose(attacked.losses, worstLosses, 1e-9, 1e-9);
         expectClose(attacked.adversarial.data, worst.data, 1e-9, 1e-9);
         const oneStep = fgsm(loss, x, { norm, radius });
