@@ -16,5 +16,5 @@ export { grad, valueAndGrad, vjp, jacobian } from './functional.ts';
 export { gradcheck, type GradcheckOptions } from './gradcheck.ts';
 export { noGrad } from './grad-mode.ts';
 export { primitives, type PrimitiveName } from './ops/registry.ts';
-export { currentBackend, withBackend, backendByName, type BackendName } from '../gpu/registry.ts';
+export { currentBackend, withBackend, withBackendAsync, backendByName, type BackendName } from '../gpu/registry.ts';
 export type { DType } from '../gpu/backend.ts';

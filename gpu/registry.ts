@@ -47,3 +47,18 @@ export function withBackend<T>(name: BackendName, fn: () => T): T {
     active = previous;
   }
 }
+
+/**
+ * withBackend for work that awaits: `name` stays the active backend until fn's promise
+ * settles (so nothing else may switch backends meanwhile; the paper harness runs one paper).
+ * @example await withBackendAsync('cpu', async () => fitKernelRegression(...))
+ */
+export async function withBackendAsync<T>(name: BackendName, fn: () => Promise<T>): Promise<T> {
+  const previous = currentBackend();
+  active = backendByName(name);
+  try {
+    return await fn();
+  } finally {
+    active = previous;
+  }
+}

@@ -25,6 +25,7 @@ export const main = runPaper(import.meta.url, {
   citation:
     'Zhang, Plevrakis, Du, Li, Song & Arora, Over-parameterized Adversarial Training: An Analysis Overcoming the Curse of Dimensionality, NeurIPS 2020 (arXiv 2002.06668)',
   runTime: 'about 8 minutes',
+  float64: 'its nets, the kernel fit of §4 and PGD are written in float64',
   configuration,
   run({ config, seed, quiet, elapsedSeconds }) {
     const { approximation, sphere, mnist } = config;

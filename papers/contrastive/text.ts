@@ -139,7 +139,7 @@ export function describeRun(
                 `- **${claim.claim}** — ${claim.holds === false ? 'does not hold' : claim.holds}: ${claim.ours}.`,
             )
             .join('\n')) +
-      `\n\nThe whole run took ${formatNumber(seconds.total, 3)} s on the cpu backend (${Object.entries(seconds)
+      `\n\nThe whole run took ${formatNumber(seconds.total, 3)} s (${Object.entries(seconds)
         .filter(([part]) => part !== 'total')
         .map(([part, value]) => `${part} ${formatNumber(value, 3)} s`)
         .join(', ')}; wall-clock on a shared machine).` +

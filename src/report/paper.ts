@@ -10,7 +10,7 @@
  * started with.
  */
 import { readFileSync } from 'node:fs';
-import { currentBackend } from '../../autodiff/index.ts';
+import { currentBackend, withBackend, withBackendAsync } from '../../autodiff/index.ts';
 import { datasetPath, hasDataset, type DatasetName } from '../data/index.ts';
 import { moduleCodeVersion } from './code-version.ts';
 import { isMainModule, parseFlags, runCommand, UsageError, type FlagSpecs, type FlagValues } from './cli.ts';
@@ -63,6 +63,12 @@ export interface PaperContext<Config, Flags extends FlagSpecs> {
   elapsedSeconds(): number;
   /** Whether a dataset is there; when not, prints that `part` is skipped and how to get it. */
   hasDataset(name: DatasetName, part: string): boolean;
+  /**
+   * Runs `part` (a phrase such as "the kernel solve") on the cpu backend, for work that needs
+   * float64 (gpu.js has float32 only), and names it in results.json's backend line when the
+   * chosen backend is another.
+   */
+  onCpu<T>(part: string, fn: () => T): T;
 }
 
 /** A paper: who wrote it, how long it runs, its sizes, its own flags and its experiment. */
@@ -78,6 +84,11 @@ export interface PaperDefinition<Config, Flags extends FlagSpecs, Output extends
   /** The sizes of a default and a `--quick` run (papers/<slug>/config.ts). */
   configuration(quick: boolean): Config;
   flags?: Flags;
+  /**
+   * Why the whole paper needs float64, if it does (e.g. "eigenvalues of H∞ near 1e-4"): it then
+   * runs on the cpu backend whichever is chosen, and says so in one line at start-up.
+   */
+  float64?: string;
   run(context: PaperContext<Config, Flags>): Output | Promise<Output>;
 }
 
@@ -128,13 +139,17 @@ export function runPaper<
     try {
       // Hashed before the run, so an edit made while it runs marks its results stale.
       const code = moduleCodeVersion(moduleUrl);
-      const backend = currentBackend().describe();
+      const chosen = currentBackend();
+      const pinned = paper.float64 !== undefined && chosen.name !== 'cpu';
+      const backend = pinned ? withBackend('cpu', () => currentBackend().describe()) : chosen.describe();
       console.log(`${paper.slug}: backend ${backend}`);
+      if (pinned) console.log(`${paper.slug}: float64 throughout (${paper.float64}), so on cpu, not ${chosen.name}`);
+      const cpuParts = new Set<string>();
       const start = performance.now();
       // Which datasets the run asked for and found: a later run with more data is not "up to date" (reproduce).
       const datasets: Partial<Record<DatasetName, boolean>> = {};
       const elapsedSeconds = (): number => (performance.now() - start) / 1000;
-      const output = await paper.run({
+      const context: PaperContext<Config, Flags> = {
         config,
         flags,
         seed,
@@ -151,8 +166,17 @@ export function runPaper<
           }
           return present;
         },
-      });
+        onCpu: (part, fn) => {
+          if (currentBackend().name !== 'cpu') cpuParts.add(part);
+          return withBackend('cpu', fn);
+        },
+      };
+      const output = await (pinned
+        ? withBackendAsync('cpu', async () => paper.run(context))
+        : Promise.resolve(paper.run(context)));
       const seconds = elapsedSeconds();
+      const backendLine =
+        cpuParts.size === 0 ? backend : `${backend}; float64 parts on cpu: ${[...cpuParts].join(', ')}`;
       const writer = folderWriter(folder.staging);
       for (const figure of output.figures) writer.writeFigure(figure.name, figure.svg);
       const { quick: _quick, seed: _seed, out: _out, quiet: _quiet, ...own } = flags as Record<string, unknown>;
@@ -160,7 +184,7 @@ export function runPaper<
       const envelope = {
         paper: paper.citation,
         slug: paper.slug,
-        backend,
+        backend: backendLine,
         quick,
         seed,
         seconds,
@@ -181,7 +205,7 @@ export function runPaper<
       writer.writeSummary(
         summaryMarkdown({
           title: paper.title,
-          flags: { quick, seed },
+          flags: { quick, seed, backend: backendLine },
           claims: output.claims,
           figures: output.figures.map(({ name, caption }) => ({ file: name, caption })),
           ...output.summary,

@@ -135,8 +135,8 @@ export interface SummaryOptions {
   /** What was run and how it differs from the paper, in Markdown. */
   description?: string;
   claims: readonly Claim[];
-  /** The run's flags, stated under the title. */
-  flags?: { quick: boolean; seed: number };
+  /** The run's flags and backend line, stated under the title. */
+  flags?: { quick: boolean; seed: number; backend?: string };
   figures?: readonly { file: string; caption: string }[];
   /** Further sections, e.g. per-experiment tables or notes. */
   sections?: readonly { heading: string; body: string }[];
@@ -149,7 +149,10 @@ export interface SummaryOptions {
 export function summaryMarkdown(options: SummaryOptions): string {
   const parts = [`# ${options.title}`];
   if (options.flags !== undefined)
-    parts.push(`Run: ${options.flags.quick ? 'quick (`--quick`)' : 'default scale'}, seed ${options.flags.seed}.`);
+    parts.push(
+      `Run: ${options.flags.quick ? 'quick (`--quick`)' : 'default scale'}, seed ${options.flags.seed}` +
+        (options.flags.backend === undefined ? '.' : `; backend ${options.flags.backend}.`),
+    );
   if (options.description !== undefined) parts.push(options.description.trim());
   parts.push('## Claims', markdownTable(claimsTable(options.claims)));
   if (options.figures !== undefined && options.figures.length > 0) {

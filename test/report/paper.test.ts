@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { currentBackend, withBackendAsync } from '../../autodiff/index.ts';
 import { HelpRequested, UsageError } from '../../src/report/cli.ts';
 import { runPaper, type PaperContext } from '../../src/report/paper.ts';
 import { envelopeKeys } from '../helpers/paper-output.ts';
@@ -68,7 +69,9 @@ describe('runPaper', () => {
     expect(results.backend).toMatch(/^cpu/);
     const summary = readFileSync(join(out, 'summary.md'), 'utf8');
     expect(
-      summary.startsWith('# A demo paper (Someone 2019)\n\nRun: quick (`--quick`), seed 5.\n\nWhat was run.'),
+      summary.startsWith(
+        `# A demo paper (Someone 2019)\n\nRun: quick (\`--quick\`), seed 5; backend ${results.backend}.\n\nWhat was run.`,
+      ),
     ).toBe(true);
     expect(summary).toMatch(/\| the width is positive \| > 0 +\| +3 \| yes +\|/);
     expect(summary).toContain('![A curve.](curve.svg)');
@@ -119,6 +122,55 @@ describe('runPaper', () => {
       else process.env.THEORYGRAD_DATA = previous;
       if (required !== undefined) process.env.THEORYGRAD_REQUIRE_DATA = required;
     }
+  });
+});
+
+describe('runPaper on a float32-only backend', () => {
+  const backendPaper = (float64: string | undefined) =>
+    runPaper('file:///not-the-entry-point.ts', {
+      slug: 'backend-paper',
+      title: 'Backends',
+      citation: 'Someone 2020',
+      runTime: 'a moment',
+      configuration: () => ({}),
+      float64,
+      run: (context) => ({
+        claims: [],
+        figures: [],
+        results: {
+          ranOn: currentBackend().name,
+          solvedOn: context.onCpu('the kernel solve', () => currentBackend().name),
+        },
+        summary: {},
+      }),
+    });
+  const readResults = (out: string) => JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+
+  it('runs the parts that need float64 on cpu and names them in the backend line', async () => {
+    const out = join(root, 'parts');
+    await withBackendAsync('gpujs', () => backendPaper(undefined)(['--quiet', '--out', out]));
+    const results = readResults(out);
+    expect([results.ranOn, results.solvedOn]).toEqual(['gpujs', 'cpu']);
+    expect(results.backend).toMatch(/^gpujs .*; float64 parts on cpu: the kernel solve$/);
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('float64 parts on cpu: the kernel solve.');
+  });
+
+  it('runs a paper that is float64 throughout on cpu, saying why, and names no parts on cpu', async () => {
+    const out = join(root, 'pinned');
+    const logged: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => void logged.push(line);
+    try {
+      await withBackendAsync('gpujs', () => backendPaper('H∞ needs it')(['--quiet', '--out', out]));
+    } finally {
+      console.log = log;
+    }
+    const results = readResults(out);
+    expect([results.ranOn, results.solvedOn]).toEqual(['cpu', 'cpu']);
+    expect(results.backend).toMatch(/^cpu/);
+    expect(results.backend).not.toContain('float64 parts');
+    expect(logged).toContain('backend-paper: float64 throughout (H∞ needs it), so on cpu, not gpujs');
+    expect(currentBackend().name).toBe('cpu');
   });
 });
 
