@@ -1,11 +1,12 @@
 /**
  * The `theorygrad` command (bin/theorygrad.ts): `reproduce` (every paper, resumable, with
- * the HTML report), `data` (fetch and check the datasets) and `doctor` (what this machine
- * has and a default reproduction needs).
+ * the HTML report), `data` (fetch and check the datasets), `doctor` (what this machine
+ * has and a default reproduction needs) and `kernel` (a kernel matrix as tiles, kernel.ts).
  */
 import { HelpRequested, UsageError } from '../report/index.ts';
 import { data } from './data/index.ts';
 import { doctor } from './doctor.ts';
+import { kernel } from './kernel.ts';
 import { reproduce } from './reproduce.ts';
 
 const commands: Record<string, { about: string; run(argv: readonly string[]): Promise<number> }> = {
@@ -20,6 +21,10 @@ const commands: Record<string, { about: string; run(argv: readonly string[]): Pr
   doctor: {
     about: 'what this machine has (Node, backends, threads, data, disk, memory) and what a run needs',
     run: doctor,
+  },
+  kernel: {
+    about: 'a kernel matrix as tiles: plan, tile (shards, job arrays), merge, status; enqueue/worker on BullMQ',
+    run: kernel,
   },
 };
 
