@@ -1,7 +1,9 @@
 /**
  * Per-count statistics over seeds of a family of runs: the mean and the range of any
- * measure, for each depth and for the minimum nuclear norm solution.
+ * measure, for each depth and for the minimum nuclear norm solution; and the points of the
+ * runs that stopped at the step cap, which the figures mark.
  */
+import type { LineSeries } from '../../src/report/index.ts';
 import type { Cell } from './experiments.ts';
 import type { SolutionSummary } from './training.ts';
 
@@ -52,4 +54,31 @@ export function meanAt(
   const aggregated = series(cells, method, measure);
   const index = aggregated.counts.indexOf(count);
   return index < 0 ? NaN : aggregated.mean[index];
+}
+
+/** The points of runs stopped by the step cap, as one marker-only series (NaN between points lifts the pen). */
+export function notConvergedSeries(points: readonly { x: number; y: number }[]): LineSeries[] {
+  if (points.length === 0) return [];
+  return [
+    {
+      name: 'not converged (step cap)',
+      x: points.flatMap((point, i) => (i === 0 ? [point.x] : [NaN, point.x])),
+      y: points.flatMap((point, i) => (i === 0 ? [point.y] : [NaN, point.y])),
+      markers: true,
+      color: '#d62728',
+    },
+  ];
+}
+
+/** `measure` of every unconverged GD run of `depths`, at its count. */
+export function unconvergedPoints(
+  cells: readonly Cell[],
+  depths: readonly number[],
+  measure: (solution: SolutionSummary) => number,
+): { x: number; y: number }[] {
+  return cells.flatMap((cell) =>
+    cell.runs
+      .filter((run) => depths.includes(run.depth) && !run.converged)
+      .map((run) => ({ x: cell.count, y: measure(run) })),
+  );
 }

@@ -50,11 +50,23 @@ export interface FamilyResult {
   trajectories: Record<number, Trajectory>;
 }
 
+/** Whether `depth` runs at `count` (see TrainingConfig.fromCountByDepth). */
+export function runsAt(config: TrainingConfig, depth: number, count: number): boolean {
+  return count >= (config.fromCountByDepth?.[depth] ?? 0);
+}
+
 /** The GD runs and nuclear norm solves a family needs (for the progress bar). */
 export function familyUnits(config: TrainingConfig, counts: readonly number[]): number {
   const seeds = Math.max(...config.depths.map((depth) => seedsFor(config, depth)));
-  const runs = config.depths.reduce((total, depth) => total + seedsFor(config, depth), 0);
-  return counts.length * (runs + seeds);
+  const runs = counts.flatMap((count) =>
+    config.depths.filter((depth) => runsAt(config, depth, count)).map((depth) => seedsFor(config, depth)),
+  );
+  return counts.length * seeds + runs.reduce((a, b) => a + b, 0);
+}
+
+/** The seed of a run's init: shared by every count and init scale, so a sweep scales one init direction. */
+export function initSeed(baseSeed: number, seed: number, depth: number): number {
+  return deriveSeed(baseSeed, 2_000 + 100 * seed + depth);
 }
 
 /** Solves every (seed, count) cell of a family: the nuclear norm baseline and each depth. */
@@ -77,7 +89,7 @@ function runFamily(
       bar.tick();
       const runs: RunSummary[] = [];
       for (const depth of config.depths) {
-        if (seed >= seedsFor(config, depth)) continue;
+        if (seed >= seedsFor(config, depth) || !runsAt(config, depth, count)) continue;
         const record = recordAt !== undefined && seed === 0 && count === recordAt.count;
         const { summary, trajectory } = runDepth(problem, {
           depth,
@@ -85,7 +97,7 @@ function runFamily(
           learningRate: learningRate(config, depth),
           maxSteps: config.maxSteps[depth],
           targetLoss: config.targetLoss,
-          seed: deriveSeed(baseSeed, 2_000 + 100 * seed + depth),
+          seed: initSeed(baseSeed, seed, depth),
           tracked,
           recordEvery: record ? recordAt.every : undefined,
           checkEvery: record ? recordAt.checkEvery : undefined,
@@ -112,21 +124,32 @@ function runFamily(
  * ‖W*‖_F = n, and for each count an independent uniform sample of observed entries.
  */
 export function runCompletion(config: CompletionConfig, baseSeed: number, bar: ProgressBar): FamilyResult {
-  const { size, rank, observations, dynamics } = config;
+  const { observations, dynamics } = config;
   return runFamily(
     config,
     observations,
     baseSeed,
     bar,
-    (seed, count, countIndex) => {
-      const target = lowRankTarget(size, rank, deriveSeed(baseSeed, seed));
-      const { indices, values } = observeEntries(target, count, deriveSeed(baseSeed, 1_000 + 100 * seed + countIndex));
-      const problem = { target, loss: completionLoss(indices, ad.tensor(values, { dtype: 'float64' })) };
-      return { problem, constraint: observedEntries(size, size, indices, values) };
-    },
+    (seed, count) => completionProblem(config, baseSeed, seed, count),
     { count: dynamics.observations, every: dynamics.every, checkEvery: dynamics.checkEvery },
     dynamics.tracked,
   );
+}
+
+/** The completion problem of grid cell (seed, count): the same ground truth and observed entries on every call. */
+export function completionProblem(
+  { size, rank, observations }: CompletionConfig,
+  baseSeed: number,
+  seed: number,
+  count: number,
+): { problem: Problem; constraint: AffineConstraint } {
+  const countIndex = observations.indexOf(count);
+  if (countIndex < 0)
+    throw new Error(`completionProblem: ${count} observations is not in the grid [${observations.join(', ')}]`);
+  const target = lowRankTarget(size, rank, deriveSeed(baseSeed, seed));
+  const { indices, values } = observeEntries(target, count, deriveSeed(baseSeed, 1_000 + 100 * seed + countIndex));
+  const problem = { target, loss: completionLoss(indices, ad.tensor(values, { dtype: 'float64' })) };
+  return { problem, constraint: observedEntries(size, size, indices, values) };
 }
 
 /** Matrix sensing: y_i = ⟨A_i, W*⟩ with A_i entrywise N(0, 1/n²), as the official code draws them. */

@@ -6,18 +6,24 @@
  * of single-step singular value changes against the measured ones.
  */
 import { linePlot, scatterPlot, seriesColor, type LineSeries, type PaperFigure } from '../../src/report/index.ts';
-import { methodName, series, type Method } from './aggregate.ts';
+import { methodName, notConvergedSeries, series, unconvergedPoints, type Method } from './aggregate.ts';
 import type { CompletionConfig, Config, SensingConfig } from './config.ts';
 import type { Cell, FamilyResult } from './experiments.ts';
+import { initScaleCaptions, initScaleFigures } from './figures-init-scale.ts';
+import type { InitScaleSweep } from './init-scale.ts';
 import type { SolutionSummary } from './training.ts';
 
-/** One line per method, mean over seeds with min–max bars; the nuclear norm baseline dashed. */
+/**
+ * One line per method, mean over seeds with min–max bars; the nuclear norm baseline dashed;
+ * runs stopped by the step cap marked in red.
+ */
 function methodLines(
   cells: readonly Cell[],
   methods: readonly Method[],
   measure: (solution: SolutionSummary) => number,
 ): LineSeries[] {
-  return methods.map((method, index) => {
+  const depths = methods.filter((method): method is number => method !== 'nuclear');
+  const lines = methods.map((method, index): LineSeries => {
     const aggregated = series(cells, method, measure);
     return {
       name: methodName(method),
@@ -29,6 +35,7 @@ function methodLines(
       color: method === 'nuclear' ? '#333333' : seriesColor(index),
     };
   });
+  return [...lines, ...notConvergedSeries(unconvergedPoints(cells, depths, measure))];
 }
 
 function methodsOf(depths: readonly number[]): Method[] {
@@ -79,7 +86,8 @@ export function completionFigures(result: FamilyResult, config: CompletionConfig
     figures[`singular-values-depth-${depth}.svg`] = linePlot({
       title: `Singular values of W_e during gradient descent, depth ${depth} (η = ${learningRates[Number(depth)]})`,
       xLabel: 'step',
-      yLabel: 'singular value',
+      yLabel: 'singular value (log scale)',
+      logY: true,
       series: trajectory.singularValues.map((values, k) => ({
         name: k < rank ? `σ${k + 1}` : k === rank ? `σ${rank + 1}…σ${tracked}` : '',
         x: trajectory.steps,
@@ -136,15 +144,24 @@ const captions: Record<string, string> = {
     'Sensing with Gaussian measurements at a smaller size: reconstruction error against the number of measurements.',
 };
 
-function caption(file: string): string {
+function caption(file: string, rank: number): string {
   const depth = /^singular-values-depth-(\d+)\.svg$/.exec(file)?.[1];
   return depth !== undefined
-    ? `Singular values of W_e during gradient descent, depth ${depth} (the paper's Figure 3).`
-    : captions[file];
+    ? `Singular values of W_e during gradient descent, depth ${depth} (the paper's Figure 3), on a log axis so the gap between the top ${rank} and the rest shows.`
+    : (captions[file] ?? initScaleCaptions(file));
 }
 
 /** Every figure of the run, captioned. */
-export function figures(completion: FamilyResult, sensing: FamilyResult, config: Config): PaperFigure[] {
-  const svgs = { ...completionFigures(completion, config.completion), ...sensingFigures(sensing, config.sensing) };
-  return Object.entries(svgs).map(([name, svg]) => ({ name, caption: caption(name), svg }));
+export function figures(
+  completion: FamilyResult,
+  initScales: InitScaleSweep,
+  sensing: FamilyResult,
+  config: Config,
+): PaperFigure[] {
+  const svgs = {
+    ...completionFigures(completion, config.completion),
+    ...initScaleFigures(initScales, config.initScales),
+    ...sensingFigures(sensing, config.sensing),
+  };
+  return Object.entries(svgs).map(([name, svg]) => ({ name, caption: caption(name, config.completion.rank), svg }));
 }

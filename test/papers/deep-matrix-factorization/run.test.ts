@@ -30,12 +30,21 @@ interface Trajectory {
   singularValues: number[][];
   theorem3: { predicted: number[]; measured: number[] };
 }
+interface SweepRun extends Run {
+  initScale: number;
+  count: number;
+  seed: number;
+}
 interface Results {
   backend: string;
   millisecondsPerStep: number;
   claims: { claim: string; paper: string; ours: string; holds: boolean | string }[];
-  configuration: { completion: { size: number; depths: number[]; observations: number[] } };
+  configuration: {
+    completion: { size: number; depths: number[]; observations: number[] };
+    initScales: { scales: number[]; observations: number[]; depths: number[]; seeds: number };
+  };
   completion: { cells: Cell[]; trajectories: Record<string, Trajectory> };
+  initScales: { runs: SweepRun[]; baselines: (Solution & { count: number; targetNuclearNorm: number })[] };
   sensing: { cells: Cell[] };
 }
 
@@ -73,6 +82,10 @@ describe('papers/deep-matrix-factorization.ts --quick', () => {
       'singular-values-depth-2.svg',
       'singular-values-depth-3.svg',
       'theorem3-singular-value-steps.svg',
+      ...results.configuration.initScales.observations.flatMap((count) => [
+        `init-scale-${count}-error.svg`,
+        `init-scale-${count}-nuclear-norm.svg`,
+      ]),
     ];
     for (const file of files) expect(existsSync(join(directory, file)), file).toBe(true);
     const summary = readFileSync(join(directory, 'summary.md'), 'utf8');
@@ -83,11 +96,12 @@ describe('papers/deep-matrix-factorization.ts --quick', () => {
   });
 
   it('reports every claim with a verdict, and the time per step', () => {
-    expect(results.claims.length).toBe(9);
+    expect(results.claims.length).toBe(10);
     for (const claim of results.claims) {
       expect(claim.ours).not.toMatch(/NaN|undefined/);
-      expect([true, false, 'n/a']).toContain(claim.holds);
+      expect([true, false, 'not resolved', 'not converged']).toContain(claim.holds);
     }
+    expect(results.claims.filter((claim) => claim.claim.startsWith('Fig. 2')).length).toBe(3);
     expect(results.millisecondsPerStep).toBeGreaterThan(0);
     expect(results.millisecondsPerStep).toBeLessThan(10_000);
   });
@@ -112,6 +126,17 @@ describe('papers/deep-matrix-factorization.ts --quick', () => {
     const atMost = results.completion.cells.find((cell) => cell.count === most)!;
     expect(atMost.runs.find((run) => run.depth === 3)!.error).toBeLessThan(1e-3);
     expect(atMost.nuclearNorm.error).toBeLessThan(1e-3);
+  });
+
+  it('runs the init-scale sweep: every depth at every scale and count, against a feasible minimum', () => {
+    const { scales, observations, depths, seeds } = results.configuration.initScales;
+    expect(results.initScales.runs.length).toBe(scales.length * observations.length * depths.length * seeds);
+    for (const baseline of results.initScales.baselines)
+      expect(baseline.nuclearNorm).toBeLessThanOrEqual(baseline.targetNuclearNorm * (1 + 1e-6));
+    for (const run of results.initScales.runs) {
+      expect(scales).toContain(run.initScale);
+      expect(run.trainLoss).toBeLessThan(1e-3);
+    }
   });
 
   it('records singular value trajectories for each depth', () => {
