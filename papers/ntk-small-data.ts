@@ -3,51 +3,69 @@
  * Wide Deep Nets on Small-data Tasks", ICLR 2020 (arXiv 1910.01663; PAPERS.md §4), rebuilt on
  * theorygrad: the UCI experiment (§4) with the authors' protocol — the FC NTK family, an SVM
  * for each C, selection on the fixed validation split, 4-fold accuracy — against the Gaussian
- * SVM and the published random forest. Few-shot CIFAR-10 is not built (see the summary).
+ * SVM and the published random forest; then few-shot CIFAR-10 (§5): CNTK-V and CNTK-GAP against
+ * a small trained ResNet on the same random class-balanced subsets of n = 10 … images.
  *
- *   npx tsx papers/ntk-small-data.ts            # datasets with n ≤ 1000, under ten minutes on 2 cores
- *   npx tsx papers/ntk-small-data.ts --all      # all 90 datasets (long)
- *   npx tsx papers/ntk-small-data.ts --quick    # six small datasets, seconds, to results/quick/
+ *   npx tsx papers/ntk-small-data.ts                  # UCI datasets with n ≤ 1000 and few-shot n ≤ 160
+ *   npx tsx papers/ntk-small-data.ts --all            # all 90 UCI datasets (long)
+ *   npx tsx papers/ntk-small-data.ts --few-shot-full  # the paper's few-shot n = 10 … 1,280 (hours)
+ *   npx tsx papers/ntk-small-data.ts --quick          # six small datasets and n ≤ 20, seconds, to results/quick/
  */
 import { join } from 'node:path';
 import { dataDirectory } from '../src/data/dir.ts';
 import { progress, runPaper } from '../src/report/index.ts';
-import { uciClaims } from './ntk-small-data/claims.ts';
-import { configuration } from './ntk-small-data/config.ts';
-import { readUciEntries } from './ntk-small-data/data.ts';
-import { figures } from './ntk-small-data/figures.ts';
-import { describeRun, paperTable } from './ntk-small-data/text.ts';
-import { candidatesPerDataset, runUci } from './ntk-small-data/uci.ts';
+import { fewShotFull, configuration } from './ntk-small-data/config.ts';
+import { prepareFewShot } from './ntk-small-data/fewshot-data.ts';
+import { fewShotKernels } from './ntk-small-data/fewshot-kernels.ts';
+import { fewShotClaims, fewShotFigure, fewShotSection, summarizeSizes } from './ntk-small-data/fewshot-report.ts';
+import { runFewShot } from './ntk-small-data/fewshot.ts';
+import { runUciPart } from './ntk-small-data/uci-part.ts';
 
 export const main = runPaper(import.meta.url, {
   slug: 'ntk-small-data',
   title: 'Harnessing the Power of Infinitely Wide Deep Nets on Small-data Tasks (Arora et al., ICLR 2020)',
   citation:
     'Arora, Du, Li, Salakhutdinov, Wang & Yu, Harnessing the Power of Infinitely Wide Deep Nets on Small-data Tasks, ICLR 2020 (arXiv 1910.01663)',
-  runTime: 'about 5 minutes',
+  runTime: 'about 9 minutes (UCI ≈ 4, few-shot CIFAR-10 ≈ 5)',
   configuration,
-  flags: { all: { kind: 'boolean', description: 'run all 90 UCI datasets (up to n = 5,000; long)' } },
-  run({ config, flags, quiet, elapsedSeconds }) {
+  flags: {
+    all: { kind: 'boolean', description: 'run all 90 UCI datasets (up to n = 5,000; long)' },
+    fewShotOnly: { kind: 'boolean', description: 'skip the UCI part: few-shot CIFAR-10 only' },
+    fewShotFull: { kind: 'boolean', description: "few-shot at the paper's n = 10 … 1,280 (hours on two cores)" },
+  },
+  run({ config, flags, quiet, seed, backend, elapsedSeconds, hasDataset }) {
     const directory = dataDirectory();
-    // The 90 datasets of §4 (≤ 5,000 rows, no separate test file); this run's share of them.
-    const entries = readUciEntries(directory);
-    const limit = flags.all ? Infinity : config.maxSamples;
-    const chosen = entries.filter((e) => (config.only ? config.only.includes(e.name) : true) && e.count <= limit);
-    const notRun = entries.filter((e) => !chosen.includes(e));
-    // Per dataset: 15 NTK kernels and the Gaussian kernels, each through the authors' protocol (cached).
-    const units = candidatesPerDataset(config);
-    const bar = progress(`UCI, ${chosen.length} datasets`, chosen.length * (units.ntk + units.gaussian), { quiet });
-    const results = runUci(chosen, config, directory, join('results', 'cache', 'ntk-small-data'), bar);
-    bar.done();
+    const cache = join('results', 'cache', 'ntk-small-data');
+    // §4: the 90 UCI datasets through the authors' protocol (uci-part.ts), unless --few-shot-only.
+    const uci = flags.fewShotOnly ? undefined : runUciPart(config, directory, cache, flags.all, quiet, elapsedSeconds);
 
-    const claims = uciClaims(results, notRun.length === 0);
-    const cachedDatasets = results.filter((r) => r.ntk.cached && r.gaussian.cached).length;
+    // §5: few-shot CIFAR-10. One pool of candidates and one test set; both CNTKs over them, once.
+    const fewShot = flags.fewShotFull ? fewShotFull : config.fewShot;
+    const started = elapsedSeconds();
+    const present = hasDataset('cifar10', 'few-shot CIFAR-10');
+    const data = present ? prepareFewShot(fewShot, seed, directory) : undefined;
+    const kernels = data && fewShotKernels(fewShot, data, backend, cache, quiet);
+    // Every subset through kernel regression on both kernels and a freshly trained ResNet.
+    const subsetCount = fewShot.subsets.reduce((a, b) => a + b, 0);
+    const bar = progress(`few-shot CIFAR-10, ${subsetCount} subsets`, data ? subsetCount : 0, { quiet });
+    const subsets = data && kernels ? runFewShot(fewShot, data, kernels, seed, bar) : [];
+    bar.done();
+    const sizes = summarizeSizes(subsets);
+    const claims = kernels ? fewShotClaims(sizes, fewShot) : [];
+    const seconds = elapsedSeconds() - started;
+    const section = kernels
+      ? fewShotSection(fewShot, sizes, subsets, [kernels.vanilla, kernels.gap], claims, seconds, flags.fewShotFull)
+      : 'Not run: the CIFAR-10 binary batches are not under the data directory.';
+
     return {
-      claims,
-      tables: [paperTable(results)],
-      figures: figures(results),
-      results: { datasets: results, notRun: notRun.map((e) => e.name), few_shot_cifar10: 'not built' },
-      summary: describeRun(config, results, notRun, claims, { total: elapsedSeconds(), computed: 0, cachedDatasets }),
+      claims: [...(uci?.claims ?? []), ...claims],
+      tables: uci?.tables ?? [],
+      figures: [...(uci?.figures ?? []), ...(kernels ? [fewShotFigure(sizes, fewShot)] : [])],
+      results: { ...uci?.results, fewShotCifar10: { configuration: fewShot, seconds, subsets, sizes } },
+      summary: {
+        description: uci?.summary.description ?? 'The UCI part was skipped (`--few-shot-only`).',
+        sections: [...(uci?.summary.sections ?? []), { heading: 'Few-shot CIFAR-10 (§5)', body: section }],
+      },
     };
   },
 });

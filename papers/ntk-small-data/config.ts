@@ -3,7 +3,14 @@
  * protocol unchanged (FC NTK for dep 0…4, i.e. depth 1–5, every fix ≤ dep; C ∈ {10⁻², …, 10⁴};
  * selection on conxuntos.dat; 4-fold accuracy on conxuntos_kfold.dat). The default run covers
  * the datasets of at most `maxSamples` rows, which fits the ten-minute budget on two shared
- * cores; `--all` runs all 90 (see the summary for its time). Few-shot CIFAR-10 is not built.
+ * cores; `--all` runs all 90 (see the summary for its time).
+ *
+ * Few-shot CIFAR-10 (§5 of the paper; PAPERS.md §4) is sized from probes on this 2-core
+ * machine: the small ResNet (fewshot-resnet.ts) trains at ≈ 100 images/s idle (≈ 20 under a
+ * load of 10; BatchNorm and the small convolutions are overhead-bound), CNTK-V at 32×32 runs
+ * ≈ 7,000 pairs/s and CNTK-GAP at 8×8 ≈ 2,000 pairs/s idle (at 16×16 ≈ 130 pairs/s: the
+ * GAP kernel costs (H·W)² per pair, so 8×8 is the largest resolution that fits). The default
+ * sweep stops at n = 80 (≈ 5 minutes idle); `--few-shot-full` runs the paper's n = 10 … 1,280.
  */
 
 export interface Config {
@@ -19,7 +26,63 @@ export interface Config {
   maxSamples: number;
   /** When given, only these datasets (the --quick handful). */
   only?: readonly string[];
+  /** Few-shot CIFAR-10 (§5): the sizes of the sweep. */
+  fewShot: FewShotConfig;
 }
+
+/** The few-shot CIFAR-10 sweep: CNTK-V, CNTK-GAP and a small ResNet on the same subsets. */
+export interface FewShotConfig {
+  /** Training-set sizes n (multiples of 10: n/10 images per class). */
+  sizes: readonly number[];
+  /** Random class-balanced subsets per n (more for small n, where the spread is larger). */
+  subsets: readonly number[];
+  /** Candidates per class: every subset is drawn from this pool, whose kernel is computed once. */
+  poolPerClass: number;
+  /** The one fixed test set (a seeded random draw from CIFAR-10's test split). */
+  testCount: number;
+  /** CNTK depth (both readouts), fixed in advance rather than chosen on the test set. */
+  depth: number;
+  /** Side of the average-pooled images CNTK-GAP runs on. */
+  gapSize: number;
+  /** The small ResNet: channels of its first stage, batch size, the fit loop's epoch cap and check period, SGD. */
+  resnet: {
+    width: number;
+    batchSize: number;
+    maxEpochs: number;
+    checkEvery: number;
+    learningRate: number;
+    weightDecay: number;
+  };
+}
+
+/** The default few-shot sweep (≈ 5 minutes idle). */
+export const fewShotDefault: FewShotConfig = {
+  sizes: [10, 20, 40, 80],
+  subsets: [5, 4, 3, 3],
+  poolPerClass: 20,
+  testCount: 300,
+  depth: 5,
+  gapSize: 8,
+  resnet: { width: 8, batchSize: 32, maxEpochs: 60, checkEvery: 5, learningRate: 0.05, weightDecay: 5e-4 },
+};
+
+/** The paper's sweep, n = 10 … 1,280 (`--few-shot-full`; hours on two cores). */
+export const fewShotFull: FewShotConfig = {
+  sizes: [10, 20, 40, 80, 160, 320, 640, 1280],
+  subsets: [10, 8, 6, 5, 4, 3, 2, 2],
+  poolPerClass: 256,
+  testCount: 1000,
+  depth: 5,
+  gapSize: 8,
+  resnet: {
+    width: 16,
+    batchSize: 64,
+    maxEpochs: 100,
+    checkEvery: 5,
+    learningRate: 0.05,
+    weightDecay: 5e-4,
+  },
+};
 
 const costs = [1e-2, 1e-1, 1, 1e1, 1e2, 1e3, 1e4];
 
@@ -29,12 +92,22 @@ export const defaultConfig: Config = {
   gammaMultiples: [1 / 16, 1 / 4, 1, 4],
   tolerance: 1e-3,
   maxSamples: 1000,
+  fewShot: fewShotDefault,
 };
 
 export const quickConfig: Config = {
   ...defaultConfig,
   maxSamples: 250,
   only: ['trains', 'balloons', 'fertility', 'iris', 'wine', 'seeds'],
+  fewShot: {
+    sizes: [10, 20],
+    subsets: [2, 2],
+    poolPerClass: 3,
+    testCount: 20,
+    depth: 3,
+    gapSize: 4,
+    resnet: { width: 4, batchSize: 10, maxEpochs: 2, checkEvery: 1, learningRate: 0.05, weightDecay: 5e-4 },
+  },
 };
 
 /** The sizes of a default run, or of a `--quick` one; `all` lifts the size limit. */

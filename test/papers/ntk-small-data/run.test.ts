@@ -1,4 +1,7 @@
-/** The ntk-small-data script end to end at --quick scale (six small UCI datasets): table, files, plausible numbers. */
+/**
+ * The ntk-small-data script end to end at --quick scale (six small UCI datasets, few-shot CIFAR-10 at
+ * n = 10 and 20): tables, files, plausible numbers.
+ */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,13 +19,19 @@ interface Method {
 }
 interface Results {
   claims: { claim: string; ours: string; holds: boolean | string }[];
-  datasets: { entry: { name: string }; ntk: Method & { label: { dep: number; fix: number } }; gaussian: Method }[];
-  notRun: string[];
+  uciDatasets: { entry: { name: string }; ntk: Method & { label: { dep: number; fix: number } }; gaussian: Method }[];
+  uciNotRun: string[];
+  fewShotCifar10: {
+    subsets: { n: number; cntkVanilla: number; cntkGap: number; resnet: number; resnetTrain: number }[];
+    sizes: { n: number; subsets: number }[];
+  };
 }
 
-const present = existsSync(join(dataDirectory(), 'uci', 'datasets.tsv'));
+const present =
+  existsSync(join(dataDirectory(), 'uci', 'datasets.tsv')) &&
+  existsSync(join(dataDirectory(), 'cifar-10-batches-bin', 'test_batch.bin'));
 if (!present && process.env.THEORYGRAD_REQUIRE_DATA === '1')
-  throw new Error('run.test: no uci/datasets.tsv under the data directory');
+  throw new Error('run.test: no uci/datasets.tsv or cifar-10-batches-bin/test_batch.bin under the data directory');
 
 const directory = mkdtempSync(join(tmpdir(), 'theorygrad-ntk-small-data-'));
 let stdout = '';
@@ -46,19 +55,25 @@ describe.skipIf(!present)('papers/ntk-small-data.ts --quick', () => {
   });
 
   it('writes the summary, results.json and the scatter figure', () => {
-    for (const file of ['summary.md', 'results.json', 'uci-ntk-vs-random-forest.svg'])
+    for (const file of ['summary.md', 'results.json', 'uci-ntk-vs-random-forest.svg', 'fewshot-cifar10-accuracy.svg'])
       expect(existsSync(join(directory, file)), file).toBe(true);
     const summary = readFileSync(join(directory, 'summary.md'), 'utf8');
-    for (const heading of ['## Claims', '## Where it does not reproduce', '## Left out', '## Per dataset'])
+    for (const heading of [
+      '## Claims',
+      '## Where it does not reproduce',
+      '## Left out',
+      '## Per dataset',
+      '## Few-shot CIFAR-10',
+    ])
       expect(summary).toContain(heading);
   });
 
   it('runs the six datasets through the protocol with converged SVMs and plausible accuracies', () => {
-    expect(results.datasets.map((d) => d.entry.name).sort()).toEqual(
+    expect(results.uciDatasets.map((d) => d.entry.name).sort()).toEqual(
       ['balloons', 'fertility', 'iris', 'seeds', 'trains', 'wine'].sort(),
     );
-    expect(results.notRun.length).toBe(84);
-    for (const { entry, ntk, gaussian } of results.datasets) {
+    expect(results.uciNotRun.length).toBe(84);
+    for (const { entry, ntk, gaussian } of results.uciDatasets) {
       for (const method of [ntk, gaussian]) {
         expect(method.converged, entry.name).toBe(true);
         expect(method.folds.length).toBe(4);
@@ -69,11 +84,26 @@ describe.skipIf(!present)('papers/ntk-small-data.ts --quick', () => {
       expect(ntk.label.fix).toBeLessThanOrEqual(ntk.label.dep);
       expect(ntk.label.dep).toBeLessThan(5);
     }
-    const iris = results.datasets.find((d) => d.entry.name === 'iris')!;
+    const iris = results.uciDatasets.find((d) => d.entry.name === 'iris')!;
     expect(iris.ntk.foldAccuracy).toBeGreaterThan(90);
     for (const claim of results.claims) {
       expect(claim.ours).not.toMatch(/NaN|undefined/);
       expect([true, false, 'n/a', 'not resolved']).toContain(claim.holds);
     }
+  });
+
+  it('runs every few-shot subset through CNTK-V, CNTK-GAP and the ResNet', () => {
+    const { subsets, sizes } = results.fewShotCifar10;
+    expect(sizes.map((size) => [size.n, size.subsets])).toEqual([
+      [10, 2],
+      [20, 2],
+    ]);
+    expect(subsets.length).toBe(4);
+    for (const subset of subsets)
+      for (const value of [subset.cntkVanilla, subset.cntkGap, subset.resnet, subset.resnetTrain]) {
+        expect(value).toBeGreaterThanOrEqual(0);
+        expect(value).toBeLessThanOrEqual(100);
+      }
+    expect(results.claims.filter((claim) => claim.claim.startsWith('few-shot')).length).toBe(2);
   });
 });

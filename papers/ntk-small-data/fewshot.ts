@@ -1,0 +1,119 @@
+/**
+ * Few-shot CIFAR-10 (Arora et al. 2020, §5; PAPERS.md §4): on each random class-balanced
+ * subset of n training images, kernel regression on CNTK-V (32×32) and on CNTK-GAP (at the
+ * GAP size), and a small ResNet trained on the same images; all three scored on one fixed
+ * test set. The kernels over the pool of candidates and the test set are computed once
+ * (fewshot-kernels.ts) and each subset's regression indexes into them.
+ *
+ * The regression is the NTK's own predictor (the infinitely wide net trained to convergence
+ * under ℓ2 loss; Arora et al. 2019, §3): targets 0.9 at the label and −0.1 elsewhere, no ridge,
+ * α = K⁻¹Y by Cholesky in float64 (with the smallest jitter that factors K, reported).
+ */
+import { deriveSeed, selectExamples } from '../../src/data/index.ts';
+import { kernelRidgeFit, kernelRidgePredict } from '../../src/kernel-methods/ridge.ts';
+import type { Matrix } from '../../src/linalg/index.ts';
+import type { ProgressBar } from '../../src/report/index.ts';
+import type { FewShotConfig } from './config.ts';
+import { drawSubsets, type FewShotData } from './fewshot-data.ts';
+import type { PoolKernel } from './fewshot-kernels.ts';
+import { trainResNet } from './fewshot-resnet.ts';
+
+/** Test accuracies (%) of one subset; the ResNet's training accuracy says whether it fit. */
+export interface SubsetResult {
+  n: number;
+  index: number;
+  cntkVanilla: number;
+  cntkGap: number;
+  resnet: number;
+  resnetTrain: number;
+  resnetEpochs: number;
+  resnetSeconds: number;
+  /** The largest Cholesky jitter of the two regressions, relative to K's mean diagonal. */
+  relativeJitter: number;
+}
+
+/**
+ * Rows `rows` and columns `cols` of a matrix (a subset's block of a pool kernel).
+ * @example submatrix({ rows: 2, cols: 2, data: Float64Array.of(1, 2, 3, 4) }, [1], [0, 1]).data // [3, 4]
+ */
+export function submatrix(matrix: Matrix, rows: ArrayLike<number>, cols: ArrayLike<number>): Matrix {
+  const data = new Float64Array(rows.length * cols.length);
+  for (let i = 0; i < rows.length; i++) {
+    if (!(rows[i] >= 0 && rows[i] < matrix.rows))
+      throw new Error(`submatrix: row ${rows[i]} is outside the ${matrix.rows}×${matrix.cols} matrix`);
+    for (let j = 0; j < cols.length; j++) {
+      if (!(cols[j] >= 0 && cols[j] < matrix.cols))
+        throw new Error(`submatrix: column ${cols[j]} is outside the ${matrix.rows}×${matrix.cols} matrix`);
+      data[i * cols.length + j] = matrix.data[rows[i] * matrix.cols + cols[j]];
+    }
+  }
+  return { rows: rows.length, cols: cols.length, data };
+}
+
+/**
+ * Test accuracy (%) of ridgeless kernel regression on the pool positions `positions`, and its
+ * jitter relative to the mean diagonal.
+ * @example subsetRegression(kernel, subset.positions, data.pool.labels, data.test.labels, 10).accuracy
+ */
+export function subsetRegression(
+  kernel: Pick<PoolKernel, 'pool' | 'test'>,
+  positions: ArrayLike<number>,
+  poolLabels: ArrayLike<number>,
+  testLabels: ArrayLike<number>,
+  classes: number,
+): { accuracy: number; relativeJitter: number } {
+  const trainKernel = submatrix(kernel.pool, positions, positions);
+  const all = Array.from({ length: kernel.test.rows }, (_, i) => i);
+  const testKernel = submatrix(kernel.test, all, positions);
+  const targets = new Float64Array(positions.length * classes).fill(-0.1);
+  for (let i = 0; i < positions.length; i++) targets[i * classes + poolLabels[positions[i]]] = 0.9;
+  const { coefficients, jitter } = kernelRidgeFit(
+    trainKernel,
+    { rows: positions.length, cols: classes, data: targets },
+    0,
+  );
+  const scores = kernelRidgePredict(testKernel, coefficients);
+  let correct = 0;
+  for (let i = 0; i < scores.rows; i++) {
+    let best = 0;
+    for (let k = 1; k < classes; k++) if (scores.data[i * classes + k] > scores.data[i * classes + best]) best = k;
+    if (best === testLabels[i]) correct++;
+  }
+  let trace = 0;
+  for (let i = 0; i < trainKernel.rows; i++) trace += trainKernel.data[i * trainKernel.rows + i];
+  return { accuracy: (100 * correct) / scores.rows, relativeJitter: jitter / (trace / trainKernel.rows) };
+}
+
+/**
+ * Every subset of the sweep through the three classifiers (one progress tick per subset).
+ * @example runFewShot(config.fewShot, data, { vanilla, gap }, 0, bar).length // Σ subsets
+ */
+export function runFewShot(
+  config: FewShotConfig,
+  data: FewShotData,
+  kernels: { vanilla: PoolKernel; gap: PoolKernel },
+  seed: number,
+  bar: ProgressBar,
+): SubsetResult[] {
+  const { pool, test } = data;
+  return drawSubsets(data.byClass, config.sizes, config.subsets, seed).map(({ n, index, positions }) => {
+    const regress = (kernel: PoolKernel) => subsetRegression(kernel, positions, pool.labels, test.labels, pool.classes);
+    const [vanilla, gap] = [regress(kernels.vanilla), regress(kernels.gap)];
+    const resnet = trainResNet(selectExamples(pool, positions), test, {
+      ...config.resnet,
+      seed: deriveSeed(seed, 100_000 + 1000 * n + index),
+    });
+    bar.tick();
+    return {
+      n,
+      index,
+      cntkVanilla: vanilla.accuracy,
+      cntkGap: gap.accuracy,
+      resnet: 100 * resnet.testAccuracy,
+      resnetTrain: 100 * resnet.trainAccuracy,
+      resnetEpochs: resnet.epochs,
+      resnetSeconds: resnet.seconds,
+      relativeJitter: Math.max(vanilla.relativeJitter, gap.relativeJitter),
+    };
+  });
+}

@@ -1,0 +1,177 @@
+/**
+ * The few-shot CIFAR-10 pieces of ntk-small-data on synthetic data: class-balanced pools and
+ * subsets, kernel regression on a subset indexed out of a pool kernel (against a fit on the
+ * subset's own kernel), the paired estimates and verdicts, the ResNet's shapes, and the
+ * kernel cache (a hit is bit-for-bit, an altered file is a miss).
+ */
+import fc from 'fast-check';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import * as ad from '../../../autodiff/index.ts';
+import { createDataset } from '../../../src/data/index.ts';
+import { classBalancedIndices, drawSubsets } from '../../../papers/ntk-small-data/fewshot-data.ts';
+import { poolKernel } from '../../../papers/ntk-small-data/fewshot-kernels.ts';
+import { estimate, pooledDifference, verdict } from '../../../papers/ntk-small-data/fewshot-report.ts';
+import { smallResNet } from '../../../papers/ntk-small-data/fewshot-resnet.ts';
+import { submatrix, subsetRegression } from '../../../papers/ntk-small-data/fewshot.ts';
+import { expectClose } from '../../helpers/close.ts';
+
+const labelsOf = (perClass: number[]) => Int32Array.from(perClass.flatMap((count, label) => Array(count).fill(label)));
+
+describe('classBalancedIndices and drawSubsets', () => {
+  it('take the same number of each class, distinct, the same for the same seed', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 3, max: 9 }), { minLength: 2, maxLength: 5 }),
+        fc.nat(1000),
+        (counts, seed) => {
+          const labels = labelsOf(counts);
+          const chosen = classBalancedIndices(labels, counts.length, 3, seed);
+          expect(new Set(chosen).size).toBe(3 * counts.length);
+          for (let label = 0; label < counts.length; label++)
+            expect(Array.from(chosen).filter((i) => labels[i] === label).length).toBe(3);
+          expect(classBalancedIndices(labels, counts.length, 3, seed)).toEqual(chosen);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('names the short class when a pool cannot be balanced', () => {
+    expect(() => classBalancedIndices(labelsOf([5, 2]), 2, 3, 0)).toThrow(/class 1 has 2 examples/);
+  });
+
+  it('draws class-balanced subsets inside the pool; other sizes leave a size’s subsets unchanged', () => {
+    const byClass = [
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+    ];
+    const subsets = drawSubsets(byClass, [2, 4], [3, 2], 7);
+    expect(subsets.map((s) => [s.n, s.index])).toEqual([
+      [2, 0],
+      [2, 1],
+      [2, 2],
+      [4, 0],
+      [4, 1],
+    ]);
+    for (const { n, positions } of subsets) {
+      expect(new Set(positions).size).toBe(n);
+      expect(Array.from(positions).filter((p) => p < 4).length).toBe(n / 2);
+    }
+    expect(drawSubsets(byClass, [4], [2], 7)).toEqual(subsets.slice(3));
+    expect(drawSubsets(byClass, [4], [2], 8)).not.toEqual(subsets.slice(3));
+    expect(() => drawSubsets(byClass, [3], [1], 0)).toThrow(/multiple of 2/);
+  });
+});
+
+describe('subsetRegression', () => {
+  it('on a subset of a pool kernel equals kernel regression on the subset’s own kernel', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000 }), (seed) => {
+        // points in R³ with a linear-plus-constant kernel (positive definite for 3 points in general position + 1)
+        const points = ad.randomNormal([8, 3], { seed, dtype: 'float64' }).data;
+        const tests = ad.randomNormal([5, 3], { seed: seed + 1, dtype: 'float64' }).data;
+        const kernel = (a: ArrayLike<number>, i: number, b: ArrayLike<number>, j: number) =>
+          1 + a[3 * i] * b[3 * j] + a[3 * i + 1] * b[3 * j + 1] + a[3 * i + 2] * b[3 * j + 2];
+        const matrix = (rows: number, cols: number, f: (i: number, j: number) => number) => ({
+          rows,
+          cols,
+          data: Float64Array.from({ length: rows * cols }, (_, k) => f(Math.floor(k / cols), k % cols)),
+        });
+        const pool = matrix(8, 8, (i, j) => kernel(points, i, points, j));
+        const test = matrix(5, 8, (i, j) => kernel(tests, i, points, j));
+        const positions = [6, 1, 3];
+        const poolLabels = [0, 1, 0, 1, 0, 1, 1, 0];
+        const testLabels = [0, 1, 1, 0, 1];
+        const indexed = subsetRegression({ pool, test }, positions, poolLabels, testLabels, 2);
+        const own = subsetRegression(
+          { pool: submatrix(pool, positions, positions), test: submatrix(test, [0, 1, 2, 3, 4], positions) },
+          [0, 1, 2],
+          positions.map((p) => poolLabels[p]),
+          testLabels,
+          2,
+        );
+        expect(indexed).toEqual(own);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('classifies its own training points (interpolation) and fails when the labels are read wrong', () => {
+    const identity = { rows: 4, cols: 4, data: Float64Array.from({ length: 16 }, (_, k) => (k % 5 === 0 ? 1 : 0)) };
+    const labels = [0, 1, 2, 1];
+    expect(subsetRegression({ pool: identity, test: identity }, [0, 1, 2, 3], labels, labels, 3).accuracy).toBe(100);
+    expect(subsetRegression({ pool: identity, test: identity }, [0, 1, 2, 3], labels, [1, 2, 0, 0], 3).accuracy).toBe(
+      0,
+    );
+  });
+
+  it('names the matrix and the index out of range', () => {
+    expect(() => submatrix({ rows: 2, cols: 2, data: new Float64Array(4) }, [2], [0])).toThrow(/row 2 .* 2×2/);
+  });
+});
+
+describe('estimate, pooledDifference and verdict', () => {
+  it('read a difference as yes, no or not resolved against two standard errors', () => {
+    expect(estimate([1, 3])).toEqual({ mean: 2, standardError: 1 });
+    expect(verdict({ mean: 2.1, standardError: 1 })).toBe(true);
+    expect(verdict({ mean: -2.1, standardError: 1 })).toBe(false);
+    expect(verdict({ mean: 1.9, standardError: 1 })).toBe('not resolved');
+    expect(verdict(estimate([5]))).toBe('not resolved'); // one subset: no spread, no verdict
+    const pooled = pooledDifference([
+      { mean: 1, standardError: 3 },
+      { mean: 3, standardError: 4 },
+    ]);
+    expectClose([pooled.mean, pooled.standardError], [2, 2.5]);
+  });
+});
+
+describe('smallResNet', () => {
+  it('maps [n, 3, 32, 32] images to [n, classes] logits', () => {
+    const net = smallResNet({ width: 2, classes: 10, seed: 0 });
+    expect(net.forward(ad.randomNormal([2, 3, 32, 32], { seed: 0 })).shape).toEqual([2, 10]);
+    expect(() => smallResNet({ width: 0, classes: 10, seed: 0 })).toThrow(/smallResNet: width/);
+  });
+});
+
+describe('poolKernel cache', () => {
+  const directory = mkdtempSync(join(tmpdir(), 'theorygrad-fewshot-cache-'));
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+  const images = (count: number, seed: number) =>
+    createDataset({
+      images: ad.randomNormal([count, 3, 4, 4], { seed }).data as Float32Array,
+      labels: new Int32Array(count),
+      shape: [3, 4, 4],
+      classes: 2,
+      name: 'random',
+    });
+  const spec = {
+    label: 'CNTK-V',
+    readout: 'vanilla' as const,
+    fix: false,
+    depth: 2,
+    backend: 'cpu',
+    pool: images(3, 1),
+    test: images(2, 2),
+  };
+
+  it('loads a hit bit for bit, misses on other images and on an altered file', () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const first = poolKernel(spec, directory, true);
+    expect(first.cached).toBe(false);
+    const second = poolKernel(spec, directory, true);
+    expect(second.cached).toBe(true);
+    expect(second.pool.data).toEqual(first.pool.data);
+    expect(second.test.data).toEqual(first.test.data);
+    expect(poolKernel({ ...spec, test: images(2, 3) }, directory, true).cached).toBe(false);
+    for (const name of readdirSync(directory).filter((entry) => entry.endsWith('-pool.f32')))
+      writeFileSync(join(directory, name), new Uint8Array(36)); // same length, other bytes
+    const third = poolKernel(spec, directory, true);
+    expect(third.cached).toBe(false);
+    expect(third.pool.data).toEqual(first.pool.data);
+    expect(log.mock.calls.flat().join('\n')).toMatch(/does not match its checksum; a miss/);
+    log.mockRestore();
+  });
+});
