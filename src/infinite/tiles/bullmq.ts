@@ -123,10 +123,23 @@ export async function runWorker(
   worker.on('failed', (job, error) =>
     options.log?.(`tile ${job?.id}: failed (attempt ${job?.attemptsMade}): ${error.message}`),
   );
+  const queue = new Queue(queueName(opened), { connection: redisConnection(url) });
   try {
-    while (tileStatus(opened).missing.length > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+    // the store decides when the work is done; an empty queue with tiles still missing means
+    // they failed every attempt or were never enqueued (seen twice, since a job moves between states)
+    let idlePolls = 0;
+    for (let missing = tileStatus(opened).missing; missing.length > 0; missing = tileStatus(opened).missing) {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused');
+      idlePolls = Object.values(counts).every((count) => count === 0) ? idlePolls + 1 : 0;
+      if (idlePolls >= 2)
+        throw new Error(
+          `runWorker: the queue ${queueName(opened)} is empty but ${missing.length} tiles are missing (${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}): failed jobs, or not enqueued (theorygrad kernel enqueue)`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   } finally {
     await worker.close();
+    await queue.close();
   }
   return done;
 }

@@ -74,7 +74,10 @@ export function planHash(plan: TilePlan): string {
   return `sha256:${createHash('sha256').update(canonicalJson(plan)).digest('hex')}`;
 }
 
-/** JSON with object keys sorted at every level (the hash must not depend on key order). */
+/**
+ * JSON with object keys sorted at every level (the hash must not depend on key order).
+ * @example canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] }) // '{"a":[2,{"c":4,"d":3}],"b":1}'
+ */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {

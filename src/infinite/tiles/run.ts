@@ -12,7 +12,10 @@ import { loadPlanImages, computeTile, type PlanImages } from './compute.ts';
 import { planHash, tileList, canonicalJson, type TilePlan, type Tile } from './plan.ts';
 import { checkTile, folderStore, sha256Hex, type TileStore } from './store.ts';
 
-/** The code version pinned in plans: compute.ts's module graph and the lock file. */
+/**
+ * The code version pinned in plans: compute.ts's module graph and the lock file.
+ * @example tilesCodeVersion() // 'sha256:…'
+ */
 export function tilesCodeVersion(): string {
   return codeVersion(fileURLToPath(new URL('./compute.ts', import.meta.url)));
 }

@@ -2,7 +2,8 @@
  * The BullMQ adapter against a redis-server this test starts on 127.0.0.1 (a free port) and
  * stops by its process id: a duplicate enqueue adds no job; a worker killed mid-tile
  * (SIGKILL through the test hook, its tile's child process with it) leaves no debris, and its
- * tile is handed to another worker once the lock lapses; the merged matrix is kernelMatrix's.
+ * tile is handed to another worker once the lock lapses; the merged matrix is kernelMatrix's;
+ * a worker stops with an error when the queue is empty and tiles are still missing.
  * Skipped when redis-server is not installed, unless THEORYGRAD_REQUIRE_REDIS=1 (CI).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -62,7 +63,7 @@ describe.skipIf(!installed)('kernel tiles on BullMQ (skipped: redis-server is no
   });
 
   it(
-    'a killed worker’s tile is redone by another; duplicates add no job; the matrix is kernelMatrix’s',
+    'a killed worker’s tile is redone by another; duplicates add no job; the matrix is kernelMatrix’s; an empty queue stops a worker',
     { timeout: 120_000 },
     async () => {
       const opened = smallPlan({ tileSide: 4 });
@@ -93,6 +94,13 @@ describe.skipIf(!installed)('kernel tiles on BullMQ (skipped: redis-server is no
       } finally {
         await queue.close();
       }
+      // a worker on a queue that is empty while tiles are missing stops, naming them
+      const lonely = smallPlan({ tileSide: 16 });
+      const idle = await theorygrad(['kernel', 'worker', '--plan', join(lonely.folder, 'plan.json'), '--redis', url]);
+      expect(idle.code).toBe(1);
+      expect(idle.stderr).toMatch(
+        /is empty but 2 tiles are missing \(train-0-0, test-0-0\): failed jobs, or not enqueued/,
+      );
       const out = join(opened.folder, 'matrix');
       mergeTiles(opened, out);
       for (const [file, values] of Object.entries(referenceFiles(opened.plan)))
