@@ -5,7 +5,7 @@
  * would meet the minimum's; the rows below say which of those happens here.
  */
 import { formatNumber, type Claim } from '../../src/report/index.ts';
-import { allOf, separatedBelow, type Verdict } from './claims.ts';
+import { allOf, type Verdict } from './claims.ts';
 import type { InitScaleConfig } from './config.ts';
 import type { InitScaleSweep, SweepRun } from './init-scale.ts';
 
@@ -65,20 +65,20 @@ export function initScaleClaims(sweep: InitScaleSweep, config: InitScaleConfig):
   const descending = [...scales].sort((a, b) => b - a);
   const trend = (depth: number, measure: (run: SweepRun) => number, digits: number) =>
     `depth ${depth} ${descending.map((scale) => formatNumber(mean(sweepRuns(sweep, depth, few, scale).map(measure)), digits)).join(' → ')}`;
+  // Seed by seed: each solution against the minimum of its own problem (the problems' difficulty varies more than the methods' order).
   const errorVerdicts = depths.map((depth): Verdict => {
     const runs = sweepRuns(sweep, depth, few, smallest);
     if (runs.some((run) => !run.converged)) return 'not converged';
-    return separatedBelow(
-      runs.map((run) => run.error),
-      baselines(few).map((b) => b.error),
-    );
+    const minimum = (run: SweepRun) => baselines(few).find((b) => b.seed === run.seed)!.error;
+    const below = runs.map((run) => run.error < minimum(run));
+    return below.every(Boolean) ? true : below.some(Boolean) ? 'not resolved' : false;
   });
   const manyRuns = sweep.runs.filter((run) => run.count === many);
   const manyErrors = [...manyRuns.map((run) => run.error), ...baselines(many).map((b) => b.error)];
   const range = `init ${scaleName(largest)} → ${scaleName(smallest)}`;
   return [
     {
-      claim: `Fig. 2, ${few} observations: as the init shrinks (${range}), depth ${depths.join(' and ')} end more accurate than the minimum nuclear norm solution, which Conjecture 1 says they approach ("no" if their seeds at ${scaleName(smallest)} are all above its error)`,
+      claim: `Fig. 2, ${few} observations: as the init shrinks (${range}), depth ${depths.join(' and ')} end more accurate than the minimum nuclear norm solution, which Conjecture 1 says they approach ("no" if every seed's error at ${scaleName(smallest)} is above the minimum's on its problem; mixed seeds read "not resolved")`,
       paper: 'error falls below nuclear norm minimization as init → 0 (Fig. 2 [U])',
       ours: `error ${depths.map((depth) => trend(depth, (run) => run.error, 2)).join('; ')}; nuclear ${formatNumber(nuclearError, 2)}`,
       holds: allOf(errorVerdicts),

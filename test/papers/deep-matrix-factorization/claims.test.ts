@@ -121,6 +121,23 @@ describe('the Figure 2 rows', () => {
     ).toBe(false);
   });
 
+  it('read "not resolved" when the seeds disagree', () => {
+    expect(
+      holds(
+        sweep(
+          [
+            [2, 2.2],
+            [2.1, 2.3],
+          ],
+          [
+            [0.06, 0.07],
+            [0.01, 0.06],
+          ],
+        ),
+      )[0],
+    ).toBe('not resolved');
+  });
+
   it('read "not converged" when the deciding runs stopped at the step cap', () => {
     expect(
       holds(
