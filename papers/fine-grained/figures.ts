@@ -1,11 +1,20 @@
 /**
  * fine-grained's SVG figures, mirroring the paper's (Arora et al. 2019): training loss of true vs
  * random labels against the eigen-formula (its Figure 1), the label projections on H∞'s
- * eigenvectors, ‖W(k) − W(0)‖_F against √(yᵀ(H∞)⁻¹y), and test error against the bound across
- * corruption levels (its bound-vs-corruption figure).
+ * eigenvectors, ‖W(K) − W(0)‖_F against √(yᵀ(H∞)⁻¹y) at convergence, test error against the bound
+ * across corruption levels, and the complexity over n for Theorem 6.1's targets (figures-growth.ts).
  */
-import { linePlot, scatterPlot, seriesColor, type LineSeries, type PaperFigure } from '../../src/report/index.ts';
+import {
+  linePlot,
+  scatterPlot,
+  seriesColor,
+  thinnedSteps,
+  type LineSeries,
+  type PaperFigure,
+} from '../../src/report/index.ts';
 import type { DatasetResult } from './experiment.ts';
+import { growthFigure } from './figures-growth.ts';
+import type { GrowthResult } from './growth.ts';
 
 const label = (corruption: number) =>
   corruption === 0 ? 'true labels' : corruption === 1 ? 'random labels' : `corruption ${corruption}`;
@@ -13,7 +22,8 @@ const label = (corruption: number) =>
 const extremes = (result: DatasetResult) => result.runs.filter((run) => run.corruption === 0 || run.corruption === 1);
 
 function trainingFigure(result: DatasetResult, slug: string): PaperFigure {
-  const steps = result.runs[0].residual.map((_, k) => k);
+  const steps = thinnedSteps(result.steps + 1, 300);
+  const at = (values: readonly number[]) => steps.map((k) => values[k]);
   return {
     name: `${slug}-training.svg`,
     caption: `${result.name}: training loss ‖y − u(k)‖ of GD (solid) and the eigen-formula √(Σ_i (1 − ηλ_i)^{2k}(v_iᵀy)²) from H∞ (dashed, same color), for each label-corruption level; true labels converge faster than random ones.`,
@@ -23,8 +33,8 @@ function trainingFigure(result: DatasetResult, slug: string): PaperFigure {
       yLabel: '‖y − u(k)‖',
       logY: true,
       series: result.runs.flatMap((run, index): LineSeries[] => [
-        { name: label(run.corruption), x: steps, y: run.residual, color: seriesColor(index) },
-        { name: '', x: steps, y: run.predicted, color: seriesColor(index), dashed: true },
+        { name: label(run.corruption), x: steps, y: at(run.residual), color: seriesColor(index) },
+        { name: '', x: steps, y: at(run.predicted), color: seriesColor(index), dashed: true },
       ]),
     }),
   };
@@ -102,7 +112,7 @@ function residualProjectionFigure(result: DatasetResult, slug: string): PaperFig
 export function distanceFigure(results: readonly DatasetResult[]): PaperFigure {
   return {
     name: 'distance.svg',
-    caption: `‖W(k) − W(0)‖_F after the last step (solid), its linearized prediction √(Σ_i (1 − (1 − ηλ_i)^k)²(v_iᵀy)²/λ_i) at that step (dashed), and its k → ∞ limit √(yᵀ(H∞)⁻¹y) (dotted markers), against the fraction of corrupted labels.`,
+    caption: `‖W(K) − W(0)‖_F after GD has converged (K ≈ 3λ_max/λ_min steps; solid), its linearized prediction √(Σ_i (1 − (1 − ηλ_i)^K)²(v_iᵀy)²/λ_i) at that step (dashed), and its K → ∞ limit √(yᵀ(H∞)⁻¹y) (dashed with markers), against the fraction of corrupted labels.`,
     svg: linePlot({
       title: 'Distance from initialization vs label corruption',
       xLabel: 'label corruption p',
@@ -144,7 +154,7 @@ function generalizationFigure(result: DatasetResult, slug: string): PaperFigure 
   const x = result.runs.map((run) => run.corruption);
   return {
     name: `${slug}-generalization.svg`,
-    caption: `${result.name}: the bound √(2yᵀ(H∞)⁻¹y/n) and the test errors after ${result.steps} steps against label corruption: 0-1 error against the true test labels, and 0-1 error and ramp loss min(1, |u − y|) against test labels corrupted at the same level (the distribution the bound is about). All grow with corruption.`,
+    caption: `${result.name}: the bound √(2yᵀ(H∞)⁻¹y/n) and the test errors of the net trained to convergence (${result.steps} steps) against label corruption: 0-1 error against the true test labels, and 0-1 error and ramp loss min(1, |u − y|) against test labels corrupted at the same level (the distribution the bound is about).`,
     svg: linePlot({
       title: `${result.name}: bound and test error`,
       xLabel: 'label corruption p',
@@ -196,12 +206,13 @@ export function datasetFigures(result: DatasetResult, slug: string): PaperFigure
 }
 
 /**
- * Every figure of the run, captioned: each dataset's four (prefixed mnist-, then cifar-) and the distance figure.
- * @example figures(results).map((figure) => figure.name) // ['mnist-training.svg', …, 'distance.svg']
+ * Every figure of the run, captioned: each dataset's four (prefixed mnist-, then cifar-), the distance figure and Theorem 6.1's.
+ * @example figures(results, growth).map((figure) => figure.name) // ['mnist-training.svg', …, 'distance.svg', 'complexity-growth.svg']
  */
-export function figures(results: readonly DatasetResult[]): PaperFigure[] {
+export function figures(results: readonly DatasetResult[], growth: GrowthResult): PaperFigure[] {
   return [
     ...results.flatMap((result, index) => datasetFigures(result, index === 0 ? 'mnist' : 'cifar')),
     distanceFigure(results),
+    growthFigure(growth),
   ];
 }

@@ -7,7 +7,7 @@
  * ∂Φ/∂W = (∂Φ/∂Z)ᵀX, so a GD step is W ← W − η(∂Φ/∂Z)ᵀX and therefore
  *   Z ← Z − η G ∂Φ/∂Z  (G = XXᵀ),   W − W(0) = ΔᵀX with Δ ← Δ − η ∂Φ/∂Z.
  * Autodiff computes ∂Φ/∂Z through the ReLU and the output layer; the first layer's linear map is
- * applied through G. This is exactly GD on W (test/papers/fine-grained-network.test.ts checks it
+ * applied through G. This is exactly GD on W (test/papers/fine-grained/network.test.ts checks it
  * against autodiff on W), at n²m multiply-adds per step instead of 2ndm (d = 784 or 3072 ≫ n).
  */
 import * as ad from '../../autodiff/index.ts';
@@ -19,11 +19,19 @@ export interface TwoLayerInit {
 }
 
 /**
- * W(0) ∼ N(0, κ²I) and a uniform on {±1}, from `seed` (float64).
- * @example initTwoLayer({ inputs: 784, width: 4000, kappa: 0.1, seed: 0 })
+ * W(0) ∼ N(0, κ²I) and a uniform on {±1}, from `seed` (float64). With `antithetic`, rows m/2 … m−1
+ * repeat rows 0 … m/2−1 with the opposite output sign, so that f(x) = 0 at W(0) for every x (the
+ * paper's analysis writes the residual as y − u(0) ≈ y; this makes it exact at any κ).
+ * @example initTwoLayer({ inputs: 784, width: 4000, kappa: 1, seed: 0, antithetic: true })
  */
-export function initTwoLayer(options: { inputs: number; width: number; kappa: number; seed: number }): TwoLayerInit {
-  const { inputs, width, kappa, seed } = options;
+export function initTwoLayer(options: {
+  inputs: number;
+  width: number;
+  kappa: number;
+  seed: number;
+  antithetic?: boolean;
+}): TwoLayerInit {
+  const { inputs, width, kappa, seed, antithetic = false } = options;
   for (const [name, value] of [
     ['inputs', inputs],
     ['width', width],
@@ -33,13 +41,17 @@ export function initTwoLayer(options: { inputs: number; width: number; kappa: nu
   }
   if (!(kappa > 0) || !Number.isFinite(kappa))
     throw new Error(`initTwoLayer: kappa must be a positive number, got ${kappa}`);
-  const weights = ad.randomNormal([width, inputs], { seed, std: kappa, dtype: 'float64' });
+  if (antithetic && width % 2 !== 0)
+    throw new Error(`initTwoLayer: an antithetic init needs an even width, got ${width}`);
+  const drawn = antithetic ? width / 2 : width;
+  const weights = ad.randomNormal([drawn, inputs], { seed, std: kappa, dtype: 'float64' });
   const signs = ad
-    .randomUniform([width, 1], { seed: seed + 1, dtype: 'float64' })
+    .randomUniform([drawn, 1], { seed: seed + 1, dtype: 'float64' })
     .ge(0.5)
     .mul(2)
     .sub(1);
-  return { weights, signs };
+  if (!antithetic) return { weights, signs };
+  return { weights: ad.concat([weights, weights], 0), signs: ad.concat([signs, signs.neg()], 0) };
 }
 
 /** u = (1/√m) σ(Z) a for pre-activations Z [n, m]: the outputs [n]. */

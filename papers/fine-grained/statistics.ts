@@ -1,94 +1,112 @@
 /**
  * From fine-grained's measurements to the numbers its claims and tables are judged on: per-dataset
- * statistics (formula gaps, distances, bounds, test errors) and the rank correlations of their trends
- * with label corruption.
+ * statistics (formula gaps beside their width noise, distances, complexities, test errors) and the
+ * growth exponents of the Theorem 6.1 curves; `trendVerdict` turns an ordered series with its noise
+ * into yes / no / not resolved.
  */
-import type { CorruptionRun, DatasetResult } from './experiment.ts';
+import type { DatasetResult } from './experiment.ts';
+import type { GrowthResult } from './growth.ts';
+import { standardDeviation } from './noise.ts';
 
-/** Largest |measured/predicted − 1| over the steps. */
-export const maximumRelativeGap = (measured: readonly number[], predicted: readonly number[]): number =>
-  measured.reduce((worst, value, k) => Math.max(worst, Math.abs(value / predicted[k] - 1)), 0);
+/** Largest |measured − predicted| over the steps, divided by `scale`. */
+export const maximumGap = (measured: readonly number[], predicted: readonly number[], scale: number): number =>
+  measured.reduce((worst, value, k) => Math.max(worst, Math.abs(value - predicted[k])), 0) / scale;
 
-/** ‖measured − predicted‖/‖predicted‖ of two vectors. */
-const relativeError = (measured: readonly number[], predicted: readonly number[]): number =>
-  Math.sqrt(
-    measured.reduce((sum, value, i) => sum + (value - predicted[i]) ** 2, 0) /
-      predicted.reduce((sum, value) => sum + value * value, 0),
-  );
-
-function ranks(values: readonly number[]): number[] {
-  const order = values.map((value, index) => ({ value, index })).sort((a, b) => a.value - b.value);
-  const result = new Array<number>(values.length);
-  for (let start = 0; start < order.length;) {
-    let end = start;
-    while (end + 1 < order.length && order[end + 1].value === order[start].value) end++;
-    for (let k = start; k <= end; k++) result[order[k].index] = (start + end) / 2;
-    start = end + 1;
-  }
-  return result;
+/**
+ * Whether every difference is positive by more than twice its standard error: true if so, false if
+ * some difference is negative by more than that, 'not resolved' otherwise.
+ * @example differenceVerdict([0.2, 0.01], [0.05, 0.02]) // 'not resolved'
+ */
+export function differenceVerdict(
+  differences: readonly number[],
+  standardErrors: readonly number[],
+): boolean | 'not resolved' {
+  if (differences.every((difference, i) => difference > 2 * standardErrors[i])) return true;
+  return differences.some((difference, i) => difference < -2 * standardErrors[i]) ? false : 'not resolved';
 }
 
 /**
- * Spearman's rank correlation (Pearson's on ranks, ties averaged).
- * @example spearman([0, 0.5, 1], [1, 4, 9]) // 1
+ * Whether `values` increase from each entry to the next, each with its own standard deviation
+ * `noise` (independent, so a difference has sd √(sd_i² + sd_{i+1}²)): see differenceVerdict.
+ * @example trendVerdict([1, 2, 3], [0.1, 0.1, 0.1]) // true
  */
-export function spearman(x: readonly number[], y: readonly number[]): number {
-  const [rx, ry] = [ranks(x), ranks(y)];
-  const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
-  const [mx, my] = [mean(rx), mean(ry)];
-  let [sxy, sxx, syy] = [0, 0, 0];
-  rx.forEach((value, i) => {
-    sxy += (value - mx) * (ry[i] - my);
-    sxx += (value - mx) ** 2;
-    syy += (ry[i] - my) ** 2;
-  });
-  return sxx === 0 || syy === 0 ? NaN : sxy / Math.sqrt(sxx * syy);
+export function trendVerdict(values: readonly number[], noise: readonly number[]): boolean | 'not resolved' {
+  return differenceVerdict(
+    values.slice(1).map((value, i) => value - values[i]),
+    values.slice(1).map((_, i) => Math.hypot(noise[i], noise[i + 1])),
+  );
 }
 
-/** The numbers behind one dataset's claims. */
+/** The numbers behind one dataset's claims, one entry per corruption level where it is an array. */
 export function datasetStatistics(result: DatasetResult) {
   const { runs } = result;
-  const corruption = runs.map((run) => run.corruption);
-  const last = (run: CorruptionRun) => run.distance[run.distance.length - 1];
-  const relativeResidual = runs.map((run) => run.residual[run.residual.length - 1] / run.residual[0]);
+  const last = <T>(values: readonly T[]): T => values[values.length - 1];
   return {
     name: result.name,
     lambdaMin: result.eigenvalues[0],
-    lambdaMax: result.eigenvalues[result.eigenvalues.length - 1],
+    lambdaMax: last(result.eigenvalues),
     initialGramGap: result.initialGramGap,
-    formulaGap: runs.map((run) => maximumRelativeGap(run.residual, run.predicted)),
-    formulaGapAtInit: runs.map((run) => maximumRelativeGap(run.residual, run.predictedAtInit)),
-    relativeResidual,
-    residualOrder: spearman(corruption, relativeResidual),
-    projectionError: runs.map((run) =>
-      relativeError(run.residualProjections.measured, run.residualProjections.predicted),
-    ),
-    distance: runs.map((run) => last(run).measured),
-    predictedDistance: runs.map((run) => last(run).predicted),
-    distanceGap: runs.map((run) => Math.abs(last(run).measured / last(run).predicted - 1)),
+    /** max_k |‖y − u(k)‖ − formula(k)|/‖y‖ with H∞, with the net's own H(0), and twice the width spread. */
+    formulaGap: runs.map((run) => maximumGap(run.residual, run.predicted, run.residual[0])),
+    formulaGapAtInit: runs.map((run) => maximumGap(run.residual, run.predictedAtInit, run.residual[0])),
+    formulaNoise: runs.map((run) => (2 * Math.max(...run.predictedSpread)) / run.residual[0]),
+    relativeResidual: runs.map((run) => last(run.residual) / run.residual[0]),
+    distance: runs.map((run) => last(run.distance).measured),
+    predictedDistance: runs.map((run) => last(run.distance).predicted),
+    distanceNoise: runs.map((run) => 2 * run.distanceSpread),
     limitDistance: runs.map((run) => Math.sqrt(run.complexity)),
-    distanceOrder: spearman(
-      corruption,
-      runs.map((run) => last(run).measured),
-    ),
-    limitOrder: spearman(
-      corruption,
-      runs.map((run) => run.complexity),
-    ),
+    complexitySpread: runs.map((run) => run.labelSpread.complexity),
+    stepsToFraction: runs.map((run) => run.stepsToFraction),
+    stepsSpread: runs.map((run) => run.labelSpread.stepsToFraction),
     bound: runs.map((run) => run.bound),
-    boundOrder: spearman(
-      corruption,
-      runs.map((run) => run.bound),
-    ),
     testError: runs.map((run) => run.testError),
-    testErrorOrder: spearman(
-      corruption,
-      runs.map((run) => run.testError),
-    ),
-    testRampCorrupted: runs.map((run) => run.testRampCorrupted),
-    boundMargin: Math.min(...runs.map((run) => run.bound - run.testRampCorrupted)),
+    testErrorSteps: result.testErrorSteps,
+    testRamp: runs.map((run) => run.testRampCorrupted),
+    testRampStandardError: runs.map((run) => run.testRampStandardError),
     patternChanges: runs.map((run) => run.patternChanges),
   };
 }
 
 export type DatasetStatistics = ReturnType<typeof datasetStatistics>;
+
+/**
+ * The least-squares slope of log y against log x.
+ * @example logLogSlope([1, 4], [1, 2]) // 0.5
+ */
+export function logLogSlope(x: readonly number[], y: readonly number[]): number {
+  const [lx, ly] = [x.map(Math.log), y.map(Math.log)];
+  const [mx, my] = [lx, ly].map((values) => values.reduce((sum, value) => sum + value, 0) / values.length);
+  let [sxy, sxx] = [0, 0];
+  lx.forEach((value, i) => {
+    sxy += (value - mx) * (ly[i] - my);
+    sxx += (value - mx) ** 2;
+  });
+  return sxy / sxx;
+}
+
+const meanAndError = (values: readonly number[]) => ({
+  mean: values.reduce((sum, value) => sum + value, 0) / values.length,
+  standardError: standardDeviation(values) / Math.sqrt(values.length),
+});
+
+/**
+ * Per target of the Theorem 6.1 experiment: the growth exponent d log √(yᵀ(H∞)⁻¹y)/d log n over the
+ * last doubling of n and over all n (mean and standard error over seeds), its values at the largest
+ * n, and the largest ratio of the complexity to Theorem 6.1's bound (≤ 1 by the theorem).
+ */
+export function growthStatistics(growth: GrowthResult) {
+  const { sizes } = growth;
+  const n = sizes.length;
+  return growth.targets.map((target) => ({
+    name: target.name,
+    covered: target.covered,
+    lastExponent: meanAndError(target.complexity.map((curve) => logLogSlope(sizes.slice(n - 2), curve.slice(n - 2)))),
+    exponent: meanAndError(target.complexity.map((curve) => logLogSlope(sizes, curve))),
+    atLargest: meanAndError(target.complexity.map((curve) => curve[n - 1])),
+    boundRatio: target.bound
+      ? Math.max(...target.complexity.map((curve, s) => Math.max(...curve) / target.bound![s]))
+      : null,
+  }));
+}
+
+export type GrowthStatistics = ReturnType<typeof growthStatistics>;

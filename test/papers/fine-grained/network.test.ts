@@ -2,14 +2,15 @@
  * The two-layer net of papers/fine-grained/network.ts: GD in the pre-activation form
  * (Z ← Z − ηXXᵀ∂Φ/∂Z) is GD on W computed by autodiff on W; the paper's hand gradient
  * ∂Φ/∂w_r = (1/√m) a_r Σ_i (u_i − y_i) 1{w_rᵀx_i ≥ 0} x_i agrees with autodiff; label
- * corruption and the claim statistics behave as documented.
+ * corruption, the antithetic init and the claim statistics behave as documented.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as ad from '../../../autodiff/index.ts';
 import { corruptLabels } from '../../../papers/fine-grained/data.ts';
 import { initTwoLayer, networkOutputs, TwoLayerGradientDescent } from '../../../papers/fine-grained/network.ts';
-import { maximumRelativeGap, spearman } from '../../../papers/fine-grained/statistics.ts';
+import { pairedErrorDifference } from '../../../papers/fine-grained/noise.ts';
+import { differenceVerdict, logLogSlope, maximumGap, trendVerdict } from '../../../papers/fine-grained/statistics.ts';
 
 const loss = (x: ad.Tensor, y: ad.Tensor, signs: ad.Tensor) => (w: ad.Tensor) =>
   y
@@ -105,6 +106,28 @@ describe('two-layer GD (Arora et al. 2019, §3)', () => {
     expect(Array.from(initTwoLayer({ inputs: 50, width: 2000, kappa: 0.1, seed: 5 }).weights.data)).toEqual(values);
   });
 
+  it('an antithetic init gives u(0) = 0 on any inputs (to rounding)', () => {
+    fc.assert(
+      fc.property(problem, (sizes) => {
+        const { x, y } = randomProblem(sizes);
+        const init = initTwoLayer({
+          inputs: sizes.d,
+          width: 2 * sizes.m,
+          kappa: 1,
+          seed: sizes.seed,
+          antithetic: true,
+        });
+        expect(init.weights.shape).toEqual([2 * sizes.m, sizes.d]);
+        networkOutputs(x, init.weights, init.signs).data.forEach((value) => expect(value).toBeCloseTo(0, 12));
+        expect(new TwoLayerGradientDescent(x, y.data, init, 0.1).residualNorm()).toBeCloseTo(Math.hypot(...y.data), 12);
+      }),
+      { numRuns: 30 },
+    );
+    expect(() => initTwoLayer({ inputs: 3, width: 5, kappa: 1, seed: 0, antithetic: true })).toThrow(
+      /initTwoLayer: an antithetic init needs an even width, got 5/,
+    );
+  });
+
   it('rejects bad arguments, naming the function and the argument', () => {
     expect(() => initTwoLayer({ inputs: 3, width: 0, kappa: 1, seed: 0 })).toThrow(
       /initTwoLayer: width must be a positive integer, got 0/,
@@ -140,9 +163,23 @@ describe('label corruption and claim statistics', () => {
     expect(() => corruptLabels(labels, 1.5, 0)).toThrow(/corruptLabels: corruption must be in \[0, 1\], got 1.5/);
   });
 
-  it("Spearman's ρ is ±1 for monotone data and the relative gap is the worst ratio", () => {
-    expect(spearman([0, 0.2, 0.4], [1, 5, 9])).toBeCloseTo(1, 15);
-    expect(spearman([0, 0.2, 0.4], [9, 5, 1])).toBeCloseTo(-1, 15);
-    expect(maximumRelativeGap([1, 2, 3], [1, 2.5, 3])).toBeCloseTo(0.2, 15);
+  it('the verdicts: yes only beyond twice the noise, no when a step falls beyond it, else not resolved', () => {
+    expect(trendVerdict([1, 2, 3], [0.1, 0.1, 0.1])).toBe(true);
+    expect(trendVerdict([1, 1.2, 3], [0.1, 0.1, 0.1])).toBe('not resolved'); // 0.2 < 2·√2·0.1
+    expect(trendVerdict([1, 2, 1.5], [0.1, 0.1, 0.1])).toBe(false);
+    expect(differenceVerdict([0.11, 0.27], [0.03, 0.05])).toBe(true);
+    expect(differenceVerdict([0.11, -0.2], [0.03, 0.05])).toBe(false);
+    expect(maximumGap([1, 2, 3], [1, 2.5, 3], 2)).toBeCloseTo(0.25, 15);
+    expect(logLogSlope([25, 100, 400], [5, 10, 20])).toBeCloseTo(0.5, 12);
+  });
+
+  it('the paired standard error of an error difference counts only the examples the two nets disagree on', () => {
+    const a = [true, true, false, false, false, false, false, false];
+    expect(pairedErrorDifference(a, a)).toEqual({ difference: 0, standardError: 0 });
+    const b = [true, false, true, true, false, false, false, false];
+    const { difference, standardError } = pairedErrorDifference(a, b);
+    expect(difference).toBeCloseTo(1 / 8, 15); // B gets 2 wrong that A does not, A 1 that B does not
+    expect(standardError).toBeCloseTo(Math.sqrt(3 - 1 / 8) / 8, 15);
+    expect(() => pairedErrorDifference(a, [true])).toThrow(/pairedErrorDifference: 8 and 1 examples/);
   });
 });
