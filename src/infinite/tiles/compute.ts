@@ -73,11 +73,15 @@ export function loadPlanImages(spec: DataSpec, dtype: 'float32' | 'float64', dir
   };
 }
 
-/** Images [first, first + count) of a [n, C, H, W] tensor. */
-function imageRange(images: ad.Tensor, first: number, count: number): ad.Tensor {
+/**
+ * Images [first, first + count) of a [n, C, H, W] tensor, as [count, C·H·W] vectors when `flat`
+ * (a fully connected network).
+ * @example imageRange(images.train, 200, 200, false).shape // [200, 3, 32, 32]
+ */
+export function imageRange(images: ad.Tensor, first: number, count: number, flat: boolean): ad.Tensor {
   const size = images.shape.slice(1).reduce((product, extent) => product * extent, 1);
   return ad.tensor(images.data.slice(first * size, (first + count) * size), {
-    shape: [count, ...images.shape.slice(1)],
+    shape: flat ? [count, size] : [count, ...images.shape.slice(1)],
     dtype: images.dtype,
   });
 }
@@ -91,11 +95,12 @@ export function computeTile(plan: TilePlan, images: PlanImages, tile: Tile): Uin
   const network = networkOf(plan.network);
   const rowSet = tile.section === 'train' ? images.train : images.test;
   if (rowSet === undefined) throw new Error(`computeTile: tile ${tile.id} needs test images; the plan has none`);
-  const rows = imageRange(rowSet, tile.row, tile.rows);
+  const flat = plan.network.kind === 'fullyConnected';
+  const rows = imageRange(rowSet, tile.row, tile.rows, flat);
   const options = { flip: plan.flip, memoryBudget: plan.memoryBudget, quiet: true };
   const matrices = tile.diagonal
     ? kernelMatrix(network, rows, undefined, options)
-    : kernelMatrix(network, rows, imageRange(images.train, tile.column, tile.columns), options);
+    : kernelMatrix(network, rows, imageRange(images.train, tile.column, tile.columns, flat), options);
   const out = new Float64Array(plan.kernels.length * tile.rows * tile.columns);
   plan.kernels.forEach((name, k) => {
     const block = out.subarray(k * tile.rows * tile.columns, (k + 1) * tile.rows * tile.columns);

@@ -24,7 +24,7 @@ export {
 } from './plan.ts';
 export { shardFromEnvironment, type EnvironmentShard } from './env.ts';
 export { checkTile, folderStore, sha256Hex, type TileManifest, type TileState, type TileStore } from './store.ts';
-export { computeTile, loadPlanImages, type PlanImages } from './compute.ts';
+export { computeTile, imageRange, loadPlanImages, type PlanImages } from './compute.ts';
 export {
   createPlan,
   imagesForPlan,

@@ -56,6 +56,10 @@ describe('kernel tiles', () => {
       },
     ],
     ['float32, one tile', { tileSide: 16 }],
+    [
+      'float64, fully connected, tiles of 3',
+      { dtype: 'float64', network: { kind: 'fullyConnected', depth: 3, normalization: 'standard', fixedLayers: 1 } },
+    ],
   ] as const) {
     it(`merges bit-identically to kernelMatrix (${name})`, () => {
       const opened = smallPlan(overrides as Parameters<typeof smallPlan>[0]);

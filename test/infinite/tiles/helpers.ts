@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { kernelMatrix } from '../../../src/infinite/index.ts';
 import {
   createPlan,
+  imageRange,
   loadPlanImages,
   networkOf,
   type OpenPlan,
@@ -42,8 +43,12 @@ export function referenceFiles(plan: TilePlan): Record<string, Float32Array | Fl
   const images = loadPlanImages(plan.data, plan.dtype);
   const network = networkOf(plan.network);
   const options = { flip: plan.flip, quiet: true };
-  const trainMatrices = kernelMatrix(network, images.train, undefined, options);
-  const testMatrices = images.test ? kernelMatrix(network, images.test, images.train, options) : undefined;
+  const flat = plan.network.kind === 'fullyConnected';
+  const train = imageRange(images.train, 0, plan.data.train, flat);
+  const trainMatrices = kernelMatrix(network, train, undefined, options);
+  const testMatrices = images.test
+    ? kernelMatrix(network, imageRange(images.test, 0, plan.data.test, flat), train, options)
+    : undefined;
   const Storage = plan.dtype === 'float32' ? Float32Array : Float64Array;
   const files: Record<string, Float32Array | Float64Array> = {};
   for (const kernel of plan.kernels) {
