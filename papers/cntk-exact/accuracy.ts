@@ -6,9 +6,15 @@
 import type { Cell, TableData } from '../../src/report/index.ts';
 import { paper2k, paperTable1, type Configuration } from './config.ts';
 import type { PreparedData, Split } from './data.ts';
-import type { CnnColumnResult } from './finite.ts';
+import type { CnnColumn, CnnColumnResult } from './finite.ts';
 import type { KernelRun } from './kernels.ts';
-import { kernelRegression, pairedDifference, type RegressionResult } from './regression.ts';
+import { kernelRegression, pairedDifference, type RegressionOutcome, type RegressionResult } from './regression.ts';
+
+/** A paired difference of accuracies (fractions) on the same test images, and its standard error. */
+export interface Paired {
+  difference: number;
+  standardError: number;
+}
 
 /** Accuracies of one depth: CNTK-V on the 2K set, CNTK-V and CNTK-GAP on the small set, the finite CNNs. */
 export interface DepthRow {
@@ -16,23 +22,40 @@ export interface DepthRow {
   vanilla: RegressionResult;
   smallVanilla: RegressionResult;
   gap: RegressionResult;
-  /** CNTK-GAP's accuracy minus CNTK-V's on the small set, and its paired standard error. */
-  gapOverVanilla: { difference: number; standardError: number };
+  /** CNTK-GAP's accuracy minus CNTK-V's on the small set, paired. */
+  gapOverVanilla: Paired;
   cnnV?: CnnColumnResult;
   cnnGap?: CnnColumnResult;
+  /** CNTK-V − CNN-V and CNTK-GAP − CNN-GAP on the small set's test images, paired. */
+  kernelOverCnnV?: Paired;
+  kernelOverCnnGap?: Paired;
+}
+
+/** The largest CNTK-V (2K set) difference between two depths, paired on the same test images. */
+export interface DepthSpread extends Paired {
+  /** The depths of the best and the worst accuracy. */
+  best: number;
+  worst: number;
 }
 
 /** Sizes the rows were measured at, for the column headers. */
 export interface TableSizes {
   vanilla: { train: number; test: number; size: number };
   gap: { train: number; test: number; size: number };
-  /** e.g. "32×32, 2,000 train": what the CNN columns were trained on. */
+  /** e.g. "16×16, 200 train": what the CNN columns were trained on. */
   cnn: string;
 }
 
 const percent = (value: number | undefined): Cell => (value === undefined ? '—' : Number((100 * value).toFixed(2)));
-/** e.g. "8×8, 400 train". */
+/** e.g. "16×16, 200 train". */
 export const sizeOf = ({ train, size }: { train: number; size: number }) => `${size}×${size}, ${train} train`;
+/** A CNN's test accuracy, or "not converged (train x%)" where it did not fit its training set. */
+const cnnCell = (column: CnnColumnResult | undefined): Cell =>
+  column === undefined
+    ? '—'
+    : column.converged
+      ? percent(column.accuracy)
+      : `${percent(column.accuracy)} (not converged, train ${percent(column.trainAccuracy)})`;
 
 /** The accuracy table (%): the paper's columns and ours side by side. */
 export function accuracyTable(rows: readonly DepthRow[], sizes: TableSizes): TableData {
@@ -42,13 +65,13 @@ export function accuracyTable(rows: readonly DepthRow[], sizes: TableSizes): Tab
       'CNN-V paper',
       `CNN-V ours (${sizes.cnn})`,
       'CNTK-V paper',
-      `CNTK-V paper 2K`,
+      'CNTK-V paper 2K (recalled)',
       `CNTK-V ours (${sizeOf(sizes.vanilla)})`,
       `CNTK-V ours (${sizeOf(sizes.gap)})`,
       'CNN-GAP paper',
       `CNN-GAP ours (${sizes.cnn})`,
       'CNTK-GAP paper',
-      'CNTK-GAP paper 2K',
+      'CNTK-GAP paper 2K (recalled)',
       `CNTK-GAP ours (${sizeOf(sizes.gap)})`,
     ],
     rows: rows.map((row) => {
@@ -56,13 +79,13 @@ export function accuracyTable(rows: readonly DepthRow[], sizes: TableSizes): Tab
       return [
         row.depth,
         paper?.cnnV,
-        percent(row.cnnV?.accuracy),
+        cnnCell(row.cnnV),
         paper?.cntkV,
         paper2k.cntkV.join('–'),
         percent(row.vanilla.accuracy),
         percent(row.smallVanilla.accuracy),
         paper?.cnnGap,
-        percent(row.cnnGap?.accuracy),
+        cnnCell(row.cnnGap),
         paper?.cntkGap,
         paper2k.cntkGap.join('–'),
         percent(row.gap.accuracy),
@@ -80,37 +103,57 @@ export function tableSizes(config: Configuration): TableSizes {
   };
 }
 
+const summary = ({ accuracy, relativeJitter }: RegressionResult): RegressionResult => ({ accuracy, relativeJitter });
+
 /**
  * Kernel regression with each depth's kernels of `runs` (CNTK-V on the 2K set, CNTK-V and
- * CNTK-GAP on the small set, in that order) and the CNN columns of the same depth.
- * @example depthRows(runs, data, cnn, [3, 4, 6])[0].gap.accuracy
+ * CNTK-GAP on the small set, in that order), the CNN columns of the same depth, the paired
+ * differences on the small set, and the largest paired difference between depths of CNTK-V on the 2K set.
+ * @example depthRows(runs, data, cnn, [3, 4, 6]).rows[0].gap.accuracy
  */
 export function depthRows(
   runs: readonly KernelRun[],
   data: PreparedData,
-  cnn: readonly CnnColumnResult[],
+  cnn: readonly CnnColumn[],
   depths: readonly number[],
-): DepthRow[] {
+): { rows: DepthRow[]; vanillaSpread: DepthSpread } {
   const regress = (run: KernelRun, split: Split, i: number) =>
     kernelRegression(run.kernels[i].train, run.kernels[i].test, split.train, split.test);
-  return depths.map((depth, i) => {
+  const vanillaOutcomes: RegressionOutcome[] = [];
+  const rows = depths.map((depth, i): DepthRow => {
     const [vanilla, smallVanilla, gap] = [
       regress(runs[0], data.vanilla, i),
       regress(runs[1], data.gap, i),
       regress(runs[2], data.gap, i),
     ];
-    const summary = ({ accuracy, relativeJitter }: RegressionResult): RegressionResult => ({
-      accuracy,
-      relativeJitter,
-    });
+    vanillaOutcomes.push(vanilla);
+    const column = (readout: 'vanilla' | 'gap') =>
+      cnn.find((entry) => entry.depth === depth && entry.readout === readout);
+    const [cnnV, cnnGap] = [column('vanilla'), column('gap')];
+    const strip = (entry: CnnColumn): CnnColumnResult => {
+      const { correct: _perImage, ...result } = entry;
+      return result;
+    };
     return {
       depth,
       vanilla: summary(vanilla),
       smallVanilla: summary(smallVanilla),
       gap: summary(gap),
       gapOverVanilla: pairedDifference(gap, smallVanilla),
-      cnnV: cnn.find((column) => column.depth === depth && column.readout === 'vanilla'),
-      cnnGap: cnn.find((column) => column.depth === depth && column.readout === 'gap'),
+      ...(cnnV && { cnnV: strip(cnnV), kernelOverCnnV: pairedDifference(smallVanilla, cnnV) }),
+      ...(cnnGap && { cnnGap: strip(cnnGap), kernelOverCnnGap: pairedDifference(gap, cnnGap) }),
     };
   });
+  const order = vanillaOutcomes
+    .map((_, i) => i)
+    .sort((a, b) => vanillaOutcomes[a].accuracy - vanillaOutcomes[b].accuracy);
+  const [worst, best] = [order[0], order[order.length - 1]];
+  return {
+    rows,
+    vanillaSpread: {
+      ...pairedDifference(vanillaOutcomes[best], vanillaOutcomes[worst]),
+      best: depths[best],
+      worst: depths[worst],
+    },
+  };
 }

@@ -5,7 +5,8 @@
  *
  * An entry is named and checked by a fingerprint of everything the matrices are computed
  * from: the images' float32 bytes and the labels of the train and test sets (with their
- * shapes), the backend and dtype, the readout, fix and depths, and `kernelCodeVersion`. A
+ * shapes), the backend and dtype, the readout, fix and depths, and `kernelCodeVersion` (a hash
+ * of the kernel code's source files). A
  * cache built on other images of the same sizes is therefore a miss, never a silent reuse.
  * An entry that cannot be trusted (index missing a field or not JSON, another fingerprint,
  * a matrix missing, truncated, with another checksum, or holding NaN or ±Infinity) is a
@@ -13,17 +14,26 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { Dataset } from '../../src/data/index.ts';
 import type { Matrix } from '../../src/linalg/index.ts';
-import { defaultResultsRoot, writeFileAtomic } from '../../src/report/index.ts';
+import { defaultResultsRoot, moduleGraph, repositoryRoot, writeFileAtomic } from '../../src/report/index.ts';
 
 /**
- * The version of the code that computes the cached kernels (src/infinite/depth-sweep.ts and
- * the cpu and gpujs kernel steps it runs): raise it whenever that code changes the values,
- * so that older entries become misses.
+ * The version of the code that computes the cached kernels: SHA-256 over the path and bytes of
+ * every source file in the module graph of src/infinite/depth-sweep.ts (the kernel layers,
+ * the autodiff tensors and the cpu and gpujs kernel steps it runs, worker scripts included),
+ * so that any change to that code makes older entries misses, with no version to remember to raise.
  */
-export const kernelCodeVersion = 1;
+export const kernelCodeVersion: string = (() => {
+  const hash = createHash('sha256');
+  for (const file of moduleGraph(join(repositoryRoot, 'src', 'infinite', 'depth-sweep.ts'))) {
+    const bytes = readFileSync(file);
+    hash.update(`${relative(repositoryRoot, file).split(sep).join('/')}\0${bytes.length}\0`);
+    hash.update(bytes);
+  }
+  return hash.digest('hex');
+})();
 
 /** The cache's folder when `--cache` is not given: results/cache/cntk-exact/ of the repository. */
 export const defaultCacheDirectory: string = join(defaultResultsRoot, 'cache', 'cntk-exact');

@@ -2,22 +2,25 @@
  * cntk-exact's run sizes (default and --quick) and the paper's figures (PAPERS.md §8).
  *
  * Sizes, from the kernels' throughput on this 2-core machine (float32, cpu backend; one pass
- * computes depths 3, 4, 6 and 11 for about the cost of depth 11 alone, src/infinite/depth-sweep.ts),
- * measured in a default run on a quiet machine: CNTK-V 32×32 ≈ 7,000 pairs/s, CNTK-GAP 8×8
- * ≈ 2,100 pairs/s (its cost per pair grows like (H·W)²: ≈ 130 pairs/s at 16×16). Shared with
- * other jobs, 2–4 times slower.
+ * computes every depth for about the cost of the deepest alone, src/infinite/depth-sweep.ts).
+ * A GAP kernel's cost per pair grows like (H·W)² (every pair of positions), CNTK-V's like H·W;
+ * both grow with the number of convolutions. Earlier default runs measured, on a quiet machine
+ * at depth 11, CNTK-V 32×32 ≈ 7,000 pairs/s and CNTK-GAP 8×8 ≈ 2,100 pairs/s (≈ 130 at 16×16);
+ * stopping at depth 6 (5 convolutions instead of 10) about halves both costs.
  * - CNTK-V at 32×32: the paper's 2,000 training images (the 2K column), 300 test images:
- *   2000·2001/2 + 300·2000 = 2.6M pairs, 370 s.
- * - CNTK-GAP (with fix) and, on the same images, CNTK-V: 8×8 (CIFAR-10 average-pooled ×4),
- *   the first 400 of those training images, the same 300 test images: 200K pairs, 95 s
- *   (16×16: ≈ 25 min; a 2,000-image 32×32 GAP kernel: days).
- * With the finite CNNs, empirical kernels and wide nets (≈ 95 s) the default run took 562 s.
- * Depth 21 would double the CNTK-V pass, so it is left out.
+ *   2000·2001/2 + 300·2000 = 2.6M pairs, ≈ 200 s idle.
+ * - CNTK-GAP (with fix) against CNTK-V on the same images, 16×16 (CIFAR-10 average-pooled ×2),
+ *   where pooling has 256 positions to average: the first 200 of those training images and
+ *   the first 150 test images, 200·201/2 + 150·200 = 50K pairs, ≈ 200 s idle.
+ * - Finite CNNs at depths 3, 4, 6 (Table 1's depths) on the 16×16 set, until they fit it.
+ * Depths 11 and 21 are left out: each would double or quadruple every pass.
  */
 
 /** The run's sizes. */
 export interface Configuration {
   depths: number[];
+  /** Depths of the finite CNNs (the paper's Table 1 depths among `depths`). */
+  cnnDepths: number[];
   /** CNTK-V at full resolution (the paper's 2K column). */
   vanilla: { train: number; test: number; size: number };
   /** CNTK-GAP and CNTK-V side by side on downsampled images (a subset of the above). */
@@ -30,8 +33,18 @@ export interface Configuration {
  */
 export function configuration(quick: boolean): Configuration {
   return quick
-    ? { depths: [3, 4, 6], vanilla: { train: 40, test: 20, size: 8 }, gap: { train: 30, test: 20, size: 4 } }
-    : { depths: [3, 4, 6, 11], vanilla: { train: 2000, test: 300, size: 32 }, gap: { train: 400, test: 300, size: 8 } };
+    ? {
+        depths: [3, 4, 6],
+        cnnDepths: [3],
+        vanilla: { train: 40, test: 20, size: 8 },
+        gap: { train: 30, test: 20, size: 4 },
+      }
+    : {
+        depths: [3, 4, 5, 6],
+        cnnDepths: [3, 4, 6],
+        vanilla: { train: 2000, test: 300, size: 32 },
+        gap: { train: 200, test: 150, size: 16 },
+      };
 }
 
 /**

@@ -27,6 +27,7 @@ import { kernelRidgeFit, kernelRidgePredict } from '../../src/kernel-methods/rid
 import { submatrix, type Matrix } from '../../src/linalg/index.ts';
 import { progress } from '../../src/report/index.ts';
 import { accuracyOfScores, imagesOf, logLogSlope, mean, regressionTargets } from './finite-training.ts';
+import { pairedDifference } from './regression.ts';
 
 /** Relative errors of one network's empirical NTK, errors[widthIndex][sample]. */
 export interface ConvergenceCurve {
@@ -46,6 +47,8 @@ export interface RegressionComparison {
   exactAccuracy: number;
   widths: number[];
   accuracies: number[][];
+  /** Per width: exact accuracy minus the empirical kernels' mean, paired over the test images. */
+  exactOverEmpirical: { difference: number; standardError: number }[];
 }
 
 export interface EmpiricalStudy {
@@ -63,7 +66,7 @@ const settings = {
     images: 8,
     widths: [8, 16, 32, 64, 128],
     samples: 8,
-    regression: { train: 160, test: 160, widths: [16, 64], samples: 2 },
+    regression: { train: 200, test: 150, widths: [16, 64], samples: 2 },
   },
   quick: { images: 4, widths: [8, 128], samples: 4, regression: { train: 20, test: 20, widths: [8], samples: 1 } },
 } as const;
@@ -94,8 +97,8 @@ function relativeError(estimate: Matrix, exact: Matrix): number {
   return Math.sqrt(difference / norm);
 }
 
-/** Kernel regression with K over [train; test] rows: fit on the train block, accuracy on the test block. */
-function regressionAccuracy(kernel: Matrix, train: Dataset, test: Dataset): number {
+/** Kernel regression with K over [train; test] rows: fit on the train block; per test image, 1 if correct, else 0. */
+function regressionCorrect(kernel: Matrix, train: Dataset, test: Dataset): Float64Array {
   const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
   const [trainRows, testRows] = [range(0, train.count), range(train.count, train.count + test.count)];
   const fit = kernelRidgeFit(
@@ -103,8 +106,13 @@ function regressionAccuracy(kernel: Matrix, train: Dataset, test: Dataset): numb
     regressionTargets(train.labels, train.classes),
     0,
   );
-  return accuracyOfScores(kernelRidgePredict(submatrix(kernel, testRows, trainRows), fit.coefficients), test.labels);
+  const scores = kernelRidgePredict(submatrix(kernel, testRows, trainRows), fit.coefficients);
+  return Float64Array.from(testRows, (_, i) =>
+    accuracyOfScores(submatrix(scores, [i], range(0, scores.cols)), [test.labels[i]]),
+  );
 }
+
+const fraction = (correct: ArrayLike<number>) => Array.from(correct).reduce((a, b) => a + b, 0) / correct.length;
 
 /**
  * Runs both parts on subsets of `train` and `test` (the first images of each).
@@ -156,12 +164,20 @@ export function runEmpiricalStudy(options: {
   const both = ad.concat([imagesOf(regressionTrain), imagesOf(test)], 0);
   const { name, network } = networks[0];
   const exactKernel = ntkMatrix(network, both.cast('float64'), undefined, { quiet: true });
-  const accuracies = regression.widths.map((width) =>
+  const outcomes = regression.widths.map((width) =>
     samples(regression.samples).map((seed) => {
       const module = finiteNetwork(network, finiteShapeOf(both), { width, outputs: 1, seed });
       bar.tick();
-      return regressionAccuracy(empiricalNtk(module, both), regressionTrain, test);
+      return regressionCorrect(empiricalNtk(module, both), regressionTrain, test);
     }),
+  );
+  const exactCorrect = regressionCorrect(exactKernel, regressionTrain, test);
+  // paired over test images: exact minus the empirical kernels' mean outcome on each image
+  const exactOverEmpirical = outcomes.map((perSample) =>
+    pairedDifference(
+      { correct: exactCorrect },
+      { correct: exactCorrect.map((_, i) => mean(perSample.map((correct) => correct[i]))) },
+    ),
   );
   bar.done();
   return {
@@ -173,9 +189,10 @@ export function runEmpiricalStudy(options: {
       network: name,
       train: regression.train,
       test: regression.test,
-      exactAccuracy: regressionAccuracy(exactKernel, regressionTrain, test),
+      exactAccuracy: fraction(exactCorrect),
       widths: [...regression.widths],
-      accuracies,
+      accuracies: outcomes.map((perSample) => perSample.map(fraction)),
+      exactOverEmpirical,
     },
     seconds: (performance.now() - start) / 1000,
   };

@@ -54,15 +54,15 @@ export function kernelRegression(
  * @example pairedDifference(gap, vanilla) // { difference: 0.027, standardError: 0.021 }
  */
 export function pairedDifference(
-  first: RegressionOutcome,
-  second: RegressionOutcome,
+  first: { correct: ArrayLike<number> },
+  second: { correct: ArrayLike<number> },
 ): { difference: number; standardError: number } {
   const n = first.correct.length;
   if (second.correct.length !== n)
     throw new Error(
       `pairedDifference: ${n} and ${second.correct.length} test images; a paired comparison needs the same ones`,
     );
-  const differences = first.correct.map((value, i) => value - second.correct[i]);
+  const differences = Array.from(first.correct, (value, i) => value - second.correct[i]);
   const mean = differences.reduce((sum, value) => sum + value, 0) / n;
   const variance = differences.reduce((sum, value) => sum + (value - mean) ** 2, 0) / Math.max(1, n - 1);
   return { difference: mean, standardError: Math.sqrt(variance / n) };

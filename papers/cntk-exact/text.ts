@@ -6,6 +6,7 @@
 import { formatCell, markdownTable, markdownTemplate, type Claim, type PaperOutput } from '../../src/report/index.ts';
 import { accuracyTable, type DepthRow, type TableSizes } from './accuracy.ts';
 import type { Configuration } from './config.ts';
+import { cnnProtocol, type CnnColumnResult } from './finite.ts';
 import type { KernelRun } from './kernels.ts';
 
 export interface RunDescription {
@@ -17,7 +18,8 @@ export interface RunDescription {
   seconds: number;
   /** The --cache flag, if given (else the kernels are cached under results/cache/cntk-exact/). */
   cacheFlag: string | undefined;
-  /** The claims of the finite-net studies (empirical.ts, wide-net.ts); those that do not fully hold are listed. */
+  /** The claims of the kernel half (claims.ts: kernelClaims, GAP against V first) and of the finite-net studies; those that do not hold are listed. */
+  kernelClaims: Claim[];
   studyClaims: Claim[];
 }
 
@@ -59,46 +61,76 @@ function description(run: RunDescription): string {
     gapSpeed: speed(gap),
     smallVanillaSpeed: speed(smallVanilla),
     cnnSizes: run.sizes.cnn,
+    cnnDepths: config.cnnDepths.join(', '),
+    cnnWidth: cnnProtocol.full.width,
+    cnnTarget: 100 * cnnProtocol.full.target,
+    cnnMaxEpochs: cnnProtocol.full.maxEpochs,
+    cnnFit: cnnFit(rows),
     kernelPasses: run.runs.map(kernelLine).join('\n'),
   });
+}
+
+/** Each CNN's fit, e.g. "depth 3 V: train 100%, 15 epochs; …". */
+function cnnFit(rows: readonly DepthRow[]): string {
+  const columns = rows.flatMap((row) =>
+    [row.cnnV, row.cnnGap].filter((column): column is CnnColumnResult => column !== undefined),
+  );
+  if (columns.length === 0) return 'none trained';
+  return columns
+    .map(
+      (column) =>
+        `depth ${column.depth} ${column.readout === 'gap' ? 'GAP' : 'V'}: train ${(100 * column.trainAccuracy).toFixed(1)}% after ${column.epochs} epochs (${column.converged ? 'fitted' : 'not converged'})`,
+    )
+    .join('; ');
 }
 
 /** The list of what does not reproduce and what is left out. */
 function notes(run: RunDescription): string[] {
   const { config, rows } = run;
   const gapSize = config.gap.size;
-  const margins = rows.map(
-    (row) =>
-      `${(100 * row.gapOverVanilla.difference).toFixed(1)} ± ${(100 * row.gapOverVanilla.standardError).toFixed(1)}`,
-  );
-  const gapBehind = rows.filter((row) => row.gap.accuracy <= row.smallVanilla.accuracy).map((row) => row.depth);
-  const cnnAhead = rows.filter((row) => row.cnnGap && row.depth >= 4 && row.cnnGap.accuracy >= row.gap.accuracy).length;
-  const firstCnn = rows[0].cnnGap;
+  const vanilla = rows.map((row) => 100 * row.vanilla.accuracy);
+  const gapVerdict = run.kernelClaims[0].holds;
+  const unconverged = rows
+    .flatMap((row) => [row.cnnV, row.cnnGap])
+    .filter((column): column is CnnColumnResult => column !== undefined && !column.converged);
   return [
-    text('notes/absolute-accuracies.md'),
+    text('notes/absolute-accuracies.md', {
+      vanillaRange: `${Math.min(...vanilla).toFixed(1)}–${Math.max(...vanilla).toFixed(1)}%`,
+      vanillaSize: config.vanilla.size,
+      vanillaTrain: config.vanilla.train,
+    }),
     text('notes/gap-subset.md', { gapSize, gapTrain: config.gap.train }),
-    ...(gapBehind.length > 0
+    ...(gapVerdict !== true
       ? [
           text('notes/gap-behind.md', {
-            depths: gapBehind.join(', '),
-            margins: margins.join(', '),
+            verdict: gapVerdict === false ? 'not reproduced (no)' : String(gapVerdict),
+            depthList: rows.map((row) => row.depth).join(', '),
+            margins: rows
+              .map(
+                (row) =>
+                  `${(100 * row.gapOverVanilla.difference).toFixed(1)} ± ${(100 * row.gapOverVanilla.standardError).toFixed(1)}`,
+              )
+              .join(', '),
+            gapTrain: config.gap.train,
             gapTest: config.gap.test,
             gapSize,
           }),
         ]
       : []),
-    ...(rows.some((row) => row.cnnGap) && cnnAhead === 0 && firstCnn
+    ...(unconverged.length > 0
       ? [
           text('notes/cnn-gap-behind.md', {
-            width: firstCnn.width,
-            epochs: firstCnn.epochs.toFixed(0),
+            unconverged: unconverged
+              .map((column) => `The depth-${column.depth} CNN-${column.readout === 'gap' ? 'GAP' : 'V'}`)
+              .join(', '),
+            trainAccuracies: unconverged.map((column) => `${(100 * column.trainAccuracy).toFixed(1)}%`).join(', '),
+            width: unconverged[0].width,
             gapTrain: config.gap.train,
-            gapSize,
           }),
         ]
       : []),
-    ...run.studyClaims
-      .filter((claim) => claim.holds !== true)
+    ...[...run.kernelClaims.slice(1), ...run.studyClaims]
+      .filter((claim) => claim.holds !== true && !String(claim.holds).startsWith('n/a'))
       .map(
         (claim) =>
           `Not reproduced (${claim.holds === false ? 'no' : claim.holds}): ${claim.claim}; ours: ${formatCell(claim.ours)}.`,

@@ -56,12 +56,16 @@ describe('trainCnnColumns (quick)', () => {
     results = trainCnnColumns({ train, test, depths: [3, 4], quick: true, seed: 0, quiet: true });
   });
 
-  it("returns one column per depth and readout with the protocol's width and epochs", () => {
+  it("returns one column per depth and readout with the protocol's width, its epochs and its fit", () => {
     expect(results.map((r) => `${r.depth}-${r.readout}`)).toEqual(['3-vanilla', '3-gap', '4-vanilla', '4-gap']);
-    const { width, steps, batchSize } = cnnProtocol.quick;
+    const { width, maxEpochs, checkEvery, target } = cnnProtocol.quick;
     for (const result of results) {
       expect(result.width).toBe(width);
-      expect(result.epochs).toBeCloseTo((steps * batchSize) / train.count, 12);
+      expect(result.epochs % checkEvery === 0 && result.epochs <= maxEpochs).toBe(true);
+      expect(result.converged).toBe(result.trainAccuracy >= target);
+      // the per-image outcomes are the accuracy's, for the paired comparisons with the kernels
+      expect(result.correct).toHaveLength(test.count);
+      expect(result.correct.reduce((a, b) => a + b, 0) / test.count).toBeCloseTo(result.accuracy, 12);
       expect(result.seconds).toBeGreaterThan(0);
     }
   });
@@ -95,10 +99,14 @@ describe('runEmpiricalStudy (quick)', () => {
     }
   });
 
-  it('kernel regression with the exact CNTK-V beats chance on the easy classes', () => {
+  it('kernel regression with the exact CNTK-V beats chance on the easy classes; the gaps are paired', () => {
     expect(study.regression.exactAccuracy).toBeGreaterThan(0.6);
-    for (const accuracies of study.regression.accuracies)
-      for (const accuracy of accuracies) expect(accuracy).toBeGreaterThanOrEqual(0);
+    const { accuracies, exactOverEmpirical, exactAccuracy } = study.regression;
+    accuracies.forEach((perSample, i) => {
+      const mean = perSample.reduce((a, b) => a + b, 0) / perSample.length;
+      expect(exactOverEmpirical[i].difference).toBeCloseTo(exactAccuracy - mean, 12);
+      expect(exactOverEmpirical[i].standardError).toBeGreaterThanOrEqual(0);
+    });
   });
 
   it('gives two claims and two SVG figures', () => {

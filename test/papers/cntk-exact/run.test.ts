@@ -34,9 +34,8 @@ describeWithData('papers/cntk-exact.ts --quick', 'cifar10', () => {
 
   it('writes results.json, summary.md and the figures', () => {
     expect(run.directory).toBe(directory);
-    expect(readFileSync(join(directory, 'accuracy-by-depth.svg'), 'utf8')).toMatch(
-      /<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/,
-    );
+    for (const figure of ['accuracy-cntk-v-8x8.svg', 'accuracy-4x4.svg', 'gap-minus-vanilla.svg'])
+      expect(readFileSync(join(directory, figure), 'utf8')).toMatch(/<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     const summary = readFileSync(join(directory, 'summary.md'), 'utf8');
     for (const text of ['| claim', 'Accuracy by depth', 'CNTK-GAP paper', 'What does not reproduce'])
       expect(summary).toContain(text);
@@ -48,7 +47,7 @@ describeWithData('papers/cntk-exact.ts --quick', 'cifar10', () => {
 
   it("puts the harness's envelope first in results.json, the --cache flag among the flags", () => {
     const results = JSON.parse(readFileSync(join(directory, 'results.json'), 'utf8'));
-    expect(Object.keys(results)).toEqual([...envelopeKeys, 'rows', 'cnn', 'kernels', 'empirical', 'wideNet']);
+    expect(Object.keys(results)).toEqual([...envelopeKeys, 'rows', 'vanillaSpread', 'kernels', 'empirical', 'wideNet']);
     expect(results.slug).toBe('cntk-exact');
     expect(results.flags).toEqual({ cache });
     expect(results.datasets).toEqual({ cifar10: true });
