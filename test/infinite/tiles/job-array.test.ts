@@ -101,6 +101,26 @@ describe('kernel tiles as job arrays', () => {
     expect(() => shardFromEnvironment({})).toThrow(/no job-array variables/);
   });
 
+  it('kernel tile --shard-from-env computes the shard that Slurm’s variables name', async () => {
+    const opened = smallPlan();
+    const slurm = { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '3' };
+    const saved = Object.keys(slurm).map((name) => [name, process.env[name]] as const);
+    Object.assign(process.env, slurm);
+    try {
+      expect(await kernel(['tile', '--plan', join(opened.folder, 'plan.json'), '--shard-from-env'])).toBe(0);
+    } finally {
+      for (const [name, value] of saved) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+    expect(opened.store.finished().sort()).toEqual(
+      shardTiles(opened.tiles, 1, 3)
+        .map((tile) => tile.id)
+        .sort(),
+    );
+  });
+
   it('the kernel command: one-line usage errors (exit code 2) and --help', async () => {
     await expect(kernel(['tile', '--bogus'])).rejects.toThrow(UsageError);
     await expect(kernel(['tile', '--bogus'])).rejects.toThrow(/^unknown flag --bogus \(flags: --plan/);
