@@ -6,7 +6,7 @@
  * conxuntos_kfold.dat. Kernels are n×n over all rows of the dataset, row-major.
  */
 import type { UciDataset } from '../data/uci.ts';
-import { predictPath, svmCostPath } from './smo.ts';
+import { predictPath, svmCostPath } from './cost-path.ts';
 
 /** One candidate kernel: a label for reports and the n×n matrix (built when asked). */
 export interface KernelCandidate<Label> {

@@ -1,18 +1,13 @@
 /**
- * SVM by SMO on precomputed kernels: feasibility, agreement with a brute-force solution of
- * the dual on tiny problems, separable data, one-vs-one multiclass, and input checks.
+ * The SMO on precomputed kernels: agreement with a brute-force solution of the dual on tiny
+ * problems and with a plain first-order SMO (written here, no shrinking) on larger ones,
+ * feasibility, the conjugate-gradient face solves on the slow nearly-linear case, separable
+ * data, and input checks. One-vs-one models are tested in test/uci-benchmark/cost-path.test.ts.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../gpu/random.ts';
-import {
-  binarySvmDecision,
-  predictSvm,
-  svmCostGrid,
-  trainBinarySvm,
-  trainSvm,
-  type SvmModel,
-} from '../../src/kernel-methods/svm.ts';
+import { binarySvmDecision, solveBinary, trainBinarySvm } from '../../src/kernel-methods/svm.ts';
 import { fromRows, identity, zeros, type Matrix } from '../../src/linalg/index.ts';
 import { naiveMatmul, naiveTranspose, randomMatrix, rbfKernel, seedArb } from '../linalg/helpers.ts';
 
@@ -80,6 +75,68 @@ function bruteForceDual(kernel: Matrix, signs: number[], cost: number): { alpha:
   return best!;
 }
 
+/** The maximal KKT violation max_{I_up} m − min_{I_low} m, m_t = y_t − Σ_s y_s α_s K_ts, computed afresh. */
+function kktGap(kernel: Float64Array, signs: Float64Array, alpha: Float64Array, cost: number): number {
+  const n = signs.length;
+  let largestUp = -Infinity;
+  let smallestLow = Infinity;
+  for (let t = 0; t < n; t++) {
+    let m = signs[t];
+    for (let s = 0; s < n; s++) m -= signs[s] * alpha[s] * kernel[t * n + s];
+    if (signs[t] > 0 ? alpha[t] < cost : alpha[t] > 0) largestUp = Math.max(largestUp, m);
+    if (signs[t] > 0 ? alpha[t] > 0 : alpha[t] < cost) smallestLow = Math.min(smallestLow, m);
+  }
+  return largestUp - smallestLow;
+}
+
+/**
+ * The reference: plain SMO with the maximal violating pair (Keerthi et al. 2001, first order),
+ * no shrinking, from α = 0, the gradient updated over all points.
+ */
+function referenceDual(kernel: Float64Array, signs: Float64Array, cost: number, tolerance: number): number {
+  const n = signs.length;
+  const alpha = new Float64Array(n);
+  const m = Float64Array.from(signs);
+  for (let iteration = 0; iteration < 2_000_000; iteration++) {
+    let i = -1;
+    let j = -1;
+    for (let t = 0; t < n; t++) {
+      if ((signs[t] > 0 ? alpha[t] < cost : alpha[t] > 0) && (i < 0 || m[t] > m[i])) i = t;
+      if ((signs[t] > 0 ? alpha[t] > 0 : alpha[t] < cost) && (j < 0 || m[t] < m[j])) j = t;
+    }
+    if (m[i] - m[j] < tolerance) break;
+    const curvature = Math.max(kernel[i * n + i] + kernel[j * n + j] - 2 * kernel[i * n + j], 1e-12);
+    const step = Math.min(
+      (m[i] - m[j]) / curvature,
+      signs[i] > 0 ? cost - alpha[i] : alpha[i],
+      signs[j] > 0 ? alpha[j] : cost - alpha[j],
+    );
+    alpha[i] += signs[i] * step;
+    alpha[j] -= signs[j] * step;
+    for (let t = 0; t < n; t++) m[t] -= step * (kernel[t * n + i] - kernel[t * n + j]);
+  }
+  let objective = 0;
+  for (let t = 0; t < n; t++) objective += 0.5 * alpha[t] * (signs[t] * (signs[t] - m[t]) - 2);
+  return objective;
+}
+
+/** A Gram matrix of n random points in `rank` dimensions (+ ridge on the diagonal) and random signs, both present. */
+function lowRankProblem(seed: number, n: number, rank: number, ridge: number) {
+  const random = new Random(seed);
+  const points = Array.from({ length: n * rank }, () => random.normal());
+  const kernel = new Float64Array(n * n);
+  for (let a = 0; a < n; a++)
+    for (let b = 0; b < n; b++) {
+      let sum = a === b ? ridge : 0;
+      for (let c = 0; c < rank; c++) sum += points[a * rank + c] * points[b * rank + c];
+      kernel[a * n + b] = sum;
+    }
+  const signs = Float64Array.from({ length: n }, (_, i) =>
+    i === 0 ? 1 : i === 1 ? -1 : random.uniform() < 0.5 ? 1 : -1,
+  );
+  return { kernel, signs };
+}
+
 /** Random 2-D points with ±1 signs, both present. */
 function randomProblem(random: Random, n: number): { points: Matrix; signs: number[] } {
   const points = randomMatrix(random, n, 2);
@@ -130,6 +187,37 @@ describe('binary SVM', () => {
       { numRuns: 60 },
     );
   });
+  it('matches a plain first-order SMO (the reference) in dual objective on random problems, cold and warm-started', () => {
+    fc.assert(
+      fc.property(seedArb, fc.integer({ min: 8, max: 30 }), fc.integer({ min: -2, max: 3 }), (seed, n, exponent) => {
+        const { kernel, signs } = lowRankProblem(seed, n, 1 + (seed % 4), 1e-3);
+        const cost = 10 ** exponent;
+        const reference = referenceDual(kernel, signs, cost, 1e-8);
+        const cold = solveBinary(kernel, signs, cost, { tolerance: 1e-7 });
+        // a feasible warm start: the solution at C/10, scaled by 10
+        const lower = solveBinary(kernel, signs, cost / 10, { tolerance: 1e-7 });
+        const warm = solveBinary(kernel, signs, cost, { tolerance: 1e-7, start: lower.alpha.map((a) => 10 * a) });
+        for (const solution of [cold, warm]) {
+          expect(solution.converged).toBe(true);
+          expect(Math.abs(solution.objective - reference)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(reference)));
+          expect(kktGap(kernel, signs, solution.alpha, cost)).toBeLessThan(1e-6);
+        }
+      }),
+      { numRuns: 25 },
+    );
+  });
+  it('converges on a nearly singular linear kernel at large C through the Newton face steps, where plain SMO crawls', () => {
+    // 120 points in 3 dimensions, noisy labels, C = 10⁴: the free block has rank ≤ 3
+    const { kernel, signs } = lowRankProblem(7, 120, 3, 0);
+    const cost = 1e4;
+    const accelerated = solveBinary(kernel, signs, cost);
+    const plain = solveBinary(kernel, signs, cost, { faceSolves: false, maxIterations: accelerated.iterations });
+    expect(accelerated.converged).toBe(true);
+    expect(kktGap(kernel, signs, accelerated.alpha, cost)).toBeLessThan(1e-3 * (1 + 1e-9 * cost));
+    // plain SMO is still short of the tolerance after as many steps, and no better
+    expect(plain.converged).toBe(false);
+    expect(accelerated.objective).toBeLessThanOrEqual(plain.objective + 1e-6 * Math.abs(plain.objective));
+  });
   it('returns a feasible α (0 ≤ α ≤ C, yᵀα = 0) and the objective ½αᵀQα − Σα it reports', () => {
     fc.assert(
       fc.property(
@@ -176,8 +264,12 @@ describe('binary SVM', () => {
         if (new Set(labels).size < 2) return;
         const points = fromRows(rows);
         const kernel = naiveMatmul(points, naiveTranspose(points));
-        const model = trainSvm(kernel, labels, { cost: 1e4 });
-        expect(Array.from(predictSvm(model, kernel))).toEqual(labels);
+        const model = trainBinarySvm(
+          kernel,
+          labels.map((label) => 2 * label - 1),
+          { cost: 1e4 },
+        );
+        expect(Array.from(binarySvmDecision(model, kernel), (value) => (value > 0 ? 1 : 0))).toEqual(labels);
       }),
       { numRuns: 40 },
     );
@@ -194,109 +286,16 @@ describe('binary SVM', () => {
   });
 });
 
-describe('multiclass SVM (one-vs-one)', () => {
-  it('classifies three separated blobs, train and held-out points', () => {
-    fc.assert(
-      fc.property(seedArb, (seed) => {
-        const random = new Random(seed);
-        const centers = [
-          [0, 0],
-          [4, 0],
-          [0, 4],
-        ];
-        const classIds = [2, 5, 9];
-        const sample = (count: number) => {
-          const rows: number[][] = [];
-          const labels: number[] = [];
-          for (let i = 0; i < count; i++) {
-            const c = i % 3;
-            rows.push([centers[c][0] + 0.4 * random.normal(), centers[c][1] + 0.4 * random.normal()]);
-            labels.push(classIds[c]);
-          }
-          return { points: fromRows(rows), labels };
-        };
-        const train = sample(30);
-        const test = sample(15);
-        const model = trainSvm(rbfKernel(train.points, train.points, 1.5), train.labels, { cost: 10 });
-        expect(model.classes).toEqual(classIds);
-        expect(model.pairs.map((pair) => [pair.positive, pair.negative])).toEqual([
-          [2, 5],
-          [2, 9],
-          [5, 9],
-        ]);
-        expect(model.converged).toBe(true);
-        expect(Array.from(predictSvm(model, rbfKernel(train.points, train.points, 1.5)))).toEqual(train.labels);
-        expect(Array.from(predictSvm(model, rbfKernel(test.points, train.points, 1.5)))).toEqual(test.labels);
-      }),
-      { numRuns: 10 },
-    );
-  });
-  it('breaks a voting tie in favour of the earlier class, as libsvm does', () => {
-    const constant = (bias: number) => ({
-      coefficients: new Float64Array(1),
-      bias,
-      objective: 0,
-      iterations: 0,
-      converged: true,
-    });
-    // 0 beats 1, 1 beats 2, 2 beats 0: one vote each.
-    const model: SvmModel = {
-      classes: [0, 1, 2],
-      trainingSize: 1,
-      converged: true,
-      pairs: [
-        { positive: 0, negative: 1, trainIndices: Int32Array.from([0]), model: constant(1) },
-        { positive: 0, negative: 2, trainIndices: Int32Array.from([0]), model: constant(-1) },
-        { positive: 1, negative: 2, trainIndices: Int32Array.from([0]), model: constant(1) },
-      ],
-    };
-    expect(Array.from(predictSvm(model, fromRows([[0]])))).toEqual([0]);
-    // A decision value of exactly 0 votes for the negative class.
-    model.pairs[0].model = constant(0);
-    expect(Array.from(predictSvm(model, fromRows([[0]])))).toEqual([1]);
-  });
-  it('runs a grid over C and picks the most accurate, smallest C among ties', () => {
-    const random = new Random(12);
-    const points = randomMatrix(random, 40, 2);
-    const labels = Array.from({ length: 40 }, (_, i) => (points.data[2 * i] * points.data[2 * i + 1] > 0 ? 1 : 0));
-    const trainIndices = Array.from({ length: 30 }, (_, i) => i);
-    const train = { rows: 30, cols: 2, data: points.data.slice(0, 60) };
-    const held = { rows: 10, cols: 2, data: points.data.slice(60) };
-    const { results, best } = svmCostGrid({
-      trainKernel: rbfKernel(train, train, 0.7),
-      trainLabels: trainIndices.map((i) => labels[i]),
-      evaluationKernel: rbfKernel(held, train, 0.7),
-      evaluationLabels: labels.slice(30),
-      costs: [0.01, 1, 100],
-    });
-    expect(results.map((point) => point.cost)).toEqual([0.01, 1, 100]);
-    const top = Math.max(...results.map((point) => point.accuracy));
-    expect(best.accuracy).toBe(top);
-    expect(best.cost).toBe(results.find((point) => point.accuracy === top)!.cost);
-    expect(
-      svmCostGrid({
-        trainKernel: identity(2),
-        trainLabels: [0, 1],
-        evaluationKernel: identity(2),
-        evaluationLabels: [0, 1],
-        costs: [1, 10],
-      }).best.cost,
-    ).toBe(1);
-  });
-});
-
 describe('SVM input checks', () => {
   it('rejects bad kernels, labels and options with clear errors', () => {
-    expect(() => trainSvm(zeros(2, 3), [0, 1], { cost: 1 })).toThrow('trainSvm: kernel must be square, got 2x3');
-    expect(() => trainSvm(identity(2), [0, 1, 1], { cost: 1 })).toThrow(
-      'trainSvm: labels must have one entry per training point, got kernel 2x2 and 3 labels',
+    expect(() => trainBinarySvm(zeros(2, 3), [1, -1], { cost: 1 })).toThrow(
+      'trainBinarySvm: kernel must be square, got 2x3',
     );
-    expect(() => trainSvm(identity(2), [1, 1], { cost: 1 })).toThrow('trainSvm: need at least two classes, got 1');
-    expect(() => trainSvm(identity(2), [0, 0.5], { cost: 1 })).toThrow(
-      'trainSvm: labels[1] = 0.5 is not an integer class id',
+    expect(() => trainBinarySvm(identity(2), [1, -1, 1], { cost: 1 })).toThrow(
+      'trainBinarySvm: signs must have one entry per training point, got kernel 2x2 and 3 signs',
     );
-    expect(() => trainSvm(identity(2), [0, 1], { cost: 0 })).toThrow(
-      'trainSvm: cost must be a finite number > 0, got 0',
+    expect(() => trainBinarySvm(identity(2), [1, -1], { cost: 0 })).toThrow(
+      'trainBinarySvm: cost must be a finite number > 0, got 0',
     );
     expect(() => trainBinarySvm(identity(2), [1, 0], { cost: 1 })).toThrow(
       'trainBinarySvm: signs[1] = 0, expected +1 or -1',
@@ -314,12 +313,8 @@ describe('SVM input checks', () => {
         { cost: 1 },
       ),
     ).toThrow('trainBinarySvm: kernel must be finite, got NaN at entry (0, 1)');
-    const model = trainSvm(identity(2), [3, 7], { cost: 1 });
-    expect(Array.from(predictSvm(model, fromRows([[1, 0]])))).toEqual([3]);
-    expect(() => predictSvm(model, zeros(1, 3))).toThrow(
-      'predictSvm: predictionKernel must have one column per training point (2), got 1x3',
-    );
-    expect(() => binarySvmDecision(model.pairs[0].model, zeros(1, 1))).toThrow(
+    const model = trainBinarySvm(identity(2), [1, -1], { cost: 1 });
+    expect(() => binarySvmDecision(model, zeros(1, 1))).toThrow(
       'binarySvmDecision: predictionKernel must have one column per training point (2), got 1x1',
     );
   });

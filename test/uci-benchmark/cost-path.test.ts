@@ -1,14 +1,13 @@
 /**
- * The warm-started SMO: its dual objective equals a reference solver's (an exhaustive search
- * over the faces of the box on tiny problems, and libsvm-style SMO from α = 0 in
- * src/kernel-methods/svm.ts on larger ones) on random problems, along a C path or cold.
+ * One-vs-one SVMs along a C path: each warm-started binary solution reaches the exact dual
+ * optimum (an exhaustive search over the faces of the box) on tiny problems and the cold
+ * solution's objective on larger ones; one-vs-one voting classifies separated blobs and breaks
+ * ties as libsvm. The solver itself is tested against a reference in test/kernel-methods/svm.test.ts.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../gpu/random.ts';
-import { trainBinarySvm } from '../../src/kernel-methods/svm.ts';
-import { fromArray } from '../../src/linalg/matrix.ts';
-import { predictPath, solveBinary, svmCostPath } from '../../src/uci-benchmark/index.ts';
+import { predictPath, solveBinary, svmCostPath, type PathModel } from '../../src/uci-benchmark/index.ts';
 
 /** A random PSD kernel (Gram matrix of n points in `rank` dimensions, plus a small ridge) and random signs with both classes. */
 function randomProblem(seed: number, n: number, rank: number): { kernel: Float64Array; signs: Float64Array } {
@@ -83,8 +82,8 @@ function exhaustiveOptimum(kernel: Float64Array, signs: Float64Array, cost: numb
   return best;
 }
 
-describe('solveBinary', () => {
-  it('reaches the exact dual optimum on tiny random problems', () => {
+describe('svmCostPath', () => {
+  it('reaches the exact dual optimum on tiny random problems along the C path', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: 2 ** 30 }),
@@ -92,19 +91,21 @@ describe('solveBinary', () => {
         fc.integer({ min: -2, max: 3 }),
         (seed, n, exponent) => {
           const { kernel, signs } = randomProblem(seed, n, 1 + (seed % 3));
+          const labels = Array.from(signs, (s) => (s > 0 ? 0 : 1));
           const cost = 10 ** exponent;
-          const solution = solveBinary(kernel, signs, cost, { tolerance: 1e-9 });
+          const path = svmCostPath(kernel, labels, [cost / 100, cost / 10, cost], { tolerance: 1e-9 });
+          const solution = path[2].pairs[0].solution;
           const exact = exhaustiveOptimum(kernel, signs, cost);
           expect(solution.converged).toBe(true);
           expect(Math.abs(solution.objective - exact)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(exact)));
           expect(solution.objective).toBeCloseTo(dualObjective(kernel, signs, solution.alpha), 8);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
   });
 
-  it('matches svm.ts (SMO from α = 0) on larger problems, warm-started along the C path', () => {
+  it('gives the cold solution’s objective along the path, feasible, on larger problems', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 ** 30 }), fc.integer({ min: 10, max: 40 }), (seed, n) => {
         const { kernel, signs } = randomProblem(seed, n, 2);
@@ -112,18 +113,75 @@ describe('solveBinary', () => {
         const costs = [0.01, 1, 100, 10_000];
         const path = svmCostPath(kernel, labels, costs, { tolerance: 1e-6 });
         costs.forEach((cost, c) => {
-          const reference = trainBinarySvm(fromArray(n, n, kernel), signs, { cost, tolerance: 1e-6 });
+          const cold = solveBinary(kernel, signs, cost, { tolerance: 1e-6 });
           const ours = path[c].pairs[0].solution;
-          expect(ours.converged && reference.converged).toBe(true);
-          const scale = 1 + Math.abs(reference.objective);
-          expect(Math.abs(ours.objective - reference.objective)).toBeLessThanOrEqual(1e-4 * scale);
+          expect(ours.converged && cold.converged).toBe(true);
+          const scale = 1 + Math.abs(cold.objective);
+          expect(Math.abs(ours.objective - cold.objective)).toBeLessThanOrEqual(1e-4 * scale);
           // feasibility: box and Σ y α = 0
           expect(ours.alpha.every((a) => a >= 0 && a <= cost)).toBe(true);
           expect(Math.abs(ours.alpha.reduce((sum, a, i) => sum + signs[i] * a, 0))).toBeLessThan(1e-8 * (1 + cost * n));
         });
       }),
-      { numRuns: 25 },
+      { numRuns: 15 },
     );
+  });
+
+  it('classifies three separated blobs (classes 2, 5, 9), train and held-out points', () => {
+    const random = new Random(5);
+    const centers = [
+      [0, 0],
+      [4, 0],
+      [0, 4],
+    ];
+    const points: number[][] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < 45; i++) {
+      const c = i % 3;
+      points.push([centers[c][0] + 0.4 * random.normal(), centers[c][1] + 0.4 * random.normal()]);
+      labels.push([2, 5, 9][c]);
+    }
+    const gaussian = (a: number[], b: number[]) => Math.exp(-((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) / 1.5);
+    const train = points.slice(0, 30);
+    const kernel = Float64Array.from({ length: 30 * 30 }, (_, e) => gaussian(train[Math.floor(e / 30)], train[e % 30]));
+    const held = Float64Array.from({ length: 15 * 30 }, (_, e) =>
+      gaussian(points[30 + Math.floor(e / 30)], train[e % 30]),
+    );
+    const [model] = svmCostPath(kernel, labels.slice(0, 30), [10]);
+    expect(model.classes).toEqual([2, 5, 9]);
+    expect(model.pairs.map((pair) => [pair.positive, pair.negative])).toEqual([
+      [2, 5],
+      [2, 9],
+      [5, 9],
+    ]);
+    expect(model.converged).toBe(true);
+    expect(Array.from(predictPath(model, kernel, 30))).toEqual(labels.slice(0, 30));
+    expect(Array.from(predictPath(model, held, 30))).toEqual(labels.slice(30));
+  });
+
+  it('breaks a voting tie in favour of the earlier class, as libsvm does', () => {
+    const constant = (bias: number) => ({
+      indices: Int32Array.from([0]),
+      signs: Float64Array.from([1]),
+      solution: { alpha: new Float64Array(1), bias, objective: 0, iterations: 0, converged: true },
+    });
+    // 0 beats 1, 1 beats 2, 2 beats 0: one vote each.
+    const model: PathModel = {
+      cost: 1,
+      classes: [0, 1, 2],
+      iterations: 0,
+      maxIterations: 0,
+      converged: true,
+      pairs: [
+        { positive: 0, negative: 1, ...constant(1) },
+        { positive: 0, negative: 2, ...constant(-1) },
+        { positive: 1, negative: 2, ...constant(1) },
+      ],
+    };
+    expect(Array.from(predictPath(model, Float64Array.from([0]), 1))).toEqual([0]);
+    // A decision value of exactly 0 votes for the negative class.
+    model.pairs[0] = { positive: 0, negative: 1, ...constant(0) };
+    expect(Array.from(predictPath(model, Float64Array.from([0]), 1))).toEqual([1]);
   });
 
   it('classifies separable one-vs-one data and names its errors', () => {
