@@ -6,16 +6,21 @@
  *     λ = clip(S / max(√(diag S · diag Sᵀ), 1e-9), −1, 1)
  *     S ← (λ(π − arccos λ) + √(1 − λ²))·√(diag·diagᵀ) / (2π),   H ← H·(π − arccos λ) / (2π).
  * dep + 1 is the network's depth, fix the number of bottom layers held fixed (fix ≤ dep).
- * The S chain does not depend on fix, so it is computed once; each K[dep][fix] is then
- * Σ_{l=fix}^{dep} S⁽ˡ⁾ ∏_{m=l}^{dep−1} Ṡ⁽ᵐ⁾ with Ṡ⁽ᵐ⁾ = (π − arccos λ⁽ᵐ⁾)/(2π), built on demand.
- * Layout: every matrix is n×n, row-major Float64Array.
+ * The S chain does not depend on fix, so every fix is carried in one pass: with
+ * Ṡ⁽ᵈᵉᵖ⁾ = (π − arccos λ⁽ᵈᵉᵖ⁾)/(2π), K[dep+1][fix] = K[dep][fix]·Ṡ⁽ᵈᵉᵖ⁾ + S⁽ᵈᵉᵖ⁺¹⁾ for fix ≤ dep and
+ * K[dep+1][dep+1] = S⁽ᵈᵉᵖ⁺¹⁾, so one arccos per pair of points and depth step gives all fixes.
+ * Layout: every matrix is n×n, row-major Float64Array (computed on a ≤ b, mirrored).
  */
 
-/** The S chain of one input set, from which every K[dep][fix] (dep < maxDepth) is built. */
+/** The kernels of one input set, K[dep][fix] for 0 ≤ fix ≤ dep < maxDepth. */
 export interface FullyConnectedNtkFamily {
   count: number;
   maxDepth: number;
-  /** K[dep][fix] (0 ≤ fix ≤ dep < maxDepth) as an n×n row-major matrix. */
+  /**
+   * K[dep][fix] as an n×n row-major matrix, never mutated afterwards. Only the latest depth's
+   * kernels are kept: asking in increasing dep (the authors' order) costs one step each;
+   * asking for an earlier dep recomputes the chain from XXᵀ.
+   */
   kernel(dep: number, fix: number): Float64Array;
 }
 
@@ -40,52 +45,57 @@ export function fullyConnectedNtkFamily(
   if (!Number.isInteger(maxDepth) || maxDepth < 1)
     throw new Error(`fullyConnectedNtkFamily: maxDepth must be a positive integer, got ${maxDepth}`);
   const n = count;
-  const first = new Float64Array(n * n);
-  for (let a = 0; a < n; a++) {
-    for (let b = a; b < n; b++) {
-      let sum = 0;
-      for (let c = 0; c < dimension; c++) sum += x[a * dimension + c] * x[b * dimension + c];
-      first[a * n + b] = sum;
-      first[b * n + a] = sum;
-    }
-  }
-  const sigmas: Float64Array[] = [first];
-  const derivatives: Float64Array[] = [];
-  for (let dep = 0; dep + 1 < maxDepth; dep++) {
-    const s = sigmas[dep];
-    const next = new Float64Array(n * n);
-    const derivative = new Float64Array(n * n);
+  const gram = () => {
+    const first = new Float64Array(n * n);
     for (let a = 0; a < n; a++) {
-      for (let b = 0; b < n; b++) {
-        const p = Math.max(Math.sqrt(s[a * n + a] * s[b * n + b]), 1e-9);
-        const lambda = Math.min(1, Math.max(-1, s[a * n + b] / p));
-        const angle = Math.PI - Math.acos(lambda);
-        next[a * n + b] = ((lambda * angle + Math.sqrt(1 - lambda * lambda)) * p) / (2 * Math.PI);
-        derivative[a * n + b] = angle / (2 * Math.PI);
+      for (let b = a; b < n; b++) {
+        let sum = 0;
+        for (let c = 0; c < dimension; c++) sum += x[a * dimension + c] * x[b * dimension + c];
+        first[a * n + b] = sum;
+        first[b * n + a] = sum;
       }
     }
-    sigmas.push(next);
-    derivatives.push(derivative);
-  }
+    return first;
+  };
+  // the latest depth: S⁽ᵈᵉᵖ⁾ and K[dep][0…dep]
+  let depth = 0;
+  let sigma = gram();
+  let level: Float64Array[] = [sigma];
+  const step = () => {
+    const next = new Float64Array(n * n);
+    const kernels = level.map(() => new Float64Array(n * n));
+    const diagonal = Float64Array.from({ length: n }, (_, a) => sigma[a * n + a]);
+    for (let a = 0; a < n; a++) {
+      for (let b = a; b < n; b++) {
+        const p = Math.max(Math.sqrt(diagonal[a] * diagonal[b]), 1e-9);
+        const lambda = Math.min(1, Math.max(-1, sigma[a * n + b] / p));
+        const angle = Math.PI - Math.acos(lambda);
+        const value = ((lambda * angle + Math.sqrt(1 - lambda * lambda)) * p) / (2 * Math.PI);
+        const derivative = angle / (2 * Math.PI);
+        next[a * n + b] = next[b * n + a] = value;
+        for (let fix = 0; fix < kernels.length; fix++) {
+          kernels[fix][a * n + b] = kernels[fix][b * n + a] = level[fix][a * n + b] * derivative + value;
+        }
+      }
+    }
+    kernels.push(next);
+    sigma = next;
+    level = kernels;
+    depth++;
+  };
   return {
     count: n,
     maxDepth,
     kernel(dep: number, fix: number): Float64Array {
       if (!Number.isInteger(dep) || !Number.isInteger(fix) || dep < 0 || dep >= maxDepth || fix < 0 || fix > dep)
         throw new Error(`fullyConnectedNtkFamily.kernel: need 0 ≤ fix ≤ dep < ${maxDepth}, got dep ${dep}, fix ${fix}`);
-      // the record-before-step order: H is recorded after adding S⁽ᵈᵉᵖ⁾ and before the ReLU step
-      const h = new Float64Array(n * n);
-      for (let level = fix > 0 ? fix : 0; level <= dep; level++) {
-        if (level > 0) {
-          // H ← H·Ṡ⁽ˡᵉᵛᵉˡ⁻¹⁾ then H += S⁽ˡᵉᵛᵉˡ⁾ (H is still 0 before level = fix)
-          const derivative = derivatives[level - 1];
-          const s = sigmas[level];
-          for (let e = 0; e < n * n; e++) h[e] = h[e] * derivative[e] + s[e];
-        } else {
-          h.set(sigmas[0]);
-        }
+      if (dep < depth) {
+        depth = 0;
+        sigma = gram();
+        level = [sigma];
       }
-      return h;
+      while (depth < dep) step();
+      return level[fix];
     },
   };
 }
