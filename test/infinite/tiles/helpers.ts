@@ -1,7 +1,8 @@
 /** Small plans, their reference matrices (kernelMatrix on the whole set) and the merged files, for the tile tests. */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import { kernelMatrix } from '../../../src/infinite/index.ts';
 import {
   createPlan,
@@ -12,9 +13,18 @@ import {
   type TilePlan,
 } from '../../../src/infinite/tiles/index.ts';
 
-/** A fresh temporary folder. */
+const folders: string[] = [];
+
+// the folders of a test file go when its tests are done
+afterAll(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder, removed after the test file. */
 export function temporaryFolder(): string {
-  return mkdtempSync(join(tmpdir(), 'theorygrad-tiles-'));
+  const folder = mkdtempSync(join(tmpdir(), 'theorygrad-tiles-'));
+  folders.push(folder);
+  return folder;
 }
 
 /** The plan fields of a small CNTK on synthetic 3×5×5 images (7 train, 3 test; tiles of 3: 6 + 9 tiles). */
