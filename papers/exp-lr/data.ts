@@ -44,7 +44,12 @@ export function mnistData(sizes: SubsetSizes): PairData {
   return prepare(loadMnist('train'), loadMnist('test'), sizes);
 }
 
-/** CIFAR-10 from the data directory, 16×16; check `hasDataset('cifar10')` first. */
-export function cifarData(sizes: SubsetSizes): PairData {
-  return prepare(loadCifar10('train'), loadCifar10('test'), sizes);
+/**
+ * CIFAR-10 from the data directory, 16×16, one subset per entry of `sizes` (the files are read
+ * once); check `hasDataset('cifar10')` first.
+ * @example const [pairData, comparisonData] = cifarData(config.cifar, config.schedules);
+ */
+export function cifarData(...sizes: SubsetSizes[]): PairData[] {
+  const [train, test] = [loadCifar10('train'), loadCifar10('test')];
+  return sizes.map((subset) => prepare(train, test, subset));
 }

@@ -25,15 +25,20 @@ export function testLogits(net: nn.Sequential, test: Dataset, dtype: ad.DType): 
   return logits;
 }
 
-/** Fraction of rows of `logits` whose first maximum is at the label. @example accuracyOf(Float64Array.of(2, 1), Int32Array.of(0), 2) // 1 */
-export function accuracyOf(logits: Float64Array, labels: Int32Array, classes: number): number {
-  let correct = 0;
+/** 1 where a row's first maximum is at the label, else 0. @example correctOf(Float64Array.of(2, 1, 0, 3), Int32Array.of(0, 0), 2) // [1, 0] */
+export function correctOf(logits: Float64Array, labels: Int32Array, classes: number): Uint8Array {
+  const correct = new Uint8Array(labels.length);
   for (let i = 0; i < labels.length; i++) {
     let best = 0;
     for (let k = 1; k < classes; k++) if (logits[i * classes + k] > logits[i * classes + best]) best = k;
-    if (best === labels[i]) correct++;
+    correct[i] = best === labels[i] ? 1 : 0;
   }
-  return correct / labels.length;
+  return correct;
+}
+
+/** Fraction of rows of `logits` whose first maximum is at the label. @example accuracyOf(Float64Array.of(2, 1), Int32Array.of(0), 2) // 1 */
+export function accuracyOf(logits: Float64Array, labels: Int32Array, classes: number): number {
+  return correctOf(logits, labels, classes).reduce((sum, value) => sum + value, 0) / labels.length;
 }
 
 /**

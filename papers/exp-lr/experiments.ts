@@ -1,7 +1,7 @@
 /**
  * exp-lr's training runs at the paper's hyper-parameters (η = 0.1, λ = 5e-4, γ = 0.9): a
  * WD run beside its exponential-LR twin on the MNIST MLP or the CIFAR-10 conv net (pair.ts),
- * and step decay vs TEXP over seeds (schedules.ts). Every run is seeded from the run's seed.
+ * and step decay vs the exponential schedules over seeds (schedules.ts). Every run is seeded from the run's seed.
  */
 import type * as ad from '../../autodiff/index.ts';
 import type * as nn from '../../src/nn/index.ts';
@@ -70,19 +70,29 @@ export function cifarPair(settings: RunSettings, cifar: PairData): PairTrace {
   return pair(settings, { label, build, data: cifar, dtype: 'float64', steps, batchSize }, { control: true });
 }
 
-/** Step decay vs TEXP (exact, and the schedule alone) on the MNIST MLP in float32, one comparison per seed. */
-export function scheduleComparisons(settings: RunSettings, mnist: PairData): ScheduleComparison[] {
+/**
+ * Step decay vs the exponential schedules (TEXP alone, exponential cosine) in float32, one comparison per seed:
+ * on the CIFAR-10 conv net when `cifar` (`data` is then CIFAR-10's), else on the MNIST MLP.
+ * @example scheduleComparisons(settings, cifarData(config.schedules), true)
+ */
+export function scheduleComparisons(settings: RunSettings, data: PairData, cifar: boolean): ScheduleComparison[] {
   const { seed, quiet, config } = settings;
-  return Array.from({ length: config.schedules.seeds }, (_, k) =>
+  const { seeds, steps, milestones, channels, evaluations, curveTest } = config.schedules;
+  const build = cifar
+    ? (netSeed: number) => scaleInvariantConvNet({ channels, classes: 10, seed: netSeed, dtype: 'float32' })
+    : (netSeed: number) => mnistMlp(settings, 'float32', netSeed);
+  return Array.from({ length: seeds }, (_, k) =>
     compareSchedules({
-      build: (netSeed) => mnistMlp(settings, 'float32', netSeed),
-      data: mnist,
+      build,
+      data,
+      label: cifar ? 'CIFAR-10 conv net' : 'MNIST MLP',
       dtype: 'float32',
-      batchSize: config.mnist.batchSize,
-      steps: config.schedules.steps,
+      batchSize: config.schedules.batchSize,
+      steps,
       seed: seed + 1 + k,
-      hyperparameters: { ...hyperparameters, milestones: config.schedules.milestones },
-      evaluateEvery: Math.floor(config.schedules.steps / 8),
+      hyperparameters: { ...hyperparameters, milestones },
+      evaluateEvery: Math.max(1, Math.floor(steps / evaluations)),
+      curveTestCount: curveTest,
       quiet,
     }),
   );

@@ -115,10 +115,10 @@ export function gapFigure(traces: readonly PairTrace[]): string {
 }
 
 /** Test accuracy of the three schedule arms: mean over seeds, band from the lowest to the highest seed. */
-export function scheduleAccuracyFigure(comparisons: readonly ScheduleComparison[]): string {
+export function scheduleAccuracyFigure(comparisons: readonly ScheduleComparison[], network: string): string {
   const steps = comparisons[0].evaluationSteps;
   return linePlot({
-    title: 'Step decay vs TEXP: test accuracy (precise BN)',
+    title: `${network}: step decay vs exponential schedules, test accuracy (precise BN)`,
     xLabel: 'step',
     yLabel: 'test accuracy',
     series: scheduleArmNames.map((name, arm) => {
@@ -136,17 +136,19 @@ export function scheduleAccuracyFigure(comparisons: readonly ScheduleComparison[
   });
 }
 
-/** The LR of step decay and of TEXP (log scale). */
-export function scheduleLrFigure(comparison: ScheduleComparison): string {
+/** One per-step series of the three arms (first seed) on a log axis: the LR or the weight norm. */
+export function scheduleSeriesFigure(
+  comparison: ScheduleComparison,
+  key: 'lr' | 'weightNorm',
+  title: string,
+  yLabel: string,
+): string {
   return linePlot({
-    title: 'Step decay and its TEXP schedule',
+    title,
     xLabel: 'step',
-    yLabel: 'learning rate',
+    yLabel,
     logY: true,
-    series: [
-      series('step decay (with WD)', comparison.arms[0].lr),
-      series('TEXP (no WD)', comparison.arms[1].lr, { dashed: true }),
-    ],
+    series: comparison.arms.map((arm, index) => series(arm.name, arm[key], { dashed: index > 0 })),
   });
 }
 
@@ -189,9 +191,9 @@ export function toyFigures(toy: ToyResult): PaperFigure[] {
   ];
 }
 
-/** Every figure of the run, captioned: per float64 pair (MNIST, then CIFAR-10), the norm ratio and output gaps, the schedules, the toy. */
+/** Every figure of the run, captioned: per float64 pair (MNIST, then CIFAR-10), the norm ratio and output gaps, the schedule comparison, the toy. */
 export function figures(runs: Runs, alpha: number): PaperFigure[] {
-  const { traces, float32, texp, comparisons, toy } = runs;
+  const { traces, float32, texp, comparisons, comparisonLabel, toy } = runs;
   return [
     ...traces.flatMap((trace, index) => pairFigures(trace, index === 0 ? 'mnist' : 'cifar', alpha)),
     {
@@ -208,14 +210,20 @@ export function figures(runs: Runs, alpha: number): PaperFigure[] {
     },
     {
       name: 'schedules-accuracy.svg',
-      caption: 'Step decay vs TEXP on MNIST (float32): test accuracy, mean over seeds with the range between seeds.',
-      svg: scheduleAccuracyFigure(comparisons),
+      caption: `Step decay + WD vs the TEXP schedule alone and the exponential cosine schedule (both without WD), ${comparisonLabel}, float32: test accuracy on the curve's test images, mean over seeds with the range between seeds.`,
+      svg: scheduleAccuracyFigure(comparisons, comparisonLabel),
     },
     {
       name: 'schedules-lr.svg',
       caption:
-        "The step-decay LR and its TEXP schedule: divided by the drop factor once at each drop, then growing by the new phase's α^−2 per step.",
-      svg: scheduleLrFigure(comparisons[0]),
+        "The three learning rates (first seed): step decay; its TEXP schedule, divided by the drop factor once at each drop and growing by the phase's α^−2 per step; the exponential cosine schedule, cosine annealing times ∏α(η_k)^−2.",
+      svg: scheduleSeriesFigure(comparisons[0], 'lr', `${comparisonLabel}: learning rates`, 'learning rate'),
+    },
+    {
+      name: 'schedules-weight-norms.svg',
+      caption:
+        'Norm of the trained weights (first seed): bounded under step decay + WD, growing without WD as the exponential schedules grow the LR (the network function ignores the scale).',
+      svg: scheduleSeriesFigure(comparisons[0], 'weightNorm', `${comparisonLabel}: weight norms`, '‖w_t‖'),
     },
     ...toyFigures(toy),
   ];

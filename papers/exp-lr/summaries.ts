@@ -1,6 +1,6 @@
 /**
- * From exp-lr's runs to numbers: per-pair summaries, the seed statistics of step decay vs
- * TEXP, the toy's excesses, and what results.json holds of them (per-step series thinned).
+ * From exp-lr's runs to numbers: per-pair summaries, the seed and paired test-set statistics of
+ * step decay vs the exponential schedules, the toy's excesses, and what results.json holds of them (per-step series thinned).
  */
 import { thin } from '../../src/report/index.ts';
 import type { hyperparameters } from './config.ts';
@@ -95,16 +95,70 @@ export function summarizePair(trace: PairTrace): PairSummary {
   };
 }
 
-/** Final test accuracies of the schedule arms: per seed, mean and standard deviation over seeds. */
+/** Mean and sample standard deviation (n − 1; 0 for one value). */
+function meanAndDeviation(values: readonly number[]): { mean: number; std: number } {
+  return { mean: mean(values), std: values.length > 1 ? deviation(values) : 0 };
+}
+
+/**
+ * Standard error of the mean of the paired differences a_i − b_i (per test image, 0/1 correct),
+ * the test-set noise of an accuracy difference when both classifiers see the same images.
+ * @example pairedStandardError(Uint8Array.of(1, 0, 1, 1), Uint8Array.of(1, 1, 0, 1)) // ≈ 0.41
+ */
+export function pairedStandardError(a: Uint8Array, b: Uint8Array): number {
+  const n = a.length;
+  if (n !== b.length || n < 2)
+    throw new Error(`pairedStandardError: needs two sets of ≥ 2 equal length, got ${n} and ${b.length}`);
+  let sum = 0;
+  let squares = 0;
+  for (let i = 0; i < n; i++) {
+    const d = a[i] - b[i];
+    sum += d;
+    squares += d * d;
+  }
+  const m = sum / n;
+  return Math.sqrt(Math.max(0, (squares / n - m * m) * (n / (n - 1))) / n);
+}
+
+/**
+ * An arm's final test accuracy against step decay's, seed by seed on the same test images:
+ * the mean difference, its test-set noise √(Σ_s SE_s²)/S (paired standard errors), its seed
+ * noise sd_s(Δ_s)/√S, and σ = √(test² + seed²), the noise a verdict is judged against.
+ */
+export function compareToStepDecay(comparisons: readonly ScheduleComparison[], arm: number) {
+  const seeds = comparisons.length;
+  const differences = comparisons.map((c) => c.arms[arm].finalAccuracy - c.arms[0].finalAccuracy);
+  const testStandardError =
+    Math.sqrt(
+      comparisons.reduce(
+        (sum, c) => sum + pairedStandardError(c.arms[arm].finalCorrect, c.arms[0].finalCorrect) ** 2,
+        0,
+      ),
+    ) / seeds;
+  const seedStandardError = meanAndDeviation(differences).std / Math.sqrt(seeds);
+  return {
+    name: scheduleArmNames[arm],
+    differences,
+    difference: mean(differences),
+    testStandardError,
+    seedStandardError,
+    noise: Math.hypot(testStandardError, seedStandardError),
+  };
+}
+
+/** Per schedule arm: final accuracies per seed, their mean and sd, the output gap to step decay and the weight-norm growth at the end. */
 export function summarizeSchedules(comparisons: readonly ScheduleComparison[]) {
+  const last = (values: readonly number[]): number => values[values.length - 1];
   return scheduleArmNames.map((name, arm) => {
-    const final = comparisons.map(
-      (comparison) => comparison.arms[arm].accuracy[comparison.arms[arm].accuracy.length - 1],
-    );
-    const gaps = comparisons.map(
-      (comparison) => comparison.arms[arm].outputGap[comparison.arms[arm].outputGap.length - 1],
-    );
-    return { name, finalAccuracy: final, mean: mean(final), std: deviation(final), finalOutputGap: gaps };
+    const final = comparisons.map((comparison) => comparison.arms[arm].finalAccuracy);
+    return {
+      name,
+      finalAccuracy: final,
+      ...meanAndDeviation(final),
+      finalOutputGap: comparisons.map((comparison) => last(comparison.arms[arm].outputGap)),
+      weightNormGrowth: comparisons.map((c) => last(c.arms[arm].weightNorm) / c.arms[arm].weightNorm[0]),
+      finalLr: last(comparisons[0].arms[arm].lr),
+    };
   });
 }
 
@@ -118,12 +172,13 @@ export function summarizeToy(toy: ToyResult) {
   });
 }
 
-/** Every run of the paper: the float64 pairs (MNIST, then CIFAR-10), the float32 and TEXP pairs, the schedule comparisons, the toy. */
+/** Every run of the paper: the float64 pairs (MNIST, then CIFAR-10), the float32 and TEXP pairs, the schedule comparisons (and their network), the toy. */
 export interface Runs {
   traces: PairTrace[];
   float32: PairTrace;
   texp: PairTrace;
   comparisons: ScheduleComparison[];
+  comparisonLabel: string;
   toy: ToyResult;
 }
 
@@ -134,6 +189,7 @@ export function summarizeRuns(runs: Runs) {
     float32: summarizePair(runs.float32),
     texp: summarizePair(runs.texp),
     schedules: summarizeSchedules(runs.comparisons),
+    scheduleDifferences: [1, 2].map((arm) => compareToStepDecay(runs.comparisons, arm)),
     toy: summarizeToy(runs.toy),
   };
 }
@@ -164,10 +220,17 @@ export function resultsOf(
     float32: summaries.float32,
     texp: summaries.texp,
     schedules: {
+      network: runs.comparisonLabel,
       seeds: comparisons.map((comparison) => comparison.seed),
       arms: summaries.schedules,
+      differences: summaries.scheduleDifferences,
       evaluationSteps: comparisons[0].evaluationSteps,
       accuracy: comparisons.map((comparison) => comparison.arms.map((arm) => arm.accuracy)),
+      perStep: comparisons[0].arms.map((arm) => ({
+        name: arm.name,
+        ...Object.fromEntries((['loss', 'lr', 'weightNorm'] as const).map((key) => [key, thin(arm[key], 100)])),
+      })),
+      seconds: comparisons.map((comparison) => comparison.seconds),
     },
     toy: { bnMinimum: toy.bnMinimum, wdMinimum: toy.wdMinimum, runs: summaries.toy },
     traces: [...runs.traces, runs.float32, runs.texp].map((trace) => ({

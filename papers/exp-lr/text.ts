@@ -6,7 +6,7 @@
  */
 import { formatNumber, markdownTable, markdownTemplate, type PaperOutput } from '../../src/report/index.ts';
 import type { Config } from './config.ts';
-import { percent, type PairSummary, type summarizeSchedules } from './summaries.ts';
+import { percent, type PairSummary, type summarizeRuns } from './summaries.ts';
 import type { ToyResult } from './toy.ts';
 
 export interface RunDescription {
@@ -14,7 +14,12 @@ export interface RunDescription {
   config: Config;
   pairs: PairSummary[];
   float32: PairSummary;
-  schedules: ReturnType<typeof summarizeSchedules>;
+  schedules: ReturnType<typeof summarizeRuns>['schedules'];
+  scheduleDifferences: ReturnType<typeof summarizeRuns>['scheduleDifferences'];
+  /** The network of the schedule comparison, and its training-set size. */
+  scheduleNetwork: string;
+  scheduleTrain: number;
+  scheduleTest: number;
   toy: ToyResult;
   withCifar: boolean;
   seconds: number;
@@ -37,6 +42,7 @@ function description({ alpha, config, withCifar, seconds, backend }: RunDescript
     cifarSetup,
     alpha: formatNumber(alpha, 10),
     alphaSquaredInverse: formatNumber(alpha ** -2, 10),
+    epochGrowth: (alpha ** -782).toFixed(4),
     equivalenceSteps: config.equivalenceSteps,
     equivalenceEpochs: (config.equivalenceSteps / 391).toFixed(2),
     mnistCalibration: config.mnist.calibration,
@@ -81,17 +87,35 @@ function pairTable({ alpha, pairs, float32 }: RunDescription): string {
   );
 }
 
-/** Per schedule arm: final accuracies over seeds and the output gap to step decay. */
-function scheduleTable({ schedules }: RunDescription): string {
+/** Per schedule arm: final accuracies over seeds, the difference to step decay and its noise, the output gap, ‖w‖ growth and final LR. */
+function scheduleTable({ schedules, scheduleDifferences }: RunDescription): string {
+  const points = (value: number): string => `${(100 * value).toFixed(2)}`;
   return markdownTable({
-    columns: ['arm', 'final test accuracy per seed', 'mean', 'sd', 'output gap to step decay at the end, per seed'],
-    rows: schedules.map((arm) => [
-      arm.name,
-      arm.finalAccuracy.map(percent).join(', '),
-      percent(arm.mean),
-      percent(arm.std),
-      arm.finalOutputGap.map((gap) => gap.toExponential(1)).join(', '),
-    ]),
+    columns: [
+      'arm',
+      'final test accuracy per seed',
+      'mean',
+      'sd',
+      'Δ vs step decay (pt)',
+      '2σ (pt)',
+      'output gap to step decay at the end, per seed',
+      '‖w‖ growth, per seed',
+      'LR at the last step',
+    ],
+    rows: schedules.map((arm, index) => {
+      const difference = scheduleDifferences[index - 1];
+      return [
+        arm.name,
+        arm.finalAccuracy.map(percent).join(', '),
+        percent(arm.mean),
+        percent(arm.std),
+        difference ? points(difference.difference) : '—',
+        difference ? points(2 * difference.noise) : '—',
+        index === 0 ? '—' : arm.finalOutputGap.map((gap) => gap.toExponential(1)).join(', '),
+        arm.weightNormGrowth.map((growth) => growth.toFixed(2)).join(', '),
+        arm.finalLr.toExponential(2),
+      ];
+    }),
   });
 }
 
@@ -136,7 +160,7 @@ function driftCaveat(pair: PairSummary): string {
 }
 
 /** float32: at the rounding floor throughout, or until a ReLU sign flip. */
-function float32Caveat({ config, pairs, float32, schedules }: RunDescription): string {
+function float32Caveat({ pairs, float32 }: RunDescription): string {
   const earlyMedian = float32.earlyMedianOutputGap.toExponential(1);
   if (float32.firstReluFlip === null)
     return text('caveat-float32-no-flip', {
@@ -153,12 +177,38 @@ function float32Caveat({ config, pairs, float32, schedules }: RunDescription): s
     controlFate:
       float32.controlStepsWithReluFlips === 0 ? 'met no flip in this run and stayed' : 'met flips too and ended',
     controlGap: float32.finalControlGap.toExponential(1),
-    drifted: schedules[1].finalOutputGap.filter((gap) => gap > 1e-4).length,
-    seeds: schedules[1].finalOutputGap.length,
-    scheduleSteps: config.schedules.steps,
     float64Flips: pairs.every((pair) => pair.stepsWithReluFlips === 0)
       ? 'in float64 (~1e-16) no pair had a flip'
       : `in float64, steps with flips: ${pairs.map((pair) => `${pair.label} ${pair.stepsWithReluFlips}`).join(', ')}`,
+  });
+}
+
+const gapsOf = (gaps: readonly number[]): string => gaps.map((gap) => gap.toExponential(1)).join(', ');
+
+/** Passes over the comparison's training images. */
+const epochsOf = ({ config, scheduleTrain }: RunDescription): string =>
+  ((config.schedules.steps * config.schedules.batchSize) / scheduleTrain).toFixed(1);
+
+/** Where an arm's difference to step decay lies against 2σ, in words. */
+function verdictWords(difference: RunDescription['scheduleDifferences'][number]): string {
+  if (difference.difference > 2 * difference.noise) return 'above (beyond 2σ)';
+  if (difference.difference < -2 * difference.noise) return 'below (beyond 2σ)';
+  return 'within noise of';
+}
+
+/** The accuracy comparison's outcome in one bullet. */
+function accuracyCaveat({ config, scheduleNetwork, scheduleDifferences }: RunDescription): string {
+  const [texp, cosine] = scheduleDifferences;
+  const points = (value: number): string => (100 * value).toFixed(2);
+  return text('caveat-accuracy', {
+    network: scheduleNetwork,
+    seeds: config.schedules.seeds,
+    texpVerdict: verdictWords(texp),
+    texpDifference: points(texp.difference),
+    texpNoise: points(2 * texp.noise),
+    cosineVerdict: verdictWords(cosine),
+    cosineDifference: points(cosine.difference),
+    cosineNoise: points(2 * cosine.noise),
   });
 }
 
@@ -166,6 +216,7 @@ function float32Caveat({ config, pairs, float32, schedules }: RunDescription): s
 function caveats(run: RunDescription): string {
   const { config, pairs, schedules } = run;
   const lines = [
+    accuracyCaveat(run),
     text('caveat-running-averages', {
       runningAverageGaps: pairs
         .map((pair) => `${pair.label} ${pair.runningAverageLogitGap.toExponential(1)}`)
@@ -174,11 +225,17 @@ function caveats(run: RunDescription): string {
     }),
     ...pairs.filter((pair) => pair.maxOutputGap >= 1e-9).map(driftCaveat),
     float32Caveat(run),
-    text('caveat-texp-alone', { gaps: schedules[2].finalOutputGap.map((gap) => gap.toExponential(1)).join(', ') }),
+    text('caveat-texp-alone', {
+      texpGaps: gapsOf(schedules[1].finalOutputGap),
+      cosineGaps: gapsOf(schedules[2].finalOutputGap),
+    }),
+    text('caveat-exp-cosine'),
     text('caveat-scale', {
+      channels: config.schedules.channels.join('/'),
       steps: config.schedules.steps,
+      epochs: epochsOf(run),
       seeds: config.schedules.seeds,
-      cifarSteps: config.cifar.steps,
+      stepAccuracy: percent(schedules[0].mean),
     }),
     text('caveat-toy'),
     text('caveat-theorem-numbers'),
@@ -194,11 +251,17 @@ export function describeRun(run: RunDescription): Required<PaperOutput['summary'
     sections: [
       { heading: 'What we measured: WD run vs exponential-LR twin', body: text('pairs', { table: pairTable(run) }) },
       {
-        heading: 'Step decay vs TEXP',
+        heading: 'Step decay vs the exponential schedules: accuracy',
         body: text('schedules', {
+          network: run.scheduleNetwork,
+          seeds: config.schedules.seeds,
           steps: config.schedules.steps,
+          batchSize: config.schedules.batchSize,
+          train: run.scheduleTrain,
+          epochs: epochsOf(run),
           milestones: config.schedules.milestones.join(' and '),
-          testCount: config.mnist.test,
+          testCount: run.scheduleTest,
+          curveCount: Math.min(config.schedules.curveTest, run.scheduleTest),
           table: scheduleTable(run),
         }),
       },

@@ -20,10 +20,25 @@
  * quadratic of the old phase no longer cancels the w_T terms; the buffer correction above
  * (the paper's momentum correction, equal to (s_T²/γ)[(1−α_{I−1})/η_{I−1} − (1−α_I)/η_I]·w̃_T)
  * restores it. `src/optim`'s `texpSchedule` gives η̃_t; this class adds the buffers.
+ *
+ * Any other original schedule η_t (e.g. cosine annealing, §4's exponential cosine schedule)
+ * is a sequence of one-step phases: η̃_t = η_t/(s_t·s_{t+1}) with α_t from η_t, and the
+ * buffer correction at every step where η_t changes (back-to-back drops).
  */
 import type * as ad from '../../autodiff/index.ts';
 import type { Parameter } from '../../src/nn/index.ts';
 import { expLrAlpha, multiStepSchedule, texpSchedule, type SGD, type Schedule } from '../../src/optim/index.ts';
+
+/** How the twin is built: with or without its momentum buffers, and for which original schedule. */
+export interface TwinOptions {
+  /**
+   * `false` gives the exponential schedule alone on plain SGD (buffer starting at the first
+   * gradient, nothing added when η_t changes): close to but not exactly the original.
+   */
+  momentumBuffers?: boolean;
+  /** The original run's LR η_t > 0 (default: the multi-step schedule of the hyper-parameters). */
+  originalLr?: Schedule;
+}
 
 /** The original run's hyper-parameters: multi-step LR η·drop^I, weight decay λ, momentum γ. */
 export interface OriginalHyperparameters {
@@ -49,22 +64,19 @@ export interface OriginalHyperparameters {
 export class ExpLrTwin {
   readonly originalLr: Schedule;
   readonly twinLr: Schedule;
-  readonly milestones: readonly number[];
   readonly #logAlphaSums: number[] = [0];
 
-  /**
-   * `momentumBuffers: false` gives the TEXP schedule alone on plain SGD (buffer starting at
-   * the first gradient, nothing added at drops): what one gets from the schedule without
-   * the momentum terms, close to but not exactly the original.
-   */
+  /** With `options.originalLr`, the milestones and drop of `hyperparameters` are ignored. */
   constructor(
     readonly hyperparameters: OriginalHyperparameters,
-    readonly options: { momentumBuffers?: boolean } = {},
+    readonly options: TwinOptions = {},
   ) {
     const { lr, weightDecay, momentum, milestones = [], drop = 0.1 } = hyperparameters;
-    this.milestones = milestones;
-    this.originalLr = multiStepSchedule(lr, { milestones, gamma: drop });
-    this.twinLr = texpSchedule(lr, { milestones, gamma: drop, weightDecay, momentum });
+    const original = options.originalLr;
+    this.originalLr = original ?? multiStepSchedule(lr, { milestones, gamma: drop });
+    this.twinLr = original
+      ? (step) => original(step) / (this.scale(step) * this.scale(step + 1))
+      : texpSchedule(lr, { milestones, gamma: drop, weightDecay, momentum });
   }
 
   /** α of the phase that step t belongs to. @example new ExpLrTwin({ lr: 0.1, weightDecay: 5e-4, momentum: 0.9 }).alpha(0) // ≈ 0.9994975 */
@@ -86,8 +98,8 @@ export class ExpLrTwin {
   }
 
   /**
-   * Sets the twin optimizer's LR to η̃_t and, at t = 0 and at each milestone, its momentum
-   * buffers (see the file comment). Call before the twin's step t, after its backward or before.
+   * Sets the twin optimizer's LR to η̃_t and, at t = 0 and at each step where η_t changes (a
+   * milestone), its momentum buffers (see the file comment). Call before the twin's step t.
    */
   prepareStep(optimizer: SGD, step: number): void {
     optimizer.lr = this.twinLr(step);
@@ -96,7 +108,7 @@ export class ExpLrTwin {
       for (const parameter of trainable(optimizer)) {
         optimizer.setMomentumBuffer(parameter, parameter.value.mul(this.#bufferCoefficient(0, 0)));
       }
-    } else if (this.milestones.includes(step)) {
+    } else if (this.originalLr(step) !== this.originalLr(step - 1)) {
       const coefficient = this.#bufferCoefficient(step, step) - this.#bufferCoefficient(step, step - 1);
       for (const parameter of trainable(optimizer)) {
         const buffer: ad.Tensor = optimizer.momentumBuffer(parameter)!;
