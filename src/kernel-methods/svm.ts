@@ -203,14 +203,17 @@ export function solveBinary(
   let j = -1;
   let largestUp = -Infinity;
   let smallestLow = Infinity;
-  const select = () => {
-    i = -1;
-    largestUp = -Infinity;
-    for (let a = 0; a < activeCount; a++) {
-      const t = active[a];
-      if (flags[t] & IN_UP && score[t] >= largestUp) {
-        largestUp = score[t];
-        i = t;
+  // `upKnown`: i and largestUp were found by the last update's pass over the scores
+  const select = (upKnown = false) => {
+    if (!upKnown) {
+      i = -1;
+      largestUp = -Infinity;
+      for (let a = 0; a < activeCount; a++) {
+        const t = active[a];
+        if (flags[t] & IN_UP && score[t] >= largestUp) {
+          largestUp = score[t];
+          i = t;
+        }
       }
     }
     j = -1;
@@ -251,7 +254,12 @@ export function solveBinary(
     }
     activeCount = kept;
   };
-  // After α_s changed from `before`: the active scores (m_t −= K_ts Δβ_s, β_s = y_s α_s), flags, atCost.
+  // After α_s changed from `before`: flags and atCost.
+  const bookkeeping = (s: number, before: number) => {
+    setFlags(s);
+    if ((before === cost) !== (alpha[s] === cost)) addRow(atCost, s, (alpha[s] === cost ? -1 : 1) * signs[s] * cost);
+  };
+  // ... and the active scores, m_t −= K_ts Δβ_s with β_s = y_s α_s.
   const moved = (s: number, before: number) => {
     const delta = signs[s] * (alpha[s] - before);
     if (delta === 0) return;
@@ -260,15 +268,16 @@ export function solveBinary(
       const t = active[a];
       score[t] -= delta * k[row + t];
     }
-    setFlags(s);
-    if ((before === cost) !== (alpha[s] === cost)) addRow(atCost, s, (alpha[s] === cost ? -1 : 1) * signs[s] * cost);
+    bookkeeping(s, before);
   };
   let iterations = 0;
   let converged = false;
   let countdown = Math.min(n, 1000);
   let workSinceFace = 0;
+  let upKnown = false;
   while (iterations < maxIterations) {
     if (--countdown === 0) {
+      upKnown = false;
       countdown = Math.min(n, 1000);
       select();
       if (faceSolves && workSinceFace > faceCost()) {
@@ -278,7 +287,7 @@ export function solveBinary(
       }
       shrink();
     }
-    if (!select()) {
+    if (!select(upKnown)) {
       if (activeCount === n) {
         converged = true;
         break;
@@ -302,8 +311,25 @@ export function solveBinary(
     // Land exactly on a bound when the step is clipped, so the sets I_up and I_low stay exact.
     alpha[i] = step === boundI ? (signs[i] > 0 ? cost : 0) : alpha[i] + signs[i] * step;
     alpha[j] = step === boundJ ? (signs[j] > 0 ? 0 : cost) : alpha[j] - signs[j] * step;
-    moved(i, beforeI);
-    moved(j, beforeJ);
+    bookkeeping(i, beforeI);
+    bookkeeping(j, beforeJ);
+    // one pass: the scores, m_t −= K_ti Δβ_i + K_tj Δβ_j, and the next i = argmax of m over I_up
+    const deltaI = signs[i] * (alpha[i] - beforeI);
+    const deltaJ = signs[j] * (alpha[j] - beforeJ);
+    const rowI = i * n;
+    const rowJ = j * n;
+    i = -1;
+    largestUp = -Infinity;
+    for (let a = 0; a < activeCount; a++) {
+      const t = active[a];
+      const value = score[t] - (deltaI * k[rowI + t] + deltaJ * k[rowJ + t]);
+      score[t] = value;
+      if (flags[t] & IN_UP && value >= largestUp) {
+        largestUp = value;
+        i = t;
+      }
+    }
+    upKnown = true;
   }
   if (activeCount < n) rebuild(); // the guard was hit while shrunk: fresh scores for the objective and bias
 
