@@ -38,17 +38,18 @@ export const main = runPaper(import.meta.url, {
     const { depths, cnnDepths } = config;
     // CIFAR-10 subsets: CNTK-V's at full size (the paper's 2K column); the first of them, pooled, for GAP against V.
     const data = prepareCifar(config, seed);
-    // (i) Exact CNTK-V and CNTK-GAP, every depth in one pass per kernel and set, from the cache when computed before.
-    const runs = kernelRuns(config, data, { backend, cacheDirectory: flags.cache ?? defaultCacheDirectory, quiet });
     // Finite CNNs of the same architectures, trained by SGD on the small set until they fit it (or stall).
     const cnn = trainCnnColumns({ train: data.gap.train, test: data.gap.test, depths: cnnDepths, quick, seed, quiet });
-    // Kernel regression with every depth's kernels, paired with the other readout and the CNNs on the same test images.
-    const { rows, vanillaSpread } = depthRows(runs, data, cnn, depths);
-    const sizes = tableSizes(config);
     // (ii) The empirical NTK of width-w CNNs against the exact CNTK, and kernel regression with it.
     const empirical = runEmpiricalStudy({ quick, seed, quiet, train: data.gap.train, test: data.gap.test });
     // (iii) Wide nets trained by GD against the NTK kernel-regression predictor.
     const wideNet = runWideNetStudy({ quick, seed, quiet });
+    // (i) Exact CNTK-V and CNTK-GAP, every depth in one pass per kernel and set, from the cache when computed before
+    // (last, so that a second process can fill the cache while the networks train).
+    const runs = kernelRuns(config, data, { backend, cacheDirectory: flags.cache ?? defaultCacheDirectory, quiet });
+    // Kernel regression with every depth's kernels, paired with the other readout and the CNNs on the same test images.
+    const { rows, vanillaSpread } = depthRows(runs, data, cnn, depths);
+    const sizes = tableSizes(config);
 
     const kernelRows = kernelClaims(rows, vanillaSpread, sizes);
     const studyClaims = [...empiricalClaims(empirical), ...wideNetClaims(wideNet)];
