@@ -31,6 +31,8 @@ export interface MethodResult<Label> extends Omit<
   foldAccuracy: number;
   folds: number[];
   seconds: number;
+  /** CPU seconds of this process meanwhile (user + system): the wall time it would take on an idle core. */
+  cpuSeconds: number;
   /** Whether this came from the cache (its `seconds` are those of the run that computed it). */
   cached: boolean;
 }
@@ -57,13 +59,14 @@ function ntkCandidates(features: Float64Array, count: number, dimension: number,
   return candidates;
 }
 
-function percent<Label>(result: ProtocolResult<Label>, seconds: number): MethodResult<Label> {
+function percent<Label>(result: ProtocolResult<Label>, seconds: number, cpuSeconds: number): MethodResult<Label> {
   return {
     ...result,
     validationAccuracy: 100 * result.validationAccuracy,
     foldAccuracy: 100 * result.foldAccuracy,
     folds: result.folds.map((value) => 100 * value),
     seconds,
+    cpuSeconds,
     cached: false,
   };
 }
@@ -102,11 +105,13 @@ export function runUci(
         return { ...hit, cached: true };
       }
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       const result = runProtocol(loadUci(entry.name, dataDirectory), candidates(), config.costs, {
         tolerance: config.tolerance,
         onFit: () => bar.tick(),
       });
-      const value = percent(result, (performance.now() - start) / 1000);
+      const cpu = process.cpuUsage(cpuStart);
+      const value = percent(result, (performance.now() - start) / 1000, (cpu.user + cpu.system) / 1e6);
       cache.write(name, hash, value);
       return value;
     };
