@@ -9,7 +9,7 @@
  *   (iii) Theorem 6.1: √(yᵀ(H∞)⁻¹y) over n for (βᵀx)^p and cos(βᵀx) (bounded) and random labels (≈ √n).
  * CIFAR-10 is read from THEORYGRAD_DATA; without it that part is skipped and said so.
  *
- *   npx tsx papers/fine-grained.ts            # default scale, about 5 minutes on 2 idle cores
+ *   npx tsx papers/fine-grained.ts            # default scale, about 3 minutes on 2 idle cores
  *   npx tsx papers/fine-grained.ts --quick    # seconds, to results/quick/
  */
 import { runPaper } from '../src/report/index.ts';
@@ -28,7 +28,7 @@ export const main = runPaper(import.meta.url, {
     'Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks (Arora, Du, Hu, Li & Wang, ICML 2019)',
   citation:
     'Arora, Du, Hu, Li & Wang, Fine-Grained Analysis of Optimization and Generalization for Overparameterized Two-Layer Neural Networks, ICML 2019 (arXiv 1901.08584)',
-  runTime: 'about 5 minutes',
+  runTime: 'about 3 minutes on 2 idle cores',
   configuration,
   run({ config, seed, quiet, backend, elapsedSeconds, hasDataset }) {
     // MNIST 0 vs 1: H∞ and its eigenpairs, then GD to convergence from one W(0) at every corruption level.

@@ -3,6 +3,7 @@
  * table and the figures): the setup, the per-level tables, Theorem 6.1's table, and what does not
  * reproduce. The paragraphs live in text/*.md; this file computes what fills them.
  */
+import { loadavg } from 'node:os';
 import { formatNumber, markdownTable, markdownTemplate, type PaperOutput } from '../../src/report/index.ts';
 import { flatExponent } from './claims.ts';
 import type { Configuration } from './config.ts';
@@ -113,7 +114,7 @@ function growthSection(growth: GrowthResult) {
       ? `Flat by n = ${growth.sizes.at(-1)} (exponent below ${flatExponent} over the last doubling): ${flat.map((target) => target.name).join(', ')}.`
       : '',
     rising.length > 0
-      ? `${rising.map((target) => `${target.name} (exponent ${target.lastExponent.mean.toFixed(2)})`).join(', ')} still rise at n = ${growth.sizes.at(-1)}, below the theorem's bound but not flat: bounded is not shown at this n, only growth slower than random labels (${stats.at(-1)!.lastExponent.mean.toFixed(2)}).`
+      ? `${rising.map((target) => `${target.name} (exponent ${target.lastExponent.mean.toFixed(2)})`).join(', ')} ${rising.length === 1 ? 'still rises' : 'still rise'} at n = ${growth.sizes.at(-1)}, below the theorem's bound but not flat: bounded is not shown at this n, only growth slower than random labels (${stats.at(-1)!.lastExponent.mean.toFixed(2)}).`
       : '',
     excluded.length > 0
       ? `${excluded.map((target) => `${target.name} (exponent ${target.lastExponent.mean.toFixed(2)})`).join(', ')}, outside the theorem's p = 1 or even p, grows much faster than the covered targets, as H∞'s Taylor series (no odd powers beyond t) predicts: the theorem's restriction matters.`
@@ -135,6 +136,9 @@ export function describeRun(run: RunDescription): Required<PaperOutput['summary'
   const description = markdownTemplate(import.meta.url, 'text/description.md', {
     backend: run.backend,
     seconds: run.seconds.toFixed(0),
+    load: loadavg()
+      .map((value) => value.toFixed(1))
+      .join(' / '),
     kappa: config.kappa,
     width: config.width,
     lrScale: config.lrScale,
