@@ -6,7 +6,7 @@
  * kernel regression on the same test images; and GAP / LAP as translation augmentation,
  * measured. Kernels are cached under results/cache/enhanced-cntk/.
  *
- *   THEORYGRAD_DATA=… npx tsx papers/enhanced-cntk.ts            # default scale, minutes on 2 cores
+ *   THEORYGRAD_DATA=… npx tsx papers/enhanced-cntk.ts            # default scale, about 8 minutes on an idle machine
  *   THEORYGRAD_DATA=… npx tsx papers/enhanced-cntk.ts --quick    # seconds, to results/quick/
  */
 import { join } from 'node:path';
@@ -25,7 +25,7 @@ export const main = runPaper(import.meta.url, {
   title: 'enhanced-cntk: Enhanced Convolutional Neural Tangent Kernels (Li et al., 2019)',
   citation:
     'Li, Wang, Yu, Du, Hu, Salakhutdinov, Arora, Enhanced Convolutional Neural Tangent Kernels, 2019 (arXiv 1911.00809)',
-  runTime: 'about 5 minutes idle (under a second with cached kernels)',
+  runTime: 'about 8 minutes idle (seconds with cached kernels; needs THEORYGRAD_DATA)',
   configuration,
   flags: {
     cache: { kind: 'string', description: 'the kernel cache (default results/cache/enhanced-cntk/)', valueName: 'DIR' },

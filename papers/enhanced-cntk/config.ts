@@ -4,14 +4,18 @@
  * Cost. LAP(c) keeps the covariance offsets up to 2c (src/infinite/layers.ts), so a pair costs
  * ≈ (entries of the band)·(layers): at 8×8, zero padding, the band of c = 0 holds 64 entries,
  * c = 1: 484, c = 2: 1,296, c = 3: 2,500, and c ≥ 4 (offsets up to 7, every pair of positions,
- * as GAP): 4,096. Measured throughput of the kernel pass (depth 4, float32, cpu backend), pairs
- * per second on this 2-core machine under load average ≈ 8 (idle is ≈ 3–4 times faster; the
- * summary gives the default run's own): c = 0: 3,500, c = 1: 1,050, c = 2: 590, c = 3: 380,
- * full band: 420 (3 channels). Every c of the sweep comes out of one pass of the widest band
- * (kernels.ts), so a sweep costs one full-band pass; 64 random-patch channels add ≈ 1/3.
+ * as GAP): 4,096. Throughput of one kernel (depth 4, 3 channels, float32, cpu backend) at
+ * 8×8 on this 2-core machine under load average ≈ 8, pairs per second: c = 0: 3,500, c = 1:
+ * 1,050, c = 2: 590, c = 3: 380, the full band: 420. Every c of the sweep comes out of one pass
+ * of the widest band (kernels.ts), so a sweep costs one full-band pass plus its readouts:
+ * depth 3 with the six readouts of the default, ≈ 1,200 pairs per CPU-second at 8×8 (3 or 16
+ * channels) and ≈ 2,800 at 7×7 (1 channel), measured as process CPU time on the shared machine.
+ * The default's four passes per set are 220,100 pairs (CIFAR-10, plain and random patches) and
+ * 153,825 (Fashion-MNIST): ≈ 190 + 190 + 55 CPU-seconds, about 7–8 minutes on an idle core.
  *
  * Sizes. At 32×32 a full-band pair costs 256 times the 8×8 one, so the sweep runs on CIFAR-10
- * average-pooled to 8×8 (c = 0 … 7; c = 7 is GAP) and Fashion-MNIST pooled to 7×7 (c = 0 … 6).
+ * average-pooled to 8×8 (c = 0–4 and 7; c ≥ 4 keeps every offset, c = 7 is GAP up to a constant)
+ * and Fashion-MNIST pooled to 7×7 (c = 0–3 and 6).
  * The test sets are larger than the training sets: a test image costs 2n pairs (plain and
  * flipped), a training image ≈ 1.5n, and paired standard errors fall with the test count.
  */
