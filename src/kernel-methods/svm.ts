@@ -140,7 +140,7 @@ const IN_LOW = 2;
  * below 10·tolerance and again before the final check). The solver keeps the scores
  * m_t = −y_t ∇_t f(α) = y_t − Σ_s y_s α_s K_ts, which an update of the pair (i, j) by
  * α_i += y_i τ, α_j −= y_j τ changes by −τ(K_ti − K_tj), so the kernel is read unsigned.
- * On long runs (work since the last one above the cost of one) it adds Newton steps on the
+ * On long runs (past 10n iterations, and work since the last one above the cost of one) it adds Newton steps on the
  * equality-constrained quadratic of the free face {0 < α < C} (see faceSolve), stopping at the
  * first bound they reach: nearly linear kernels at large C, where SMO converges linearly and
  * slowly on a singular free block, then finish in a few such steps. Every step lowers
@@ -159,9 +159,17 @@ export function solveBinary(
   const { tolerance = 1e-3, maxIterations = Math.max(10_000_000, 100 * n), start, faceSolves = true } = options;
   if (start && start.length !== n) throw new Error(`solveBinary: start has ${start.length} entries, expected ${n}`);
   const k = kernel;
-  const alpha = start ? Float64Array.from(start, (a) => Math.min(cost, Math.max(0, a))) : new Float64Array(n);
-  const diagonal = Float64Array.from({ length: n }, (_, t) => k[t * n + t]);
-  const score = Float64Array.from(signs);
+  // plain loops, not Float64Array.from(…, fn): many solves are tiny (one-vs-one over 100 classes)
+  const alpha = new Float64Array(n);
+  const diagonal = new Float64Array(n);
+  const score = new Float64Array(n);
+  const active = new Int32Array(n);
+  for (let t = 0; t < n; t++) {
+    if (start) alpha[t] = Math.min(cost, Math.max(0, start[t]));
+    diagonal[t] = k[t * n + t];
+    score[t] = signs[t];
+    active[t] = t;
+  }
   // atCost_t = −C Σ_{α_s = C} y_s K_ts: the bounded part of the score, kept so that shrunk
   // scores are rebuilt from the free α alone (libsvm's G_bar).
   const atCost = new Float64Array(n);
@@ -181,7 +189,6 @@ export function solveBinary(
     addRow(score, s, -signs[s] * alpha[s]);
     if (alpha[s] === cost) addRow(atCost, s, -signs[s] * cost);
   }
-  const active = Int32Array.from({ length: n }, (_, t) => t);
   let activeCount = n;
   const rebuild = () => {
     const isActive = new Uint8Array(n);
@@ -280,7 +287,7 @@ export function solveBinary(
       upKnown = false;
       countdown = Math.min(n, 1000);
       select();
-      if (faceSolves && workSinceFace > faceCost()) {
+      if (faceSolves && iterations > 10 * n && workSinceFace > faceCost()) {
         workSinceFace = 0;
         iterations += faceSolve();
         select();

@@ -65,7 +65,7 @@ export function svmCostPath(
   return costs.map((cost, c) => {
     const pairs = problems.map((problem, p) => {
       const last = previous[p];
-      const start = last && Float64Array.from(last, (a) => (a * cost) / costs[c - 1]);
+      const start = last && last.map((a) => (a * cost) / costs[c - 1]);
       const solution = solveBinary(problem.kernel, problem.signs, cost, { ...options, start });
       previous[p] = solution.alpha;
       const { positive, negative, indices, signs } = problem;
