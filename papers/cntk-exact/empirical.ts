@@ -66,7 +66,7 @@ const settings = {
     images: 8,
     widths: [8, 16, 32, 64, 128],
     samples: 8,
-    regression: { train: 200, test: 150, widths: [16, 64], samples: 2 },
+    regression: { train: 120, test: 100, widths: [16, 64], samples: 2 },
   },
   quick: { images: 4, widths: [8, 128], samples: 4, regression: { train: 20, test: 20, widths: [8], samples: 1 } },
 } as const;
