@@ -110,33 +110,45 @@ function paperGap(sizes: readonly number[]): string {
   return `CNTK ahead by ${formatNumber(mean, 2)} pp on average (recalled [U])`;
 }
 
-/** The claims of the few-shot part. @example fewShotClaims(summaries, config) */
+/** Whether every subset of a size had its ResNet fit (every un-augmented training image classified correctly). */
+export const resnetFits = (summary: SizeSummary): boolean => summary.worstResnetTrain >= 100;
+
+/**
+ * The claims of the few-shot part. CNTK against the ResNet is judged only at the sizes where
+ * every ResNet fit its subset (the paper trains ResNet-34 to fit; an underfitted baseline would
+ * flatter the CNTK); the difference over all sizes is shown beside it.
+ * @example fewShotClaims(summaries, config)
+ */
 export function fewShotClaims(summaries: readonly SizeSummary[], config: FewShotConfig): Claim[] {
-  const sizes = summaries.map((s) => s.n);
-  const range = `n = ${sizes[0]}…${sizes[sizes.length - 1]}`;
-  const vanilla = pooledDifference(summaries.map((s) => s.vanillaMinusResnet));
-  const gap = pooledDifference(summaries.map((s) => s.gapMinusResnet));
-  const worst = Math.min(...summaries.map((s) => s.worstResnetTrain));
+  const fitted = summaries.filter(resnetFits);
+  const span = (list: readonly SizeSummary[]) => list.map((s) => s.n).join(', ');
   const gapSide = `${config.gapSize}×${config.gapSize}`;
-  return [
-    {
-      claim: `few-shot CIFAR-10: CNTK-V (32×32, depth ${config.depth}) beats the small ResNet on the same subsets, mean over ${range}; no if behind by more than 2 SE`,
-      paper: paperGap(sizes),
-      ours: `${pp(vanilla)} (SE from the subsets)`,
-      holds: verdict(vanilla),
-    },
-    {
-      claim: `few-shot CIFAR-10: CNTK-GAP (${gapSide}, depth ${config.depth}) beats the small ResNet, mean over ${range}; no if behind by more than 2 SE`,
-      paper: paperGap(sizes),
-      ours: `${pp(gap)} (SE from the subsets)`,
-      holds: verdict(gap),
-    },
-    {
+  const compare = (name: string, pick: (s: SizeSummary) => Estimate): Claim => {
+    const all = pooledDifference(summaries.map(pick));
+    const judged = fitted.length > 0 ? pooledDifference(fitted.map(pick)) : undefined;
+    return {
       claim:
-        'the ResNet baseline fits its subsets (training accuracy on the un-augmented images ≥ 95% on every subset); no if one is below',
+        `few-shot CIFAR-10: ${name} beats the small ResNet on the same subsets, mean over the n where every ResNet ` +
+        'fit its subset; no if behind by more than 2 SE',
+      paper: paperGap(fitted.map((s) => s.n)),
+      ours:
+        (judged ? `${pp(judged)} at n = ${span(fitted)}` : 'no n where every ResNet fit') +
+        `; all n (${span(summaries)}): ${pp(all)}`,
+      holds: judged ? verdict(judged) : 'n/a (ResNet not fitted)',
+    };
+  };
+  const unfit = summaries.filter((s) => !resnetFits(s));
+  return [
+    compare(`CNTK-V (32×32, depth ${config.depth})`, (s) => s.vanillaMinusResnet),
+    compare(`CNTK-GAP (${gapSide}, depth ${config.depth})`, (s) => s.gapMinusResnet),
+    {
+      claim: `the ResNet baseline fits every subset within ${config.resnet.maxEpochs} epochs (100% on its un-augmented training images); no if one does not`,
       paper: 'ResNet-34 trained to fit',
-      ours: `lowest training accuracy ${formatNumber(worst, 3)}%`,
-      holds: worst >= 95,
+      ours:
+        unfit.length === 0
+          ? 'every subset fit'
+          : `not fitted at n = ${span(unfit)} (lowest training accuracy ${formatNumber(Math.min(...unfit.map((s) => s.worstResnetTrain)), 3)}%)`,
+      holds: unfit.length === 0,
     },
   ];
 }
@@ -235,7 +247,7 @@ export function fewShotSection(
     )
     .join('; ');
   const resnetSeconds = results.reduce((sum, r) => sum + r.resnetSeconds, 0);
-  const notResolved = claims.filter((c) => c.holds === 'not resolved' || c.holds === false);
+  const notResolved = claims.filter((c) => c.holds !== true);
   return markdownTemplate(import.meta.url, 'text/fewshot.md', {
     sizes: config.sizes.join(', '),
     subsets: config.subsets.join(', '),
@@ -263,7 +275,7 @@ export function fewShotSection(
       notResolved.length === 0
         ? 'Every few-shot claim holds at this scale.'
         : notResolved
-            .map((c) => `- **${c.holds === false ? 'No' : 'Not resolved'}:** ${c.claim} — ours: ${c.ours}.`)
+            .map((c) => `- **${c.holds === false ? 'No' : c.holds}:** ${c.claim} — ours: ${c.ours}.`)
             .join('\n'),
   });
 }

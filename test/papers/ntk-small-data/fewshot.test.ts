@@ -13,7 +13,14 @@ import * as ad from '../../../autodiff/index.ts';
 import { createDataset } from '../../../src/data/index.ts';
 import { classBalancedIndices, drawSubsets } from '../../../papers/ntk-small-data/fewshot-data.ts';
 import { poolKernel } from '../../../papers/ntk-small-data/fewshot-kernels.ts';
-import { estimate, pooledDifference, verdict } from '../../../papers/ntk-small-data/fewshot-report.ts';
+import {
+  estimate,
+  fewShotClaims,
+  pooledDifference,
+  summarizeSizes,
+  verdict,
+} from '../../../papers/ntk-small-data/fewshot-report.ts';
+import { fewShotDefault } from '../../../papers/ntk-small-data/config.ts';
 import { smallResNet } from '../../../papers/ntk-small-data/fewshot-resnet.ts';
 import { submatrix, subsetRegression } from '../../../papers/ntk-small-data/fewshot.ts';
 import { expectClose } from '../../helpers/close.ts';
@@ -125,6 +132,31 @@ describe('estimate, pooledDifference and verdict', () => {
       { mean: 3, standardError: 4 },
     ]);
     expectClose([pooled.mean, pooled.standardError], [2, 2.5]);
+  });
+});
+
+describe('fewShotClaims', () => {
+  const row = (n: number, index: number, cntk: number, resnet: number, resnetTrain: number) => ({
+    n,
+    index,
+    cntkVanilla: cntk,
+    cntkGap: cntk,
+    resnet,
+    resnetTrain,
+    resnetEpochs: 1,
+    resnetSeconds: 1,
+    relativeJitter: 0,
+  });
+  it('judges CNTK against the ResNet only where every ResNet fit, and reads n/a where none did', () => {
+    // n = 10 fit, CNTK ahead by 10 ± 0; n = 20 not fit, CNTK far behind: judged on n = 10 alone, "yes"
+    const results = [row(10, 0, 30, 20, 100), row(10, 1, 31, 21, 100), row(20, 0, 10, 50, 80), row(20, 1, 12, 50, 100)];
+    const [vanilla, gap, fits] = fewShotClaims(summarizeSizes(results), fewShotDefault);
+    expect(vanilla.holds).toBe(true);
+    expect(gap.holds).toBe(true);
+    expect(fits.holds).toBe(false);
+    expect(String(fits.ours)).toMatch(/not fitted at n = 20/);
+    const none = fewShotClaims(summarizeSizes(results.slice(2, 3)), fewShotDefault);
+    expect(none[0].holds).toBe('n/a (ResNet not fitted)');
   });
 });
 
