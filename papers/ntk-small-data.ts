@@ -41,7 +41,7 @@ export const main = runPaper(import.meta.url, {
 
     // §5: few-shot CIFAR-10. One pool of candidates and one test set; both CNTKs over them, once.
     const fewShot = flags.fewShotFull ? fewShotFull : config.fewShot;
-    const started = elapsedSeconds();
+    const [started, cpu] = [elapsedSeconds(), process.cpuUsage()];
     const present = hasDataset('cifar10', 'few-shot CIFAR-10');
     const data = present ? prepareFewShot(fewShot, seed, directory) : undefined;
     const kernels = data && fewShotKernels(fewShot, data, backend, cache, quiet);
@@ -52,7 +52,8 @@ export const main = runPaper(import.meta.url, {
     bar.done();
     const sizes = summarizeSizes(subsets);
     const claims = kernels ? fewShotClaims(sizes, fewShot) : [];
-    const seconds = elapsedSeconds() - started;
+    const { user, system } = process.cpuUsage(cpu);
+    const seconds = { wall: elapsedSeconds() - started, cpu: (user + system) / 1e6 };
     const section = kernels
       ? fewShotSection(fewShot, sizes, subsets, [kernels.vanilla, kernels.gap], claims, seconds, flags.fewShotFull)
       : 'Not run: the CIFAR-10 binary batches are not under the data directory.';

@@ -238,7 +238,7 @@ export function fewShotSection(
   results: readonly SubsetResult[],
   kernels: readonly PoolKernel[],
   claims: readonly Claim[],
-  seconds: number,
+  seconds: { wall: number; cpu: number },
   full: boolean,
 ): string {
   const kernelText = kernels
@@ -269,7 +269,8 @@ export function fewShotSection(
     table: markdownTable(fewShotTable(summaries, config)),
     kernels: kernelText,
     resnetSeconds: formatNumber(resnetSeconds, 3),
-    seconds: formatNumber(seconds, 3),
+    seconds: formatNumber(seconds.wall, 3),
+    cpuSeconds: formatNumber(seconds.cpu, 3),
     largestJitter: formatNumber(Math.max(...results.map((r) => r.relativeJitter)), 2),
     reproduce:
       notResolved.length === 0

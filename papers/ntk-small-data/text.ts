@@ -144,7 +144,7 @@ export function describeRun(
   // CPU seconds: the time on an idle core (the shared machine's load stretches the wall time)
   const cpuSeconds = sum((r) => (r.ntk.cpuSeconds ?? r.ntk.seconds) + (r.gaussian.cpuSeconds ?? r.gaussian.seconds));
   const timing =
-    `This run took ${formatNumber(seconds.total, 3)} s in all (${seconds.cachedDatasets} of ${results.length} datasets ` +
+    `The UCI part of this run took ${formatNumber(seconds.total, 3)} s (${seconds.cachedDatasets} of ${results.length} datasets ` +
     `read from the cache). Computing them took ${formatNumber(ntkSeconds, 3)} s for the NTK (15 kernels × 7 C on the ` +
     `validation split, then 4 folds) and ${formatNumber(svmSeconds, 3)} s for the Gaussian SVM (${config.gammaMultiples.length} γ × 7 C), ` +
     `${formatNumber(cpuSeconds, 3)} CPU seconds for both (the time on an idle core), single-threaded TypeScript on the ` +
