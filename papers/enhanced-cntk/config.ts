@@ -66,7 +66,7 @@ export function configuration(quick: boolean): Configuration {
         cifar: { train: 200, test: 400, factor: 4, windows: [0, 1, 2, 3, 4, 7], claimWindow: 2 },
         fashion: { train: 150, test: 400, factor: 4, windows: [0, 1, 2, 3, 6], claimWindow: 2 },
         patches: { count: 16, size: 5, epsilon: 0.1 },
-        shifts: { images: 4, window: 2 },
+        shifts: { images: 2, window: 2 },
       };
 }
 

@@ -32,7 +32,7 @@ function sweepFigure(
   const first = results[0].result;
   const svg = linePlot({
     title: `${first.label.split(',')[0]}: test accuracy against the LAP window c`,
-    xLabel: `c (shifts of ±c pixels at ${first.size}×${first.size}; c = ${first.windows.at(-1)} covers every offset: GAP)`,
+    xLabel: `c (shifts of ±c pixels at ${first.size}×${first.size}; c = ${first.windows.at(-1)}: GAP up to a constant)`,
     yLabel: `test accuracy (%), ${first.test} images`,
     series: seriesOf(results),
   });

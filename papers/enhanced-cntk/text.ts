@@ -138,7 +138,24 @@ function notes(run: RunDescription): string[] {
     patchSize: config.patches.size,
     depth: config.depth,
   };
+  const spread = (result: SweepResult) =>
+    (100 * Math.max(...result.variants.map((v) => Math.max(...v.accuracies) - Math.min(...v.accuracies)))).toFixed(1);
+  const resolved = run.claims.filter((claim) => claim.holds === true);
+  const reversed = run.claims.filter((claim) => claim.holds === false).length;
   return [
+    text('outcome.md', {
+      resolved: resolved.length,
+      rows: run.claims.length,
+      resolvedList:
+        resolved.length > 0
+          ? ` (${resolved.map((claim) => `${claim.claim.split(';')[0]}: ${formatCell(claim.ours)}`).join('; ')})`
+          : '',
+      reversedNote: reversed > 0 ? `, ${reversed} reversed beyond two standard errors (listed below)` : '',
+      cifarSpread: spread(sweeps.cifar),
+      fashionSpread: spread(sweeps.fashion),
+      cifarSize: sweeps.cifar.size,
+      cifarTrain: config.cifar.train,
+    }),
     ...run.claims
       .filter((claim) => claim.holds !== true)
       .map(
