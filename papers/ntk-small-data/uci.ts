@@ -13,6 +13,7 @@ import {
   fingerprint,
   fullyConnectedNtkFamily,
   gaussianKernel,
+  squaredDistances,
   resultCache,
   runProtocol,
   uciDatasetFiles,
@@ -121,9 +122,12 @@ export function runUci(
     });
     const gaussian = run('gaussian', { gammaMultiples: config.gammaMultiples }, () => {
       const data = loadUci(entry.name, dataDirectory);
+      let distances: Float64Array | undefined; // shared by the γ grid
       return config.gammaMultiples.map((multiple) => {
         const gamma = multiple / data.dimension;
-        return { label: { gamma }, matrix: () => gaussianKernel(data.features, data.count, data.dimension, gamma) };
+        const matrix = () =>
+          gaussianKernel((distances ??= squaredDistances(data.features, data.count, data.dimension)), gamma);
+        return { label: { gamma }, matrix };
       });
     });
     return { entry, ntk, gaussian };

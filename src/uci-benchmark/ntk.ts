@@ -101,25 +101,35 @@ export function fullyConnectedNtkFamily(
 }
 
 /**
- * The Gaussian (RBF) kernel exp(−γ‖x_a − x_b‖²) of the rows of x [count, dimension].
- * @example gaussianKernel(Float64Array.from([0, 1]), 2, 1, 1) // [1, e⁻¹, e⁻¹, 1]
+ * The squared distances ‖x_a − x_b‖² of the rows of x [count, dimension], n×n row-major: computed
+ * once and shared by every γ of a Gaussian-kernel grid (gaussianKernel).
+ * @example squaredDistances(Float64Array.from([0, 1]), 2, 1) // [0, 1, 1, 0]
  */
-export function gaussianKernel(x: Float64Array, count: number, dimension: number, gamma: number): Float64Array {
+export function squaredDistances(x: Float64Array, count: number, dimension: number): Float64Array {
   if (x.length !== count * dimension)
-    throw new Error(`gaussianKernel: x has ${x.length} values, expected count·dimension = ${count}·${dimension}`);
-  if (!(gamma > 0)) throw new Error(`gaussianKernel: gamma must be > 0, got ${gamma}`);
+    throw new Error(`squaredDistances: x has ${x.length} values, expected count·dimension = ${count}·${dimension}`);
   const n = count;
-  const k = new Float64Array(n * n);
+  const distances = new Float64Array(n * n);
   for (let a = 0; a < n; a++) {
-    k[a * n + a] = 1;
     for (let b = a + 1; b < n; b++) {
       let sum = 0;
       for (let c = 0; c < dimension; c++) {
         const delta = x[a * dimension + c] - x[b * dimension + c];
         sum += delta * delta;
       }
-      k[a * n + b] = k[b * n + a] = Math.exp(-gamma * sum);
+      distances[a * n + b] = distances[b * n + a] = sum;
     }
   }
-  return k;
+  return distances;
+}
+
+/**
+ * The Gaussian (RBF) kernel exp(−γ‖x_a − x_b‖²) from the squared distances of squaredDistances.
+ * @example gaussianKernel(squaredDistances(Float64Array.from([0, 1]), 2, 1), 1) // [1, e⁻¹, e⁻¹, 1]
+ */
+export function gaussianKernel(distances: Float64Array, gamma: number): Float64Array {
+  if (!(gamma > 0)) throw new Error(`gaussianKernel: gamma must be > 0, got ${gamma}`);
+  const kernel = new Float64Array(distances.length);
+  for (let e = 0; e < distances.length; e++) kernel[e] = Math.exp(-gamma * distances[e]);
+  return kernel;
 }

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { referenceFullyConnected } from '../../src/infinite/reference.ts';
-import { fullyConnectedNtkFamily, gaussianKernel } from '../../src/uci-benchmark/index.ts';
+import { fullyConnectedNtkFamily, gaussianKernel, squaredDistances } from '../../src/uci-benchmark/index.ts';
 import { expectClose } from '../helpers/close.ts';
 
 /** The authors' loop for one fix, as PAPERS.md §4 states it: returns K[dep] for dep < maxDepth. */
@@ -106,6 +106,13 @@ describe('fullyConnectedNtkFamily', () => {
 
 describe('gaussianKernel', () => {
   it('is exp(−γ‖x − y‖²)', () => {
-    expectClose(gaussianKernel(Float64Array.from([0, 0, 1, 2]), 2, 2, 0.5), [1, Math.exp(-2.5), Math.exp(-2.5), 1]);
+    expectClose(gaussianKernel(squaredDistances(Float64Array.from([0, 0, 1, 2]), 2, 2), 0.5), [
+      1,
+      Math.exp(-2.5),
+      Math.exp(-2.5),
+      1,
+    ]);
+    expect(() => squaredDistances(new Float64Array(3), 2, 2)).toThrow(/squaredDistances: x has 3 values/);
+    expect(() => gaussianKernel(new Float64Array(4), 0)).toThrow(/gaussianKernel: gamma must be > 0, got 0/);
   });
 });
