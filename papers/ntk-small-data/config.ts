@@ -10,9 +10,10 @@
  * load of 10; BatchNorm and the small convolutions are overhead-bound), CNTK-V at 32×32 runs
  * ≈ 7,000 pairs/s and CNTK-GAP at 8×8 ≈ 2,000 pairs/s idle (at 16×16 ≈ 130 pairs/s: the
  * GAP kernel costs (H·W)² per pair, so 8×8 is the largest resolution that fits). The default
- * sweep stops at n = 80: measured, 365 s of CPU time summed over the backend's two threads (so
- * 3–6 minutes idle; kernels ≈ 90 s, ResNets ≈ 270 s, most of it at n = 40 and 80 where they run
- * all 60 epochs), 1,646 s wall at a load of 23–30; `--few-shot-full` runs the paper's n = 10 … 1,280.
+ * sweep stops at n = 80: measured, ≈ 355 s of CPU time summed over the backend's two threads (so
+ * 3–6 minutes idle): the kernels ≈ 90 s (323 + 91 s wall at a load of ≈ 28), the ResNets 266 s
+ * (740 s wall at a load of 14–24; most of it at n = 40 and 80, where most run all 60 epochs);
+ * `--few-shot-full` runs the paper's n = 10 … 1,280.
  */
 
 export interface Config {

@@ -2,7 +2,7 @@
  * The finite-network baseline of few-shot CIFAR-10 (Arora et al. 2020, §5 trains ResNet-34):
  * a small ResNet in He et al.'s (2016) form — 3×3 convolutions, BatchNorm, ReLU, residual
  * basic blocks with a 1×1 projection where the shape changes, global average pooling, a
- * linear classifier — trained with SGD + momentum and weight decay under the
+ * linear classifier — trained with SGD + momentum, weight decay and cosine decay under the
  * standard CIFAR augmentation (random crop after 4-pixel zero padding, random horizontal
  * flip), long enough to fit each subset. ResNet-34 itself is far beyond two CPU cores: this one
  * has a stride-2 first convolution (so its blocks run at 16×16, 8×8 and 4×4) and one block per
@@ -11,7 +11,7 @@
 import * as ad from '../../autodiff/index.ts';
 import { batches, deriveSeed, Random, randomCrop, randomFlipHorizontal, type Dataset } from '../../src/data/index.ts';
 import * as nn from '../../src/nn/index.ts';
-import { SGD } from '../../src/optim/index.ts';
+import { cosineSchedule, SGD } from '../../src/optim/index.ts';
 
 /** conv3×3 → BN → ReLU → conv3×3 → BN, plus the input (projected by conv1×1 → BN if the shape changes), then ReLU. */
 class BasicBlock extends nn.Module {
@@ -110,8 +110,8 @@ export interface ResNetTraining {
 }
 
 /**
- * Trains a fresh smallResNet on `train` (SGD, momentum 0.9, constant learning rate, weight
- * decay; each batch randomly cropped after 4-pixel padding and flipped) until it classifies
+ * Trains a fresh smallResNet on `train` (SGD, momentum 0.9, learning rate decayed by a cosine
+ * over `maxEpochs`, weight decay; equal batches of at most `batchSize`; each batch randomly cropped after 4-pixel padding and flipped) until it classifies
  * every un-augmented training image correctly (checked every `checkEvery` epochs) or
  * `maxEpochs` have passed, then measures its training and test accuracy.
  * @example trainResNet(subset, test, { width: 8, batchSize: 32, maxEpochs: 60, checkEvery: 5, learningRate: 0.05, weightDecay: 5e-4, seed: 0 })
@@ -128,13 +128,16 @@ export function trainResNet(train: Dataset, test: Dataset, options: ResNetTraini
   const net = smallResNet({ width, classes: train.classes, seed });
   const optimizer = new SGD(net.parameters(), { lr: learningRate, momentum: 0.9, weightDecay });
   const augmentation = new Random(deriveSeed(seed, 99));
-  // a batch of one has no batch statistics; dropLast only bites when n mod batchSize = 1
-  const size = Math.min(batchSize, train.count);
+  // equal batches (40 images: 20 + 20, not 32 + 8), so no batch's BatchNorm statistics come from a few images
+  const size = Math.ceil(train.count / Math.ceil(train.count / batchSize));
+  // cosine decay over the epoch cap (a fit usually comes as the rate falls); the loop stops at the fit
+  const schedule = cosineSchedule(learningRate, { totalSteps: maxEpochs * Math.ceil(train.count / size) });
   let [epochs, steps, trainAccuracy] = [0, 0, 0];
   while (epochs < maxEpochs && trainAccuracy < 1) {
     net.train();
-    for (const batch of batches(train, { batchSize: size, seed, epoch: epochs, dropLast: train.count % size === 1 })) {
+    for (const batch of batches(train, { batchSize: size, seed, epoch: epochs, dropLast: false })) {
       const augmented = randomFlipHorizontal(randomCrop(batch, 4, augmentation), augmentation);
+      optimizer.lr = schedule(steps);
       net.zeroGrad();
       const images = ad.tensor(augmented.images, { shape: [augmented.count, ...augmented.shape] });
       nn.crossEntropy(net.forward(images), augmented.labels).backward();
