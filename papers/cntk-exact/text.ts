@@ -85,6 +85,12 @@ function cnnFit(rows: readonly DepthRow[]): string {
 }
 
 /** The list of what does not reproduce and what is left out. */
+/** "The a", "The a and the b", "The a, the b and the c": a list that opens a sentence. */
+function sentenceList(items: string[]): string {
+  const list = items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+  return list.charAt(0).toUpperCase() + list.slice(1);
+}
+
 function notes(run: RunDescription): string[] {
   const { config, rows } = run;
   const gapSize = config.gap.size;
@@ -120,9 +126,9 @@ function notes(run: RunDescription): string[] {
     ...(unconverged.length > 0
       ? [
           text('notes/cnn-gap-behind.md', {
-            unconverged: unconverged
-              .map((column) => `The depth-${column.depth} CNN-${column.readout === 'gap' ? 'GAP' : 'V'}`)
-              .join(', '),
+            unconverged: sentenceList(
+              unconverged.map((column) => `the depth-${column.depth} CNN-${column.readout === 'gap' ? 'GAP' : 'V'}`),
+            ),
             trainAccuracies: unconverged.map((column) => `${(100 * column.trainAccuracy).toFixed(1)}%`).join(', '),
             width: unconverged[0].width,
             gapTrain: config.gap.train,
