@@ -1,13 +1,13 @@
 /**
  * One-vs-one C-SVC on a precomputed kernel along a path of costs, with warm starts: each
- * binary dual is solved by the SMO of src/kernel-methods/svm.ts (libsvm's algorithm, stopping
+ * binary dual is solved by the SMO of src/kernel-methods/smo.ts (libsvm's algorithm, stopping
  * at a maximal KKT violation below `tolerance`). Going up the C grid, each solve starts from the
  * previous solution scaled by C_new/C_old (still feasible: the box scales and yᵀα = 0 is kept),
  * which cuts the iteration count by orders of magnitude where C is large. Multiclass is
  * one-vs-one with voting, ties to the smaller class id, as libsvm. Kernels are n×n row-major
  * Float64Arrays; each pair's block is copied once and serves every C of the path.
  */
-import { solveBinary, type BinarySolution } from '../kernel-methods/svm.ts';
+import { solveBinary, type BinarySolution } from '../kernel-methods/smo.ts';
 
 /** One-vs-one models along a C path, and per-C iteration statistics. */
 export interface PathModel {

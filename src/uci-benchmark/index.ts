@@ -9,7 +9,7 @@
  *   runProtocol(data, [{ label: 'dep 4, fix 0', matrix: () => family.kernel(4, 0) }], [0.01, 1, 100]).foldAccuracy;
  */
 export { fullyConnectedNtkFamily, gaussianKernel, squaredDistances, type FullyConnectedNtkFamily } from './ntk.ts';
-export { solveBinary, type BinarySolution } from '../kernel-methods/svm.ts';
+export { solveBinary, type BinarySolution } from '../kernel-methods/smo.ts';
 export { svmCostPath, predictPath, type PathModel } from './cost-path.ts';
 export { runProtocol, type KernelCandidate, type ProtocolResult } from './protocol.ts';
 export { fingerprint, resultCache, uciDatasetFiles, type ResultCache } from './cache.ts';

@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../gpu/random.ts';
-import { binarySvmDecision, solveBinary, trainBinarySvm } from '../../src/kernel-methods/svm.ts';
+import { solveBinary } from '../../src/kernel-methods/smo.ts';
+import { binarySvmDecision, trainBinarySvm } from '../../src/kernel-methods/svm.ts';
 import { fromRows, identity, zeros, type Matrix } from '../../src/linalg/index.ts';
 import { naiveMatmul, naiveTranspose, randomMatrix, rbfKernel, seedArb } from '../linalg/helpers.ts';
 
