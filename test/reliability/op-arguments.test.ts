@@ -149,7 +149,7 @@ const junkArb = fc.oneof(
 );
 
 /** Every function autodiff/index.ts exports, except the class and the backend selection (gpu/registry.ts). */
-const notOps = new Set(['Tensor', 'primitives', 'currentBackend', 'withBackend', 'backendByName']);
+const notOps = new Set(['Tensor', 'primitives', 'currentBackend', 'withBackend', 'withBackendAsync', 'backendByName']);
 const entryPoints = Object.entries(ad).filter(([name, value]) => typeof value === 'function' && !notOps.has(name)) as [
   string,
   (...args: unknown[]) => unknown,
