@@ -22,7 +22,7 @@ import { describeRun, paperTable } from './enhanced-cntk/text.ts';
 
 export const main = runPaper(import.meta.url, {
   slug: 'enhanced-cntk',
-  title: 'enhanced-cntk: Enhanced Convolutional Neural Tangent Kernels (Li et al., 2019)',
+  title: 'Enhanced Convolutional Neural Tangent Kernels (Li, Wang, Yu, Du, Hu, Salakhutdinov & Arora, 2019)',
   citation:
     'Li, Wang, Yu, Du, Hu, Salakhutdinov, Arora, Enhanced Convolutional Neural Tangent Kernels, 2019 (arXiv 1911.00809)',
   runTime: 'about 8 minutes idle (seconds with cached kernels; needs THEORYGRAD_DATA)',
@@ -64,7 +64,6 @@ export const main = runPaper(import.meta.url, {
         claims,
         gaps,
         augmentationImages: probe.shape[0],
-        backend,
         seconds: elapsedSeconds(),
         cacheLocation,
       }),

@@ -68,7 +68,6 @@ export interface RunDescription {
   claims: Claim[];
   gaps: AugmentationGap[];
   augmentationImages: number;
-  backend: string;
   seconds: number;
   cacheLocation: string;
 }
@@ -97,7 +96,6 @@ function description(run: RunDescription): string {
         .standardError,
   );
   return text('description.md', {
-    backend: run.backend,
     seconds: run.seconds.toFixed(0),
     cacheNote:
       cached.length > 0
