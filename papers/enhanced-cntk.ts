@@ -25,7 +25,7 @@ export const main = runPaper(import.meta.url, {
   title: 'Enhanced Convolutional Neural Tangent Kernels (Li, Wang, Yu, Du, Hu, Salakhutdinov & Arora, 2019)',
   citation:
     'Li, Wang, Yu, Du, Hu, Salakhutdinov, Arora, Enhanced Convolutional Neural Tangent Kernels, 2019 (arXiv 1911.00809)',
-  runTime: 'about 7 minutes idle (seconds with cached kernels; needs THEORYGRAD_DATA)',
+  runTime: 'about 6 minutes idle (seconds with cached kernels; needs THEORYGRAD_DATA)',
   configuration,
   flags: {
     cache: { kind: 'string', description: 'the kernel cache (default results/cache/enhanced-cntk/)', valueName: 'DIR' },

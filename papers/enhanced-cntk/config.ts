@@ -12,7 +12,7 @@
  * channels) and ≈ 2,800 at 7×7 (1 channel), measured as process CPU time on the shared machine.
  * With 400 test images per set (220,100 pairs for each CIFAR-10 set, 153,825 for Fashion-MNIST)
  * the whole default run took 200 s on the idle machine (388 CPU-seconds), so the test sets are
- * 1,000 images: 460,100 and 333,825 pairs, about 2.1 times the work.
+ * 1,000 images: 460,100 and 333,825 pairs, about 2.1 times the work (341 s idle, 664 CPU-seconds).
  *
  * Sizes. At 32×32 a full-band pair costs 256 times the 8×8 one, so the sweep runs on CIFAR-10
  * average-pooled to 8×8 (c = 0–4 and 7; c ≥ 4 keeps every offset, c = 7 is GAP up to a constant)
