@@ -17,18 +17,33 @@ export const datasetFolders = {
 /** A dataset name of `datasetFolders`. */
 export type DatasetName = keyof typeof datasetFolders;
 
+/** The dataset's folder under `directory`; an unknown name is an error naming `caller`. */
+function folderPath(name: DatasetName, directory: string, caller: string): string {
+  const folder = datasetFolders[name];
+  if (folder === undefined)
+    throw new Error(
+      `${caller}: unknown dataset ${JSON.stringify(name)} (known: ${Object.keys(datasetFolders).join(', ')})`,
+    );
+  return dataPath([folder], directory);
+}
+
+/**
+ * True when the dataset's folder exists under the data directory (`directory` overrides it), a
+ * plain yes or no whatever THEORYGRAD_REQUIRE_DATA says (the tests' skip helper reports the
+ * absence itself).
+ * @example if (!datasetPresent('cifar10')) console.warn('CIFAR-10 absent');
+ */
+export function datasetPresent(name: DatasetName, directory: string = dataDirectory()): boolean {
+  return existsSync(folderPath(name, directory, 'datasetPresent'));
+}
+
 /**
  * True when the dataset's folder exists under the data directory (`directory` overrides it).
  * With THEORYGRAD_REQUIRE_DATA=1 a missing dataset is an error naming the folder instead.
  * @example if (hasDataset('cifar10')) console.log('CIFAR-10 runs too');
  */
 export function hasDataset(name: DatasetName, directory: string = dataDirectory()): boolean {
-  const folder = datasetFolders[name];
-  if (folder === undefined)
-    throw new Error(
-      `hasDataset: unknown dataset ${JSON.stringify(name)} (known: ${Object.keys(datasetFolders).join(', ')})`,
-    );
-  const path = dataPath([folder], directory);
+  const path = folderPath(name, directory, 'hasDataset');
   if (existsSync(path)) return true;
   if (process.env.THEORYGRAD_REQUIRE_DATA === '1') {
     throw new Error(

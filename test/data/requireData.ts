@@ -2,23 +2,12 @@
  * Tests that read the data directory ($THEORYGRAD_DATA, else ./data) go through
  * `describeWithData`: when the dataset is absent they are skipped with the reason in the
  * suite's name, unless THEORYGRAD_REQUIRE_DATA=1 (as in CI), which turns the absence into a
- * failure. Whether a dataset is there is decided by src/data's hasDataset, the check the
- * paper scripts use.
+ * failure. Whether a dataset is there is decided by src/data's datasetPresent, the check under
+ * the paper scripts' hasDataset.
  */
 import { describe, it } from 'vitest';
 import { dataDirectory } from '../../src/data/dir.ts';
-import { datasetPath, hasDataset, type DatasetName } from '../../src/data/available.ts';
-
-/** hasDataset without the THEORYGRAD_REQUIRE_DATA error: the suite reports the absence itself. */
-function present(dataset: DatasetName): boolean {
-  const required = process.env.THEORYGRAD_REQUIRE_DATA;
-  delete process.env.THEORYGRAD_REQUIRE_DATA;
-  try {
-    return hasDataset(dataset);
-  } finally {
-    if (required !== undefined) process.env.THEORYGRAD_REQUIRE_DATA = required;
-  }
-}
+import { datasetPath, datasetPresent, type DatasetName } from '../../src/data/available.ts';
 
 /**
  * `describe(name, …)` that needs `dataset`; `body` receives the data directory.
@@ -27,7 +16,7 @@ function present(dataset: DatasetName): boolean {
  */
 export function describeWithData(name: string, dataset: DatasetName, body: (directory: string) => void): void {
   const directory = dataDirectory();
-  if (present(dataset)) {
+  if (datasetPresent(dataset)) {
     describe(name, () => body(directory));
     return;
   }
