@@ -31,7 +31,7 @@ export {
   type Split,
 } from './dataset.ts';
 export { dataDirectory, dataPath, requireFile } from './dir.ts';
-export { datasetFolders, datasetPath, hasDataset, type DatasetName } from './available.ts';
+export { datasetFolders, datasetPath, datasetPresent, hasDataset, type DatasetName } from './available.ts';
 export {
   bytesToUnitInterval,
   loadIdxDataset,
