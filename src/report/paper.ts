@@ -10,7 +10,7 @@
  * started with.
  */
 import { readFileSync } from 'node:fs';
-import { currentBackend, withBackend, withBackendAsync } from '../../autodiff/index.ts';
+import { backendByName, currentBackend, withBackend, withBackendAsync } from '../../autodiff/index.ts';
 import { datasetPath, hasDataset, type DatasetName } from '../data/index.ts';
 import { moduleCodeVersion } from './code-version.ts';
 import { isMainModule, parseFlags, runCommand, UsageError, type FlagSpecs, type FlagValues } from './cli.ts';
@@ -141,7 +141,7 @@ export function runPaper<
       const code = moduleCodeVersion(moduleUrl);
       const chosen = currentBackend();
       const pinned = paper.float64 !== undefined && chosen.name !== 'cpu';
-      const backend = pinned ? withBackend('cpu', () => currentBackend().describe()) : chosen.describe();
+      const backend = (pinned ? backendByName('cpu') : chosen).describe();
       console.log(`${paper.slug}: backend ${backend}`);
       if (pinned) console.log(`${paper.slug}: float64 throughout (${paper.float64}), so on cpu, not ${chosen.name}`);
       const cpuParts = new Set<string>();
