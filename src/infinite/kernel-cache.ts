@@ -16,10 +16,10 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { Dataset } from '../data/index.ts';
 import type { Matrix } from '../linalg/matrix.ts';
-import { writeFileAtomic } from '../report/index.ts';
+import { moduleGraph, repositoryRoot, writeFileAtomic } from '../report/index.ts';
 
 /** What an entry is computed from. */
 export interface KernelCacheInputs {
@@ -49,6 +49,23 @@ interface CacheIndex {
 }
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * A version of the code that computes a cache's kernels, for its settings: SHA-256 over the
+ * repository-relative path and bytes of every source file in the module graph of `entry` (worker
+ * scripts included), so that any change to that code makes older entries misses, with no
+ * version number to remember to raise.
+ * @example kernelSourceVersion(join(repositoryRoot, 'src', 'infinite', 'depth-sweep.ts')) // '3f2a…' (64 hex digits)
+ */
+export function kernelSourceVersion(entry: string): string {
+  const hash = createHash('sha256');
+  for (const file of moduleGraph(entry)) {
+    const bytes = readFileSync(file);
+    hash.update(`${relative(repositoryRoot, file).split(sep).join('/')}\0${bytes.length}\0`);
+    hash.update(bytes);
+  }
+  return hash.digest('hex');
+}
 
 /**
  * SHA-256 (hex) of an entry's inputs: each dataset's shape, count and classes, its images as
