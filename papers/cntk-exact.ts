@@ -12,14 +12,13 @@
  */
 import { runPaper, UsageError } from '../src/report/index.ts';
 import { accuracyTable, depthRows, tableSizes } from './cntk-exact/accuracy.ts';
-import { defaultCacheDirectory } from './cntk-exact/cache.ts';
 import { empiricalClaims, kernelClaims, wideNetClaims } from './cntk-exact/claims.ts';
 import { configuration } from './cntk-exact/config.ts';
 import { prepareCifar } from './cntk-exact/data.ts';
 import { runEmpiricalStudy } from './cntk-exact/empirical.ts';
 import { figures } from './cntk-exact/figures.ts';
 import { trainCnnColumns } from './cntk-exact/finite.ts';
-import { kernelRuns } from './cntk-exact/kernels.ts';
+import { defaultCacheDirectory, kernelRuns } from './cntk-exact/kernels.ts';
 import { describeRun } from './cntk-exact/text.ts';
 import { runWideNetStudy } from './cntk-exact/wide-net.ts';
 
@@ -33,7 +32,7 @@ export const main = runPaper(import.meta.url, {
   flags: {
     cache: { kind: 'string', description: 'the kernel cache (default results/cache/cntk-exact/)', valueName: 'DIR' },
   },
-  run({ config, flags, seed, quick, quiet, backend, elapsedSeconds, hasDataset }) {
+  run({ config, flags, seed, quick, quiet, backend, elapsedSeconds, hasDataset, onCpu }) {
     if (!hasDataset('cifar10', 'every experiment')) throw new UsageError('nothing to run without CIFAR-10');
     const { depths, cnnDepths } = config;
     // CIFAR-10 subsets: CNTK-V's at full size (the paper's 2K column); the first of them, pooled, for GAP against V.
@@ -41,14 +40,18 @@ export const main = runPaper(import.meta.url, {
     // Finite CNNs of the same architectures, trained by SGD on the small set until they fit it (or stall).
     const cnn = trainCnnColumns({ train: data.gap.train, test: data.gap.test, depths: cnnDepths, quick, seed, quiet });
     // (ii) The empirical NTK of width-w CNNs against the exact CNTK, and kernel regression with it.
-    const empirical = runEmpiricalStudy({ quick, seed, quiet, train: data.gap.train, test: data.gap.test });
-    // (iii) Wide nets trained by GD against the NTK kernel-regression predictor.
-    const wideNet = runWideNetStudy({ quick, seed, quiet });
+    // The exact kernels there are float64, so on cpu; the finite nets' empirical NTKs run on the chosen backend.
+    const empirical = runEmpiricalStudy({ quick, seed, quiet, train: data.gap.train, test: data.gap.test, onCpu });
+    // (iii) Wide nets trained by GD against the NTK kernel-regression predictor, in float64 throughout (on cpu):
+    // the distances shrink towards the kernel-GD floor, which float32 rounding would hide.
+    const wideNet = onCpu('the wide-net GD study (float64 throughout)', () => runWideNetStudy({ quick, seed, quiet }));
     // (i) Exact CNTK-V and CNTK-GAP, every depth in one pass per kernel and set, from the cache when computed before
     // (last, so that a second process can fill the cache while the networks train).
     const runs = kernelRuns(config, data, { backend, cacheDirectory: flags.cache ?? defaultCacheDirectory, quiet });
-    // Kernel regression with every depth's kernels, paired with the other readout and the CNNs on the same test images.
-    const { rows, vanillaSpread } = depthRows(runs, data, cnn, depths);
+    // Kernel regression with every depth's kernels, paired with the other readout and the CNNs on the same test images:
+    // solved by Cholesky in float64 (regression.ts), on cpu.
+    const solves = 'the kernel-regression solves (float64 Cholesky)';
+    const { rows, vanillaSpread } = onCpu(solves, () => depthRows(runs, data, cnn, depths));
     const sizes = tableSizes(config);
 
     const kernelRows = kernelClaims(rows, vanillaSpread, sizes);

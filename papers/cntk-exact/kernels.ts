@@ -1,20 +1,73 @@
 /**
  * The exact CNTKs of a run (Arora et al. 2019, §4; PAPERS.md §8), every depth in one pass
- * (src/infinite/depth-sweep.ts), computed in float32 and cached (cache.ts) under a
- * fingerprint of the data, backend, dtype, readout, fix, depths and kernel code, so that a
- * re-run (or another solver) loads them instead of computing them again.
+ * (src/infinite/depth-sweep.ts), computed in float32 on the chosen backend and cached under
+ * results/cache/cntk-exact/ (or `--cache DIR`) by the shared kernel cache
+ * (src/infinite/kernel-cache.ts), so that a re-run (or another solver) loads them instead of
+ * computing them again.
+ *
+ * An entry is named by the data's key, readout, fix and dtype, and checked by a fingerprint of
+ * everything the matrices are computed from: the train and test images' float32 bytes, labels
+ * and shapes, the backend line (a gpujs run never reads a cpu-computed kernel, nor the reverse),
+ * dtype, readout, fix, depths and `kernelCodeVersion`. A cache built on other images of the same
+ * sizes is therefore a miss, never a silent reuse; so is a corrupt or partial entry.
  *
  * float32: the kernel passes run 1.3–1.7 times as fast as in float64 here and the matrices
  * take half the disk; float32 entries agree with float64 to ≈ 3e-4 relative (PAPERS.md §8), well below
  * what moves a prediction, and the regression itself is solved in float64 (regression.ts).
  * The cache stores the float32 values exactly.
  */
+import { join } from 'node:path';
 import { cntkDepthSweep } from '../../src/infinite/index.ts';
-import { cacheFingerprint, KernelCacheEntry, type DepthKernels } from './cache.ts';
+import {
+  cachedKernels,
+  kernelCacheFingerprint,
+  KernelCacheEntry,
+  kernelSourceVersion,
+} from '../../src/infinite/kernel-cache.ts';
+import type { Matrix } from '../../src/linalg/index.ts';
+import { defaultResultsRoot, repositoryRoot } from '../../src/report/index.ts';
 import type { Configuration } from './config.ts';
 import { imagesOf, type PreparedData, type Split } from './data.ts';
 
-export type { DepthKernels } from './cache.ts';
+/**
+ * The version of the code that computes the cached kernels: the module graph of
+ * src/infinite/depth-sweep.ts (the kernel layers, the autodiff tensors and the cpu and gpujs
+ * kernel steps it runs, worker scripts included).
+ */
+export const kernelCodeVersion: string = kernelSourceVersion(join(repositoryRoot, 'src', 'infinite', 'depth-sweep.ts'));
+
+/** The cache's folder when `--cache` is not given: results/cache/cntk-exact/ of the repository. */
+export const defaultCacheDirectory: string = join(defaultResultsRoot, 'cache', 'cntk-exact');
+
+/** The NTK matrices of one depth: train × train and test × train. */
+export interface DepthKernels {
+  depth: number;
+  train: Matrix;
+  test: Matrix;
+}
+
+/** What an entry's fingerprint covers besides the images and labels (in this order: the cache's key order). */
+export interface KernelSettings {
+  /** The backend line, e.g. "cpu (plain TypeScript on typed arrays)". */
+  backend: string;
+  dtype: 'float32';
+  readout: 'vanilla' | 'gap';
+  fix: boolean;
+  depths: readonly number[];
+}
+
+/**
+ * SHA-256 (hex) of an entry's inputs: the train and test sets (shapes, float32 images, labels),
+ * then the settings and kernelCodeVersion.
+ * @example kernelFingerprint(split, { backend: 'cpu', dtype: 'float32', readout: 'gap', fix: true, depths: [3] })
+ */
+export function kernelFingerprint(split: Pick<Split, 'train' | 'test'>, settings: KernelSettings): string {
+  const { backend, dtype, readout, fix, depths } = settings;
+  return kernelCacheFingerprint({
+    datasets: [split.train, split.test],
+    settings: { backend, dtype, readout, fix, depths, version: kernelCodeVersion },
+  });
+}
 
 /** One sweep over the depths: which kernel, on which data, and what it cost. */
 export interface KernelRun {
@@ -24,7 +77,7 @@ export interface KernelRun {
   fix: boolean;
   /** The readable part of the cache entry's name (data, readout, fix, dtype). */
   key: string;
-  /** SHA-256 of the entry's inputs (cache.ts: cacheFingerprint). */
+  /** SHA-256 of the entry's inputs (kernelFingerprint). */
   fingerprint: string;
   kernels: DepthKernels[];
   /** Seconds the pass took when it was computed, and whether this run loaded it from the cache. */
@@ -52,30 +105,39 @@ export function cntkKernels(options: {
 }): KernelRun {
   const { label, split, depths, readout, fix, backend, cacheDirectory, quiet } = options;
   const key = `${split.key}-${readout}-${fix ? 'fix' : 'nofix'}-float32`;
-  const inputs = { train: split.train, test: split.test, backend, dtype: 'float32', readout, fix, depths } as const;
-  const fingerprint = cacheFingerprint(inputs);
-  const entry = new KernelCacheEntry(cacheDirectory, key, fingerprint);
-  const described = { label, readout, fix, key, fingerprint };
-  const cached = entry.load(depths, split.train.count, split.test.count);
-  if (cached) {
-    console.log(
-      `cntk-exact: ${label}: kernels loaded from the cache (${entry.name}; computed in ${cached.seconds.toFixed(0)} s)`,
-    );
-    return { ...described, kernels: cached.kernels, seconds: cached.seconds, cached: true, pairs: cached.pairs };
-  }
-  const start = performance.now();
-  const sweep = { depths, readout, fix };
-  const train = cntkDepthSweep(sweep, imagesOf(split.train), undefined, { quiet, label: `${label} train` });
-  const test = cntkDepthSweep(sweep, imagesOf(split.test), imagesOf(split.train), { quiet, label: `${label} test` });
-  const seconds = (performance.now() - start) / 1000;
+  const fingerprint = kernelFingerprint(split, { backend, dtype: 'float32', readout, fix, depths });
+  const entry = new KernelCacheEntry(cacheDirectory, key, fingerprint, (line) => console.log(`cntk-exact: ${line}`));
   const n = split.train.count;
-  const pairs = (n * (n + 1)) / 2 + split.test.count * n;
-  const kernels = depths.map((depth, i) => ({ depth, train: train[i].ntk, test: test[i].ntk }));
-  entry.save(kernels, seconds, pairs);
-  console.log(
-    `cntk-exact: ${label}: ${pairs} pairs, depths ${depths.join(', ')} in one pass, ${seconds.toFixed(0)} s (${(pairs / seconds).toFixed(0)} pairs/s), cached as ${entry.name}`,
+  const t = split.test.count;
+  const shapes = Object.fromEntries(
+    depths.flatMap((depth) => [
+      [`depth${depth}-train`, [n, n] as const],
+      [`depth${depth}-test`, [t, n] as const],
+    ]),
   );
-  return { ...described, kernels, seconds, cached: false, pairs };
+  const compute = () => {
+    const sweep = { depths, readout, fix };
+    const train = cntkDepthSweep(sweep, imagesOf(split.train), undefined, { quiet, label: `${label} train` });
+    const test = cntkDepthSweep(sweep, imagesOf(split.test), imagesOf(split.train), { quiet, label: `${label} test` });
+    return Object.fromEntries(
+      depths.flatMap((depth, i) => [
+        [`depth${depth}-train`, train[i].ntk],
+        [`depth${depth}-test`, test[i].ntk],
+      ]),
+    );
+  };
+  const { matrices, seconds, pairs, cached } = cachedKernels(entry, shapes, compute, (n * (n + 1)) / 2 + t * n);
+  const kernels = depths.map((depth) => ({
+    depth,
+    train: matrices[`depth${depth}-train`],
+    test: matrices[`depth${depth}-test`],
+  }));
+  console.log(
+    cached
+      ? `cntk-exact: ${label}: kernels loaded from the cache (${entry.name}; computed in ${seconds.toFixed(0)} s)`
+      : `cntk-exact: ${label}: ${pairs} pairs, depths ${depths.join(', ')} in one pass, ${seconds.toFixed(0)} s (${(pairs / seconds).toFixed(0)} pairs/s), cached as ${entry.name}`,
+  );
+  return { label, readout, fix, key, fingerprint, kernels, seconds, cached, pairs };
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * cntk-exact's kernel cache (papers/cntk-exact/cache.ts): a second computation of the same
+ * cntk-exact's kernels in the shared kernel cache (papers/cntk-exact/kernels.ts on
+ * src/infinite/kernel-cache.ts): a second computation of the same
  * kernels loads them bit for bit; an entry is keyed by a fingerprint of the images, labels,
  * backend, dtype, readout, fix and depths, so other images of the same sizes are a miss; and a
  * corrupt or partial entry (bad JSON index, truncated or missing matrix, NaN inside) is a miss
@@ -11,8 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDataset, Random, type Dataset } from '../../../src/data/index.ts';
-import { cacheFingerprint } from '../../../papers/cntk-exact/cache.ts';
-import { cntkKernels, type KernelRun } from '../../../papers/cntk-exact/kernels.ts';
+import {
+  cntkKernels,
+  kernelFingerprint,
+  type KernelRun,
+  type KernelSettings,
+} from '../../../papers/cntk-exact/kernels.ts';
 
 function randomSet(count: number, seed: number): Dataset {
   const random = new Random(seed);
@@ -73,8 +78,10 @@ describe('the fingerprint', () => {
   };
 
   it('changes with every input: images, labels, shape, backend, readout, fix and depths', () => {
-    const base = cacheFingerprint(inputs());
-    expect(cacheFingerprint(inputs())).toBe(base);
+    const fingerprint = ({ train, test, ...settings }: { train: Dataset; test: Dataset } & KernelSettings) =>
+      kernelFingerprint({ train, test }, settings);
+    const base = fingerprint(inputs());
+    expect(fingerprint(inputs())).toBe(base);
     const otherImages = randomSet(12, 99);
     const otherLabels = createDataset({
       ...inputs().train,
@@ -91,7 +98,7 @@ describe('the fingerprint', () => {
       { ...inputs(), fix: false },
       { ...inputs(), depths: [3, 6] },
     ];
-    const fingerprints = variants.map(cacheFingerprint);
+    const fingerprints = variants.map(fingerprint);
     for (const fingerprint of fingerprints) expect(fingerprint).not.toBe(base);
     expect(new Set(fingerprints).size).toBe(variants.length);
   });
@@ -164,7 +171,7 @@ describe('a corrupt or partial entry is a miss, with one line naming the file', 
       logged = [];
       const file = indexFile();
       writeFileSync(file, text);
-      expectMiss(file, /lacks fingerprint, depths, seconds, pairs or files/);
+      expectMiss(file, /lacks fingerprint, seconds, pairs or matrices/);
     }
   });
 
@@ -182,7 +189,7 @@ describe('a corrupt or partial entry is a miss, with one line naming the file', 
     new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).setFloat32(4 * 13, Number.NaN, true);
     writeFileSync(file, bytes);
     const index = JSON.parse(readFileSync(indexFile(), 'utf8'));
-    index.files[file.slice(directory.length + 1)] = createHash('sha256').update(bytes).digest('hex');
+    index.matrices['depth5-train'].sha256 = createHash('sha256').update(bytes).digest('hex');
     writeFileSync(indexFile(), JSON.stringify(index));
     expectMiss(file, /holds NaN at entry 13/);
   });
