@@ -6,7 +6,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   createPlan,
   imagesForPlan,
@@ -106,19 +106,25 @@ describe('kernel tiles as job arrays', () => {
     const slurm = { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '3' };
     const saved = Object.keys(slurm).map((name) => [name, process.env[name]] as const);
     Object.assign(process.env, slurm);
+    // the command's lines (a line per tile on stderr, the summary on stdout) are read here, not printed
+    const lines: string[] = [];
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((text) => lines.push(String(text)) > 0);
+    const stdout = vi.spyOn(console, 'log').mockImplementation((text) => void lines.push(`${text}\n`));
     try {
       expect(await kernel(['tile', '--plan', join(opened.folder, 'plan.json'), '--shard-from-env'])).toBe(0);
     } finally {
+      stderr.mockRestore();
+      stdout.mockRestore();
       for (const [name, value] of saved) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }
     }
-    expect(opened.store.finished().sort()).toEqual(
-      shardTiles(opened.tiles, 1, 3)
-        .map((tile) => tile.id)
-        .sort(),
-    );
+    const shard = shardTiles(opened.tiles, 1, 3).map((tile) => tile.id);
+    expect(opened.store.finished().sort()).toEqual([...shard].sort());
+    const output = lines.join('');
+    for (const id of shard) expect(output).toMatch(new RegExp(`^tile ${id} \\(\\d+×\\d+\\): [0-9.]+ s$`, 'm'));
+    expect(output).toMatch(new RegExp(`^shard 1/3 \\(from slurm\\): ${shard.length} computed, 0 already done`, 'm'));
   });
 
   it('the kernel command: one-line usage errors (exit code 2) and --help', async () => {
