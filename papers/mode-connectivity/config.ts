@@ -62,34 +62,25 @@ export function cnn(channels: number): Architecture {
 
 const training = { batch: 64, learningRate: 0.1 };
 
+/** A default MLP family: the two datasets share every size and differ in name, dataset and keeps. */
+const mlpFamily = (name: string, dataset: FamilyConfig['dataset'], keeps: readonly number[]): FamilyConfig => ({
+  name,
+  dataset,
+  architecture: mlp(128),
+  keeps,
+  steps: 250,
+  ...training,
+  trainEvaluation: 600,
+  testEvaluation: 600,
+  halves: 8,
+  paths: 4,
+  interior: { changing: 3, constant: 1, line: 7 },
+});
+
 export const defaultConfig: Config = {
   families: [
-    {
-      name: 'MNIST MLP',
-      dataset: 'mnist',
-      architecture: mlp(128),
-      keeps: [1, 0.8, 0.5],
-      steps: 250,
-      ...training,
-      trainEvaluation: 600,
-      testEvaluation: 600,
-      halves: 8,
-      paths: 4,
-      interior: { changing: 3, constant: 1, line: 7 },
-    },
-    {
-      name: 'Fashion-MNIST MLP',
-      dataset: 'fashion-mnist',
-      architecture: mlp(128),
-      keeps: [1, 0.5],
-      steps: 250,
-      ...training,
-      trainEvaluation: 600,
-      testEvaluation: 600,
-      halves: 8,
-      paths: 4,
-      interior: { changing: 3, constant: 1, line: 7 },
-    },
+    mlpFamily('MNIST MLP', 'mnist', [1, 0.8, 0.5]),
+    mlpFamily('Fashion-MNIST MLP', 'fashion-mnist', [1, 0.5]),
     {
       name: 'MNIST CNN',
       dataset: 'mnist',
