@@ -14,20 +14,27 @@
  * terms, so the passes are K(x, x′) (train: symmetric) and K(flip x, x′), and both kernels,
  * with and without flip, come out of them.
  */
+import { fileURLToPath } from 'node:url';
 import type { Tensor } from '../../autodiff/index.ts';
 import type { Dataset } from '../../src/data/index.ts';
 import { flipHorizontal } from '../../src/data/index.ts';
-import { cachedKernels, kernelCacheFingerprint, KernelCacheEntry } from '../../src/infinite/kernel-cache.ts';
+import {
+  cachedKernels,
+  kernelCacheFingerprint,
+  KernelCacheEntry,
+  kernelSourceVersion,
+} from '../../src/infinite/kernel-cache.ts';
 import { blockedKernelMatrices, type KernelMatrices } from '../../src/infinite/kernel-matrix.ts';
 import { applyNetwork, cntk, readout, Workspace, type KernelRecord, type Network } from '../../src/infinite/index.ts';
 import type { Matrix } from '../../src/linalg/index.ts';
 import { imagesOf } from './data.ts';
 
 /**
- * The version of the code that computes the cached kernels (this file and the src/infinite
- * steps it runs): raise it when that code changes the values, so older entries become misses.
+ * The version of the code that computes the cached kernels: a hash of this file's module graph
+ * (lapSweep, the src/infinite layers and kernel steps it runs, the flip), so that any change to
+ * that code makes older entries misses.
  */
-export const kernelCodeVersion = 1;
+export const kernelVersion: string = kernelSourceVersion(fileURLToPath(import.meta.url));
 
 /** The CNN of the sweep: depth (conv layers + 1), padding, fix, and the LAP windows c. */
 export interface SweepNetwork {
@@ -125,7 +132,7 @@ export function sweepKernels(options: {
   quiet: boolean;
 }): SweepKernels {
   const { sweep, train, test, key, backend, cacheDirectory, quiet } = options;
-  const settings = { backend, dtype: 'float32', sweep, version: kernelCodeVersion };
+  const settings = { backend, dtype: 'float32', sweep, version: kernelVersion };
   const entry = new KernelCacheEntry(
     cacheDirectory,
     key,
