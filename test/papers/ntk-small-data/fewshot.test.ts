@@ -203,7 +203,7 @@ describe('poolKernel cache', () => {
     const third = poolKernel(spec, directory, true);
     expect(third.cached).toBe(false);
     expect(third.pool.data).toEqual(first.pool.data);
-    expect(log.mock.calls.flat().join('\n')).toMatch(/does not match its checksum; a miss/);
+    expect(log.mock.calls.flat().join('\n')).toMatch(/does not match the checksum in its index; a miss/);
     log.mockRestore();
   });
 });
