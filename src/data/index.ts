@@ -67,7 +67,9 @@ export {
   randomCrop,
   randomFlipHorizontal,
   standardizeChannels,
+  standardizeWith,
   type ChannelStatistics,
   type ZcaWhitening,
 } from './transforms.ts';
 export { batchCount, batches, epochOrder, type Batch, type BatchOptions } from './batches.ts';
+export { imagesOf } from './images.ts';

@@ -84,6 +84,18 @@ export function standardizeChannels<T extends ExampleSet>(set: T): T {
 }
 
 /**
+ * Standardizes a training set and the sets evaluated against it per channel with the training
+ * set's mean and deviation (a constant channel, std 0, is only centred), as the exact-kernel
+ * papers' code standardizes its inputs: no statistic of a test set leaks into its own inputs.
+ * @example const [train, test] = standardizeWith(cifarTrain, cifarTest);
+ */
+export function standardizeWith<T extends ExampleSet>(train: T, ...others: T[]): T[] {
+  const { mean, std } = channelStatistics(train);
+  const deviations = std.map((deviation) => (deviation > 0 ? deviation : 1));
+  return [train, ...others].map((set) => normalize(set, mean, deviations));
+}
+
+/**
  * Mirrors every example along its last axis (W of NCHW images).
  * @example flipHorizontal(flipHorizontal(batch)); // equal to batch
  */
