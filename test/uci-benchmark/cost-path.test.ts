@@ -157,6 +157,30 @@ describe('svmCostPath', () => {
     expect(model.converged).toBe(true);
     expect(Array.from(predictPath(model, kernel, 30))).toEqual(labels.slice(0, 30));
     expect(Array.from(predictPath(model, held, 30))).toEqual(labels.slice(30));
+    // the training-major layout (the held-out kernel transposed) gives the same classes
+    const transposed = Float64Array.from({ length: 30 * 15 }, (_, e) => held[(e % 15) * 30 + Math.floor(e / 15)]);
+    expect(Array.from(predictPath(model, transposed, 30, { trainingMajor: true }))).toEqual(labels.slice(30));
+  });
+
+  it('gives identical votes in both prediction-kernel layouts on random many-class problems', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 3, max: 6 }), (seed, classCount) => {
+        const random = new Random(seed);
+        const n = 6 * classCount;
+        const { kernel } = randomProblem(seed, n + 9, 3);
+        const all = n + 9;
+        const labels = Array.from({ length: n }, (_, i) => i % classCount);
+        const train = Float64Array.from({ length: n * n }, (_, e) => kernel[Math.floor(e / n) * all + (e % n)]);
+        // 9 held-out points: rows n … n+8 against the n training columns, and the transpose
+        const rows = Float64Array.from({ length: 9 * n }, (_, e) => kernel[(n + Math.floor(e / n)) * all + (e % n)]);
+        const columns = Float64Array.from({ length: n * 9 }, (_, e) => rows[(e % 9) * n + Math.floor(e / 9)]);
+        const cost = 10 ** (2 * random.uniform() - 1);
+        const [model] = svmCostPath(train, labels, [cost]);
+        const byRows = predictPath(model, rows, n);
+        expect(Array.from(predictPath(model, columns, n, { trainingMajor: true }))).toEqual(Array.from(byRows));
+      }),
+      { numRuns: 30 },
+    );
   });
 
   it('breaks a voting tie in favour of the earlier class, as libsvm does', () => {
