@@ -106,10 +106,14 @@ export interface LinearArgs extends Filter {
   summed: boolean;
 }
 
-/** sums[to + k] = line[k] + line[previous k] + line[next k] for the Σ and Θ lines (line[columns] is the zero padding slot). */
+/**
+ * sums[to + k] = line[k] + line[previous k] + line[next k] for the Σ and Θ lines that start at
+ * `from` (line[from + columns] is the zero padding slot).
+ */
 export function rowStage(
   lineS: Float64Array,
   lineT: Float64Array,
+  from: number,
   previous: Int32Array,
   next: Int32Array,
   sumsS: Float64Array,
@@ -118,10 +122,10 @@ export function rowStage(
   columns: number,
 ): void {
   for (let k = 0; k < columns; k++) {
-    const left = previous[k],
-      right = next[k];
-    sumsS[to + k] = lineS[k] + lineS[left] + lineS[right];
-    sumsT[to + k] = lineT[k] + lineT[left] + lineT[right];
+    const left = from + previous[k],
+      right = from + next[k];
+    sumsS[to + k] = lineS[from + k] + lineS[left] + lineS[right];
+    sumsT[to + k] = lineT[from + k] + lineT[left] + lineT[right];
   }
 }
 

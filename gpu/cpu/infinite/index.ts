@@ -33,6 +33,8 @@ import {
   type InputArgs,
 } from './linear.ts';
 import { reluFlatTask, reluTask, type ReluArgs } from './relu.ts';
+import { regionBytes, reserveRegions, shareDeviations, shareRowTables, wasmRowsFor } from './wasm-rows.ts';
+import { withScratch } from '../wasm/runtime.ts';
 
 /** Below this many entry-steps a call runs on the calling thread alone (waking helpers costs ≈ 0.1 ms). */
 const PARALLEL_MIN_WORK = 1 << 16;
@@ -274,7 +276,22 @@ export function relu(
   };
   // one entry per pair, and no spatial mixing (a 1×1 image's patch sum is itself under zero padding)
   const flat = entries === 1 && (step.filter !== 3 || geometry.padding === 'zero') && !step.weights;
-  if (count > 0) runParallel(flat ? reluFlatTask : reluTask, args, chunks, parallel);
+  if (count === 0) return args.out;
+  const task = flat ? reluFlatTask : reluTask;
+  if (!wasmRowsFor(args.out, parallel)) runParallel(task, args, chunks, parallel);
+  else {
+    // a region per thread that may run chunks at once (wasm-rows.ts), freed when the call returns
+    const bytes = flat
+      ? regionBytes(pairs.count2, pairs.count2, pairs.count2, 1)
+      : regionBytes(entries, args.identity ? 0 : geometry.height * columns.size, columns.size, args.groupRows);
+    withScratch((alloc) => {
+      const wasm = reserveRegions(alloc, parallel ? threadCount() : 1, bytes);
+      if (!flat && args.identity) wasm.deviations = shareDeviations(alloc, wide1, inverses1, wide2, inverses2);
+      if (!flat) wasm.rowTables = shareRowTables(alloc, rows.first, rows.second, columns.size);
+      args.wasm = wasm;
+      runParallel(task, args, chunks, parallel);
+    });
+  }
   return args.out;
 }
 

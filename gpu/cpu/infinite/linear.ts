@@ -146,7 +146,7 @@ function convolutionChunk(args: ConvolutionArgs, chunk: number): void {
         for (let k = 0; k < columns; k++) lineS[k] = nngp[at + k];
         if (trainable) for (let k = 0; k < columns; k++) lineT[k] = ntk[at + k] + lineS[k];
         else for (let k = 0; k < columns; k++) lineT[k] = ntk[at + k];
-        rowStage(lineS, lineT, columnPrevious, columnNext, sumsS, sumsT, (r - start) * columns, columns);
+        rowStage(lineS, lineT, 0, columnPrevious, columnNext, sumsS, sumsT, (r - start) * columns, columns);
       }
       finishGroup(args, pair, start, end, sumsS, sumsT);
     }

@@ -21,6 +21,7 @@ import {
   writeSums,
   type LinearArgs,
 } from './common.ts';
+import { WasmRows, type WasmRegions } from './wasm-rows.ts';
 
 export interface ReluArgs extends LinearArgs {
   nngp: Data;
@@ -40,6 +41,8 @@ export interface ReluArgs extends LinearArgs {
   columnSecond: Int32Array;
   /** The column entries are the positions j = j′ (window 0), so the deviations are read in place. */
   identity: boolean;
+  /** Regions for the wasm rows (wasm-rows.ts), when they run; else the TypeScript rows do. */
+  wasm?: WasmRegions;
 }
 
 /**
@@ -137,10 +140,11 @@ function reluRow(
   }
 }
 
-/** out[at + k] = scale·lineS[k] + shift, out[thetaAt + k] = scale·lineT[k] + thetaShift (a LinearStep without neighbours). */
+/** out[at + k] = scale·lineS[from + k] + shift, out[thetaAt + k] = scale·lineT[from + k] + thetaShift (a LinearStep without neighbours). */
 function writeLines(
   lineS: Float64Array,
   lineT: Float64Array,
+  from: number,
   out: Data,
   at: number,
   thetaAt: number,
@@ -150,21 +154,33 @@ function writeLines(
   columns: number,
 ): void {
   for (let k = 0; k < columns; k++) {
-    out[at + k] = scale * lineS[k] + shift;
-    out[thetaAt + k] = scale * lineT[k] + thetaShift;
+    out[at + k] = scale * lineS[from + k] + shift;
+    out[thetaAt + k] = scale * lineT[from + k] + thetaShift;
   }
 }
 
-/** Σ_k weights[k]·line[k] (the plain sum without weights). */
-function lineSum(line: Float64Array, weights: Float64Array | undefined, columns: number): number {
+/** Σ_k weights[k]·line[from + k] (the plain sum without weights). */
+function lineSum(line: Float64Array, from: number, weights: Float64Array | undefined, columns: number): number {
   let total = 0;
-  if (weights) for (let k = 0; k < columns; k++) total += weights[k] * line[k];
-  else for (let k = 0; k < columns; k++) total += line[k];
+  if (weights) for (let k = 0; k < columns; k++) total += weights[k] * line[from + k];
+  else for (let k = 0; k < columns; k++) total += line[from + k];
   return total;
 }
 
 /** The ReLU step and the LinearStep after it, for the chunk's pairs (InfiniteKernels.relu). */
 function reluChunk(args: ReluArgs, chunk: number): void {
+  const wasm =
+    args.wasm &&
+    new WasmRows(args.wasm, args.rows * args.columns, args.height * args.columns, args.columns, args.groupRows);
+  try {
+    reluPairs(args, chunk, wasm);
+  } finally {
+    wasm?.release();
+  }
+}
+
+/** reluChunk's loop, with the rows in wasm when `wasm` holds a claimed region. */
+function reluPairs(args: ReluArgs, chunk: number, wasm: WasmRows | undefined): void {
   const {
     nngp,
     ntk,
@@ -198,26 +214,32 @@ function reluChunk(args: ReluArgs, chunk: number): void {
   } = args;
   const exact = out instanceof Float64Array;
   const entries = rows * columns;
-  const [lineS, lineT, sumsS, sumsT] = patchSumScratch(columns, groupRows);
-  // the deviations along the column entries, [height, columns] per image (in place for window 0)
-  const deviation1 = identity ? deviations1 : scratch(4, height * columns),
-    inverse1 = identity ? inverses1 : scratch(5, height * columns);
-  const deviation2 = identity ? deviations2 : scratch(6, height * columns),
-    inverse2 = identity ? inverses2 : scratch(7, height * columns);
-  const plane = identity ? height * width : 0;
+  const [scratchS, scratchT, sumsS, sumsT] = patchSumScratch(columns, groupRows);
+  // the wasm rows read the pair's Σ, Θ and deviations from their region and write the lines there
+  const lineS = wasm ? wasm.lineS : scratchS,
+    lineT = wasm ? wasm.lineT : scratchT;
+  // the deviations along the column entries, [height, columns] per image (in place for window 0;
+  // the wasm rows' copies in their memory: all images for window 0, else the pair's two)
+  const deviation1 = wasm?.deviation1 ?? (identity ? deviations1 : scratch(4, height * columns)),
+    inverse1 = wasm?.inverse1 ?? (identity ? inverses1 : scratch(5, height * columns));
+  const deviation2 = wasm?.deviation2 ?? (identity ? deviations2 : scratch(6, height * columns)),
+    inverse2 = wasm?.inverse2 ?? (identity ? inverses2 : scratch(7, height * columns));
+  const inPlace = identity;
+  const plane = inPlace ? height * width : 0;
   const [from, to] = chunkRange(args.pairs, args.chunks, chunk);
   let [a, b] = pairAt(from, count2, triangle);
   let expandedA = -1;
   for (let pair = from; pair < to; pair++) {
-    if (!identity && a !== expandedA) {
+    if (!inPlace && a !== expandedA) {
       expandColumns(deviations1, a, 1, height, width, columnFirst, deviation1);
       expandColumns(inverses1, a, 1, height, width, columnFirst, inverse1);
       expandedA = a;
     }
-    if (!identity) {
+    if (!inPlace) {
       expandColumns(deviations2, b, 1, height, width, columnSecond, deviation2);
       expandColumns(inverses2, b, 1, height, width, columnSecond, inverse2);
     }
+    wasm?.load(nngp, ntk, pair * entries, entries);
     const base1 = a * plane,
       base2 = b * plane;
     let totalS = 0,
@@ -225,33 +247,39 @@ function reluChunk(args: ReluArgs, chunk: number): void {
     for (let g = 0; g + 1 < rowStarts.length; g++) {
       const start = rowStarts[g],
         end = rowStarts[g + 1];
+      // the wasm rows write the group's lines (columns + 1) apart; the TypeScript row one line at 0
+      if (wasm) wasm.computeRows(start, end, base1, base2, columns, trainable);
       for (let r = start; r < end; r++) {
         const at = pair * entries + r * columns;
-        reluRow(
-          nngp,
-          ntk,
-          at,
-          trainable,
-          exact,
-          columns,
-          lineS,
-          lineT,
-          deviation1,
-          inverse1,
-          base1 + rowFirst[r] * columns,
-          deviation2,
-          inverse2,
-          base2 + rowSecond[r] * columns,
-        );
-        if (spatial) rowStage(lineS, lineT, columnPrevious, columnNext, sumsS, sumsT, (r - start) * columns, columns);
+        const line = wasm ? (r - start) * (columns + 1) : 0;
+        if (!wasm)
+          reluRow(
+            nngp,
+            ntk,
+            at,
+            trainable,
+            exact,
+            columns,
+            lineS,
+            lineT,
+            deviation1,
+            inverse1,
+            base1 + rowFirst[r] * columns,
+            deviation2,
+            inverse2,
+            base2 + rowSecond[r] * columns,
+          );
+        if (spatial)
+          rowStage(lineS, lineT, line, columnPrevious, columnNext, sumsS, sumsT, (r - start) * columns, columns);
         else if (summed) {
           const weight = rowWeights ? rowWeights[r] : 1;
-          totalS += weight * lineSum(lineS, columnWeights, columns);
-          totalT += weight * lineSum(lineT, columnWeights, columns);
+          totalS += weight * lineSum(lineS, line, columnWeights, columns);
+          totalT += weight * lineSum(lineT, line, columnWeights, columns);
         } else
           writeLines(
             lineS,
             lineT,
+            line,
             out,
             at,
             args.pairs * entries + at,
@@ -277,21 +305,37 @@ function reluChunk(args: ReluArgs, chunk: number): void {
  * each run is one reluRow with the first deviation repeated.
  */
 function reluFlatChunk(args: ReluArgs, chunk: number): void {
+  const wasm = args.wasm && new WasmRows(args.wasm, args.count2, args.count2, args.count2, 1);
+  try {
+    reluFlatPairs(args, chunk, wasm);
+  } finally {
+    wasm?.release();
+  }
+}
+
+/** reluFlatChunk's loop, with the rows in wasm when `wasm` holds a claimed region. */
+function reluFlatPairs(args: ReluArgs, chunk: number, wasm: WasmRows | undefined): void {
   const { nngp, ntk, deviations1, deviations2, inverses1, inverses2, out, count2, triangle, scale, shift, trainable } =
     args;
   const exact = out instanceof Float64Array;
-  const lineS = scratch(0, count2),
-    lineT = scratch(1, count2);
-  const deviation1 = scratch(4, count2),
-    inverse1 = scratch(5, count2);
+  const lineS = wasm?.lineS ?? scratch(0, count2),
+    lineT = wasm?.lineT ?? scratch(1, count2);
+  const deviation1 = wasm?.deviation1 ?? scratch(4, count2),
+    inverse1 = wasm?.inverse1 ?? scratch(5, count2);
   let [pair, to] = chunkRange(args.pairs, args.chunks, chunk);
   let [a, b] = pairAt(pair, count2, triangle);
   while (pair < to) {
     const run = Math.min(to - pair, count2 - b);
     deviation1.fill(deviations1[a], 0, run);
     inverse1.fill(inverses1[a], 0, run);
-    reluRow(nngp, ntk, pair, trainable, exact, run, lineS, lineT, deviation1, inverse1, 0, deviations2, inverses2, b);
-    writeLines(lineS, lineT, out, pair, args.pairs + pair, scale, shift, trainable ? shift : 0, run);
+    if (wasm) {
+      wasm.load(nngp, ntk, pair, run);
+      wasm.deviation2.set(deviations2.subarray(b, b + run));
+      wasm.inverse2.set(inverses2.subarray(b, b + run));
+      wasm.compute(0, 0, 0, run, trainable);
+    } else
+      reluRow(nngp, ntk, pair, trainable, exact, run, lineS, lineT, deviation1, inverse1, 0, deviations2, inverses2, b);
+    writeLines(lineS, lineT, 0, out, pair, args.pairs + pair, scale, shift, trainable ? shift : 0, run);
     pair += run;
     b += run;
     if (b === count2) {

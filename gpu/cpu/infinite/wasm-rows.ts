@@ -1,0 +1,222 @@
+/**
+ * The wasm path of the ReLU step's rows (gpu/cpu/wasm/relu-row.ts) as the chunk functions of
+ * relu.ts use it: each running chunk claims one of the regions the caller reserved in the
+ * shared WebAssembly memory (gpu/cpu/wasm/runtime.ts), copies its pair's Σ and Θ there (one
+ * memcpy each), expands the deviations into it, and has the wasm row write the Σ and Θ lines
+ * there, which the patch sum (common.ts) then reads as Float64Arrays. Float32 storage only
+ * (see relu-row.ts); on float64 storage, with THEORYGRAD_WASM=0 or without SIMD, relu.ts runs
+ * its TypeScript rows.
+ */
+import type { Data } from '../../backend.ts';
+import { reluRowModule } from '../wasm/relu-row.ts';
+import { instance, memoryHandle, memoryIsShared, wasmEnabled, type MemoryHandle } from '../wasm/runtime.ts';
+
+/** The regions a call reserved, one per thread that may run its chunks at once. */
+export interface WasmRegions {
+  memory: MemoryHandle;
+  /** Byte addresses, 16-byte aligned, `bytes` long each. */
+  addresses: number[];
+  bytes: number;
+  /** locks[i] = 1 while a chunk uses region i. */
+  locks: Int32Array;
+  /**
+   * Window 0 (the rows read the deviations in place): the byte address of all images'
+   * deviations and inverses, [√a | 1/√a] of the first images then of the second, copied once
+   * per call and read by every chunk; the regions then hold no deviation rows.
+   */
+  deviations?: { address: number; length1: number; length2: number };
+  /** Byte addresses of two i32 tables: each row entry's deviation row as a byte offset, in the first and second image. */
+  rowTables?: { first: number; second: number };
+}
+
+let override: boolean | undefined;
+/**
+ * Turns the wasm rows on or off in this process (bench/kernels.ts and the tests compare both
+ * paths in one run); undefined restores the default, wasmEnabled().
+ * @example useWasmRows(false) // the TypeScript rows from now on
+ */
+export function useWasmRows(enabled: boolean | undefined): void {
+  override = enabled;
+}
+
+/** Whether a call on this storage takes the wasm rows (float32, wasm on, helpers able to share the memory). */
+export function wasmRowsFor(out: Data, parallel: boolean): boolean {
+  return out instanceof Float32Array && (override ?? wasmEnabled()) && (!parallel || memoryIsShared());
+}
+
+/**
+ * Bytes of one region: the pair's Σ and Θ (entries float32 each), the four deviation rows
+ * (planeEntries float64 each) and `lines` Σ and Θ lines (columns + 1 float64 each, the last the
+ * zero padding slot the patch sum reads).
+ */
+export function regionBytes(entries: number, planeEntries: number, columns: number, lines: number): number {
+  const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
+  return 2 * align(4 * entries) + 4 * align(8 * planeEntries) + 2 * align(8 * lines * (columns + 1));
+}
+
+/**
+ * The row tables (WasmRegions.rowTables) from `alloc`: row r's deviation rows start at byte
+ * offsets 8·first[r]·columns and 8·second[r]·columns of an image's plane.
+ */
+export function shareRowTables(
+  alloc: (bytes: number) => number,
+  first: Int32Array,
+  second: Int32Array,
+  columns: number,
+): NonNullable<WasmRegions['rowTables']> {
+  const table = (rows: Int32Array) => {
+    const address = alloc(4 * rows.length);
+    new Int32Array(memoryHandle().memory.buffer, address, rows.length).set(rows.map((row) => 8 * row * columns));
+    return address;
+  };
+  return { first: table(first), second: table(second) };
+}
+
+/**
+ * `slots` regions of `bytes` from `alloc` (withScratch's allocator), for the call's chunks.
+ * @example withScratch((alloc) => reserveRegions(alloc, threadCount(), regionBytes(4096, 64, 64)))
+ */
+export function reserveRegions(alloc: (bytes: number) => number, slots: number, bytes: number): WasmRegions {
+  const addresses = Array.from({ length: slots }, () => alloc(bytes));
+  const locks = new Int32Array(
+    typeof SharedArrayBuffer === 'undefined' ? new ArrayBuffer(4 * slots) : new SharedArrayBuffer(4 * slots),
+  );
+  return { memory: memoryHandle(), addresses, bytes, locks };
+}
+
+/**
+ * Copies every image's deviations and inverses into memory from `alloc`, once for the call
+ * (WasmRegions.deviations), for the rows that read them in place.
+ * @example regions.deviations = shareDeviations(alloc, wide1, inverses1, wide2, inverses2)
+ */
+export function shareDeviations(
+  alloc: (bytes: number) => number,
+  deviations1: Float64Array,
+  inverses1: Float64Array,
+  deviations2: Float64Array,
+  inverses2: Float64Array,
+): NonNullable<WasmRegions['deviations']> {
+  const length1 = deviations1.length,
+    length2 = deviations2.length;
+  const address = alloc(8 * 2 * (length1 + length2));
+  const all = new Float64Array(memoryHandle().memory.buffer, address, 2 * (length1 + length2));
+  all.set(deviations1, 0);
+  all.set(inverses1, length1);
+  all.set(deviations2, 2 * length1);
+  all.set(inverses2, 2 * length1 + length2);
+  return { address, length1, length2 };
+}
+
+type RowFunction = (...pointers: number[]) => void;
+
+/** One claimed region, viewed as the arrays a chunk needs. */
+export class WasmRows {
+  readonly nngp: Float32Array;
+  readonly ntk: Float32Array;
+  readonly deviation1: Float64Array;
+  readonly inverse1: Float64Array;
+  readonly deviation2: Float64Array;
+  readonly inverse2: Float64Array;
+  readonly lineS: Float64Array;
+  readonly lineT: Float64Array;
+  private readonly row: RowFunction;
+  private readonly rows: RowFunction;
+  private readonly slot: number;
+
+  /** Claims a free region (one exists: no more chunks run at once than there are regions). */
+  constructor(
+    private readonly regions: WasmRegions,
+    entries: number,
+    planeEntries: number,
+    columns: number,
+    lines: number,
+  ) {
+    const { locks } = regions;
+    let slot = 0;
+    while (Atomics.compareExchange(locks, slot, 0, 1) !== 0) slot = (slot + 1) % locks.length;
+    this.slot = slot;
+    this.row = instance(reluRowModule, regions.memory).exports.row as RowFunction;
+    const buffer = regions.memory.memory.buffer; // fetched now: the caller may have grown the memory
+    let at = regions.addresses[slot];
+    const take = <T>(make: (at: number) => T, bytes: number): T => {
+      const view = make(at);
+      at += Math.ceil(bytes / 16) * 16;
+      return view;
+    };
+    this.nngp = take((a) => new Float32Array(buffer, a, entries), 4 * entries);
+    this.ntk = take((a) => new Float32Array(buffer, a, entries), 4 * entries);
+    const shared = regions.deviations;
+    if (shared) {
+      const { address, length1, length2 } = shared;
+      this.deviation1 = new Float64Array(buffer, address, length1);
+      this.inverse1 = new Float64Array(buffer, address + 8 * length1, length1);
+      this.deviation2 = new Float64Array(buffer, address + 16 * length1, length2);
+      this.inverse2 = new Float64Array(buffer, address + 16 * length1 + 8 * length2, length2);
+    } else {
+      const plane = () => take((a) => new Float64Array(buffer, a, planeEntries), 8 * planeEntries);
+      this.deviation1 = plane();
+      this.inverse1 = plane();
+      this.deviation2 = plane();
+      this.inverse2 = plane();
+    }
+    const length = lines * (columns + 1);
+    this.lineS = take((a) => new Float64Array(buffer, a, length), 8 * length).fill(0);
+    this.lineT = take((a) => new Float64Array(buffer, a, length), 8 * length).fill(0);
+    this.rows = instance(reluRowModule, regions.memory).exports.rows as RowFunction;
+  }
+
+  /** Copies `count` entries of Σ and Θ from `at` into the region (the rows then index from 0). */
+  load(nngp: Data, ntk: Data, at: number, count: number): void {
+    this.nngp.set(nngp.subarray(at, at + count));
+    this.ntk.set(ntk.subarray(at, at + count));
+  }
+
+  /**
+   * The lines of one row: entries from `at` of the loaded Σ and Θ, deviations from at1 / at2
+   * (reluRow in relu.ts, on the region's arrays).
+   */
+  compute(at: number, at1: number, at2: number, columns: number, add: boolean): void {
+    const f32 = 4,
+      f64 = 8;
+    this.row(
+      this.nngp.byteOffset + f32 * at,
+      this.ntk.byteOffset + f32 * at,
+      this.deviation1.byteOffset + f64 * at1,
+      this.inverse1.byteOffset + f64 * at1,
+      this.deviation2.byteOffset + f64 * at2,
+      this.inverse2.byteOffset + f64 * at2,
+      this.lineS.byteOffset,
+      this.lineT.byteOffset,
+      columns,
+      add ? 1 : 0,
+    );
+  }
+
+  /**
+   * The lines of the rows [start, end) of the loaded pair, (columns + 1) apart from 0, their
+   * deviation rows from the images at base1 and base2 (entries) through the row tables.
+   */
+  computeRows(start: number, end: number, base1: number, base2: number, columns: number, add: boolean): void {
+    const tables = this.regions.rowTables!;
+    this.rows(
+      this.nngp.byteOffset + 4 * start * columns,
+      this.ntk.byteOffset + 4 * start * columns,
+      this.deviation1.byteOffset + 8 * base1,
+      this.inverse1.byteOffset + 8 * base1,
+      this.deviation2.byteOffset + 8 * base2,
+      this.inverse2.byteOffset + 8 * base2,
+      this.lineS.byteOffset,
+      this.lineT.byteOffset,
+      columns,
+      add ? 1 : 0,
+      tables.first + 4 * start,
+      tables.second + 4 * start,
+      end - start,
+    );
+  }
+
+  /** Frees the region for the next chunk. */
+  release(): void {
+    Atomics.store(this.regions.locks, this.slot, 0);
+  }
+}
