@@ -10,12 +10,12 @@
  *   THEORYGRAD_DATA=… npx tsx papers/enhanced-cntk.ts --quick    # seconds, to results/quick/
  */
 import { join } from 'node:path';
-import { takeFirst } from '../src/data/index.ts';
+import { imagesOf } from '../src/data/index.ts';
 import { defaultResultsRoot, runPaper, UsageError } from '../src/report/index.ts';
 import { augmentationGaps } from './enhanced-cntk/augmentation.ts';
 import { claimsOf } from './enhanced-cntk/claims.ts';
 import { configuration } from './enhanced-cntk/config.ts';
-import { imagesOf, prepareCifar, prepareFashion } from './enhanced-cntk/data.ts';
+import { prepareCifar, prepareFashion } from './enhanced-cntk/data.ts';
 import { figures } from './enhanced-cntk/figures.ts';
 import { runSweep, serializable } from './enhanced-cntk/sweep.ts';
 import { describeRun, paperTable } from './enhanced-cntk/text.ts';
@@ -45,7 +45,7 @@ export const main = runPaper(import.meta.url, {
       fashion: runSweep({ split: fashion, windows: config.fashion.windows, ...common }),
     };
     // GAP ≡ full and LAP ≡ local translation augmentation (§4): exact with circular padding; the zero-padding gap.
-    const probe = imagesOf(takeFirst(cifar.plain.test, 4));
+    const probe = imagesOf(cifar.plain.test, 0, 4);
     const gaps = onCpu('the augmentation identities (float64)', () =>
       augmentationGaps(probe, { depth: config.depth, windows: [1, 2], dtype: 'float64' }),
     );

@@ -5,12 +5,27 @@
  * use is fixed in config.ts before the run, not picked on the test set.
  */
 import type { Claim } from '../../src/report/index.ts';
-import { pairedDifference, verdict, type PairedDifference, type RegressionOutcome } from './regression.ts';
+import {
+  pairedDifference,
+  type PairedDifference,
+  type RegressionOutcome,
+} from '../../src/kernel-methods/kernel-regression.ts';
 import { outcomeAt, type KernelName, type SweepResult } from './sweep.ts';
 
 const points = (value: number) => (100 * value).toFixed(1);
 const describe = (d: PairedDifference, first: RegressionOutcome, second: RegressionOutcome) =>
   `${d.difference >= 0 ? '+' : ''}${points(d.difference)} ± ${points(d.standardError)} pt (${points(second.accuracy)}% → ${points(first.accuracy)}%)`;
+
+/**
+ * The verdict of a difference that the paper says is positive: yes beyond two standard errors,
+ * no below minus two, "not resolved" between (DESIGN.md: a difference within noise).
+ * @example verdict({ difference: 0.01, standardError: 0.02 }) // 'not resolved'
+ */
+export function verdict({ difference, standardError }: PairedDifference): boolean | string {
+  if (difference > 2 * standardError) return true;
+  if (difference < -2 * standardError) return false;
+  return 'not resolved';
+}
 
 /** One row: `first` better than `second` on the same images. */
 function comparison(claim: string, paper: string, first: RegressionOutcome, second: RegressionOutcome): Claim {

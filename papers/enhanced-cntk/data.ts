@@ -7,14 +7,13 @@
  * (src/infinite/random-patches.ts), as the filters of one convolution + ReLU at full
  * resolution, then pooled to the same resolution as the plain images.
  */
-import * as ad from '../../autodiff/index.ts';
 import {
-  channelStatistics,
   createDataset,
   downsample,
+  imagesOf,
   loadCifar10,
   loadFashionMnist,
-  normalize,
+  standardizeWith,
   takeRandom,
   type Dataset,
 } from '../../src/data/index.ts';
@@ -29,20 +28,6 @@ export interface Split {
   key: string;
   /** e.g. "CIFAR-10 8×8, 16 random patches". */
   label: string;
-}
-
-/** Standardizes both sets per channel with the training set's mean and deviation. */
-function standardized(train: Dataset, test: Dataset): [Dataset, Dataset] {
-  const { mean, std } = channelStatistics(train);
-  return [normalize(train, mean, std), normalize(test, mean, std)];
-}
-
-/**
- * A dataset's images as a float32 tensor [n, C, H, W] (the kernels' input).
- * @example imagesOf(split.train).shape // [500, 3, 8, 8]
- */
-export function imagesOf(set: Dataset): ad.Tensor {
-  return ad.tensor(set.images, { shape: [set.count, ...set.shape], dtype: 'float32' });
 }
 
 /** Random subsets (seeds `seed`, `seed + 1`) of a loader's train and test splits. */
@@ -87,7 +72,7 @@ function randomPatchFeatures(
  */
 export function prepareCifar(config: Configuration, seed: number): { plain: Split; patches: Split; full: Dataset } {
   const sizes = config.cifar;
-  const [train, test] = standardized(...subsets((split) => loadCifar10(split), sizes, seed));
+  const [train, test] = standardizeWith(...subsets((split) => loadCifar10(split), sizes, seed));
   const pooled = [downsample(train, sizes.factor), downsample(test, sizes.factor)] as const;
   const features = randomPatchFeatures(train, test, config, seed);
   return {
@@ -113,7 +98,7 @@ export function prepareCifar(config: Configuration, seed: number): { plain: Spli
 export function prepareFashion(config: Configuration, seed: number): Split {
   const sizes = config.fashion;
   const [train, test] = subsets((split) => loadFashionMnist(split), sizes, seed);
-  const [small, smallTest] = standardized(downsample(train, sizes.factor), downsample(test, sizes.factor));
+  const [small, smallTest] = standardizeWith(downsample(train, sizes.factor), downsample(test, sizes.factor));
   return {
     train: small,
     test: smallTest,

@@ -16,8 +16,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Tensor } from '../../autodiff/index.ts';
-import type { Dataset } from '../../src/data/index.ts';
-import { flipHorizontal } from '../../src/data/index.ts';
+import { flipHorizontal, imagesOf, type Dataset } from '../../src/data/index.ts';
 import {
   cachedKernels,
   kernelCacheFingerprint,
@@ -27,11 +26,10 @@ import {
 import { blockedKernelMatrices, type KernelMatrices } from '../../src/infinite/kernel-matrix.ts';
 import { applyNetwork, cntk, readout, Workspace, type KernelRecord, type Network } from '../../src/infinite/index.ts';
 import type { Matrix } from '../../src/linalg/index.ts';
-import { imagesOf } from './data.ts';
 
 /**
  * The version of the code that computes the cached kernels: a hash of this file's module graph
- * (lapSweep, the src/infinite layers and kernel steps it runs, the flip), so that any change to
+ * (lapSweep, the src/infinite layers and kernel steps it runs, the flip and imagesOf), so that any change to
  * that code makes older entries misses.
  */
 export const kernelVersion: string = kernelSourceVersion(fileURLToPath(import.meta.url));

@@ -3,7 +3,7 @@
  * CNTK with the LAP(c) readout for every c, each with and without flip averaging, by kernel
  * regression on the same test images, so that any two variants compare by a paired difference.
  */
-import { kernelRegression, type RegressionOutcome } from './regression.ts';
+import { kernelRegression, type RegressionOutcome } from '../../src/kernel-methods/kernel-regression.ts';
 import { sweepKernels, type SweepKernels } from './kernels.ts';
 import type { Split } from './data.ts';
 

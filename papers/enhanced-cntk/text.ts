@@ -15,7 +15,7 @@ import {
 import type { AugmentationGap } from './augmentation.ts';
 import type { RunSweeps } from './claims.ts';
 import { paperFigures, type Configuration } from './config.ts';
-import { pairedDifference } from './regression.ts';
+import { pairedDifference } from '../../src/kernel-methods/kernel-regression.ts';
 import { outcomeAt, variantOf, type KernelName, type SweepResult } from './sweep.ts';
 
 const text = (path: string, values: Record<string, string | number> = {}) =>
