@@ -3,17 +3,11 @@
  * standardized per channel with the training subset's statistics (as the authors' code
  * standardizes its inputs), at full resolution for CNTK-V and average-pooled for CNTK-GAP.
  */
-import * as ad from '../../autodiff/index.ts';
-import {
-  channelStatistics,
-  downsample,
-  loadCifar10,
-  normalize,
-  takeFirst,
-  takeRandom,
-  type Dataset,
-} from '../../src/data/index.ts';
+import { downsample, loadCifar10, standardizeWith, takeFirst, takeRandom, type Dataset } from '../../src/data/index.ts';
 import type { Configuration } from './config.ts';
+
+/** The kernels' input, a set's images as a float32 tensor [n, C, H, W] (src/data). */
+export { imagesOf } from '../../src/data/index.ts';
 
 /** A standardized train/test pair and the key that names it in the kernel cache. */
 export interface Split {
@@ -35,8 +29,8 @@ export interface PreparedData {
 function standardized(train: Dataset, test: Dataset, size: number, key: string): Split {
   const factor = train.shape[1] / size;
   const [small, smallTest] = factor === 1 ? [train, test] : [downsample(train, factor), downsample(test, factor)];
-  const { mean, std } = channelStatistics(small);
-  return { train: normalize(small, mean, std), test: normalize(smallTest, mean, std), key };
+  const [standardTrain, standardTest] = standardizeWith(small, smallTest);
+  return { train: standardTrain, test: standardTest, key };
 }
 
 /**
@@ -60,12 +54,4 @@ export function prepareCifar(config: Configuration, seed: number): PreparedData 
       key(gap.size, gap.train, gap.test),
     ),
   };
-}
-
-/**
- * A dataset's images as a float32 tensor [n, C, H, W] (the kernels' input).
- * @example imagesOf(data.vanilla.train).shape // [2000, 3, 32, 32]
- */
-export function imagesOf(set: Dataset): ad.Tensor {
-  return ad.tensor(set.images, { shape: [set.count, ...set.shape], dtype: 'float32' });
 }
