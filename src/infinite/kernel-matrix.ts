@@ -11,7 +11,7 @@ import type { Tensor } from '../../autodiff/index.ts';
 import type { Data, DType } from '../../gpu/backend.ts';
 import { bandLayout, pairCount, type CovarianceGeometry, type PairBlock } from '../../gpu/infinite.ts';
 import type { Matrix } from '../linalg/matrix.ts';
-import { formatDuration, progress, progressEnabled } from '../report/index.ts';
+import { formatDuration, progress, progressEnabled } from '../report/progress.ts';
 import { infiniteKernels } from './backend.ts';
 import { applyNetwork, requirements, type Network } from './layers.ts';
 import { FLAT, inputRecord, Workspace, type KernelRecord } from './record.ts';
