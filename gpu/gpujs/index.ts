@@ -31,7 +31,15 @@ import { maxPool2dIndices } from './pool.ts';
 import { createGpuJsInfiniteKernels } from './infinite.ts';
 
 export { naiveMatmulKernel, matmulBlocked, matmulFlat } from './matmul.ts';
-export { GpuJsRuntime, FLOAT64_MESSAGE, MAX_KERNEL_ELEMENTS, GPUJS_MODES, type GpuJsMode } from './runtime.ts';
+export {
+  GpuJsRuntime,
+  FLOAT64_MESSAGE,
+  MAX_KERNEL_ELEMENTS,
+  GPUJS_MODES,
+  provideGpuJs,
+  type GpuJsMode,
+  type ProvidedGpuJs,
+} from './runtime.ts';
 
 /** A Backend plus its gpu.js runtime (mode, kernel cache and its statistics). */
 export interface GpuJsBackend extends Backend {

@@ -13,7 +13,6 @@
  *   const runtime = createRuntime();
  *   runtime.describe();   // 'gpujs (gpu.js 2.24.1, mode webasm)'
  */
-import { createRequire } from 'node:module';
 import type { GPU, IGPUKernelSettings, IKernelRunShortcut } from 'gpu.js';
 import type { Data } from '../backend.ts';
 
@@ -328,19 +327,60 @@ function headlessGlWorks(requireModule: Require): boolean {
   }
 }
 
-/** Loads gpu.js (CommonJS) synchronously and builds a runtime pinned to one mode. */
+/** gpu.js as a page hands it over (see provideGpuJs): its GPU class, version and the mode to pin. */
+export interface ProvidedGpuJs {
+  GPU: new (settings: { mode: string }) => GPU;
+  version: string;
+  /** The mode a browser supports (e.g. 'webgl2'); THEORYGRAD_GPUJS_MODE still overrides it. */
+  mode: GpuJsMode;
+}
+
+let provided: ProvidedGpuJs | undefined;
+
+/**
+ * Hands gpu.js to the runtime where Node's require does not exist (a bundled browser page
+ * imports gpu.js itself and calls this before the gpujs backend is first created).
+ * @example import { GPU } from 'gpu.js'; provideGpuJs({ GPU, version: '2.24.1', mode: 'webgl2' });
+ */
+export function provideGpuJs(gpujs: ProvidedGpuJs): void {
+  if (!(GPUJS_MODES as readonly string[]).includes(gpujs.mode))
+    throw new Error(`provideGpuJs: mode '${String(gpujs.mode)}' is not one of ${GPUJS_MODES.join(', ')}`);
+  provided = gpujs;
+}
+
+/**
+ * Node's require, reached without a static `node:module` import so that a browser bundle of
+ * the library carries no Node built-in (process.getBuiltinModule: Node ≥ 20.16).
+ */
+function nodeRequire(): Require {
+  const node = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
+  const nodeModule = node?.getBuiltinModule?.('node:module') as { createRequire(url: string): Require } | undefined;
+  if (!nodeModule)
+    throw new Error(
+      "gpujs backend: Node's require is unavailable here and gpu.js was not provided; a browser page must call provideGpuJs first",
+    );
+  return nodeModule.createRequire(import.meta.url);
+}
+
+/** Loads gpu.js (provided by a page, else CommonJS through Node's require) and builds a runtime pinned to one mode. */
 export function createRuntime(
   environment: Record<string, string | undefined> = typeof process === 'undefined' ? {} : process.env,
 ): GpuJsRuntime {
-  const requireModule = createRequire(import.meta.url);
-  const mode = chooseMode(requireModule, environment);
+  const requested = environment.THEORYGRAD_GPUJS_MODE;
+  const requireModule = provided ? undefined : nodeRequire();
+  const mode =
+    provided && (requested === undefined || requested === '')
+      ? provided.mode
+      : chooseMode(requireModule ?? (() => undefined), environment);
   if (mode === 'webgpu') {
     throw new Error(
       "gpujs backend: mode 'webgpu' is asynchronous in gpu.js (every kernel call returns a Promise) and the Backend interface is synchronous; choose another THEORYGRAD_GPUJS_MODE",
     );
   }
-  const gpujs = requireModule('gpu.js') as { GPU: new (settings: { mode: string }) => GPU };
-  const { version } = requireModule('gpu.js/package.json') as { version: string };
+  const gpujs = provided ?? {
+    ...(requireModule!('gpu.js') as { GPU: ProvidedGpuJs['GPU'] }),
+    version: (requireModule!('gpu.js/package.json') as { version: string }).version,
+  };
   let gpu: GPU;
   try {
     gpu = new gpujs.GPU({ mode });
@@ -349,5 +389,5 @@ export function createRuntime(
       `gpujs backend: gpu.js cannot run in mode '${mode}' here (${(error as Error).message}); set THEORYGRAD_GPUJS_MODE to another mode or use the cpu backend`,
     );
   }
-  return new GpuJsRuntime(gpu, mode, version);
+  return new GpuJsRuntime(gpu, mode, gpujs.version);
 }
