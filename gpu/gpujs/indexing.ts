@@ -15,6 +15,9 @@ export class KernelSource {
 
   /** Registers `value` as a constant and returns the expression that reads it. */
   constant(value: number): string {
+    // gpu.js writes constants into GLSL as literals, and GLSL has none for NaN or ±∞
+    if (!Number.isFinite(value))
+      throw new Error(`gpujs kernel source: constant ${value} is not finite (GLSL cannot spell it)`);
     const name = `k${this.count++}`;
     this.constants[name] = value;
     return `this.constants.${name}`;

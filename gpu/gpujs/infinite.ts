@@ -254,8 +254,12 @@ export function relu(
   s.line('let half = 0;');
   s.line(`if (rest >= ${c(t.count * entries)}) { half = 1; rest = rest - ${c(t.count * entries)}; }`);
   emitEntry(s, entries, t.layout.columns.size);
-  s.line(`const deviation1 = d1[first[pair] * ${c(plane)} + rowFirst[r] * ${c(geometry.width)} + columnFirst[k]];`);
-  s.line(`const deviation2 = d2[second[pair] * ${c(plane)} + rowSecond[r] * ${c(geometry.width)} + columnSecond[k]];`);
+  // positions computed into locals first: gpu.js's GLSL hoists an array read used as an index
+  // into a local named per statement from 0, so two such statements redefine the same name
+  s.line(`const at1 = first[pair] * ${c(plane)} + rowFirst[r] * ${c(geometry.width)} + columnFirst[k];`);
+  s.line(`const at2 = second[pair] * ${c(plane)} + rowSecond[r] * ${c(geometry.width)} + columnSecond[k];`);
+  s.line('const deviation1 = d1[at1];');
+  s.line('const deviation2 = d2[at2];');
   s.line('const norm = deviation1 * deviation2;');
   s.line('let lambda = 0;');
   s.line('if (norm > 0) { lambda = s[rest] / norm; }');

@@ -93,11 +93,12 @@ export function pad(
     source.line(`o = o + ${at} * ${source.constant(strides[axis])};`);
   });
   source.line('if (inside === 0) { o = 0; }'); // never read outside x, even on a branch not taken
-  source.line(`return inside === 1 ? x[o] : ${source.constant(value)};`);
+  // the fill is an argument, not a constant: GLSL has no literal for −∞ or NaN (max-pooling pads with −∞)
+  source.line('return inside === 1 ? x[o] : fill[0];');
   return runtime.run(
     'pad',
-    { source: source.build(['x']), output: [size], constants: source.constants, returnType: 'Float' },
-    [input],
+    { source: source.build(['x', 'fill']), output: [size], constants: source.constants, returnType: 'Float' },
+    [input, Float32Array.of(value)],
     size,
   );
 }
@@ -197,7 +198,9 @@ export function gather(
   // walk indexShape with x's strides on every axis but `axis`, whose position comes from the indices
   const merged = coalesce(indexShape, [strides.map((stride, d) => (d === axis ? 0 : stride))]);
   emitCoordinates(source, 'this.thread.x', merged.dims, merged.strides, ['o0']);
-  source.line(`return x[o0 + index[this.thread.x] * ${source.constant(strides[axis])}];`);
+  // the index read into a local first (gpu.js's GLSL hoists array reads used as indices; see infinite.ts)
+  source.line('const picked = index[this.thread.x];');
+  source.line(`return x[o0 + picked * ${source.constant(strides[axis])}];`);
   return runtime.run(
     'gather',
     { source: source.build(['x', 'index']), output: [size], constants: source.constants, returnType: 'Float' },

@@ -27,7 +27,7 @@ export function maxPool2dIndices(runtime: GpuJsRuntime, x: Data, spec: Pool2dSpe
   s.line(`const y0 = ${oy} * ${c(spec.strideHeight)} - ${c(spec.padHeight)};`);
   s.line(`const x0 = ${ox} * ${c(spec.strideWidth)} - ${c(spec.padWidth)};`);
   s.line('let best = -1;');
-  s.line(`let bestValue = ${c(-Infinity)};`);
+  s.line('let bestValue = 0; // never compared while best < 0 (GLSL has no literal for −∞)');
   s.line(`for (let ky = 0; ky < ${c(spec.kernelHeight)}; ky++) {`);
   s.line('  const y = y0 + ky;');
   s.line(`  for (let kx = 0; kx < ${c(spec.kernelWidth)}; kx++) {`);

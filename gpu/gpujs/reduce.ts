@@ -41,8 +41,8 @@ export function reduce(
     reducedAxes.map((axis) => shape[axis]),
     [reducedAxes.map((axis) => strides[axis])],
   );
-  const initial = op === 'max' ? source.constant(-Infinity) : op === 'min' ? source.constant(Infinity) : '0';
-  source.line(`let acc = ${initial};`);
+  // max/min start from the group's first value, not ±∞: GLSL has no literal for infinity
+  source.line(`let acc = ${op === 'max' || op === 'min' ? 'x[base]' : '0'};`);
   // nested loops over the (coalesced) reduced axes, each bounded by a constant
   let pointer = 'base';
   group.dims.forEach((extent, level) => {
