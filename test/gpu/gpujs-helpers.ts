@@ -1,10 +1,14 @@
 /**
- * Shared pieces of the gpujs tests: one backend for the suite and fast-check generators for
- * shapes and float32 data (the comparisons are test/helpers/close.ts).
+ * Shared pieces of the gpujs tests (webasm here, WebGL in test/web/): one backend for the
+ * suite, the op lists and float32 bounds of the agreement checks, and fast-check generators
+ * for shapes and float32 data (the comparisons are test/helpers/close.ts).
  */
 import fc from 'fast-check';
+import type { BinaryOp, ReduceOp, UnaryOp } from '../../gpu/backend.ts';
+import { cpuBackend as cpu } from '../../gpu/cpu/index.ts';
 import { createGpuJsBackend, type GpuJsBackend } from '../../gpu/gpujs/index.ts';
 import { broadcastShapes, sizeOf } from '../../gpu/shape.ts';
+import { absolute, EPSILON32 } from '../helpers/close.ts';
 
 let shared: GpuJsBackend | undefined;
 
@@ -13,6 +17,57 @@ export function gpujs(): GpuJsBackend {
   shared ??= createGpuJsBackend();
   return shared;
 }
+
+/** The elementwise maps every gpujs mode is checked on (NaN, ±∞ and ±0 included). */
+export const unaryOps: UnaryOp[] = [
+  'neg',
+  'exp',
+  'log',
+  'sqrt',
+  'abs',
+  'relu',
+  'sigmoid',
+  'tanh',
+  'sin',
+  'cos',
+  'arccos',
+  'sign',
+  'step',
+];
+
+/** The binary ops (with broadcasting) every gpujs mode is checked on. */
+export const binaryOps: BinaryOp[] = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+];
+
+/** A few float32 ulps of the cpu result (8·2⁻²³·|y|), plus the smallest normal for results near 0. */
+export const unaryBound = (expected: ArrayLike<number>) => (i: number) =>
+  8 * EPSILON32 * Math.abs(expected[i]) + 2 ** -126;
+
+/** Sum or mean of n values in float32 against float64: (n+2)·2⁻²³·Σ|x| (divided by n for the mean). */
+export function sumBound(op: ReduceOp, x: Float32Array, shape: number[], axes: number[]): (i: number) => number {
+  const magnitude = cpu.reduce('sum', absolute(x), shape, axes);
+  const reduced = new Set(axes);
+  const groupSize = sizeOf(shape.filter((_, axis) => reduced.has(axis)));
+  const scale = op === 'mean' ? 1 / Math.max(groupSize, 1) : 1;
+  return (i) => (groupSize + 2) * EPSILON32 * magnitude[i] * scale;
+}
+
+/** A dot product of `terms` float32 products: (K+2)·2⁻²³·Σ|a||b| per entry (`magnitude` = |A|·|B|). */
+export const productBound = (terms: number, magnitude: ArrayLike<number>) => (i: number) =>
+  (terms + 2) * EPSILON32 * magnitude[i] + 2 ** -126;
 
 /** Property runs per test: gpu.js compiles a kernel per new shape, so keep this small. */
 export const RUNS = 40;

@@ -4,11 +4,8 @@ import fc from 'fast-check';
 import type { Conv2dSpec, MatmulSpec, Pool2dSpec } from '../../gpu/backend.ts';
 import { cpuBackend as cpu } from '../../gpu/cpu/index.ts';
 import { matmulFlat, naiveMatmulKernel } from '../../gpu/gpujs/index.ts';
-import { absolute, EPSILON32, expectExact, expectWithin } from '../helpers/close.ts';
-import { dataArb, distinctArb, gpujs, RUNS } from './gpujs-helpers.ts';
-
-const productBound = (terms: number, magnitude: ArrayLike<number>) => (i: number) =>
-  (terms + 2) * EPSILON32 * magnitude[i] + 2 ** -126;
+import { absolute, expectExact, expectWithin } from '../helpers/close.ts';
+import { dataArb, distinctArb, gpujs, productBound, RUNS } from './gpujs-helpers.ts';
 
 describe('gpujs matmul matches cpu within (K+2)·2⁻²³·Σ|a||b|', () => {
   const specArb = fc
