@@ -6,15 +6,14 @@
  * subset's kernel regression indexes into them (fewshot.ts).
  */
 import {
-  channelStatistics,
   deriveSeed,
   downsample,
   loadCifar10,
-  normalize,
   permutation,
   Random,
   sampleWithoutReplacement,
   selectExamples,
+  standardizeWith,
   type Dataset,
 } from '../../src/data/index.ts';
 import type { FewShotConfig } from './config.ts';
@@ -58,12 +57,6 @@ export function classBalancedIndices(
   return Int32Array.from(chosen.flat());
 }
 
-/** Standardizes both sets per channel with the statistics of the first (the pool: no labels are used). */
-function standardizedPair(pool: Dataset, test: Dataset): [Dataset, Dataset] {
-  const { mean, std } = channelStatistics(pool);
-  return [normalize(pool, mean, std), normalize(test, mean, std)];
-}
-
 /**
  * The pool (poolPerClass per class, seed stream 1) and the fixed test set (testCount at random from the test split, stream 2).
  * @example prepareFewShot(config.fewShot, 0).pool.count // 10 · poolPerClass
@@ -84,11 +77,12 @@ export function prepareFewShot(config: FewShotConfig, seed: number, directory?: 
     testSplit,
     sampleWithoutReplacement(testSplit.count, config.testCount, new Random(deriveSeed(seed, 2))),
   );
-  const [pool, test] = standardizedPair(poolRaw, testRaw);
+  // standardized with the pool's statistics (no labels are used)
+  const [pool, test] = standardizeWith(poolRaw, testRaw);
   const factor = poolRaw.shape[1] / config.gapSize;
   if (!Number.isInteger(factor))
     throw new Error(`prepareFewShot: gapSize ${config.gapSize} does not divide the image side ${poolRaw.shape[1]}`);
-  const [poolSmall, testSmall] = standardizedPair(downsample(poolRaw, factor), downsample(testRaw, factor));
+  const [poolSmall, testSmall] = standardizeWith(downsample(poolRaw, factor), downsample(testRaw, factor));
   const byClass: number[][] = Array.from({ length: pool.classes }, () => []);
   pool.labels.forEach((label, position) => byClass[label].push(position));
   return { pool, test, poolSmall, testSmall, byClass };

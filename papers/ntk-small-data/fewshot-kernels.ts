@@ -9,8 +9,7 @@
  * kernel is computed again.
  */
 import { join } from 'node:path';
-import * as ad from '../../autodiff/index.ts';
-import type { Dataset } from '../../src/data/index.ts';
+import { imagesOf, type Dataset } from '../../src/data/index.ts';
 import { cntkDepthSweep } from '../../src/infinite/index.ts';
 import {
   cachedKernels,
@@ -52,8 +51,6 @@ export interface PoolKernelSpec {
   test: Dataset;
   backend: string;
 }
-
-const imagesOf = (set: Dataset) => ad.tensor(set.images, { shape: [set.count, ...set.shape], dtype: 'float32' });
 
 /**
  * The NTK of cntk({ depth, readout, fix }) over `spec.pool` and `spec.test`: from the cache in
