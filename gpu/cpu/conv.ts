@@ -76,7 +76,7 @@ function im2colRow(x: Data, plane: number, ky: number, kx: number, spec: Conv2dS
 }
 
 /** The transpose of im2colRow: adds row[oy · OW + ox] into the input position it was read from. */
-function col2imRowAdd(row: Float64Array, out: Data, plane: number, ky: number, kx: number, spec: Conv2dSpec): void {
+function col2imRowAdd(row: Data, out: Data, plane: number, ky: number, kx: number, spec: Conv2dSpec): void {
   const { inHeight: h, inWidth: w, outHeight, outWidth, strideWidth: sw } = spec;
   const yOffset = ky * spec.dilationHeight - spec.padHeight,
     xOffset = kx * spec.dilationWidth - spec.padWidth;
@@ -122,7 +122,7 @@ export function conv2d(x: Data, weight: Data, spec: Conv2dSpec): Data {
   for (let group = 0; group < spec.groups; group++) {
     for (let first = 0; first < spec.batch; first += perJob) {
       const images = Math.min(perJob, spec.batch - first);
-      const plan = planGemm(images, outPerGroup, patch, positions, true, false);
+      const plan = planGemm(images, outPerGroup, patch, positions, true, false, dtypeOf(x));
       plan.packA(0, rowMajor(weight, group * outPerGroup * patch, patch), 0, outPerGroup, 0, patch);
       for (let t = 0; t < images; t++) {
         forEachPatchRow(spec, first + t, group, (patchRow, plane, ky, kx) => {
@@ -134,6 +134,7 @@ export function conv2d(x: Data, weight: Data, spec: Conv2dSpec): Data {
       for (let t = 0; t < images; t++) {
         plan.readC(t, out, ((first + t) * spec.outChannels + group * outPerGroup) * positions, positions, 1);
       }
+      plan.release();
     }
   }
   return out;
@@ -148,7 +149,7 @@ export function conv2dInputGrad(outGrad: Data, weight: Data, spec: Conv2dSpec): 
   for (let group = 0; group < spec.groups; group++) {
     for (let first = 0; first < spec.batch; first += perJob) {
       const images = Math.min(perJob, spec.batch - first);
-      const plan = planGemm(images, patch, outPerGroup, positions, true, false);
+      const plan = planGemm(images, patch, outPerGroup, positions, true, false, dtypeOf(outGrad));
       // Wᵀ[q, o] = w[g·Og + o, q]: the group's [Og, patch] block read transposed.
       plan.packA(0, transposed(weight, group * outPerGroup * patch, patch), 0, patch, 0, outPerGroup);
       for (let t = 0; t < images; t++) {
@@ -161,12 +162,13 @@ export function conv2dInputGrad(outGrad: Data, weight: Data, spec: Conv2dSpec): 
           col2imRowAdd(plan.row(t, patchRow), out, plane, ky, kx, spec),
         );
       }
+      plan.release();
     }
   }
   return out;
 }
 
-/** ∂L/∂w of conv2d given x and ∂L/∂y: Σ over images of dy · colsᵀ, summed in float64. */
+/** ∂L/∂w of conv2d given x and ∂L/∂y: Σ over images of dy · colsᵀ (each job's product in gemm.ts's precision, jobs summed in float64). */
 export function conv2dWeightGrad(x: Data, outGrad: Data, spec: Conv2dSpec): Data {
   const { outPerGroup, patch, positions } = geometry(spec);
   const sums = new Float64Array(spec.outChannels * patch);
@@ -177,7 +179,7 @@ export function conv2dWeightGrad(x: Data, outGrad: Data, spec: Conv2dSpec): Data
     for (let first = 0; first < spec.batch; first += perJob) {
       const images = Math.min(perJob, spec.batch - first);
       // dW[g]ᵀ [patch, Og] = cols [patch, images·P] · dyᵀ [images·P, Og]: image t fills steps t·P ... t·P + P − 1.
-      const plan = planGemm(1, patch, images * positions, outPerGroup);
+      const plan = planGemm(1, patch, images * positions, outPerGroup, false, false, dtypeOf(x));
       for (let t = 0; t < images; t++) {
         forEachPatchRow(spec, first + t, group, (patchRow, plane, ky, kx) => {
           im2colRow(x, plane, ky, kx, spec, row);
@@ -189,6 +191,7 @@ export function conv2dWeightGrad(x: Data, outGrad: Data, spec: Conv2dSpec): Data
       plan.multiply();
       // C[q, o] is dW[g·Og + o, q].
       plan.readC(0, sums, group * outPerGroup * patch, 1, patch, true);
+      plan.release();
     }
   }
   const out = allocate(sums.length, dtypeOf(x));

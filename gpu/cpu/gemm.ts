@@ -9,9 +9,11 @@
  * multiplyChunk also runs in the worker threads, which import this module (threads.ts), so
  * every size it needs travels in GemmArgs rather than in state the caller sets at run time.
  */
-import type { Data } from '../backend.ts';
+import type { Data, DType } from '../backend.ts';
 import { KC, MR, NR, packA, packB, roundUp, type MatrixView } from './pack.ts';
 import { defineTask, runParallel, sharedFloat64, threadCount } from './threads.ts';
+import { planWasmGemm } from './wasm/gemm.ts';
+import { wasmEnabled } from './wasm/runtime.ts';
 
 /** Everything a chunk needs; typed arrays are SharedArrayBuffer-backed when threads help. */
 interface GemmArgs {
@@ -214,10 +216,12 @@ export interface GemmPlan {
   packB(t: number, source: MatrixView, kStart: number, kCount: number, colStart: number, cols: number): void;
   /** C[t] = A[t] · B[t] for every t. */
   multiply(): void;
-  /** Row i of C[t], as a view of n float64 values (valid until the next plan). */
-  row(t: number, i: number): Float64Array;
+  /** Row i of C[t], as a view of n values (float64, or float32 in a wasm float32 plan; valid until release). */
+  row(t: number, i: number): Data;
   /** Copies (or with `add`, adds) C[t] into `out` at the strided view. */
   readC(t: number, out: Data, offset: number, rowStride: number, colStride: number, add?: boolean): void;
+  /** Frees the plan's buffers (the wasm plan's scratch memory); call it after the last row/readC. */
+  release(): void;
 }
 
 function addRow(
@@ -235,9 +239,19 @@ function addRow(
 
 /**
  * Plans `batch` products of [m, k] · [k, n]. With shareA (shareB) one packed A (B) serves every
- * product: pack it for t = 0 only.
+ * product: pack it for t = 0 only. With WebAssembly SIMD (wasm/runtime.ts) the plan runs on the
+ * wasm kernels in `dtype` (float32 sums in float32); else on the TypeScript kernel below, in float64.
  */
-export function planGemm(batch: number, m: number, k: number, n: number, shareA = false, shareB = false): GemmPlan {
+export function planGemm(
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  shareA = false,
+  shareB = false,
+  dtype: DType = 'float64',
+): GemmPlan {
+  if (wasmEnabled()) return planWasmGemm(batch, m, k, n, shareA, shareB, dtype === 'float64');
   const paddedRows = roundUp(m, MR),
     paddedCols = roundUp(n, NR);
   const aStride = shareA ? 0 : paddedRows * k,
@@ -293,5 +307,6 @@ export function planGemm(batch: number, m: number, k: number, n: number, shareA 
         else addRow(work, from, out, to, colStride, n, add);
       }
     },
+    release: () => {},
   };
 }

@@ -15,7 +15,9 @@ const JOB_ELEMENTS = 1 << 21;
 
 /**
  * C[b] = op(A[b]) · op(B[b]), op = identity or transpose (spec.transposeA/B), float32 or
- * float64 alike; strideA/B = 0 reuses one matrix for every b. Sums are accumulated in float64.
+ * float64 alike; strideA/B = 0 reuses one matrix for every b. Sums are accumulated in float64,
+ * except on the WebAssembly path (wasm/gemm.ts, on unless THEORYGRAD_WASM=0), where float32
+ * products past the simple loop's size accumulate in float32, as BLAS does.
  * Example: matmul(a, b, { batch: 1, m: 2, k: 3, n: 4, transposeA: false, transposeB: false, strideA: 0, strideB: 0 }).
  */
 export function matmul(a: Data, b: Data, spec: MatmulSpec): Data {
@@ -43,13 +45,14 @@ export function matmul(a: Data, b: Data, spec: MatmulSpec): Data {
   const perJob = Math.max(1, Math.min(batch, Math.floor(JOB_ELEMENTS / Math.max(1, perProduct))));
   for (let first = 0; first < batch; first += perJob) {
     const products = Math.min(perJob, batch - first);
-    const plan = planGemm(products, m, k, n, shareA, shareB);
+    const plan = planGemm(products, m, k, n, shareA, shareB, dtypeOf(a));
     for (let t = 0; t < products; t++) {
       if (t === 0 || !shareA) plan.packA(t, viewA(first + t), 0, m, 0, k);
       if (t === 0 || !shareB) plan.packB(t, viewB(first + t), 0, k, 0, n);
     }
     plan.multiply();
     for (let t = 0; t < products; t++) plan.readC(t, out, (first + t) * m * n, n, 1);
+    plan.release();
   }
   return out;
 }

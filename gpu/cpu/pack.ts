@@ -61,10 +61,11 @@ function block(p: number, k: number): { start: number; length: number } {
 
 /**
  * Writes rows [rowStart, rowStart + rows) × steps [kStart, kStart + kCount) of A, read from
- * `source` (whose element (0, 0) is A[rowStart, kStart]), into packed A of a product with depth k.
+ * `source` (whose element (0, 0) is A[rowStart, kStart]), into packed A of a product with depth k,
+ * in row tiles of tileRows rows (the wasm kernels pass their own tile height; `packed` may be float32).
  */
 export function packA(
-  packed: Float64Array,
+  packed: Data,
   base: number,
   paddedRows: number,
   k: number,
@@ -73,6 +74,7 @@ export function packA(
   rows: number,
   kStart: number,
   kCount: number,
+  tileRows = MR,
 ): void {
   const { data, offset, rowStride, colStride } = source;
   for (let p = kStart; p < kStart + kCount;) {
@@ -80,10 +82,10 @@ export function packA(
     const end = Math.min(start + length, kStart + kCount);
     const blockBase = base + start * paddedRows;
     for (let i = rowStart; i < rowStart + rows; i++) {
-      const lane = i % MR;
-      let to = blockBase + (i - lane) * length + (p - start) * MR + lane;
+      const lane = i % tileRows;
+      let to = blockBase + (i - lane) * length + (p - start) * tileRows + lane;
       let from = offset + (i - rowStart) * rowStride + (p - kStart) * colStride;
-      for (let q = p; q < end; q++, to += MR, from += colStride) packed[to] = data[from];
+      for (let q = p; q < end; q++, to += tileRows, from += colStride) packed[to] = data[from];
     }
     p = end;
   }
@@ -91,10 +93,11 @@ export function packA(
 
 /**
  * Writes steps [kStart, kStart + kCount) × columns [colStart, colStart + cols) of B, read from
- * `source` (whose element (0, 0) is B[kStart, colStart]), into packed B of a product with depth k.
+ * `source` (whose element (0, 0) is B[kStart, colStart]), into packed B of a product with depth k,
+ * in column tiles of tileCols columns.
  */
 export function packB(
-  packed: Float64Array,
+  packed: Data,
   base: number,
   paddedCols: number,
   k: number,
@@ -103,20 +106,21 @@ export function packB(
   kCount: number,
   colStart: number,
   cols: number,
+  tileCols = NR,
 ): void {
   const { data, offset, rowStride, colStride } = source;
   for (let p = kStart; p < kStart + kCount; p++) {
     const { start, length } = block(p, k);
-    const rowBase = base + start * paddedCols + (p - start) * NR;
+    const rowBase = base + start * paddedCols + (p - start) * tileCols;
     let from = offset + (p - kStart) * rowStride;
-    // Column j goes to lane j mod NR of tile ⌊j/NR⌋; tiles are NR·length apart.
-    let lane = colStart % NR;
+    // Column j goes to lane j mod tileCols of tile ⌊j/tileCols⌋; tiles are tileCols·length apart.
+    let lane = colStart % tileCols;
     let to = rowBase + (colStart - lane) * length + lane;
     for (let j = 0; j < cols; j++, from += colStride) {
       packed[to] = data[from];
-      if (++lane === NR) {
+      if (++lane === tileCols) {
         lane = 0;
-        to += NR * length - (NR - 1);
+        to += tileCols * length - (tileCols - 1);
       } else to++;
     }
   }

@@ -74,12 +74,20 @@ function simdProbe(): Uint8Array {
 }
 
 let enabled: boolean | undefined;
+const simdPresent = () => webAssembly !== undefined && webAssembly.validate(simdProbe());
 /** Whether wasm kernels run: WebAssembly with SIMD present and THEORYGRAD_WASM not '0'. */
 export function wasmEnabled(): boolean {
-  if (enabled === undefined) {
-    enabled = env()?.THEORYGRAD_WASM !== '0' && webAssembly !== undefined && webAssembly.validate(simdProbe());
-  }
-  return enabled === true;
+  if (enabled === undefined) enabled = env()?.THEORYGRAD_WASM !== '0' && simdPresent();
+  return enabled;
+}
+
+/**
+ * Turns the wasm path off (false) or back on where WebAssembly SIMD is present (true), in this
+ * thread: the bench and the tests compare both paths in one process.
+ * @example setWasmEnabled(false); matmul(a, b, spec); setWasmEnabled(true);
+ */
+export function setWasmEnabled(on: boolean): void {
+  enabled = on && simdPresent();
 }
 
 let shared: boolean | undefined;
@@ -152,23 +160,36 @@ function ensureBytes(bytes: number): void {
   }
 }
 
+/** The scratch stack's current top, to hand to releaseScratch later. */
+export function scratchMark(): number {
+  return top;
+}
+
+/** Frees every scratch region allocated since `mark` (scratchMark); stacks nest, so release in reverse order. */
+export function releaseScratch(mark: number): void {
+  if (!(mark >= 64 && mark <= top)) throw new Error(`releaseScratch: mark ${mark} is not below the top ${top}`);
+  top = mark;
+}
+
+/** A scratch region of `bytes` bytes (16-byte aligned byte address; garbage until written), held until released. */
+export function allocateScratch(bytes: number): number {
+  if (!(Number.isInteger(bytes) && bytes >= 0)) throw new Error(`allocateScratch: bytes must be ≥ 0, got ${bytes}`);
+  const address = top;
+  ensureBytes(Math.ceil((top + bytes) / 16) * 16);
+  top = Math.ceil((top + bytes) / 16) * 16;
+  return address;
+}
+
 /**
- * Runs `fn` with an allocator of scratch regions (16-byte aligned byte addresses) that are freed
- * when `fn` returns; calls nest. Regions hold garbage until written.
+ * Runs `fn` with an allocator of scratch regions that are freed when `fn` returns; calls nest.
  * @example withScratch((alloc) => { const a = alloc(4 * n); float32View(a, n).set(x); … })
  */
 export function withScratch<T>(fn: (alloc: (bytes: number) => number) => T): T {
   const mark = top;
   try {
-    return fn((bytes) => {
-      if (!(Number.isInteger(bytes) && bytes >= 0)) throw new Error(`withScratch: bytes must be ≥ 0, got ${bytes}`);
-      const address = top;
-      top = Math.ceil((top + bytes) / 16) * 16;
-      ensureBytes(top);
-      return address;
-    });
+    return fn(allocateScratch);
   } finally {
-    top = mark;
+    releaseScratch(mark);
   }
 }
 

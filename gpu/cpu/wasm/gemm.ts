@@ -1,0 +1,172 @@
+/**
+ * The blocked matrix product on the WebAssembly SIMD microkernels (gemm-kernel.ts), behind the
+ * same GemmPlan interface as the plain TypeScript gemm.ts (which picks this one when
+ * `wasmEnabled()`): operands are packed (pack.ts) into the shared wasm memory, the tiles are
+ * computed by the kernel in chunks that the worker pool shares (threads.ts; each helper
+ * instantiates the same module on the same memory), and the products are copied out.
+ * float32 plans pack, multiply and sum in float32; float64 plans in float64.
+ */
+import type { Data } from '../../backend.ts';
+import type { GemmPlan } from '../gemm.ts';
+import { KC, packA, packB, roundUp } from '../pack.ts';
+import { defineTask, runParallel, threadCount } from '../threads.ts';
+import { F32_TILE, F64_TILE, gemmModule, type TilesFunction } from './gemm-kernel.ts';
+import {
+  allocateScratch,
+  float32View,
+  float64View,
+  instance,
+  memoryHandle,
+  memoryIsShared,
+  releaseScratch,
+  scratchMark,
+  type MemoryHandle,
+} from './runtime.ts';
+
+/** Everything a chunk needs (it may run on a helper thread): addresses are bytes in `memory`. */
+interface WasmGemmArgs {
+  memory: MemoryHandle;
+  float64: boolean;
+  packedA: number;
+  packedB: number;
+  work: number;
+  k: number;
+  tileRows: number;
+  tileCols: number;
+  paddedRows: number;
+  paddedCols: number;
+  /** Bytes between consecutive products' packed A (B); 0 shares one. */
+  aStride: number;
+  bStride: number;
+  rowBlocks: number;
+  colBlocks: number;
+  rowTilesPerUnit: number;
+  colTilesPerUnit: number;
+  units: number;
+  unitsPerChunk: number;
+}
+
+/**
+ * One chunk: a run of units, each rowTilesPerUnit × colTilesPerUnit tiles of one product, over
+ * all of k, one kernel call per k-block (Goto's loop order inside the kernel: row tile, then
+ * column tile, so the A panel stays in L1 and the block of B panels in L2).
+ */
+function multiplyChunk(args: WasmGemmArgs, chunk: number): void {
+  const exports = instance(gemmModule, args.memory).exports;
+  const tiles = (args.float64 ? exports.tilesF64 : exports.tilesF32) as TilesFunction;
+  const size = args.float64 ? 8 : 4;
+  const { k, tileRows, tileCols, paddedRows, paddedCols, rowBlocks, colBlocks } = args;
+  const rowTiles = paddedRows / tileRows,
+    colTiles = paddedCols / tileCols;
+  const lastUnit = Math.min(args.units, (chunk + 1) * args.unitsPerChunk);
+  for (let unit = chunk * args.unitsPerChunk; unit < lastUnit; unit++) {
+    const t = Math.floor(unit / (rowBlocks * colBlocks));
+    const rowBlock = Math.floor(unit / colBlocks) % rowBlocks,
+      colBlock = unit % colBlocks;
+    const firstRow = rowBlock * args.rowTilesPerUnit,
+      rows = Math.min(rowTiles, firstRow + args.rowTilesPerUnit) - firstRow;
+    const firstCol = colBlock * args.colTilesPerUnit,
+      cols = Math.min(colTiles, firstCol + args.colTilesPerUnit) - firstCol;
+    const c = args.work + (t * paddedRows * paddedCols + firstRow * tileRows * paddedCols + firstCol * tileCols) * size;
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = Math.min(KC, k - p0);
+      const a = args.packedA + t * args.aStride + (p0 * paddedRows + firstRow * tileRows * kc) * size;
+      const b = args.packedB + t * args.bStride + (p0 * paddedCols + firstCol * tileCols * kc) * size;
+      tiles(a, b, c, kc, rows, cols, paddedCols * size, p0 > 0 ? 1 : 0);
+    }
+  }
+}
+
+const wasmGemmTask = defineTask('wasm-gemm', import.meta.url, multiplyChunk);
+
+/** At most 32 rows × 256 columns of C per unit (fewer rows when threads would starve). */
+const ROW_TILES = 8;
+const COL_TILES = 32;
+const UNITS_PER_THREAD = 8;
+const MAX_JOB_CHUNKS = 1024;
+/** Products with fewer multiply-adds run on the calling thread alone (waking helpers costs tens of µs). */
+const PARALLEL_MIN_MULTIPLY_ADDS = 1 << 18;
+
+/**
+ * Plans `batch` products of [m, k] · [k, n] on the wasm kernels (see GemmPlan in gemm.ts); its
+ * buffers are scratch of the wasm memory until `release()`.
+ * @example const plan = planWasmGemm(1, m, k, n, false, false, false); plan.packA(…); plan.packB(…); plan.multiply(); plan.readC(0, out, 0, n, 1); plan.release();
+ */
+export function planWasmGemm(
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  shareA: boolean,
+  shareB: boolean,
+  float64: boolean,
+): GemmPlan {
+  const { rows: tileRows, cols: tileCols } = float64 ? F64_TILE : F32_TILE;
+  const size = float64 ? 8 : 4;
+  const view = float64 ? float64View : float32View;
+  const paddedRows = roundUp(m, tileRows),
+    paddedCols = roundUp(n, tileCols);
+  const aElements = paddedRows * k,
+    bElements = paddedCols * k,
+    cElements = paddedRows * paddedCols;
+  const mark = scratchMark();
+  const packedA = allocateScratch((shareA ? 1 : batch) * aElements * size);
+  const packedB = allocateScratch((shareB ? 1 : batch) * bElements * size);
+  const work = allocateScratch(batch * cElements * size);
+  // Views made after every allocation (growing the memory would leave earlier views short).
+  const panelsA = view(packedA, (shareA ? 1 : batch) * aElements);
+  const panelsB = view(packedB, (shareB ? 1 : batch) * bElements);
+  const products = view(work, batch * cElements);
+  const parallel = batch * m * n * k >= PARALLEL_MIN_MULTIPLY_ADDS && threadCount() > 1 && memoryIsShared();
+  const rowTiles = paddedRows / tileRows;
+  const colBlocks = Math.max(1, Math.ceil(paddedCols / tileCols / COL_TILES));
+  let rowTilesPerUnit = ROW_TILES;
+  const wanted = UNITS_PER_THREAD * (parallel ? threadCount() : 1);
+  while (rowTilesPerUnit > 1 && batch * Math.ceil(rowTiles / rowTilesPerUnit) * colBlocks < wanted)
+    rowTilesPerUnit /= 2;
+  const rowBlocks = Math.max(1, Math.ceil(rowTiles / rowTilesPerUnit));
+  const units = batch * rowBlocks * colBlocks;
+  const unitsPerChunk = Math.max(1, Math.ceil(units / MAX_JOB_CHUNKS));
+  const args: WasmGemmArgs = {
+    memory: memoryHandle(),
+    float64,
+    packedA,
+    packedB,
+    work,
+    k,
+    tileRows,
+    tileCols,
+    paddedRows,
+    paddedCols,
+    aStride: shareA ? 0 : aElements * size,
+    bStride: shareB ? 0 : bElements * size,
+    rowBlocks,
+    colBlocks,
+    rowTilesPerUnit,
+    colTilesPerUnit: COL_TILES,
+    units,
+    unitsPerChunk,
+  };
+  return {
+    batch,
+    packA: (t, source, rowStart, rows, kStart, kCount) =>
+      packA(panelsA, t * (shareA ? 0 : aElements), paddedRows, k, source, rowStart, rows, kStart, kCount, tileRows),
+    packB: (t, source, kStart, kCount, colStart, cols) =>
+      packB(panelsB, t * (shareB ? 0 : bElements), paddedCols, k, source, kStart, kCount, colStart, cols, tileCols),
+    multiply: () => {
+      if (k === 0) products.fill(0);
+      else if (m > 0 && n > 0) runParallel(wasmGemmTask, args, Math.ceil(units / unitsPerChunk), parallel);
+    },
+    row: (t, i) => products.subarray(t * cElements + i * paddedCols, t * cElements + i * paddedCols + n),
+    readC(t, out: Data, offset, rowStride, colStride, add = false) {
+      for (let i = 0; i < m; i++) {
+        const from = t * cElements + i * paddedCols;
+        let to = offset + i * rowStride;
+        if (!add && colStride === 1) out.set(products.subarray(from, from + n), to);
+        else if (add) for (let j = 0; j < n; j++, to += colStride) out[to] += products[from + j];
+        else for (let j = 0; j < n; j++, to += colStride) out[to] = products[from + j];
+      }
+    },
+    release: () => releaseScratch(mark),
+  };
+}
