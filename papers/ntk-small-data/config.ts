@@ -15,6 +15,7 @@
  * (740 s wall at a load of 14–24; most of it at n = 40 and 80, where most run all 60 epochs);
  * `--few-shot-full` runs the paper's n = 10 … 1,280.
  */
+import type { ResNetTraining } from './fewshot-resnet.ts';
 
 export interface Config {
   /** The NTK family's depths: dep = 0 … maxDepth − 1 (the authors' MAX_DEP = 5). */
@@ -47,15 +48,8 @@ export interface FewShotConfig {
   depth: number;
   /** Side of the average-pooled images CNTK-GAP runs on. */
   gapSize: number;
-  /** The small ResNet: channels of its first stage, batch size, the fit loop's epoch cap and check period, SGD. */
-  resnet: {
-    width: number;
-    batchSize: number;
-    maxEpochs: number;
-    checkEvery: number;
-    learningRate: number;
-    weightDecay: number;
-  };
+  /** The small ResNet: channels of its first stage, batch size, the fit loop's epoch cap and check period, SGD (the seed is the run's). */
+  resnet: Omit<ResNetTraining, 'seed'>;
 }
 
 /** The default few-shot sweep (3–6 minutes idle). */
