@@ -4,12 +4,12 @@
  * minus two (the paper's direction reversed), "not resolved" between. The window c* the rows
  * use is fixed in config.ts before the run, not picked on the test set.
  */
-import type { Claim } from '../../src/report/index.ts';
 import {
   pairedDifference,
   type PairedDifference,
   type RegressionOutcome,
 } from '../../src/kernel-methods/kernel-regression.ts';
+import type { Claim } from '../../src/report/index.ts';
 import { outcomeAt, type KernelName, type SweepResult } from './sweep.ts';
 
 const points = (value: number) => (100 * value).toFixed(1);

@@ -4,6 +4,7 @@
  * augmentation identities, the table beside the paper's CIFAR-10 figures, and what does not
  * reproduce. The long text lives in text/*.md.
  */
+import { pairedDifference } from '../../src/kernel-methods/kernel-regression.ts';
 import {
   formatCell,
   markdownTable,
@@ -15,7 +16,6 @@ import {
 import type { AugmentationGap } from './augmentation.ts';
 import type { RunSweeps } from './claims.ts';
 import { paperFigures, type Configuration } from './config.ts';
-import { pairedDifference } from '../../src/kernel-methods/kernel-regression.ts';
 import { outcomeAt, variantOf, type KernelName, type SweepResult } from './sweep.ts';
 
 const text = (path: string, values: Record<string, string | number> = {}) =>
