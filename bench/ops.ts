@@ -1,122 +1,206 @@
 /**
- * `npm run bench`: our cpu and gpujs backends beside TensorFlow.js (cpu and wasm
- * backends) and a naive gpu.js matmul kernel, on float32 matmul, conv2d forward and one
- * MLP training step. One table, with ratios, from a single run on this machine.
- * Flags: --quick (fewer repeats, skips n = 1024), --no-gpujs (skip the slow webasm runs).
+ * `npm run bench`: our cpu backend, with its WebAssembly SIMD kernels ('wasm') and with the plain
+ * TypeScript ones ('ts', as THEORYGRAD_WASM=0 runs), beside TensorFlow.js (cpu and wasm backends),
+ * numpy (python3, where installed; its BLAS is printed), our gpujs backend and a naive gpu.js
+ * matmul kernel, on float32 matmul, conv2d forward and one MLP training step. Every system is
+ * measured once per round, rounds alternate, and each figure is the best round's median: on a
+ * shared machine the ratios are more robust than the figures. The load average and the process's
+ * peak RSS are printed. Flags: --quick (one round, fewer repeats, no n = 1024), --no-gpujs,
+ * --no-peers (ours only), --only matmul|conv|mlp, --ours both|wasm|ts (for the RSS of one path).
  */
+import { loadavg } from 'node:os';
 import { withBackend, backendByName } from '../autodiff/index.ts';
 import { naiveMatmulKernel, type GpuJsBackend } from '../gpu/gpujs/index.ts';
+import { setWasmEnabled, wasmEnabled } from '../gpu/cpu/wasm/runtime.ts';
+import { threadCount } from '../gpu/cpu/threads.ts';
 import { commandLine } from '../src/report/index.ts';
 import { medianMs, matmulGflops, type TimingOptions } from './timing.ts';
 import { oursConv, oursMatmul, oursMlpStep } from './ours.ts';
 import { tfConv, tfMatmul, tfMlpStep, useTfBackend, type TfBackend } from './peers/tfjs.ts';
+import { numpyMs, numpyPeer } from './peers/numpy.ts';
 
-const { quick, noGpujs: skipGpuJs } = commandLine(
+const flags = commandLine(
   {
-    quick: { kind: 'boolean', description: 'fewer repeats, and no n = 1024' },
+    quick: { kind: 'boolean', description: 'one round, fewer repeats, and no n = 1024' },
     noGpujs: { kind: 'boolean', description: 'skip the (slow) gpu.js webasm runs' },
+    noPeers: { kind: 'boolean', description: 'skip tfjs and numpy' },
+    only: { kind: 'string', description: 'one workload', choices: ['matmul', 'conv', 'mlp'] },
+    ours: {
+      kind: 'string',
+      description: 'which of our cpu paths run',
+      choices: ['both', 'wasm', 'ts'],
+      default: 'both',
+    },
   },
   {
     program: 'bench/ops',
     command: 'npx tsx bench/ops.ts [flags]',
-    about: ['Our backends beside TensorFlow.js, as ratios.'],
+    about: ['Our cpu backend (wasm and TypeScript kernels) beside TensorFlow.js and numpy, as ratios.'],
   },
 );
-const timing: TimingOptions = quick ? { warmup: 1, minRepeats: 2, maxRepeats: 5, minTotalMs: 200 } : {};
-const sizes = quick ? [128, 256, 512] : [128, 256, 512, 1024];
+const timing: TimingOptions = flags.quick ? { warmup: 1, minRepeats: 2, maxRepeats: 5, minTotalMs: 200 } : {};
+const rounds = flags.quick ? 1 : 3;
+const sizes = flags.quick ? [128, 256, 512] : [128, 256, 512, 1024];
 const conv = { batch: 32, inChannels: 16, outChannels: 32, size: 32, kernel: 3 };
 const mlpBatch = 128;
-
-type Row = { name: string; unit: 'GFLOP/s' | 'ms'; values: Record<string, number | undefined> };
-const rows: Row[] = [];
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
-/** Times fn with `backend` active; each call is wrapped, since medianMs awaits between calls. */
-async function measureOurs(backend: 'cpu' | 'gpujs', fn: () => void): Promise<number> {
-  return medianMs(() => withBackend(backend, fn), timing);
+/** A system's measurement of one workload, in ms (undefined: it does not run this workload). */
+type Measure = () => Promise<number>;
+interface Workload {
+  name: string;
+  unit: 'GFLOP/s' | 'ms';
+  /** ms → the figure shown. */
+  figure: (ms: number) => number;
+  systems: Record<string, Measure>;
 }
 
-async function measurePeer(
-  name: TfBackend,
+const wasmPresent = wasmEnabled();
+const ourPaths = (['wasm', 'ts'] as const).filter(
+  (path) => (flags.ours === 'both' || flags.ours === path) && (path === 'ts' || wasmPresent),
+);
+const gpujs = flags.noGpujs ? undefined : (backendByName('gpujs') as GpuJsBackend);
+const numpy = flags.noPeers ? undefined : numpyPeer();
+
+/** Our cpu backend with the wasm kernels on or off, and the gpujs backend. */
+function ours(make: () => () => void): Record<string, Measure> {
+  const systems: Record<string, Measure> = {};
+  for (const path of ourPaths) {
+    const fn = make();
+    systems[path] = async () => {
+      setWasmEnabled(path === 'wasm');
+      try {
+        return await medianMs(() => withBackend('cpu', fn), timing);
+      } finally {
+        setWasmEnabled(wasmPresent);
+      }
+    };
+  }
+  if (gpujs) {
+    const fn = make();
+    systems.gpujs = () => medianMs(() => withBackend('gpujs', fn), timing);
+  }
+  return systems;
+}
+
+function peers(
   make: () => { run: () => Promise<void>; dispose: () => void },
-): Promise<number> {
-  await useTfBackend(name);
-  const workload = make();
-  const ms = await medianMs(workload.run, timing);
-  workload.dispose();
-  return ms;
+  numpyArgs: (string | number)[],
+): Record<string, Measure> {
+  if (flags.noPeers) return {};
+  const systems: Record<string, Measure> = {};
+  for (const name of ['cpu', 'wasm'] as TfBackend[]) {
+    systems[`tfjs-${name}`] = async () => {
+      await useTfBackend(name);
+      const workload = make();
+      const ms = await medianMs(workload.run, timing);
+      workload.dispose();
+      return ms;
+    };
+  }
+  if (numpy?.available) systems.numpy = async () => numpyMs(numpyArgs).ms;
+  return systems;
+}
+
+function workloads(): Workload[] {
+  const list: Workload[] = [];
+  if (!flags.only || flags.only === 'matmul') {
+    for (const n of sizes) {
+      const systems = { ...ours(() => oursMatmul(n)), ...peers(() => tfMatmul(n), ['matmul', n]) };
+      if (gpujs) {
+        const kernel = naiveMatmulKernel(gpujs.runtime, n, n, n);
+        const a = Float32Array.from({ length: n * n }, (_, i) => Math.sin(i));
+        systems['naive gpu.js'] = () => medianMs(() => kernel(a, a), timing);
+      }
+      list.push({ name: `matmul ${n}×${n}, float32`, unit: 'GFLOP/s', figure: (ms) => matmulGflops(n, ms), systems });
+    }
+  }
+  const { batch, inChannels, outChannels, size, kernel } = conv;
+  if (!flags.only || flags.only === 'conv')
+    list.push({
+      name: `conv2d fwd ${batch}×${inChannels}→${outChannels}, ${size}², 3×3`,
+      unit: 'ms',
+      figure: (ms) => ms,
+      systems: {
+        ...ours(() => oursConv(batch, inChannels, outChannels, size, kernel)),
+        ...peers(
+          () => tfConv(batch, inChannels, outChannels, size, kernel),
+          ['conv', batch, inChannels, outChannels, size, kernel],
+        ),
+      },
+    });
+  if (!flags.only || flags.only === 'mlp')
+    list.push({
+      name: `MLP step 784-512-10, batch ${mlpBatch}`,
+      unit: 'ms',
+      figure: (ms) => ms,
+      systems: { ...ours(() => oursMlpStep(mlpBatch)), ...peers(() => tfMlpStep(mlpBatch), ['mlp', mlpBatch]) },
+    });
+  return list;
+}
+
+/** Best (lowest) ms per system over alternating rounds. */
+async function measure(workload: Workload): Promise<Record<string, number>> {
+  const best: Record<string, number> = {};
+  for (let round = 0; round < rounds; round++) {
+    for (const [system, run] of Object.entries(workload.systems)) {
+      const ms = await run();
+      best[system] = Math.min(best[system] ?? Infinity, ms);
+    }
+  }
+  return best;
 }
 
 async function main(): Promise<void> {
-  const ourBackends: ('cpu' | 'gpujs')[] = skipGpuJs ? ['cpu'] : ['cpu', 'gpujs'];
-  const gpujs = skipGpuJs ? undefined : (backendByName('gpujs') as GpuJsBackend);
-  log(`backends: ${ourBackends.map((b) => backendByName(b).describe()).join('; ')}`);
-
-  for (const n of sizes) {
-    log(`matmul ${n}…`);
-    const values: Row['values'] = {};
-    for (const backend of ourBackends) values[backend] = matmulGflops(n, await measureOurs(backend, oursMatmul(n)));
-    for (const peer of ['cpu', 'wasm'] as const)
-      values[`tfjs-${peer}`] = matmulGflops(n, await measurePeer(peer, () => tfMatmul(n)));
-    if (gpujs) {
-      const kernel = naiveMatmulKernel(gpujs.runtime, n, n, n);
-      const a = Float32Array.from({ length: n * n }, (_, i) => Math.sin(i));
-      values['naive gpu.js'] = matmulGflops(n, await medianMs(() => kernel(a, a), timing));
-    }
-    rows.push({ name: `matmul ${n}×${n}, float32`, unit: 'GFLOP/s', values });
+  const load = loadavg();
+  log(
+    `cpu backend: ${threadCount()} threads; wasm kernels ${wasmPresent ? 'on' : 'off (THEORYGRAD_WASM=0 or no SIMD)'}`,
+  );
+  if (gpujs) log(`gpujs: ${gpujs.describe()}`);
+  const lines: string[] = [];
+  if (numpy && !numpy.available) lines.push(`skipped: numpy (${numpy.reason})`);
+  if (numpy?.available) lines.push(`numpy ${numpy.version}, BLAS: ${numpy.blas}`);
+  lines.push('skipped: torch (python3 here has no torch, and this bench has no torch peer yet)');
+  const table: { workload: Workload; ms: Record<string, number> }[] = [];
+  for (const workload of workloads()) {
+    log(`${workload.name}…`);
+    table.push({ workload, ms: await measure(workload) });
   }
-
-  log('conv2d…');
-  const convValues: Row['values'] = {};
-  const { batch, inChannels, outChannels, size, kernel } = conv;
-  for (const backend of ourBackends)
-    convValues[backend] = await measureOurs(backend, oursConv(batch, inChannels, outChannels, size, kernel));
-  for (const peer of ['cpu', 'wasm'] as const)
-    convValues[`tfjs-${peer}`] = await measurePeer(peer, () => tfConv(batch, inChannels, outChannels, size, kernel));
-  rows.push({
-    name: `conv2d fwd ${batch}×${inChannels}→${outChannels}, ${size}², 3×3`,
-    unit: 'ms',
-    values: convValues,
-  });
-
-  log('MLP step…');
-  const mlpValues: Row['values'] = {};
-  for (const backend of ourBackends) mlpValues[backend] = await measureOurs(backend, oursMlpStep(mlpBatch));
-  for (const peer of ['cpu', 'wasm'] as const)
-    mlpValues[`tfjs-${peer}`] = await measurePeer(peer, () => tfMlpStep(mlpBatch));
-  rows.push({ name: `MLP step 784-512-10, batch ${mlpBatch}`, unit: 'ms', values: mlpValues });
-
-  printTable();
+  printTable(table);
+  for (const line of lines) console.log(line);
+  const peakMiB = process.resourceUsage().maxRSS / 1024;
+  console.log(
+    `load average before ${load.map((l) => l.toFixed(2)).join(' ')}, after ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; peak RSS ${peakMiB.toFixed(0)} MiB`,
+  );
 }
 
-/** One table: each system's figure, then ours relative to each peer (>1 means ours is better). */
-function printTable(): void {
-  const systems = ['cpu', 'gpujs', 'tfjs-cpu', 'tfjs-wasm', 'naive gpu.js'].filter((s) =>
-    rows.some((r) => r.values[s] !== undefined),
-  );
-  const ratioColumns = ['tfjs-cpu', 'tfjs-wasm', 'naive gpu.js'].filter((s) => systems.includes(s));
-  const header = ['workload', 'unit', ...systems, ...ratioColumns.map((peer) => `cpu vs ${peer}`)];
+/** One table: each system's figure, then ours ('wasm', else 'ts') relative to each other system (>1: ours is better). */
+function printTable(table: { workload: Workload; ms: Record<string, number> }[]): void {
+  const order = ['wasm', 'ts', 'gpujs', 'tfjs-cpu', 'tfjs-wasm', 'numpy', 'naive gpu.js'];
+  const systems = order.filter((s) => table.some((row) => row.ms[s] !== undefined));
+  const ours = systems[0];
+  const others = systems.slice(1);
+  const header = ['workload', 'unit', ...systems, ...others.map((peer) => `${ours} vs ${peer}`)];
   const format = (v: number | undefined) =>
     v === undefined ? '–' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
-  const body = rows.map((row) => {
-    const ours = row.values.cpu!;
-    const ratios = ratioColumns.map((peer) => {
-      const other = row.values[peer];
-      if (other === undefined) return '–';
-      // for throughput higher is better, for time lower is better: both shown as "× better"
-      return `${(row.unit === 'ms' ? other / ours : ours / other).toFixed(2)}×`;
-    });
-    return [row.name, row.unit, ...systems.map((s) => format(row.values[s])), ...ratios];
-  });
+  const body = table.map(({ workload, ms }) => [
+    workload.name,
+    workload.unit,
+    ...systems.map((s) => format(ms[s] === undefined ? undefined : workload.figure(ms[s]))),
+    // a time ratio for either unit: how many times faster ours ran
+    ...others.map((peer) =>
+      ms[peer] === undefined || ms[ours] === undefined ? '–' : `${(ms[peer] / ms[ours]).toFixed(2)}×`,
+    ),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of body) console.log(line(r));
-  console.log(
-    '\nRatios: how many times better our cpu backend is than the peer (throughput ratio for GFLOP/s, time ratio for ms).',
-  );
+  console.log(`\nRatios: how many times faster our cpu backend ('${ours}') ran than each other system (time ratio).`);
 }
 
 await main();
