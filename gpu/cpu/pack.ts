@@ -114,14 +114,16 @@ export function packB(
     const rowBase = base + start * paddedCols + (p - start) * tileCols;
     let from = offset + (p - kStart) * rowStride;
     // Column j goes to lane j mod tileCols of tile ⌊j/tileCols⌋; tiles are tileCols·length apart.
+    // Copied a run of lanes at a time (one tile's part), without a per-element branch.
     let lane = colStart % tileCols;
-    let to = rowBase + (colStart - lane) * length + lane;
-    for (let j = 0; j < cols; j++, from += colStride) {
-      packed[to] = data[from];
-      if (++lane === tileCols) {
-        lane = 0;
-        to += tileCols * length - (tileCols - 1);
-      } else to++;
+    let tileStart = rowBase + (colStart - lane) * length;
+    for (let j = 0; j < cols;) {
+      const run = Math.min(tileCols - lane, cols - j);
+      const to = tileStart + lane;
+      for (let q = 0; q < run; q++, from += colStride) packed[to + q] = data[from];
+      j += run;
+      lane = 0;
+      tileStart += tileCols * length;
     }
   }
 }
