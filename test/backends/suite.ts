@@ -1,0 +1,47 @@
+/**
+ * The test of one paper on both backends (issue #25): its `--quick` run on cpu, then on gpujs,
+ * the backend line of each, and their claims tables compared under the paper's spec (papers.ts).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hasDataset } from '../../src/data/index.ts';
+import { disagreements, quickRun, type AgreementSpec, type BackendRun } from './agreement.ts';
+
+/**
+ * Declares the suite of `spec.slug`: both runs once, then the checks.
+ * @example agreementSuite(specs['exp-lr'])
+ */
+export function agreementSuite(spec: AgreementSpec): void {
+  const missing = (spec.needs ?? []).filter((name) => !hasDataset(name));
+  if (missing.length > 0 && process.env.THEORYGRAD_REQUIRE_DATA !== '1') {
+    describe.skip(`papers/${spec.slug}.ts on both backends: ${missing.join(', ')} not found (set THEORYGRAD_DATA)`, () => {
+      it.skip('needs its data', () => {});
+    });
+    return;
+  }
+  describe(`papers/${spec.slug}.ts --quick on cpu and on gpujs`, () => {
+    let cpu: BackendRun;
+    let gpujs: BackendRun;
+    beforeAll(async () => {
+      cpu = await quickRun(spec.slug, 'cpu', spec);
+      gpujs = await quickRun(spec.slug, 'gpujs', spec);
+      console.log(`${spec.slug} --quick: cpu ${cpu.seconds.toFixed(1)} s, gpujs ${gpujs.seconds.toFixed(1)} s`);
+    });
+
+    it(spec.float64Throughout ? 'runs on cpu under gpujs, saying why' : 'runs its float32 work on gpujs', () => {
+      expect(cpu.backend).toMatch(/^cpu/);
+      if (spec.float64Throughout) {
+        expect(gpujs.stdout).toMatch(
+          new RegExp(`^${spec.slug}: float64 throughout \\(.+\\), so on cpu, not gpujs$`, 'm'),
+        );
+        expect(gpujs.backend).toMatch(/^cpu/);
+      } else expect(gpujs.backend).toMatch(/^gpujs \(gpu\.js [\d.]+, mode \w+\)/);
+    });
+
+    it("has the cpu run's claims, verdicts and numbers (within the spec's float32 tolerance)", () => {
+      const { lines, skipped } = disagreements(cpu.claims, gpujs.claims, spec);
+      for (const line of skipped) console.log(`${spec.slug}: ${line}`);
+      expect(cpu.claims.length).toBeGreaterThan(0);
+      expect(lines).toEqual([]);
+    });
+  });
+}
