@@ -33,7 +33,7 @@ import {
   type InputArgs,
 } from './linear.ts';
 import { reluFlatTask, reluTask, type ReluArgs } from './relu.ts';
-import { regionBytes, reserveRegions, shareDeviations, shareRowTables, wasmRowsFor } from './wasm-rows.ts';
+import { regionBytes, reserveRegions, shareDeviations, shareRowTables, shareTables, wasmRowsFor } from './wasm-rows.ts';
 import { withScratch } from '../wasm/runtime.ts';
 
 /** Below this many entry-steps a call runs on the calling thread alone (waking helpers costs ≈ 0.1 ms). */
@@ -288,6 +288,13 @@ export function relu(
       const wasm = reserveRegions(alloc, parallel ? threadCount() : 1, bytes);
       if (!flat && args.identity) wasm.deviations = shareDeviations(alloc, wide1, inverses1, wide2, inverses2);
       if (!flat) wasm.rowTables = shareRowTables(alloc, rows.first, rows.second, columns.size);
+      if (!flat && args.spatial)
+        wasm.filter = shareTables(alloc, {
+          previous: args.columnPrevious,
+          next: args.columnNext,
+          up: args.rowPrevious,
+          down: args.rowNext,
+        });
       args.wasm = wasm;
       runParallel(task, args, chunks, parallel);
     });

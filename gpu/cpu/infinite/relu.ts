@@ -249,6 +249,10 @@ function reluPairs(args: ReluArgs, chunk: number, wasm: WasmRows | undefined): v
         end = rowStarts[g + 1];
       // the wasm rows write the group's lines (columns + 1) apart; the TypeScript row one line at 0
       if (wasm) wasm.computeRows(start, end, base1, base2, columns, trainable);
+      if (wasm && spatial) {
+        wasm.patchSum(start, end, columns, args.scale, args.shift, trainable ? args.shift : 0);
+        continue;
+      }
       for (let r = start; r < end; r++) {
         const at = pair * entries + r * columns;
         const line = wasm ? (r - start) * (columns + 1) : 0;
@@ -291,6 +295,7 @@ function reluPairs(args: ReluArgs, chunk: number, wasm: WasmRows | undefined): v
       }
       if (spatial) finishGroup(args, pair, start, end, sumsS, sumsT);
     }
+    if (wasm && spatial) wasm.store(out, pair, args.pairs, entries);
     if (summed) writeSums(out, pair, args.pairs + pair, totalS, totalT, args.scale, args.shift, trainable);
     if (++b === count2) {
       a++;

@@ -27,6 +27,8 @@ export interface WasmRegions {
   deviations?: { address: number; length1: number; length2: number };
   /** Byte addresses of two i32 tables: each row entry's deviation row as a byte offset, in the first and second image. */
   rowTables?: { first: number; second: number };
+  /** Byte addresses of the filter's neighbour tables (common.ts, Filter), for the wasm patch sum. */
+  filter?: { previous: number; next: number; up: number; down: number };
 }
 
 let override: boolean | undefined;
@@ -51,7 +53,23 @@ export function wasmRowsFor(out: Data, parallel: boolean): boolean {
  */
 export function regionBytes(entries: number, planeEntries: number, columns: number, lines: number): number {
   const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
-  return 2 * align(4 * entries) + 4 * align(8 * planeEntries) + 2 * align(8 * lines * (columns + 1));
+  const inputs = 2 * align(4 * entries) + 4 * align(8 * planeEntries) + 2 * align(8 * lines * (columns + 1));
+  // the patch sum's row sums (a zero row after the group) and its float32 results
+  return inputs + 2 * align(8 * (lines + 1) * columns) + 2 * align(4 * entries);
+}
+
+/** Copies i32 tables into memory from `alloc`, returning their byte addresses. */
+export function shareTables<K extends string>(
+  alloc: (bytes: number) => number,
+  tables: Record<K, Int32Array>,
+): Record<K, number> {
+  const addresses = {} as Record<K, number>;
+  for (const name in tables) {
+    const table = tables[name];
+    addresses[name] = alloc(4 * table.length);
+    new Int32Array(memoryHandle().memory.buffer, addresses[name], table.length).set(table);
+  }
+  return addresses;
 }
 
 /**
@@ -121,6 +139,11 @@ export class WasmRows {
   readonly lineT: Float64Array;
   private readonly row: RowFunction;
   private readonly rows: RowFunction;
+  private readonly patch: RowFunction;
+  private readonly sumsS: Float64Array;
+  private readonly sumsT: Float64Array;
+  private readonly outS: Float32Array;
+  private readonly outT: Float32Array;
   private readonly slot: number;
 
   /** Claims a free region (one exists: no more chunks run at once than there are regions). */
@@ -162,7 +185,13 @@ export class WasmRows {
     const length = lines * (columns + 1);
     this.lineS = take((a) => new Float64Array(buffer, a, length), 8 * length).fill(0);
     this.lineT = take((a) => new Float64Array(buffer, a, length), 8 * length).fill(0);
-    this.rows = instance(reluRowModule, regions.memory).exports.rows as RowFunction;
+    this.sumsS = take((a) => new Float64Array(buffer, a, (lines + 1) * columns), 8 * (lines + 1) * columns).fill(0);
+    this.sumsT = take((a) => new Float64Array(buffer, a, (lines + 1) * columns), 8 * (lines + 1) * columns).fill(0);
+    this.outS = take((a) => new Float32Array(buffer, a, entries), 4 * entries);
+    this.outT = take((a) => new Float32Array(buffer, a, entries), 4 * entries);
+    const exports = instance(reluRowModule, regions.memory).exports;
+    this.rows = exports.rows as RowFunction;
+    this.patch = exports.patchSum as RowFunction;
   }
 
   /** Copies `count` entries of Σ and Θ from `at` into the region (the rows then index from 0). */
@@ -213,6 +242,37 @@ export class WasmRows {
       tables.second + 4 * start,
       end - start,
     );
+  }
+
+  /**
+   * The 3×3 patch sum of the lines of rows [start, end) (computeRows), into the region's
+   * results: scale·P(Σ) + shift and scale·P(Θ) + thetaShift (rowStage and finishGroup in common.ts).
+   */
+  patchSum(start: number, end: number, columns: number, scale: number, shift: number, thetaShift: number): void {
+    const tables = this.regions.filter!;
+    this.patch(
+      this.lineS.byteOffset,
+      this.lineT.byteOffset,
+      end - start,
+      columns,
+      tables.previous,
+      tables.next,
+      this.sumsS.byteOffset,
+      this.sumsT.byteOffset,
+      tables.up + 4 * start,
+      tables.down + 4 * start,
+      this.outS.byteOffset + 4 * start * columns,
+      this.outT.byteOffset + 4 * start * columns,
+      scale,
+      shift,
+      thetaShift,
+    );
+  }
+
+  /** Copies the pair's patch sums out: Σ′ to out[pair·entries …], Θ′ to out[(pairs + pair)·entries …]. */
+  store(out: Data, pair: number, pairs: number, entries: number): void {
+    out.set(this.outS, pair * entries);
+    out.set(this.outT, (pairs + pair) * entries);
   }
 
   /** Frees the region for the next chunk. */
