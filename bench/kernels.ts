@@ -7,19 +7,30 @@
  *   CNTK-GAP 8×8×3 depth 6: 3,600 pairs/s; FC NTK n = 5000, d = 100, depth 5: 1.0 s.
  * Throughput is over distinct image sets (x1 ≠ x2, so no symmetry savings); the FC NTK is the
  * NTK matrix (ntkMatrix, the peer's H) of one set with itself (symmetry used). Each figure is the best of several runs, the
- * backends interleaved, since the machine is shared. Flags: --quick (fewer sizes and repeats),
- * --no-gpujs.
+ * backends interleaved, since the machine is shared. The cpu's float32 runs twice, with the
+ * ReLU rows in WebAssembly SIMD ('wasm', gpu/cpu/infinite/wasm-rows.ts) and in TypeScript ('ts',
+ * as with THEORYGRAD_WASM=0), switched in process, so 'wasm / ts' compares them in one run; the
+ * last line gives the process's peak RSS. Flags: --quick (fewer sizes and repeats), --no-gpujs,
+ * --focus (only the workloads with goals in issue #21: CNTK-GAP 16×16 depth 6, CNTK-V 32×32
+ * depth 11, the FC NTK).
  */
 import { loadavg } from 'node:os';
 import * as ad from '../autodiff/index.ts';
 import { cntk, fullyConnected, infiniteKernels, kernelMatrix, ntkMatrix, type Network } from '../src/infinite/index.ts';
 import { commandLine, formatTable } from '../src/report/index.ts';
 import { threadCount } from '../gpu/cpu/threads.ts';
+import { useWasmRows } from '../gpu/cpu/infinite/wasm-rows.ts';
+import { wasmEnabled } from '../gpu/cpu/wasm/runtime.ts';
 
-const { quick, noGpujs: skipGpuJs } = commandLine(
+const {
+  quick,
+  noGpujs: skipGpuJs,
+  focus,
+} = commandLine(
   {
     quick: { kind: 'boolean', description: 'fewer sizes and repeats' },
     noGpujs: { kind: 'boolean', description: 'skip the (slow) gpu.js webasm runs' },
+    focus: { kind: 'boolean', description: "only issue #21's goal workloads (GAP 16 depth 6, V 32 depth 11, FC NTK)" },
   },
   {
     program: 'bench/kernels',
@@ -32,13 +43,25 @@ const repeats = quick ? 2 : 4;
 const targetSeconds = quick ? 0.3 : 1;
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
-type Setting = { backend: 'cpu' | 'gpujs'; dtype: ad.DType };
+/** wasm: the cpu's ReLU rows in wasm (true) or TypeScript (false); undefined where there is no wasm path. */
+type Setting = { backend: 'cpu' | 'gpujs'; dtype: ad.DType; wasm?: boolean };
 const settings: Setting[] = [
-  { backend: 'cpu', dtype: 'float32' },
+  ...(wasmEnabled() ? [{ backend: 'cpu' as const, dtype: 'float32' as const, wasm: true }] : []),
+  { backend: 'cpu', dtype: 'float32', wasm: false },
   { backend: 'cpu', dtype: 'float64' },
   ...(skipGpuJs ? [] : [{ backend: 'gpujs' as const, dtype: 'float32' as const }]),
 ];
-const label = ({ backend, dtype }: Setting) => `${backend} ${dtype}`;
+const label = ({ backend, dtype, wasm }: Setting) =>
+  `${backend} ${dtype}${wasm === undefined ? '' : wasm ? ' wasm' : ' ts'}`;
+/** Runs `fn` on the setting's backend, with its wasm switch. */
+function within<T>(setting: Setting, fn: () => T): T {
+  useWasmRows(setting.wasm);
+  try {
+    return ad.withBackend(setting.backend, fn);
+  } finally {
+    useWasmRows(undefined);
+  }
+}
 
 /** numpy's figures (pairs/s, or seconds for the FC NTK), keyed by workload. */
 const peer: Record<string, number> = {
@@ -61,9 +84,7 @@ function sideFor(network: Network, size: number, setting: Setting): number {
   let side = 1;
   for (;;) {
     const x = ad.randomNormal([side, 3, size, size], { seed: 1, dtype: setting.dtype });
-    const time = ad.withBackend(setting.backend, () =>
-      seconds(() => kernelMatrix(network, x, x.detach(), { quiet: true })),
-    );
+    const time = within(setting, () => seconds(() => kernelMatrix(network, x, x.detach(), { quiet: true })));
     if (time > targetSeconds / 4 || side >= 64)
       return Math.max(1, Math.min(64, Math.round(side * Math.sqrt(targetSeconds / Math.max(time, 1e-3)))));
     side *= 2;
@@ -79,7 +100,7 @@ function throughput(network: Network, size: number): Record<string, number> {
       const side = sides[i];
       const x1 = ad.randomNormal([side, 3, size, size], { seed: 2 + run, dtype: setting.dtype });
       const x2 = ad.randomNormal([side, 3, size, size], { seed: 100 + run, dtype: setting.dtype });
-      const time = ad.withBackend(setting.backend, () => seconds(() => kernelMatrix(network, x1, x2, { quiet: true })));
+      const time = within(setting, () => seconds(() => kernelMatrix(network, x1, x2, { quiet: true })));
       best[label(setting)] = Math.max(best[label(setting)] ?? 0, (side * side) / time);
     });
   }
@@ -93,9 +114,7 @@ function fullyConnectedSeconds(n: number, d: number, depth: number): Record<stri
   for (let run = 0; run < Math.min(repeats, 3); run++) {
     for (const setting of settings) {
       const x = ad.randomNormal([n, d], { seed: run, dtype: setting.dtype });
-      const time = ad.withBackend(setting.backend, () =>
-        seconds(() => ntkMatrix(network, x, undefined, { quiet: true })),
-      );
+      const time = within(setting, () => seconds(() => ntkMatrix(network, x, undefined, { quiet: true })));
       best[label(setting)] = Math.min(best[label(setting)] ?? Infinity, time);
     }
   }
@@ -109,14 +128,15 @@ function main(): void {
       `${backend}: ${ad.withBackend(backend, () => `${ad.currentBackend().describe()}, infinite kernels '${infiniteKernels().name}'`)}`,
     );
   }
-  const sizes = quick ? [8, 16] : [8, 16, 32];
-  const depths = quick ? [3, 6] : [3, 6, 11];
+  const sizes = quick && !focus ? [8, 16] : [8, 16, 32];
+  const depths = quick && !focus ? [3, 6] : [3, 6, 11];
   const rows: { workload: string; unit: string; values: Record<string, number> }[] = [];
   for (const readout of ['vanilla', 'gap'] as const) {
     for (const size of sizes) {
       for (const depth of depths) {
         const workload = `CNTK-${readout === 'gap' ? 'GAP' : 'V'} ${size}×${size} depth ${depth}`;
         if (readout === 'gap' && size === 32 && quick) continue;
+        if (focus && workload !== 'CNTK-GAP 16×16 depth 6' && workload !== 'CNTK-V 32×32 depth 11') continue;
         log(`${workload}…`);
         rows.push({
           workload,
@@ -135,6 +155,15 @@ function main(): void {
   console.log(
     `load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end, with ${threadCount()} cpu threads`,
   );
+  console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+}
+
+/** The cpu float32 speed-up of the wasm rows over the TypeScript ones (> 1: wasm faster). */
+function wasmRatio(unit: string, values: Record<string, number>): string {
+  const wasm = values['cpu float32 wasm'],
+    typescript = values['cpu float32 ts'];
+  if (wasm === undefined || typescript === undefined) return '–';
+  return (unit === 's' ? typescript / wasm : wasm / typescript).toFixed(2);
 }
 
 function printTable(rows: { workload: string; unit: string; values: Record<string, number> }[]): void {
@@ -160,11 +189,20 @@ function printTable(rows: { workload: string; unit: string; values: Record<strin
       reference === undefined ? '–' : format(reference),
       ...columns.map((column) => ratio(values[column])),
       reference === undefined ? '–' : `${goal(workload)}× ${best >= goal(workload) ? 'met' : 'not met'}`,
+      wasmRatio(unit, values),
     ];
   });
   console.log(
     formatTable({
-      columns: ['workload', 'unit', ...columns, 'numpy f32', ...columns.map((column) => `${column} / numpy`), 'goal'],
+      columns: [
+        'workload',
+        'unit',
+        ...columns,
+        'numpy f32',
+        ...columns.map((column) => `${column} / numpy`),
+        'goal',
+        'wasm / ts',
+      ],
       rows: body,
     }),
   );
