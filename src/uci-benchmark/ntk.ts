@@ -9,8 +9,48 @@
  * The S chain does not depend on fix, so every fix is carried in one pass: with
  * Ṡ⁽ᵈᵉᵖ⁾ = (π − arccos λ⁽ᵈᵉᵖ⁾)/(2π), K[dep+1][fix] = K[dep][fix]·Ṡ⁽ᵈᵉᵖ⁾ + S⁽ᵈᵉᵖ⁺¹⁾ for fix ≤ dep and
  * K[dep+1][dep+1] = S⁽ᵈᵉᵖ⁺¹⁾, so one arccos per pair of points and depth step gives all fixes.
- * Layout: every matrix is n×n, row-major Float64Array (computed on a ≤ b, mirrored).
+ * Layout: every matrix is n×n, row-major Float64Array (computed on a ≤ b, mirrored), in shared
+ * memory (sharedFloat64) so that the protocol's helper threads read it in place; each depth step
+ * runs on both cores through the worker pool, rows interleaved over the chunks (the triangle
+ * a ≤ b makes early rows longer). Every entry is computed by the same expression as on one
+ * thread, so the kernels do not depend on the number of threads.
  */
+import { defineTask, runParallel, sharedFloat64 } from '../../gpu/cpu/threads.ts';
+
+/** One depth step's arrays: S⁽ᵈᵉᵖ⁾ and K[dep][·] read, S⁽ᵈᵉᵖ⁺¹⁾ and K[dep+1][0…dep] written. */
+interface StepArgs {
+  n: number;
+  chunks: number;
+  sigma: Float64Array;
+  /** diag S⁽ᵈᵉᵖ⁾, contiguous (read once per entry). */
+  diagonal: Float64Array;
+  level: Float64Array[];
+  next: Float64Array;
+  kernels: Float64Array[];
+}
+
+/** Rows a ≡ chunk (mod chunks) of one depth step (the recursion of the header), mirrored onto b > a. */
+function stepRows(args: StepArgs, chunk: number): void {
+  const { n, chunks, sigma, diagonal, level, next, kernels } = args;
+  for (let a = chunk; a < n; a += chunks) {
+    for (let b = a; b < n; b++) {
+      const p = Math.max(Math.sqrt(diagonal[a] * diagonal[b]), 1e-9);
+      const lambda = Math.min(1, Math.max(-1, sigma[a * n + b] / p));
+      const angle = Math.PI - Math.acos(lambda);
+      const value = ((lambda * angle + Math.sqrt(1 - lambda * lambda)) * p) / (2 * Math.PI);
+      const derivative = angle / (2 * Math.PI);
+      next[a * n + b] = next[b * n + a] = value;
+      for (let fix = 0; fix < kernels.length; fix++) {
+        kernels[fix][a * n + b] = kernels[fix][b * n + a] = level[fix][a * n + b] * derivative + value;
+      }
+    }
+  }
+}
+
+const stepTask = defineTask('uci-ntk-step', import.meta.url, stepRows);
+
+/** Chunks of a depth step: enough for the dynamic claiming to balance two to eight threads. */
+const STEP_CHUNKS = 64;
 
 /** The kernels of one input set, K[dep][fix] for 0 ≤ fix ≤ dep < maxDepth. */
 export interface FullyConnectedNtkFamily {
@@ -46,7 +86,7 @@ export function fullyConnectedNtkFamily(
     throw new Error(`fullyConnectedNtkFamily: maxDepth must be a positive integer, got ${maxDepth}`);
   const n = count;
   const gram = () => {
-    const first = new Float64Array(n * n);
+    const first = sharedFloat64(n * n);
     for (let a = 0; a < n; a++) {
       for (let b = a; b < n; b++) {
         let sum = 0;
@@ -62,22 +102,11 @@ export function fullyConnectedNtkFamily(
   let sigma = gram();
   let level: Float64Array[] = [sigma];
   const step = () => {
-    const next = new Float64Array(n * n);
-    const kernels = level.map(() => new Float64Array(n * n));
+    const next = sharedFloat64(n * n);
+    const kernels = level.map(() => sharedFloat64(n * n));
+    const chunks = Math.min(n, STEP_CHUNKS);
     const diagonal = Float64Array.from({ length: n }, (_, a) => sigma[a * n + a]);
-    for (let a = 0; a < n; a++) {
-      for (let b = a; b < n; b++) {
-        const p = Math.max(Math.sqrt(diagonal[a] * diagonal[b]), 1e-9);
-        const lambda = Math.min(1, Math.max(-1, sigma[a * n + b] / p));
-        const angle = Math.PI - Math.acos(lambda);
-        const value = ((lambda * angle + Math.sqrt(1 - lambda * lambda)) * p) / (2 * Math.PI);
-        const derivative = angle / (2 * Math.PI);
-        next[a * n + b] = next[b * n + a] = value;
-        for (let fix = 0; fix < kernels.length; fix++) {
-          kernels[fix][a * n + b] = kernels[fix][b * n + a] = level[fix][a * n + b] * derivative + value;
-        }
-      }
-    }
+    runParallel(stepTask, { n, chunks, sigma, diagonal, level, next, kernels }, chunks, n >= 64);
     kernels.push(next);
     sigma = next;
     level = kernels;
@@ -129,7 +158,7 @@ export function squaredDistances(x: Float64Array, count: number, dimension: numb
  */
 export function gaussianKernel(distances: Float64Array, gamma: number): Float64Array {
   if (!(gamma > 0)) throw new Error(`gaussianKernel: gamma must be > 0, got ${gamma}`);
-  const kernel = new Float64Array(distances.length);
+  const kernel = sharedFloat64(distances.length); // read in place by the protocol's helper threads
   for (let e = 0; e < distances.length; e++) kernel[e] = Math.exp(-gamma * distances[e]);
   return kernel;
 }

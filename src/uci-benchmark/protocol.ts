@@ -11,7 +11,7 @@
  * selection is made afterwards in enumeration order, so the result does not depend on the
  * number of threads (THEORYGRAD_THREADS=1 runs everything on the caller).
  */
-import { defineTask, runParallel, sharedFloat64 } from '../../gpu/cpu/threads.ts';
+import { defineTask, runParallel, sharedFloat64, threadsAvailable } from '../../gpu/cpu/threads.ts';
 import type { UciDataset } from '../data/uci.ts';
 import { predictPath, svmCostPath } from './cost-path.ts';
 
@@ -137,16 +137,17 @@ function runFits(args: Omit<FitArgs, 'out'>, stats: Stats): number[][] {
   });
 }
 
-/** A copy of `values` that helper threads can read. */
+/** `values` where helper threads can read it: itself when already shared (or without helpers), else a shared copy. */
 function shared(values: Float64Array): Float64Array {
+  if (values.buffer instanceof SharedArrayBuffer || !threadsAvailable()) return values;
   const copy = sharedFloat64(values.length);
   copy.set(values);
   return copy;
 }
 
 /**
- * Candidate kernels held at once (copied to shared memory for the helper threads): as many as
- * fit in about 1 GB, so a 5,000-row dataset (200 MB per kernel) runs 5 at a time.
+ * Candidate kernels held at once (in shared memory, where the helper threads read them): as many
+ * as fit in about 1 GB, so a 5,000-row dataset (200 MB per kernel) runs 5 at a time.
  */
 const SHARED_KERNEL_BYTES = 1e9;
 

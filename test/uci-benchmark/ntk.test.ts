@@ -67,6 +67,17 @@ describe('fullyConnectedNtkFamily', () => {
     );
   });
 
+  it('equals the authors’ loop on 80 points, where each depth step is split over the worker pool', () => {
+    const n = 80;
+    const d = 3;
+    const x = Array.from({ length: n * d }, (_, e) => Math.sin(1.7 * e + 0.3) * 2);
+    const family = fullyConnectedNtkFamily(Float64Array.from(x), n, d, 5);
+    for (let fix = 0; fix < 5; fix++) {
+      const expected = authorsLoop(x, n, d, 5, fix);
+      for (let dep = fix; dep < 5; dep++) expectClose(family.kernel(dep, fix), expected[dep], 1e-9, 1e-9);
+    }
+  });
+
   it('equals the float64 reference (authors’ normalization) with depth = dep + 1 and fixedLayers = fix', () => {
     fc.assert(
       fc.property(inputArb, ({ n, d, maxDepth, x: raw }) => {
