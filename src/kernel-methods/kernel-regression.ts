@@ -29,27 +29,29 @@ export interface PairedDifference {
 
 /**
  * Ridgeless kernel regression with train kernel K (n×n) and test kernel K_* (t×n), classifying
- * each test image by its largest output.
+ * each test image by its largest output. `train` and `test` are datasets, or anything with
+ * their labels (and, for `train`, the number of classes).
  * @example kernelRegression(kernels.train, kernels.test, split.train, split.test).accuracy
  */
 export function kernelRegression(
   trainKernel: Matrix,
   testKernel: Matrix,
-  train: Dataset,
-  test: Dataset,
+  train: Pick<Dataset, 'classes'> & { labels: ArrayLike<number> },
+  test: { labels: ArrayLike<number> },
 ): RegressionOutcome {
-  const [n, t, classes] = [train.count, test.count, train.classes];
+  const [n, t, classes] = [train.labels.length, test.labels.length, train.classes];
   if (trainKernel.rows !== n || trainKernel.cols !== n || testKernel.rows !== t || testKernel.cols !== n)
     throw new Error(
       `kernelRegression: kernels ${trainKernel.rows}×${trainKernel.cols} and ${testKernel.rows}×${testKernel.cols} ` +
         `do not fit ${n} training and ${t} test images (want ${n}×${n} and ${t}×${n})`,
     );
   const targets = new Float64Array(n * classes).fill(-0.1);
-  train.labels.forEach((label, i) => {
+  for (let i = 0; i < n; i++) {
+    const label = train.labels[i];
     if (!Number.isInteger(label) || label < 0 || label >= classes)
       throw new Error(`kernelRegression: training label ${label} at ${i} is not in 0…${classes - 1}`);
     targets[i * classes + label] = 0.9;
-  });
+  }
   const { coefficients, jitter } = kernelRidgeFit(trainKernel, { rows: n, cols: classes, data: targets }, 0);
   const scores = kernelRidgePredict(testKernel, coefficients);
   const correct = Float64Array.from({ length: t }, (_, i) => {

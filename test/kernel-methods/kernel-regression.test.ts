@@ -54,6 +54,20 @@ it('counts a test point right exactly when its largest output is at its label', 
   outcome.correct.forEach((right, i) => (right === 1 ? expect(other.correct[i]).toBe(0) : undefined));
 });
 
+it('takes bare labels as it takes datasets', () => {
+  const train = points(7, 3, 3);
+  const test = points(4, 3, 4);
+  const [trainKernel, testKernel] = [rbf(train, train), rbf(test, train)];
+  expect(
+    kernelRegression(
+      trainKernel,
+      testKernel,
+      { labels: Array.from(train.labels), classes: 3 },
+      { labels: test.labels },
+    ),
+  ).toEqual(kernelRegression(trainKernel, testKernel, train, test));
+});
+
 it('names kernels of the wrong size and labels outside the classes', () => {
   const train = points(4, 2, 0);
   const test = points(3, 2, 1);
