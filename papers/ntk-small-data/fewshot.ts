@@ -10,7 +10,7 @@
  * α = K⁻¹Y by Cholesky in float64 (with the smallest jitter that factors K, reported).
  */
 import { deriveSeed, selectExamples } from '../../src/data/index.ts';
-import { kernelRidgeFit, kernelRidgePredict } from '../../src/kernel-methods/ridge.ts';
+import { kernelRegression } from '../../src/kernel-methods/kernel-regression.ts';
 import type { Matrix } from '../../src/linalg/index.ts';
 import type { ProgressBar } from '../../src/report/index.ts';
 import type { FewShotConfig } from './config.ts';
@@ -62,26 +62,15 @@ export function subsetRegression(
   testLabels: ArrayLike<number>,
   classes: number,
 ): { accuracy: number; relativeJitter: number } {
-  const trainKernel = submatrix(kernel.pool, positions, positions);
   const all = Array.from({ length: kernel.test.rows }, (_, i) => i);
-  const testKernel = submatrix(kernel.test, all, positions);
-  const targets = new Float64Array(positions.length * classes).fill(-0.1);
-  for (let i = 0; i < positions.length; i++) targets[i * classes + poolLabels[positions[i]]] = 0.9;
-  const { coefficients, jitter } = kernelRidgeFit(
-    trainKernel,
-    { rows: positions.length, cols: classes, data: targets },
-    0,
+  const { correct, relativeJitter } = kernelRegression(
+    submatrix(kernel.pool, positions, positions),
+    submatrix(kernel.test, all, positions),
+    { labels: Array.from(positions, (position) => poolLabels[position]), classes },
+    { labels: testLabels },
   );
-  const scores = kernelRidgePredict(testKernel, coefficients);
-  let correct = 0;
-  for (let i = 0; i < scores.rows; i++) {
-    let best = 0;
-    for (let k = 1; k < classes; k++) if (scores.data[i * classes + k] > scores.data[i * classes + best]) best = k;
-    if (best === testLabels[i]) correct++;
-  }
-  let trace = 0;
-  for (let i = 0; i < trainKernel.rows; i++) trace += trainKernel.data[i * trainKernel.rows + i];
-  return { accuracy: (100 * correct) / scores.rows, relativeJitter: jitter / (trace / trainKernel.rows) };
+  // a count of right answers over the test set, in percent
+  return { accuracy: (100 * correct.reduce((sum, right) => sum + right, 0)) / correct.length, relativeJitter };
 }
 
 /**
