@@ -15,7 +15,10 @@ export interface NumpyResult {
   numpy: string;
 }
 
-/** Runs one workload (e.g. ['matmul', 512]) under numpy; throws with python's message on failure. */
+/**
+ * Runs one workload under numpy; throws with python's message on failure.
+ * @example numpyMs(['matmul', 512]).ms
+ */
 export function numpyMs(workload: readonly (string | number)[]): NumpyResult {
   const run = spawnSync('python3', [script, ...workload.map(String)], { encoding: 'utf8' });
   if (run.error || run.status !== 0)

@@ -28,7 +28,10 @@
 export type ValueType = 'i32' | 'i64' | 'f32' | 'f64' | 'v128';
 const VALUE_TYPE: Record<ValueType, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
-/** Unsigned LEB128 (§5.2.2) of a non-negative integer below 2³². */
+/**
+ * Unsigned LEB128 (§5.2.2) of a non-negative integer below 2³².
+ * @example unsignedLeb128(624485); // [0xe5, 0x8e, 0x26]
+ */
 export function unsignedLeb128(value: number): number[] {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff)
     throw new Error(`unsignedLeb128: value must be an integer in [0, 2^32), got ${value}`);
@@ -42,7 +45,10 @@ export function unsignedLeb128(value: number): number[] {
   return out;
 }
 
-/** Signed LEB128 (§5.2.2) of an integer (a bigint for i64 values beyond 2⁵³). */
+/**
+ * Signed LEB128 (§5.2.2) of an integer (a bigint for i64 values beyond 2⁵³).
+ * @example signedLeb128(-123456); // [0xc0, 0xbb, 0x78]
+ */
 export function signedLeb128(value: number | bigint): number[] {
   let v = BigInt(value);
   const out: number[] = [];

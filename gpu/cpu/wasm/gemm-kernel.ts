@@ -120,7 +120,10 @@ function emitTiles(f: Body, params: Local[], type: Precision, MR: number, NR: nu
 
 const TILES_PARAMS = ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'] as const;
 
-/** Builds a gemm module with the given tile shapes (the measurements compare shapes this way). */
+/**
+ * Builds a gemm module with the given tile shapes (the measurements compare shapes this way).
+ * @example const tiles = instance(gemmModuleWith({ rows: 4, cols: 8 }, { rows: 4, cols: 4 })).exports.tilesF32;
+ */
 export function gemmModuleWith(f32Tile: { rows: number; cols: number }, f64Tile: { rows: number; cols: number }) {
   return defineWasmModule(`gemm-${f32Tile.rows}x${f32Tile.cols}-${f64Tile.rows}x${f64Tile.cols}`, (m) => {
     m.addFunction('tilesF32', TILES_PARAMS, [], (f, p) => emitTiles(f, p, F32, f32Tile.rows, f32Tile.cols));
