@@ -9,21 +9,27 @@ import { broadcastStrides, sizeOf } from '../shape.ts';
 import { coalesce, emitCoordinates, KernelSource } from './indexing.ts';
 import { checked, float32, type GpuJsRuntime } from './runtime.ts';
 
-/** Each unary op as a gpu.js expression of `v` (float32 arithmetic). */
+/**
+ * Each unary op as a gpu.js expression of `v` (float32 arithmetic). GLSL leaves a function
+ * outside its domain undefined (log(0), log(−1), sqrt(−1), acos(2) and tanh(±∞) come back
+ * finite or NaN depending on the driver) and has no literal for NaN or ±∞, so the IEEE results
+ * are spelled out, read from the argument `special` = [NaN, +∞, −∞] (SPECIAL_VALUES).
+ */
 const unaryExpressions: Record<UnaryOp, string> = {
   neg: '-v',
   exp: 'Math.exp(v)',
-  log: 'Math.log(v)',
-  sqrt: 'Math.sqrt(v)',
+  log: 'v > 0 ? (v === special[1] ? v : Math.log(v)) : (v === 0 ? special[2] : special[0])',
+  sqrt: 'v > 0 ? (v === special[1] ? v : Math.sqrt(v)) : (v === 0 ? v : special[0])',
   abs: 'Math.abs(v)',
-  relu: 'v > 0 ? v : (v === v ? 0 : v)', // NaN stays NaN
+  relu: 'v > 0 ? v : 0',
   sigmoid: 'v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))', // no overflow for large |v|
-  tanh: 'Math.tanh(v)',
+  // |v| > 9: 1 − tanh(v) < 2⁻²⁴, so float32 tanh is exactly ±1 (and GLSL's tanh(±∞) may be NaN)
+  tanh: 'v > 9 ? 1 : (v < -9 ? -1 : Math.tanh(v))',
   sin: 'Math.sin(v)',
   cos: 'Math.cos(v)',
-  arccos: 'Math.acos(v)',
-  sign: 'v > 0 ? 1 : (v < 0 ? -1 : v)', // sign(±0) = ±0, sign(NaN) = NaN
-  step: 'v > 0 ? 1 : (v === v ? 0 : v)',
+  arccos: 'v >= -1 && v <= 1 ? Math.acos(v) : special[0]',
+  sign: 'v > 0 ? 1 : (v < 0 ? -1 : v)', // sign(±0) = ±0
+  step: 'v > 0 ? 1 : 0',
 };
 
 /** Each binary op as a gpu.js expression of `u` and `v`. */
@@ -44,6 +50,9 @@ const binaryExpressions: Record<BinaryOp, string> = {
   ge: 'u >= v ? 1 : 0',
 };
 
+/** NaN, +∞ and −∞, passed to kernels as an argument (GLSL cannot write them as literals). */
+const SPECIAL_VALUES = Float32Array.of(NaN, Infinity, -Infinity);
+
 export function unary(runtime: GpuJsRuntime, op: UnaryOp, x: Data): Data {
   const input = float32(x, `unary(${op})`);
   const expression = unaryExpressions[op];
@@ -52,11 +61,12 @@ export function unary(runtime: GpuJsRuntime, op: UnaryOp, x: Data): Data {
   if (size === 0) return new Float32Array(0);
   const source = new KernelSource();
   source.line('const v = x[this.thread.x];');
-  source.line(`return ${expression};`);
+  // NaN in, NaN out, decided before any built-in runs (GLSL's exp(NaN) can be +∞)
+  source.line(`return v !== v ? v : ${expression.includes('?') ? `(${expression})` : expression};`);
   return runtime.run(
     `unary(${op})`,
-    { source: source.build(['x']), output: [size], constants: source.constants, returnType: 'Float' },
-    [input],
+    { source: source.build(['x', 'special']), output: [size], constants: source.constants, returnType: 'Float' },
+    [input, SPECIAL_VALUES],
     size,
   );
 }
