@@ -56,6 +56,47 @@ export const binaryOps: BinaryOp[] = [
 export const unaryBound = (expected: ArrayLike<number>) => (i: number) =>
   8 * EPSILON32 * Math.abs(expected[i]) + 2 ** -126;
 
+const ulp = (value: number) => EPSILON32 * Math.abs(value);
+
+/**
+ * The WebGL bound for a unary map: GLSL ES 3.00 leaves the precision of its built-in functions
+ * to the implementation, so this takes the precision that Vulkan's SPIR-V environment states
+ * (Vulkan 1.3 spec, "Precision and Operation of SPIR-V Instructions"), which ANGLE's Vulkan
+ * backend and SwiftShader provide: exp (3 + 2·|x|) ulp; log 3 ulp outside [0.5, 2] and an
+ * absolute 2⁻²¹ inside; sin/cos an absolute 2⁻¹¹ (stated for [−π, π]; the fuzz draws |x| ≤ 4);
+ * acos 4096 ulp; tanh and sigmoid inherited from their formulas in exp (two exps and a
+ * division: relative (2·(3 + 2·|x|) + 3) ulp, and for tanh the same bound absolute, since
+ * e^x − e^−x cancels near 0); sqrt inherited from 1/inversesqrt (2 ulp + 2.5 ulp). Exact ops
+ * keep the webasm bound. Every bound adds 2⁻¹²⁶: GPUs flush float32 denormals to zero.
+ */
+export function webglUnaryBound(op: UnaryOp, x: ArrayLike<number>, expected: ArrayLike<number>): (i: number) => number {
+  const exponent = (i: number) => 3 + 2 * Math.abs(x[i]);
+  const rules: Partial<Record<UnaryOp, (i: number) => number>> = {
+    exp: (i) => exponent(i) * ulp(expected[i]),
+    log: (i) => (Math.abs(x[i]) >= 0.5 && Math.abs(x[i]) <= 2 ? 2 ** -21 : 3 * ulp(expected[i])),
+    sin: () => 2 ** -11,
+    cos: () => 2 ** -11,
+    arccos: (i) => 4096 * ulp(expected[i]),
+    tanh: (i) => (2 * exponent(i) + 3) * EPSILON32 * Math.max(Math.abs(expected[i]), 1),
+    sigmoid: (i) => (2 * exponent(i) + 3) * ulp(expected[i]),
+    sqrt: (i) => 5 * ulp(expected[i]),
+  };
+  const rule = rules[op] ?? unaryBound(expected);
+  return (i) => rule(i) + 2 ** -126;
+}
+
+/**
+ * `values` as a GPU holds them: float32 denormals (|v| < 2⁻¹²⁶) flushed to zero of the same
+ * sign, as WebGL implementations do in arithmetic and comparisons. The WebGL agreement tests
+ * compare with the cpu backend run on flushed inputs, its outputs flushed too.
+ * @example flushDenormals(Float32Array.of(1e-45, -1e-45, 1)); // [0, −0, 1]
+ */
+export function flushDenormals(values: ArrayLike<number>): Float32Array {
+  return Float32Array.from(values, (value) =>
+    Math.abs(value) < 2 ** -126 ? (value < 0 || Object.is(value, -0) ? -0 : 0) : value,
+  );
+}
+
 /** Sum or mean of n values in float32 against float64: (n+2)·2⁻²³·Σ|x| (divided by n for the mean). */
 export function sumBound(op: ReduceOp, x: Float32Array, shape: number[], axes: number[]): (i: number) => number {
   const magnitude = cpu.reduce('sum', absolute(x), shape, axes);
