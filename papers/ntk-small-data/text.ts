@@ -141,14 +141,15 @@ export function describeRun(
   const sum = (value: (r: DatasetResult) => number) => results.reduce((total, r) => total + value(r), 0);
   const ntkSeconds = sum((r) => r.ntk.seconds);
   const svmSeconds = sum((r) => r.gaussian.seconds);
-  // CPU seconds: the time on an idle core (the shared machine's load stretches the wall time)
+  // CPU seconds, summed over the worker pool's threads: the time on one idle core (the shared machine's load stretches the wall time)
   const cpuSeconds = sum((r) => (r.ntk.cpuSeconds ?? r.ntk.seconds) + (r.gaussian.cpuSeconds ?? r.gaussian.seconds));
   const timing =
     `The UCI part of this run took ${formatNumber(seconds.total, 3)} s (${seconds.cachedDatasets} of ${results.length} datasets ` +
     `read from the cache). Computing them took ${formatNumber(ntkSeconds, 3)} s for the NTK (15 kernels × 7 C on the ` +
     `validation split, then 4 folds) and ${formatNumber(svmSeconds, 3)} s for the Gaussian SVM (${config.gammaMultiples.length} γ × 7 C), ` +
-    `${formatNumber(cpuSeconds, 3)} CPU seconds for both (the time on an idle core), single-threaded TypeScript on the ` +
-    "shared two-core machine. The authors' numpy + scikit-learn code takes about 6,500 s single-threaded for 84 of the " +
+    `${formatNumber(cpuSeconds, 3)} CPU seconds for both (summed over threads: the time on one idle core), TypeScript on the ` +
+    'shared two-core machine, the SVM fits (one per candidate kernel, then one per fold) and the NTK depth steps spread over ' +
+    "both cores by the cpu backend's worker pool. The authors' numpy + scikit-learn code takes about 6,500 s single-threaded for 84 of the " +
     '90 datasets on this machine' +
     (notRun.length === 0
       ? '.'
