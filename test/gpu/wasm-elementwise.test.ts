@@ -1,0 +1,82 @@
+/**
+ * The wasm binary loops (gpu/cpu/wasm/binary.ts) against the scalar definitions of
+ * gpu/cpu/elementwise.ts (binaryFunctions), which they must equal bit for bit (NaN for NaN):
+ * random lengths around the four-lane steps (0, 1, odd, not multiples of 4), float32 and
+ * float64, NaN, ±Inf, ±0 and values that overflow or underflow; and binary() of the cpu
+ * backend, which takes the wasm loop for float32 from 2048 elements on, equal to them too.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { binary, binaryFunctions } from '../../gpu/cpu/elementwise.ts';
+import { WASM_BINARY_OPS, wasmBinary } from '../../gpu/cpu/wasm/binary.ts';
+import { wasmEnabled } from '../../gpu/cpu/wasm/runtime.ts';
+
+const special = [NaN, Infinity, -Infinity, 0, -0, 3.4e38, 1e-45, -1e-300, 1e308];
+
+/** n values of `type` from `seed`, with specials at the given positions. */
+function values(type: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number, at: number[]) {
+  const out = new type(n);
+  for (let i = 0; i < n; i++) {
+    const value = Math.sin(seed * 12.9898 + i * 78.233) * 43758.5453;
+    out[i] = (value - Math.floor(value) - 0.5) * 10 ** ((i % 7) - 3);
+  }
+  at.forEach((position, k) => n > 0 && (out[position % n] = special[k % special.length]));
+  return out;
+}
+
+function expectIdentical(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  expect(actual.length, what).toBe(expected.length);
+  for (let i = 0; i < expected.length; i++)
+    if (!Object.is(actual[i], expected[i]))
+      throw new Error(`${what}: entry ${i} is ${actual[i]}, expected ${expected[i]}`);
+}
+
+describe.skipIf(!wasmEnabled())('wasm binary loops', () => {
+  it('equal the scalar definitions bit for bit (float32 and float64, specials, edge lengths)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...WASM_BINARY_OPS),
+        fc.constantFrom(Float32Array, Float64Array),
+        fc.oneof(fc.integer({ min: 0, max: 9 }), fc.integer({ min: 10, max: 300 })),
+        fc.nat(1000),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (op, type, n, seed, at) => {
+          const a = values(type, n, seed, at),
+            b = values(
+              type,
+              n,
+              seed + 1,
+              at.map((p) => p * 7 + 1),
+            );
+          const out = new type(n);
+          wasmBinary(op, a, b, out);
+          const expected = new type(n);
+          for (let i = 0; i < n; i++) expected[i] = binaryFunctions[op](a[i], b[i]);
+          expectIdentical(out, expected, `${op} ${type.name} n=${n}`);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('binary() on float32 above the threshold takes them and gives the definition', () => {
+    for (const n of [2048, 4099]) {
+      for (const op of WASM_BINARY_OPS) {
+        const a = values(Float32Array, n, n, [1, 5, 9, 400]),
+          b = values(Float32Array, n, 3, [2, 6]);
+        const out = binary(op, a, [n], b, [n], [n]);
+        expectIdentical(
+          out,
+          Float32Array.from(a, (x, i) => binaryFunctions[op](x, b[i])),
+          `binary ${op} n=${n}`,
+        );
+      }
+    }
+  });
+
+  it('says what is wrong with mismatched operands', () => {
+    expect(() => wasmBinary('add', new Float32Array(3), new Float64Array(3), new Float32Array(3))).toThrow(
+      /wasmBinary: add needs a, b, out of one dtype and length/,
+    );
+  });
+});
