@@ -81,9 +81,6 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
   };
 }
 
-/** A float32 array as the page's `call` takes it. */
-export const f32 = (values: ArrayLike<number>) => ({ f32: Array.from(values) });
-
 /**
  * Calls Backend method `method` of the page's gpujs backend (WebGL) with `args` (typed arrays
  * encoded by f32) and returns the result as a Float32Array (or as it came, for non-arrays).
