@@ -1,6 +1,8 @@
 /**
  * Packed panels for the blocked matrix product (Goto & van de Geijn 2008, "Anatomy of
- * High-Performance Matrix Multiplication"), on Float64Array.
+ * High-Performance Matrix Multiplication"), on Float64Array for the TypeScript kernel (gemm.ts),
+ * and on float32 or float64 views of the WebAssembly memory for the SIMD kernels (wasm/gemm.ts,
+ * which pass their own tile sizes).
  *
  * Why pack: the micro-kernel (gemm.ts) reads MR values of A and NR values of B per step of k.
  * Packing lays exactly those values next to each other, in the order the kernel reads them,
