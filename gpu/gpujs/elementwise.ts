@@ -38,7 +38,7 @@ const binaryExpressions: Record<BinaryOp, string> = {
   sub: 'u - v',
   mul: 'u * v',
   div: 'u / v',
-  pow: 'Math.pow(u, v)',
+  pow: 'Math.pow(u, v)', // webasm only: GLSL kernels take POW_GLSL
   // NaN propagates (as torch.maximum); written out because Math.max differs between modes
   maximum: '(u !== u || v !== v) ? u + v : (u > v ? u : v)',
   minimum: '(u !== u || v !== v) ? u + v : (u < v ? u : v)',
@@ -52,6 +52,31 @@ const binaryExpressions: Record<BinaryOp, string> = {
 
 /** NaN, +∞ and −∞, passed to kernels as an argument (GLSL cannot write them as literals). */
 const SPECIAL_VALUES = Float32Array.of(NaN, Infinity, -Infinity);
+
+/**
+ * Math.pow's cases written out for GLSL, whose pow(x, y) is undefined for x < 0, for x = 0
+ * with y ≤ 0, and for infinite arguments (GLSL ES 3.00 §8.2); the finite positive case is
+ * the built-in (exp2(y·log2 x)). A base of −0 is taken as +0 (GLSL cannot tell them apart
+ * reliably), so pow(−0, odd y) gives +0 or +∞ where Math.pow gives −0 or −∞.
+ */
+const POW_GLSL = [
+  'if (v === 0) { return 1; }',
+  'if (u !== u || v !== v) { return special[0]; }',
+  'const size = Math.abs(u);',
+  'if (v === special[1] || v === special[2]) {',
+  '  if (size === 1) { return special[0]; }',
+  '  if (size > 1) { return v > 0 ? special[1] : 0; }',
+  '  return v > 0 ? 0 : special[1];',
+  '}',
+  'const whole = Math.floor(v) === v ? 1 : 0;',
+  'if (u < 0 && whole === 0) { return special[0]; }',
+  'const odd = whole === 1 && Math.floor(v * 0.5) * 2 !== v ? 1 : 0;',
+  'let magnitude = 0;',
+  'if (size === special[1]) { magnitude = v > 0 ? special[1] : 0; }',
+  'else if (size === 0) { magnitude = v > 0 ? 0 : special[1]; }',
+  'else { magnitude = Math.pow(size, v); }',
+  'return u < 0 && odd === 1 ? -magnitude : magnitude;',
+];
 
 export function unary(runtime: GpuJsRuntime, op: UnaryOp, x: Data): Data {
   const input = float32(x, `unary(${op})`);
@@ -113,11 +138,12 @@ export function binary(
   emitBroadcastReads(source, outShape, [aShape, bShape]);
   source.line('const u = a[o0];');
   source.line('const v = b[o1];');
-  source.line(`return ${expression};`);
+  if (op === 'pow' && runtime.compilesToGlsl) POW_GLSL.forEach((line) => source.line(line));
+  else source.line(`return ${expression};`);
   return runtime.run(
     label,
-    { source: source.build(['a', 'b']), output: [size], constants: source.constants, returnType: 'Float' },
-    [left, right],
+    { source: source.build(['a', 'b', 'special']), output: [size], constants: source.constants, returnType: 'Float' },
+    [left, right, SPECIAL_VALUES],
     size,
   );
 }

@@ -86,6 +86,11 @@ export class GpuJsRuntime {
     this.version = version;
   }
 
+  /** True in the modes whose kernels are GLSL shaders (WebGL, headless-gl), where GLSL's rules apply. */
+  get compilesToGlsl(): boolean {
+    return this.mode === 'webgl' || this.mode === 'webgl2' || this.mode === 'headlessgl';
+  }
+
   describe(): string {
     return `gpujs (gpu.js ${this.version}, mode ${this.mode})`;
   }

@@ -86,6 +86,26 @@ export function webglUnaryBound(op: UnaryOp, x: ArrayLike<number>, expected: Arr
 }
 
 /**
+ * The WebGL bound for pow(u, v) with u > 0 finite: GLSL computes exp2(v·log2 u), so log2's
+ * error (2⁻²¹ absolute in [0.5, 2], else 3 ulp) times |v|, plus the product's rounding, moves
+ * the exponent t by Δt, which exp2 turns into a relative ln2·Δt, on top of exp2's own
+ * (3 + 2|t|) ulp (Vulkan's SPIR-V precision, as for webglUnaryBound). Cases GLSL leaves
+ * undefined are spelled out in the kernel and must match exactly (the bound is then 2⁻¹²⁶).
+ * `u` and `v` are broadcast to the output's shape.
+ */
+export function webglPowBound(u: ArrayLike<number>, v: ArrayLike<number>, expected: ArrayLike<number>) {
+  return (i: number): number => {
+    const [base, exponent] = [Math.abs(u[i]), v[i]];
+    if (!(base > 0) || !Number.isFinite(base) || !Number.isFinite(exponent) || exponent === 0) return 2 ** -126;
+    const log = Math.log2(base);
+    const logError = base >= 0.5 && base <= 2 ? 2 ** -21 : 3 * ulp(log);
+    const t = exponent * log;
+    const shift = Math.abs(exponent) * logError + ulp(t) / 2;
+    return Math.abs(expected[i]) * (Math.LN2 * shift + (3 + 2 * Math.abs(t)) * EPSILON32) + 2 ** -126;
+  };
+}
+
+/**
  * `values` as a GPU holds them: float32 denormals (|v| < 2⁻¹²⁶) flushed to zero of the same
  * sign, as WebGL implementations do in arithmetic and comparisons. The WebGL agreement tests
  * compare with the cpu backend run on flushed inputs, its outputs flushed too.

@@ -18,6 +18,7 @@ import {
   sumBound,
   tensorArb,
   unaryOps,
+  webglPowBound,
   webglUnaryBound,
 } from '../gpu/gpujs-helpers.ts';
 import { f32 } from './encode.ts';
@@ -26,7 +27,7 @@ import { f32 } from './encode.ts';
 export type GlslCall = (method: string, args: unknown[]) => Promise<Float32Array>;
 
 /**
- * Checks unary maps, binary ops (pow aside), reductions and matmul, `numRuns` cases each.
+ * Checks unary maps, binary ops, reductions and matmul, `numRuns` cases each.
  * @example await webglAgreement((method, args) => callInPage(page, method, args), 6);
  */
 export async function webglAgreement(call: GlslCall, numRuns: number): Promise<void> {
@@ -54,17 +55,26 @@ export async function webglAgreement(call: GlslCall, numRuns: number): Promise<v
         ),
       ),
       async ([[aShape, bShape], outShape, a, b]) => {
-        // pow left out: GLSL's pow is undefined for u < 0 and for u = 0, v ≤ 0, and inherits the
-        // precision of exp2(v·log2 u); spelling out IEEE pow on WebGL is not done yet (README)
         // exact but for denormals: flushed where arithmetic or comparisons read them, passed
         // through where a kernel only selects (maximum of 0 and 1e−45), so within 2⁻¹²⁶
+        const [flatA, flatB] = [flushDenormals(a), flushDenormals(b)];
         for (const op of binaryOps.filter((name) => name !== 'pow'))
           expectWithin(
             await call('binary', [op, f32(a), aShape, f32(b), bShape, outShape]),
-            flushDenormals(cpu.binary(op, flushDenormals(a), aShape, flushDenormals(b), bShape, outShape)),
+            flushDenormals(cpu.binary(op, flatA, aShape, flatB, bShape, outShape)),
             () => 2 ** -126,
             `webgl ${op} [${aShape}] [${bShape}]`,
           );
+        // pow: its GLSL precision is that of exp2(v·log2 u) (webglPowBound); a base of −0 counts as +0 there
+        const base = cpu.broadcastTo(flatA, aShape, outShape).map((value) => (Object.is(value, -0) ? 0 : value));
+        const power = cpu.broadcastTo(flatB, bShape, outShape);
+        const expected = flushDenormals(cpu.binary('pow', base, outShape, power, outShape, outShape));
+        expectWithin(
+          await call('binary', ['pow', f32(a), aShape, f32(b), bShape, outShape]),
+          expected,
+          webglPowBound(base, power, expected),
+          `webgl pow [${aShape}] [${bShape}]`,
+        );
       },
     ),
     runs,
