@@ -4,7 +4,7 @@
  * for shapes and float32 data (the comparisons are test/helpers/close.ts).
  */
 import fc from 'fast-check';
-import type { BinaryOp, ReduceOp, UnaryOp } from '../../gpu/backend.ts';
+import type { BinaryOp, Pool2dSpec, ReduceOp, UnaryOp } from '../../gpu/backend.ts';
 import { cpuBackend as cpu } from '../../gpu/cpu/index.ts';
 import { createGpuJsBackend, type GpuJsBackend } from '../../gpu/gpujs/index.ts';
 import { broadcastShapes, sizeOf } from '../../gpu/shape.ts';
@@ -191,3 +191,25 @@ export const distinctArb = (size: number) =>
     });
     return out;
   });
+
+/** Max-pooling geometry with padding (windows wholly in the padding included) and distinct input values. */
+export const poolArb = fc
+  .record({
+    batch: fc.integer({ min: 1, max: 2 }),
+    channels: fc.integer({ min: 1, max: 3 }),
+    inHeight: fc.integer({ min: 1, max: 7 }),
+    inWidth: fc.integer({ min: 1, max: 7 }),
+    kernelHeight: fc.integer({ min: 1, max: 3 }),
+    kernelWidth: fc.integer({ min: 1, max: 3 }),
+    strideHeight: fc.integer({ min: 1, max: 3 }),
+    strideWidth: fc.integer({ min: 1, max: 3 }),
+    padHeight: fc.nat(3),
+    padWidth: fc.nat(3),
+  })
+  .map((s): Pool2dSpec => ({
+    ...s,
+    outHeight: Math.floor((s.inHeight + 2 * s.padHeight - s.kernelHeight) / s.strideHeight) + 1,
+    outWidth: Math.floor((s.inWidth + 2 * s.padWidth - s.kernelWidth) / s.strideWidth) + 1,
+  }))
+  .filter((spec) => spec.outHeight >= 1 && spec.outWidth >= 1)
+  .chain((spec) => fc.tuple(fc.constant(spec), distinctArb(spec.batch * spec.channels * spec.inHeight * spec.inWidth)));

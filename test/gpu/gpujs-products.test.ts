@@ -5,7 +5,7 @@ import type { Conv2dSpec, MatmulSpec, Pool2dSpec } from '../../gpu/backend.ts';
 import { cpuBackend as cpu } from '../../gpu/cpu/index.ts';
 import { matmulFlat, naiveMatmulKernel } from '../../gpu/gpujs/index.ts';
 import { absolute, expectExact, expectWithin } from '../helpers/close.ts';
-import { dataArb, distinctArb, gpujs, productBound, RUNS } from './gpujs-helpers.ts';
+import { dataArb, gpujs, poolArb, productBound, RUNS } from './gpujs-helpers.ts';
 
 describe('gpujs matmul matches cpu within (K+2)·2⁻²³·Σ|a||b|', () => {
   const specArb = fc
@@ -127,28 +127,6 @@ describe('gpujs convolutions match cpu within (terms+2)·2⁻²³·Σ|·||·|', 
 
 describe('gpujs maxPool2dIndices matches cpu exactly', () => {
   it('on distinct values, with padding (windows wholly in the padding give −1)', () => {
-    const poolArb = fc
-      .record({
-        batch: fc.integer({ min: 1, max: 2 }),
-        channels: fc.integer({ min: 1, max: 3 }),
-        inHeight: fc.integer({ min: 1, max: 7 }),
-        inWidth: fc.integer({ min: 1, max: 7 }),
-        kernelHeight: fc.integer({ min: 1, max: 3 }),
-        kernelWidth: fc.integer({ min: 1, max: 3 }),
-        strideHeight: fc.integer({ min: 1, max: 3 }),
-        strideWidth: fc.integer({ min: 1, max: 3 }),
-        padHeight: fc.nat(3),
-        padWidth: fc.nat(3),
-      })
-      .map((s): Pool2dSpec => ({
-        ...s,
-        outHeight: Math.floor((s.inHeight + 2 * s.padHeight - s.kernelHeight) / s.strideHeight) + 1,
-        outWidth: Math.floor((s.inWidth + 2 * s.padWidth - s.kernelWidth) / s.strideWidth) + 1,
-      }))
-      .filter((spec) => spec.outHeight >= 1 && spec.outWidth >= 1)
-      .chain((spec) =>
-        fc.tuple(fc.constant(spec), distinctArb(spec.batch * spec.channels * spec.inHeight * spec.inWidth)),
-      );
     fc.assert(
       fc.property(poolArb, ([spec, x]) => {
         const indices = gpujs().maxPool2dIndices(x, spec);

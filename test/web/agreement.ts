@@ -18,6 +18,7 @@ import {
   sumBound,
   tensorArb,
   unaryOps,
+  poolArb,
   webglPowBound,
   webglUnaryBound,
 } from '../gpu/gpujs-helpers.ts';
@@ -27,7 +28,7 @@ import { f32 } from './encode.ts';
 export type GlslCall = (method: string, args: unknown[]) => Promise<Float32Array>;
 
 /**
- * Checks unary maps, binary ops, reductions and matmul, `numRuns` cases each.
+ * Checks unary maps, binary ops, reductions, argmax, max-pooling indices and matmul, `numRuns` cases each.
  * @example await webglAgreement((method, args) => callInPage(page, method, args), 6);
  */
 export async function webglAgreement(call: GlslCall, numRuns: number): Promise<void> {
@@ -108,6 +109,35 @@ export async function webglAgreement(call: GlslCall, numRuns: number): Promise<v
           );
       },
     ),
+    runs,
+  );
+  await fc.assert(
+    fc.asyncProperty(
+      shapeArb(1, 3).chain((shape) =>
+        fc.tuple(fc.constant(shape), fc.nat(shape.length - 1), tensorArb(shape, 2, true)),
+      ),
+      async ([shape, axis, raw]) => {
+        // the first maximum, a NaN counting as the maximum (comparisons spelled out in the kernel)
+        const x = flushDenormals(raw);
+        expectExact(
+          await call('argmax', [f32(x), shape, axis]),
+          cpu.argmax(x, shape, axis),
+          `webgl argmax [${shape}] ${axis}`,
+        );
+      },
+    ),
+    runs,
+  );
+  await fc.assert(
+    fc.asyncProperty(poolArb, async ([spec, x]) => {
+      // padding never wins and a window wholly in the padding gives −1, as on the cpu
+      const expected = cpu.maxPool2dIndices(x, spec);
+      expectExact(
+        await call('maxPool2dIndices', [f32(x), spec]),
+        expected,
+        `webgl maxPool2dIndices ${JSON.stringify(spec)}`,
+      );
+    }),
     runs,
   );
   await fc.assert(
