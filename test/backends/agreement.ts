@@ -45,6 +45,8 @@ export interface AgreementSpec {
   verdictOnly?: readonly { claim: RegExp; reason: string }[];
   /** Claims whose verdict needs float64 where gpujs computes them: skipped under gpujs, and why. */
   cpuOnly?: readonly { claim: RegExp; reason: string }[];
+  /** The float64 parts the paper runs on cpu through `onCpu`, as its gpujs backend line names them. */
+  float64Parts?: readonly string[];
   /** Whether the whole paper declares float64 (`runPaper({ float64 })`): then gpujs runs it on cpu, saying so. */
   float64Throughout?: boolean;
 }

@@ -28,15 +28,32 @@ export const specs: Record<string, AgreementSpec> = {
   'mode-connectivity': { slug: 'mode-connectivity', tolerance: float32 },
   'saliency-cgi': { slug: 'saliency-cgi', tolerance: float32 },
   'ntk-small-data': { slug: 'ntk-small-data', tolerance: float32 },
-  'enhanced-cntk': { slug: 'enhanced-cntk', tolerance: float32, freshCache: true, needs: ['cifar10', 'fashion-mnist'] },
+  'enhanced-cntk': {
+    slug: 'enhanced-cntk',
+    tolerance: float32,
+    freshCache: true,
+    needs: ['cifar10', 'fashion-mnist'],
+    float64Parts: ['the augmentation identities (float64)'],
+  },
   // The kernel matrices (float32) on the chosen backend; the solves, the empirical study's exact
   // kernels and the wide-net study in float64 on cpu (onCpu): the same numbers but for the kernels' rounding.
-  'cntk-exact': { slug: 'cntk-exact', tolerance: float32, freshCache: true, needs: ['cifar10'] },
+  'cntk-exact': {
+    slug: 'cntk-exact',
+    tolerance: float32,
+    freshCache: true,
+    needs: ['cifar10'],
+    float64Parts: [
+      'the exact CNTKs of the empirical-NTK study (float64)',
+      'the wide-net GD study (float64 throughout)',
+      'the kernel-regression solves (float64 Cholesky)',
+    ],
+  },
   // The equivalence pairs and the toy in float64 on cpu (onCpu), identical on both; the float32
   // pair's gaps are the float32 rounding floor itself, another on each backend.
   'exp-lr': {
     slug: 'exp-lr',
     tolerance: float32,
+    float64Parts: ['the float64 equivalence pairs (MNIST, CIFAR-10, two LR drops)', 'the toy example (float64)'],
     verdictOnly: [
       {
         claim: /^MNIST MLP, float32: /,

@@ -37,6 +37,12 @@ export function agreementSuite(spec: AgreementSpec): void {
       } else expect(gpujs.backend).toMatch(/^gpujs \(gpu\.js [\d.]+, mode \w+\)/);
     });
 
+    it('names its float64 parts on cpu in the gpujs backend line, and none on cpu', () => {
+      const named = gpujs.backend.split('; float64 parts on cpu: ')[1] ?? '';
+      expect(named).toBe((spec.float64Parts ?? []).join(', '));
+      expect(cpu.backend).not.toMatch(/float64 parts/);
+    });
+
     it("has the cpu run's claims, verdicts and numbers (within the spec's float32 tolerance)", () => {
       const { lines, skipped } = disagreements(cpu.claims, gpujs.claims, spec);
       for (const line of skipped) console.log(`${spec.slug}: ${line}`);
