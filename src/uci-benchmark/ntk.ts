@@ -11,8 +11,9 @@
  * K[dep+1][dep+1] = S⁽ᵈᵉᵖ⁺¹⁾, so one arccos per pair of points and depth step gives all fixes.
  * Layout: every matrix is n×n, row-major Float64Array (computed on a ≤ b, mirrored), in shared
  * memory (sharedFloat64) so that the protocol's helper threads read it in place; each depth step
- * runs on both cores through the worker pool, rows interleaved over the chunks (the triangle
- * a ≤ b makes early rows longer). Every entry is computed by the same expression as on one
+ * runs on both cores through the worker pool, in bands of consecutive rows holding equal shares
+ * of the triangle a ≤ b (interleaved rows made two threads write neighbouring columns of the
+ * mirrored half, one cache line, at once). Every entry is computed by the same expression as on one
  * thread, so the kernels do not depend on the number of threads.
  */
 import { defineTask, runParallel, sharedFloat64 } from '../../gpu/cpu/threads.ts';
@@ -20,7 +21,8 @@ import { defineTask, runParallel, sharedFloat64 } from '../../gpu/cpu/threads.ts
 /** One depth step's arrays: S⁽ᵈᵉᵖ⁾ and K[dep][·] read, S⁽ᵈᵉᵖ⁺¹⁾ and K[dep+1][0…dep] written. */
 interface StepArgs {
   n: number;
-  chunks: number;
+  /** Chunk c computes rows bands[c] ≤ a < bands[c + 1]. */
+  bands: Int32Array;
   sigma: Float64Array;
   /** diag S⁽ᵈᵉᵖ⁾, contiguous (read once per entry). */
   diagonal: Float64Array;
@@ -29,10 +31,10 @@ interface StepArgs {
   kernels: Float64Array[];
 }
 
-/** Rows a ≡ chunk (mod chunks) of one depth step (the recursion of the header), mirrored onto b > a. */
+/** Rows bands[chunk] … bands[chunk + 1] − 1 of one depth step (the recursion of the header), mirrored onto b > a. */
 function stepRows(args: StepArgs, chunk: number): void {
-  const { n, chunks, sigma, diagonal, level, next, kernels } = args;
-  for (let a = chunk; a < n; a += chunks) {
+  const { n, bands, sigma, diagonal, level, next, kernels } = args;
+  for (let a = bands[chunk]; a < bands[chunk + 1]; a++) {
     for (let b = a; b < n; b++) {
       const p = Math.max(Math.sqrt(diagonal[a] * diagonal[b]), 1e-9);
       const lambda = Math.min(1, Math.max(-1, sigma[a * n + b] / p));
@@ -51,6 +53,20 @@ const stepTask = defineTask('uci-ntk-step', import.meta.url, stepRows);
 
 /** Chunks of a depth step: enough for the dynamic claiming to balance two to eight threads. */
 const STEP_CHUNKS = 64;
+
+/** Band starts for `chunks` chunks of the n-row upper triangle, each about n(n + 1)/(2·chunks) entries (rows a ≥ 0 hold n − a). */
+function triangleBands(n: number, chunks: number): Int32Array {
+  const bands = new Int32Array(chunks + 1);
+  let row = 0;
+  let area = 0;
+  for (let c = 1; c < chunks; c++) {
+    const target = (c * n * (n + 1)) / (2 * chunks);
+    while (row < n && area + (n - row) <= target) area += n - row++;
+    bands[c] = row;
+  }
+  bands[chunks] = n;
+  return bands;
+}
 
 /** The kernels of one input set, K[dep][fix] for 0 ≤ fix ≤ dep < maxDepth. */
 export interface FullyConnectedNtkFamily {
@@ -105,8 +121,9 @@ export function fullyConnectedNtkFamily(
     const next = sharedFloat64(n * n);
     const kernels = level.map(() => sharedFloat64(n * n));
     const chunks = Math.min(n, STEP_CHUNKS);
+    const bands = triangleBands(n, chunks);
     const diagonal = Float64Array.from({ length: n }, (_, a) => sigma[a * n + a]);
-    runParallel(stepTask, { n, chunks, sigma, diagonal, level, next, kernels }, chunks, n >= 64);
+    runParallel(stepTask, { n, bands, sigma, diagonal, level, next, kernels }, chunks, n >= 64);
     kernels.push(next);
     sigma = next;
     level = kernels;
