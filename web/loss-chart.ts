@@ -19,7 +19,9 @@ export class LossChart {
       const polyline = document.createElementNS(SVG, 'polyline');
       polyline.setAttribute('fill', 'none');
       polyline.setAttribute('stroke', COLORS[i % COLORS.length]);
-      polyline.setAttribute('stroke-width', '2');
+      // the first series wide and pale, the next ones narrow on top: equal curves stay visible
+      polyline.setAttribute('stroke-width', i === 0 ? '6' : '2');
+      polyline.setAttribute('stroke-opacity', i === 0 ? '0.45' : '1');
       svg.appendChild(polyline);
       const label = document.createElementNS(SVG, 'text');
       label.setAttribute('x', String(10 + 90 * i));
