@@ -60,7 +60,7 @@ function validRange(offset: number, stride: number, width: number, outWidth: num
  * Patch row (channel plane, ky, kx) of im2col: row[oy · OW + ox] = x[plane][oy·sh + ky·dh − ph][ox·sw + kx·dw − pw],
  * 0 where that reads padding.
  */
-function im2colRow(x: Data, plane: number, ky: number, kx: number, spec: Conv2dSpec, row: Float64Array): void {
+function im2colRow(x: Data, plane: number, ky: number, kx: number, spec: Conv2dSpec, row: Data): void {
   const { inHeight: h, inWidth: w, outHeight, outWidth, strideWidth: sw } = spec;
   const yOffset = ky * spec.dilationHeight - spec.padHeight,
     xOffset = kx * spec.dilationWidth - spec.padWidth;
@@ -116,7 +116,7 @@ export function conv2d(x: Data, weight: Data, spec: Conv2dSpec): Data {
   const { outPerGroup, patch, positions } = geometry(spec);
   const out = allocate(spec.batch * spec.outChannels * positions, dtypeOf(x));
   if (out.length === 0) return out;
-  const row = new Float64Array(positions);
+  const row = allocate(positions, dtypeOf(x)); // x's dtype: copied into wasm panels without conversion
   const rowView = singleRow(row);
   const perJob = imagesPerJob((patch + outPerGroup) * positions, spec.batch);
   for (let group = 0; group < spec.groups; group++) {

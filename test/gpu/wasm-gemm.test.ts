@@ -123,7 +123,7 @@ describe.runIf(wasmPresent)('wasm gemm', () => {
     const bytes = moduleBytes(gemmModule);
     expect(webAssembly!.validate(bytes)).toBe(true);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(
-      'b1acbacf84cbb7de5794138a885359ca8532166202e78e17dec569a9818da264',
+      '9a6bab1a21863db1f4e3c118ed90ad50e4428451defb8889411f6aa0648bf2c8',
     );
   });
 

@@ -121,6 +121,27 @@ function emitTiles(f: Body, params: Local[], type: Precision, MR: number, NR: nu
 const TILES_PARAMS = ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'] as const;
 
 /**
+ * packRow(source, destination, tiles, tileStride): one step p of packed B from a contiguous row:
+ * tile j's NR values (NR·size bytes from source + j·NR·size) to destination + j·tileStride, as
+ * whole vectors (the packB of pack.ts for one step, contiguous columns from column 0).
+ */
+function emitPackRow(f: Body, [source, destination, tiles, tileStride]: Local[], type: Precision, NR: number): void {
+  const j = f.local('i32');
+  f.forRange(j, 0, tiles, 1, () => {
+    for (let v = 0; v < (NR * type.bytes) / 16; v++)
+      f.get(destination)
+        .get(source)
+        .memory('v128.load', v * 16)
+        .memory('v128.store', v * 16);
+    f.get(source)
+      .i32(NR * type.bytes)
+      .op('i32.add')
+      .set(source);
+    f.get(destination).get(tileStride).op('i32.add').set(destination);
+  });
+}
+
+/**
  * Builds a gemm module with the given tile shapes (the measurements compare shapes this way).
  * @example const tiles = instance(gemmModuleWith({ rows: 4, cols: 8 }, { rows: 4, cols: 4 })).exports.tilesF32;
  */
@@ -128,11 +149,18 @@ export function gemmModuleWith(f32Tile: { rows: number; cols: number }, f64Tile:
   return defineWasmModule(`gemm-${f32Tile.rows}x${f32Tile.cols}-${f64Tile.rows}x${f64Tile.cols}`, (m) => {
     m.addFunction('tilesF32', TILES_PARAMS, [], (f, p) => emitTiles(f, p, F32, f32Tile.rows, f32Tile.cols));
     m.addFunction('tilesF64', TILES_PARAMS, [], (f, p) => emitTiles(f, p, F64, f64Tile.rows, f64Tile.cols));
+    m.addFunction('packRowF32', PACK_PARAMS, [], (f, p) => emitPackRow(f, p, F32, f32Tile.cols));
+    m.addFunction('packRowF64', PACK_PARAMS, [], (f, p) => emitPackRow(f, p, F64, f64Tile.cols));
   });
 }
 
 /** The module the cpu backend uses. */
 export const gemmModule = gemmModuleWith(F32_TILE, F64_TILE);
+
+const PACK_PARAMS = ['i32', 'i32', 'i32', 'i32'] as const;
+
+/** Signature of packRowF32 / packRowF64 (byte addresses, a tile count, a byte stride). */
+export type PackRowFunction = (source: number, destination: number, tiles: number, tileStride: number) => void;
 
 /** Signature of tilesF32 / tilesF64 (all byte addresses and counts are i32). */
 export type TilesFunction = (

@@ -8,9 +8,9 @@
  */
 import type { Data } from '../../backend.ts';
 import type { GemmPlan } from '../gemm.ts';
-import { KC, packA, packB, roundUp } from '../pack.ts';
+import { KC, packA, packB, roundUp, type MatrixView } from '../pack.ts';
 import { defineTask, runParallel, threadCount } from '../threads.ts';
-import { F32_TILE, F64_TILE, gemmModule, type TilesFunction } from './gemm-kernel.ts';
+import { F32_TILE, F64_TILE, gemmModule, type PackRowFunction, type TilesFunction } from './gemm-kernel.ts';
 import {
   allocateScratch,
   float32View,
@@ -113,10 +113,24 @@ export function planWasmGemm(
   const packedA = allocateScratch((shareA ? 1 : batch) * aElements * size);
   const packedB = allocateScratch((shareB ? 1 : batch) * bElements * size);
   const work = allocateScratch(batch * cElements * size);
+  const stage = allocateScratch(paddedCols * size);
   // Views made after every allocation (growing the memory would leave earlier views short).
   const panelsA = view(packedA, (shareA ? 1 : batch) * aElements);
   const panelsB = view(packedB, (shareB ? 1 : batch) * bElements);
   const products = view(work, batch * cElements);
+  const staged = view(stage, paddedCols);
+  const packRow = instance(gemmModule).exports[float64 ? 'packRowF64' : 'packRowF32'] as PackRowFunction;
+  /**
+   * One step of B from a contiguous row from column 0 (im2col's rows in conv2d): a native copy
+   * into the staging row, then whole-vector copies per tile in wasm, instead of a scalar loop.
+   */
+  const packContiguousStep = (t: number, source: MatrixView, p: number, cols: number) => {
+    staged.set(source.data.subarray(source.offset, source.offset + cols));
+    const start = p - (p % KC),
+      length = Math.min(KC, k - start);
+    const row = (shareB ? 0 : t * bElements) + start * paddedCols + (p - start) * tileCols;
+    packRow(stage, packedB + row * size, paddedCols / tileCols, tileCols * length * size);
+  };
   const parallel = batch * m * n * k >= PARALLEL_MIN_MULTIPLY_ADDS && threadCount() > 1 && memoryIsShared();
   const rowTiles = paddedRows / tileRows;
   const colBlocks = Math.max(1, Math.ceil(paddedCols / tileCols / COL_TILES));
@@ -151,8 +165,11 @@ export function planWasmGemm(
     batch,
     packA: (t, source, rowStart, rows, kStart, kCount) =>
       packA(panelsA, t * (shareA ? 0 : aElements), paddedRows, k, source, rowStart, rows, kStart, kCount, tileRows),
-    packB: (t, source, kStart, kCount, colStart, cols) =>
-      packB(panelsB, t * (shareB ? 0 : bElements), paddedCols, k, source, kStart, kCount, colStart, cols, tileCols),
+    packB: (t, source, kStart, kCount, colStart, cols) => {
+      if (kCount === 1 && colStart === 0 && source.colStride === 1) packContiguousStep(t, source, kStart, cols);
+      else
+        packB(panelsB, t * (shareB ? 0 : bElements), paddedCols, k, source, kStart, kCount, colStart, cols, tileCols);
+    },
     multiply: () => {
       if (k === 0) products.fill(0);
       else if (m > 0 && n > 0) runParallel(wasmGemmTask, args, Math.ceil(units / unitsPerChunk), parallel);
