@@ -1,4 +1,8 @@
-/** The CPU backend: plain TypeScript on typed arrays, float32 and float64. */
+/**
+ * The CPU backend: TypeScript on typed arrays, float32 and float64, with the hot loops (GEMM,
+ * conv2d through it, the CNTK ReLU rows, same-shape float32 arithmetic) in WebAssembly SIMD
+ * emitted from TypeScript (wasm/), unless THEORYGRAD_WASM=0 or the engine lacks SIMD.
+ */
 import type { Backend, Data, DType } from '../backend.ts';
 import { Random } from '../random.ts';
 import { allocate } from './storage.ts';
@@ -9,6 +13,7 @@ import { matmul } from './matmul.ts';
 import { conv2d, conv2dInputGrad, conv2dWeightGrad } from './conv.ts';
 import { maxPool2dIndices } from './pool.ts';
 import { cpuInfiniteKernels } from './infinite/index.ts';
+import { wasmEnabled } from './wasm/runtime.ts';
 
 function fromArray(values: ArrayLike<number>, dtype: DType): Data {
   return dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values);
@@ -24,7 +29,9 @@ function drawn(size: number, dtype: DType, draw: () => number): Data {
 export const cpuBackend: Backend = {
   name: 'cpu',
   dtypes: ['float32', 'float64'],
-  describe: () => 'cpu (plain TypeScript on typed arrays)',
+  // The kernels' path is part of the line: results and kernel caches name which one ran.
+  describe: () =>
+    wasmEnabled() ? 'cpu (TypeScript, WebAssembly SIMD kernels)' : 'cpu (plain TypeScript on typed arrays)',
   fromArray,
   fill: (size, value, dtype) => allocate(size, dtype).fill(value),
   cast: (x, dtype) => fromArray(x, dtype),

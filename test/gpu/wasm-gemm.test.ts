@@ -14,6 +14,7 @@ import type { Conv2dSpec, Data, DType, MatmulSpec } from '../../gpu/backend.ts';
 import { matmul } from '../../gpu/cpu/matmul.ts';
 import { conv2d, conv2dInputGrad, conv2dWeightGrad } from '../../gpu/cpu/conv.ts';
 import { gemmModule } from '../../gpu/cpu/wasm/gemm-kernel.ts';
+import { cpuBackend } from '../../gpu/cpu/index.ts';
 import { moduleBytes, setWasmEnabled, wasmEnabled, webAssembly } from '../../gpu/cpu/wasm/runtime.ts';
 import { seededValues } from '../helpers/seeded-values.ts';
 import { createHash } from 'node:crypto';
@@ -183,5 +184,11 @@ describe.runIf(wasmPresent)('wasm gemm', () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it("names the kernels' path in the cpu backend's line (results and kernel caches record it)", () => {
+    expect(cpuBackend.describe()).toBe('cpu (TypeScript, WebAssembly SIMD kernels)');
+    setWasmEnabled(false);
+    expect(cpuBackend.describe()).toBe('cpu (plain TypeScript on typed arrays)');
   });
 });
