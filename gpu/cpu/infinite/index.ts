@@ -278,14 +278,15 @@ export function relu(
   const flat = entries === 1 && (step.filter !== 3 || geometry.padding === 'zero') && !step.weights;
   if (count === 0) return args.out;
   const task = flat ? reluFlatTask : reluTask;
-  if (!wasmRowsFor(args.out, parallel)) runParallel(task, args, chunks, parallel);
+  // a region per thread that may run chunks at once (wasm-rows.ts), freed when the call returns
+  const slots = parallel ? threadCount() : 1;
+  const bytes = flat
+    ? regionBytes(pairs.count2, pairs.count2, pairs.count2, 1)
+    : regionBytes(entries, args.identity ? 0 : geometry.height * columns.size, columns.size, args.groupRows);
+  if (!wasmRowsFor(args.out, parallel, slots * bytes)) runParallel(task, args, chunks, parallel);
   else {
-    // a region per thread that may run chunks at once (wasm-rows.ts), freed when the call returns
-    const bytes = flat
-      ? regionBytes(pairs.count2, pairs.count2, pairs.count2, 1)
-      : regionBytes(entries, args.identity ? 0 : geometry.height * columns.size, columns.size, args.groupRows);
     withScratch((alloc) => {
-      const wasm = reserveRegions(alloc, parallel ? threadCount() : 1, bytes);
+      const wasm = reserveRegions(alloc, slots, bytes);
       if (!flat && args.identity) wasm.deviations = shareDeviations(alloc, wide1, inverses1, wide2, inverses2);
       if (!flat) wasm.rowTables = shareRowTables(alloc, rows.first, rows.second, columns.size);
       if (!flat && args.spatial)

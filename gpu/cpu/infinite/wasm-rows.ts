@@ -41,9 +41,23 @@ export function useWasmRows(enabled: boolean | undefined): void {
   override = enabled;
 }
 
-/** Whether a call on this storage takes the wasm rows (float32, wasm on, helpers able to share the memory). */
-export function wasmRowsFor(out: Data, parallel: boolean): boolean {
-  return out instanceof Float32Array && (override ?? wasmEnabled()) && (!parallel || memoryIsShared());
+/**
+ * The most bytes of regions a call may reserve: the shared memory never shrinks and holds at most
+ * 2 GiB (runtime.ts), so larger pairs (a 64×64 GAP pair: 16 M entries) keep the TypeScript rows.
+ */
+const MAX_REGION_BYTES = 2 ** 28;
+
+/**
+ * Whether a call on this storage takes the wasm rows: float32, wasm on, helpers able to share the
+ * memory, and its regions (`bytes` in all) within MAX_REGION_BYTES.
+ */
+export function wasmRowsFor(out: Data, parallel: boolean, bytes: number): boolean {
+  return (
+    out instanceof Float32Array &&
+    (override ?? wasmEnabled()) &&
+    (!parallel || memoryIsShared()) &&
+    bytes <= MAX_REGION_BYTES
+  );
 }
 
 /**
