@@ -1,6 +1,6 @@
 /**
- * The wasm ReLU rows (gpu/cpu/wasm/relu-row.ts, gpu/cpu/infinite/wasm-rows.ts) against the
- * TypeScript rows of gpu/cpu/infinite/relu.ts, their definition. The wasm rows compute the same
+ * The wasm ReLU rows and patch sums (gpu/cpu/wasm/relu-row.ts, gpu/cpu/infinite/wasm-rows.ts)
+ * against the TypeScript rows of gpu/cpu/infinite/relu.ts and linear.ts, their definition. The wasm rows compute the same
  * float64 operations in the same order, so on float32 storage the results must be identical bit
  * for bit (NaN where the TypeScript gives NaN), on random geometries (odd column counts: the
  * kernel's one-lane tail), every LinearStep after the ReLU, NaN/±Inf/zero deviations, on one
@@ -97,6 +97,9 @@ describe.skipIf(!wasmEnabled())('wasm ReLU rows equal the TypeScript rows', () =
             cpu.relu(sigma, theta, deviations1, deviations2, pairs, geometry, step),
           );
           expectIdentical(wasm, typescript, `relu then ${step.filter}${step.weights ? ' (weighted)' : ''}`);
+          // the linear step alone (its 3×3 patch sum with Θ runs in wasm too)
+          const [wasmLinear, typescriptLinear] = bothPaths(() => cpu.linear(sigma, theta, count, geometry, step));
+          expectIdentical(wasmLinear, typescriptLinear, `linear ${step.filter}`);
         },
       ),
       { numRuns: 60 },

@@ -195,13 +195,25 @@ export function linear(
     pairs: count,
     chunks,
   };
-  if (count > 0)
-    runParallel(
-      step.filter === 3 ? convolutionTask : step.filter === 'sum' ? sumTask : elementwiseTask,
-      args,
-      chunks,
-      parallel,
-    );
+  if (count === 0) return args.out;
+  const task = step.filter === 3 ? convolutionTask : step.filter === 'sum' ? sumTask : elementwiseTask;
+  // the patch sum with Θ in wasm (wasm-rows.ts): a region per thread, freed when the call returns
+  const slots = parallel ? threadCount() : 1;
+  const bytes = regionBytes(entries, 0, columns.size, args.groupRows);
+  if (step.filter !== 3 || !ntk || !wasmRowsFor(args.out, parallel, slots * bytes))
+    runParallel(task, args, chunks, parallel);
+  else
+    withScratch((alloc) => {
+      const wasm = reserveRegions(alloc, slots, bytes);
+      wasm.filter = shareTables(alloc, {
+        previous: args.columnPrevious,
+        next: args.columnNext,
+        up: args.rowPrevious,
+        down: args.rowNext,
+      });
+      args.wasm = wasm;
+      runParallel(task, args, chunks, parallel);
+    });
   return args.out;
 }
 

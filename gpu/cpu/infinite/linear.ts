@@ -17,6 +17,7 @@ import {
   writeSums,
   type LinearArgs,
 } from './common.ts';
+import { WasmRows, type WasmRegions } from './wasm-rows.ts';
 
 /** row[k] += u[at1 + k]·v[at2 + k]. */
 function multiplyAdd(
@@ -102,6 +103,8 @@ function inputChunk(args: InputArgs, chunk: number): void {
 export interface ConvolutionArgs extends LinearArgs {
   nngp: Data;
   ntk: Data | undefined;
+  /** Regions for the wasm patch sum (wasm-rows.ts; float32 with Θ, filter 3), else TypeScript. */
+  wasm?: WasmRegions;
 }
 
 /** out[at + e] = scale·P(nngp)[at + e] + shift for one pair's covariance, without a Θ (the first layer, or variances). */
@@ -129,6 +132,15 @@ function sigmaOnly(nngp: Data, at: number, out: Data, args: LinearArgs, line: Fl
 
 /** A 3×3 LinearStep on stored covariances, for the chunk's pairs (without Θ: Σ only, into out[0 … pairs)). */
 function convolutionChunk(args: ConvolutionArgs, chunk: number): void {
+  if (args.wasm) {
+    const wasm = new WasmRows(args.wasm, args.rows * args.columns, 0, args.columns, args.groupRows);
+    try {
+      wasmConvolution(args, chunk, wasm);
+    } finally {
+      wasm.release();
+    }
+    return;
+  }
   const { nngp, ntk, rows, columns, rowStarts, groupRows, columnPrevious, columnNext, trainable } = args;
   const entries = rows * columns;
   const [lineS, lineT, sumsS, sumsT] = patchSumScratch(columns, groupRows);
@@ -150,6 +162,21 @@ function convolutionChunk(args: ConvolutionArgs, chunk: number): void {
       }
       finishGroup(args, pair, start, end, sumsS, sumsT);
     }
+  }
+}
+
+/** convolutionChunk with Θ through the wasm lines and patch sum (the same additions, wasm-rows.ts). */
+function wasmConvolution(args: ConvolutionArgs, chunk: number, wasm: WasmRows): void {
+  const { nngp, ntk, out, rows, columns, rowStarts, scale, shift, trainable } = args;
+  const entries = rows * columns;
+  const [from, to] = chunkRange(args.pairs, args.chunks, chunk);
+  for (let pair = from; pair < to; pair++) {
+    wasm.load(nngp, ntk!, pair * entries, entries);
+    for (let g = 0; g + 1 < rowStarts.length; g++) {
+      wasm.widenRows(rowStarts[g], rowStarts[g + 1], columns, trainable);
+      wasm.patchSum(rowStarts[g], rowStarts[g + 1], columns, scale, shift, trainable ? shift : 0);
+    }
+    wasm.store(out, pair, args.pairs, entries);
   }
 }
 

@@ -154,6 +154,7 @@ export class WasmRows {
   private readonly row: RowFunction;
   private readonly rows: RowFunction;
   private readonly patch: RowFunction;
+  private readonly widen: RowFunction;
   private readonly sumsS: Float64Array;
   private readonly sumsT: Float64Array;
   private readonly outS: Float32Array;
@@ -206,6 +207,7 @@ export class WasmRows {
     const exports = instance(reluRowModule, regions.memory).exports;
     this.rows = exports.rows as RowFunction;
     this.patch = exports.patchSum as RowFunction;
+    this.widen = exports.widen as RowFunction;
   }
 
   /** Copies `count` entries of Σ and Θ from `at` into the region (the rows then index from 0). */
@@ -258,8 +260,21 @@ export class WasmRows {
     );
   }
 
+  /** The lines of the loaded pair's rows [start, end) for a linear step: Σ, and Θ (+ Σ when trainable). */
+  widenRows(start: number, end: number, columns: number, trainable: boolean): void {
+    this.widen(
+      this.nngp.byteOffset + 4 * start * columns,
+      this.ntk.byteOffset + 4 * start * columns,
+      this.lineS.byteOffset,
+      this.lineT.byteOffset,
+      end - start,
+      columns,
+      trainable ? 1 : 0,
+    );
+  }
+
   /**
-   * The 3×3 patch sum of the lines of rows [start, end) (computeRows), into the region's
+   * The 3×3 patch sum of the lines of rows [start, end) (computeRows or widenRows), into the region's
    * results: scale·P(Σ) + shift and scale·P(Θ) + thetaShift (rowStage and finishGroup in common.ts).
    */
   patchSum(start: number, end: number, columns: number, scale: number, shift: number, thetaShift: number): void {

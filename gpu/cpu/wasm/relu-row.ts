@@ -192,6 +192,39 @@ export const reluRowModule = defineWasmModule('infinite.reluRow', (m) => {
     },
   );
   /**
+   * widen(nngp, ntk, lineS, lineT, count, columns, trainable): the lines of `count` rows of a
+   * stored pair for the patch sum of a linear step (convolutionChunk in linear.ts): lineS = Σ
+   * widened to float64, lineT = Θ (+ Σ when trainable ≠ 0), (columns + 1) apart.
+   */
+  m.addFunction(
+    'widen',
+    ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
+    [],
+    (f, [nngp, ntk, lineS, lineT, count, columns, trainable]) => {
+      const r = f.local('i32'),
+        k = f.local('i32'),
+        sigma = f.local('f64'),
+        theta = f.local('f64');
+      f.forRange(r, 0, count, 1, () => {
+        f.forRange(k, 0, columns, 1, () => {
+          f.get(lineS).get(nngp).memory('f32.load').op('f64.promote_f32').tee(sigma).memory('f64.store');
+          f.get(lineT).get(ntk).memory('f32.load').op('f64.promote_f32').tee(theta).get(sigma).op('f64.add');
+          f.get(theta).get(trainable).op('select').memory('f64.store');
+          for (const [pointer, bytes] of [
+            [nngp, 4],
+            [ntk, 4],
+            [lineS, 8],
+            [lineT, 8],
+          ] as const)
+            f.get(pointer).i32(bytes).op('i32.add').set(pointer);
+        });
+        // skip the zero slot after each line
+        f.get(lineS).i32(8).op('i32.add').set(lineS);
+        f.get(lineT).i32(8).op('i32.add').set(lineT);
+      });
+    },
+  );
+  /**
    * patchSum(lineS, lineT, count, columns, previous, next, sumsS, sumsT, up, down, outS, outT,
    * scale, shift, thetaShift): the 3×3 patch sum of one row group, as rowStage then finishGroup
    * in gpu/cpu/infinite/common.ts (the same additions in the same order): the row sums
