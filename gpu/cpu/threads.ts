@@ -63,6 +63,20 @@ const GENERATION_MASK = (1 << (31 - CHUNK_BITS)) - 1;
 export const MAX_CHUNKS = CHUNK_MASK;
 /** If no chunk finishes for this long, the workers are presumed lost and the caller redoes the job. */
 const STALL_MS = 10_000;
+/**
+ * A helper's chunk may be as long as the caller's (a whole SVM C path of the UCI protocol takes
+ * seconds) and, on a loaded machine, the helper may get a fraction of a core: so the limit grows to
+ * this many times the longest chunk the caller ran in the same job.
+ */
+const STALL_CHUNK_FACTOR = 8;
+
+/**
+ * How long the caller waits without a finished chunk before it presumes the helpers lost.
+ * @example stallLimit(3_000); // 24000
+ */
+export function stallLimit(longestCallerChunkMs: number): number {
+  return Math.max(STALL_MS, STALL_CHUNK_FACTOR * longestCallerChunkMs);
+}
 
 /** Every task defined in this thread, by name (a worker's own copy fills as it imports task modules). */
 const tasks = new Map<string, ParallelTask<any>>();
@@ -291,12 +305,15 @@ export function runParallel<Args>(task: ParallelTask<Args>, args: Args, chunks: 
     helper.worker.postMessage(job);
   });
   // The caller claims chunks like any worker.
+  let longestChunk = 0;
   for (;;) {
     const word = Atomics.load(control, CLAIM);
     const next = word & CHUNK_MASK;
     if (next >= chunks) break;
     if (Atomics.compareExchange(control, CLAIM, word, word + 1) !== word) continue;
+    const started = Date.now();
     task.run(args, next);
+    longestChunk = Math.max(longestChunk, Date.now() - started);
     Atomics.add(control, DONE, 1);
   }
   // Wait for the chunks the helpers claimed.
@@ -310,9 +327,10 @@ export function runParallel<Args>(task: ParallelTask<Args>, args: Args, chunks: 
       lastProgress = Date.now();
       continue;
     }
-    if (Date.now() - lastProgress > STALL_MS) {
+    const limit = stallLimit(longestChunk);
+    if (Date.now() - lastProgress > limit) {
       pool = null;
-      warn(`no chunk of ${task.name} finished for ${STALL_MS / 1000} s`);
+      warn(`no chunk of ${task.name} finished for ${limit / 1000} s`);
       break;
     }
   }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runParallel, sharedFloat64, threadCount } from '../../gpu/cpu/threads.ts';
+import { runParallel, sharedFloat64, stallLimit, threadCount } from '../../gpu/cpu/threads.ts';
 import { countTask } from './cpu-threads-task.ts';
 
 /** Runs an ES module script under tsx in a fresh process, with at least two threads. */
@@ -16,6 +16,12 @@ function runScript(script: string) {
 }
 
 describe('cpu helper threads', () => {
+  it("waits for a slow helper chunk in proportion to the caller's longest chunk, never less than 10 s", () => {
+    expect(stallLimit(0)).toBe(10_000);
+    expect(stallLimit(1_000)).toBe(10_000);
+    expect(stallLimit(5_000)).toBe(40_000);
+  });
+
   it('runs every chunk of every job exactly once, with or without helpers', () => {
     for (let job = 0; job < 200; job++) {
       const chunks = 1 + (job % 37);
