@@ -69,7 +69,8 @@ const POW_GLSL = [
   '  return v > 0 ? 0 : special[1];',
   '}',
   'const whole = Math.floor(v) === v ? 1 : 0;',
-  'if (u < 0 && whole === 0) { return special[0]; }',
+  // A negative finite base with a fractional exponent has no real power; −∞ does (±∞ or +0).
+  'if (u < 0 && u !== special[2] && whole === 0) { return special[0]; }',
   'const odd = whole === 1 && Math.floor(v * 0.5) * 2 !== v ? 1 : 0;',
   'let magnitude = 0;',
   'if (size === special[1]) { magnitude = v > 0 ? special[1] : 0; }',

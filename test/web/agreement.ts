@@ -78,7 +78,23 @@ export async function webglAgreement(call: GlslCall, numRuns: number): Promise<v
         );
       },
     ),
-    runs,
+    {
+      ...runs,
+      // pow(−∞, −2⁻¹²⁶) = +0: once NaN on WebGL, where a negative base with a fractional exponent was NaN even at −∞.
+      examples: [
+        [
+          [
+            [
+              [1, 2, 4, 3],
+              [1, 1, 4, 3],
+            ],
+            [1, 2, 4, 3],
+            Float32Array.from({ length: 24 }, (_, i) => (i === 0 || i === 12 ? NaN : i === 19 ? -Infinity : 0)),
+            Float32Array.from({ length: 12 }, (_, i) => (i === 7 ? -(2 ** -126) : 0)),
+          ],
+        ],
+      ],
+    },
   );
   await fc.assert(
     fc.asyncProperty(
