@@ -69,7 +69,7 @@ export function loadUci(name: string, directory: string = dataDirectory()): UciD
   const classes = described('n_clases');
   if (classes < 1)
     throw new Error(`loadUci: ${descriptionFile}: n_clases = ${classes}, expected a positive number of classes`);
-  const table = parseTable(readTextFile(dataFile, 'loadUci'), dataFile, classes);
+  const table = parseTable(readTextFile(dataFile, 'loadUci'), dataFile, classes, descriptionFile);
   for (const [key, actual, what] of [
     ['n_entradas', table.dimension, 'features'],
     ['n_patrons1', table.count, 'rows'],
@@ -116,6 +116,7 @@ function parseTable(
   text: string,
   file: string,
   classes: number,
+  descriptionFile: string,
 ): { features: Float64Array; labels: Int32Array; count: number; dimension: number } {
   const lines = nonBlankLines(text);
   if (lines.length === 0)
@@ -155,7 +156,7 @@ function parseTable(
     const label = parseInteger(fields[dimension + 1], 0, classes - 1);
     if (label === undefined) {
       throw new Error(
-        `loadUci: ${file}: line ${lineNumber}, class ${JSON.stringify(fields[dimension + 1])} is not an integer in 0…${classes - 1} (n_clases = ${classes})`,
+        `loadUci: ${file}: line ${lineNumber}, class ${JSON.stringify(fields[dimension + 1])} is not an integer in 0…${classes - 1} (n_clases = ${classes} in ${descriptionFile})`,
       );
     }
     labels[row] = label;

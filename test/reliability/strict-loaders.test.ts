@@ -78,7 +78,7 @@ describe('UCI', () => {
     for (const cell of ['', ' ', '1.0', '0x1', '4294967296', '2']) {
       expect(() => load({ 'uci/toy/toy_R.dat': table(`1\t0.5\t-1\t${cell}`) })).toThrow(
         new RegExp(
-          `^loadUci: .*toy_R\\.dat: line 2, class ${JSON.stringify(cell).replace('.', '\\.')} is not an integer in 0…1 \\(n_clases = 2\\)$`,
+          `^loadUci: .*toy_R\\.dat: line 2, class ${JSON.stringify(cell).replace('.', '\\.')} is not an integer in 0…1 \\(n_clases = 2 in .*toy\\.txt\\)$`,
         ),
       );
     }
