@@ -2,8 +2,8 @@
  * The test of one paper on both backends (issue #25): its `--quick` run on cpu, then on gpujs,
  * the backend line of each, and their claims tables compared under the paper's spec (papers.ts).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
-import { hasDataset } from '../../src/data/index.ts';
+import { beforeAll, expect, it } from 'vitest';
+import { describeWithData } from '../data/requireData.ts';
 import { disagreements, quickRun, type AgreementSpec, type BackendRun } from './agreement.ts';
 
 /**
@@ -11,14 +11,8 @@ import { disagreements, quickRun, type AgreementSpec, type BackendRun } from './
  * @example agreementSuite(specs['exp-lr'])
  */
 export function agreementSuite(spec: AgreementSpec): void {
-  const missing = (spec.needs ?? []).filter((name) => !hasDataset(name));
-  if (missing.length > 0 && process.env.THEORYGRAD_REQUIRE_DATA !== '1') {
-    describe.skip(`papers/${spec.slug}.ts on both backends: ${missing.join(', ')} not found (set THEORYGRAD_DATA)`, () => {
-      it.skip('needs its data', () => {});
-    });
-    return;
-  }
-  describe(`papers/${spec.slug}.ts --quick on cpu and on gpujs`, () => {
+  // Skipped with the reason where a dataset it needs is absent, a failure under THEORYGRAD_REQUIRE_DATA=1.
+  describeWithData(`papers/${spec.slug}.ts --quick on cpu and on gpujs`, spec.needs ?? [], () => {
     let cpu: BackendRun;
     let gpujs: BackendRun;
     beforeAll(async () => {

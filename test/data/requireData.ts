@@ -10,17 +10,22 @@ import { dataDirectory } from '../../src/data/dir.ts';
 import { datasetPath, datasetPresent, type DatasetName } from '../../src/data/available.ts';
 
 /**
- * `describe(name, …)` that needs `dataset`; `body` receives the data directory.
+ * `describe(name, …)` that needs `datasets` (one or several); `body` receives the data directory.
  * Load data in beforeAll or inside tests, never in `body` itself, since a skipped suite still runs it.
  * @example describeWithData('CIFAR-10', 'cifar10', (directory) => { it('loads', () => { loadCifar10('test', directory); }); });
  */
-export function describeWithData(name: string, dataset: DatasetName, body: (directory: string) => void): void {
+export function describeWithData(
+  name: string,
+  datasets: DatasetName | readonly DatasetName[],
+  body: (directory: string) => void,
+): void {
   const directory = dataDirectory();
-  if (datasetPresent(dataset)) {
+  const missing = (typeof datasets === 'string' ? [datasets] : datasets).filter((d) => !datasetPresent(d));
+  if (missing.length === 0) {
     describe(name, () => body(directory));
     return;
   }
-  const reason = `${datasetPath(dataset)} not found (set THEORYGRAD_DATA to the data directory)`;
+  const reason = `${missing.map((d) => datasetPath(d)).join(', ')} not found (set THEORYGRAD_DATA to the data directory)`;
   if (process.env.THEORYGRAD_REQUIRE_DATA === '1') {
     describe(name, () => {
       it('has its data', () => {
