@@ -29,7 +29,8 @@ import {
 import { kernelRidgeFit, kernelRidgePredict } from '../../src/kernel-methods/ridge.ts';
 import { submatrix, type Matrix } from '../../src/linalg/index.ts';
 import { progress } from '../../src/report/index.ts';
-import { accuracyOfScores, imagesOf, logLogSlope, mean, regressionTargets } from './finite-training.ts';
+import { imagesOf } from './data.ts';
+import { accuracyOfScores, logLogSlope, mean, regressionTargets } from './finite-training.ts';
 import { pairedDifference } from './regression.ts';
 
 /** Relative errors of one network's empirical NTK, errors[widthIndex][sample]. */

@@ -1,29 +1,13 @@
 /**
- * Shared pieces of cntk-exact's finite-network half (Arora et al. 2019, PAPERS.md §8): image
- * tensors, the 0.9/−0.1 regression targets of the paper's kernel regression, and the two
- * knobs an NTK-parameterized network needs before it trains well at small width: an output
+ * Shared pieces of cntk-exact's finite-network half (Arora et al. 2019, PAPERS.md §8): the
+ * 0.9/−0.1 regression targets of the paper's kernel regression, and the two knobs an NTK-parameterized network needs before it trains well at small width: an output
  * scale κ (Theorem 3.2 scales the output by a small κ so that f_0 ≈ 0) and a learning rate
  * measured in units of its own kernel.
  */
 import * as ad from '../../autodiff/index.ts';
-import type { ExampleSet } from '../../src/data/index.ts';
 import { Scale } from '../../src/infinite/index.ts';
 import { fromArray, type Matrix } from '../../src/linalg/index.ts';
 import * as nn from '../../src/nn/index.ts';
-
-/** Examples [start, start + count) of a set as a tensor [count, ...shape]. @example imagesOf(test, 0, 100) */
-export function imagesOf(
-  set: ExampleSet,
-  start = 0,
-  count = set.count - start,
-  dtype: ad.DType = 'float32',
-): ad.Tensor {
-  if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 1 || start + count > set.count) {
-    throw new Error(`imagesOf: examples [${start}, ${start + count}) are not inside the set's ${set.count}`);
-  }
-  const size = set.images.length / set.count;
-  return ad.tensor(set.images.subarray(start * size, (start + count) * size), { shape: [count, ...set.shape], dtype });
-}
 
 /** n×classes targets: 0.9 at the label, −0.1 elsewhere (PAPERS.md §8). @example regressionTargets(Int32Array.of(1), 3).data // [-0.1, 0.9, -0.1] */
 export function regressionTargets(labels: ArrayLike<number>, classes: number): Matrix {

@@ -36,7 +36,8 @@ import { fromArray } from '../../src/linalg/index.ts';
 import * as nn from '../../src/nn/index.ts';
 import { SGD } from '../../src/optim/index.ts';
 import { progress } from '../../src/report/index.ts';
-import { accuracyOfScores, imagesOf, meanKernel, regressionTargets, scaleOutput } from './finite-training.ts';
+import { imagesOf } from './data.ts';
+import { accuracyOfScores, meanKernel, regressionTargets, scaleOutput } from './finite-training.ts';
 
 /**
  * One trained CNN: test and training accuracy (fractions), whether the training accuracy
