@@ -108,15 +108,20 @@ function differentiate(
  * @example const [y, pullback] = vjp((x) => x.exp(), x); pullback(onesLike(y))
  */
 export function vjp(f: Fn, ...primals: Tensor[]): [Tensor, (cotangent: Tensor) => Tensor[]] {
-  checkFunction('vjp', 'f', f);
+  return vjpNamed('vjp', f, primals);
+}
+
+/** vjp with errors naming `caller` (vjp, jacobian or gradcheck). */
+export function vjpNamed(caller: string, f: Fn, primals: Tensor[]): [Tensor, (cotangent: Tensor) => Tensor[]] {
+  checkFunction(caller, 'f', f);
   const { output, wrt, createGraph } = trace(
-    'vjp',
+    caller,
     f,
     primals,
     primals.map((_, i) => i),
   );
   const pullback = (cotangent: Tensor) => {
-    checkSeed('vjp', output, cotangent);
+    checkSeed(caller, output, cotangent);
     return gradientsOf(output, cotangent, wrt, createGraph || cotangent.requiresGrad);
   };
   return [output, pullback];
@@ -129,7 +134,7 @@ export function vjp(f: Fn, ...primals: Tensor[]): [Tensor, (cotangent: Tensor) =
 export function jacobian(f: (x: Tensor) => Tensor, x: Tensor): Tensor {
   checkFunction('jacobian', 'f', f);
   checkTensor('jacobian', x, 'x');
-  const [output, pullback] = vjp(f, x);
+  const [output, pullback] = vjpNamed('jacobian', f, [x]);
   const rows: Tensor[] = [];
   for (let i = 0; i < output.size; i++) {
     const basis = new Float64Array(output.size);

@@ -7,7 +7,7 @@ import { Random } from '../gpu/random.ts';
 import { checkFunction, checkNumber, checkOptions, checkTensorList } from './arguments.ts';
 import { shapeText } from './op.ts';
 import { Tensor } from './tensor.ts';
-import { vjp } from './functional.ts';
+import { vjpNamed } from './functional.ts';
 import { noGrad } from './grad-mode.ts';
 
 export interface GradcheckOptions {
@@ -46,7 +46,7 @@ export function gradcheck(
         `gradcheck: input ${i} must be a float64 Tensor, got ${x instanceof Tensor ? x.dtype : typeof x}`,
       );
   });
-  const [output, pullback] = vjp(f, ...inputs);
+  const [output, pullback] = vjpNamed('gradcheck', f, inputs);
   if (output.dtype !== 'float64') throw new Error(`gradcheck: the function must return float64, got ${output.dtype}`);
   const rng = new Random(seed);
   const cotangent = Float64Array.from({ length: output.size }, () => rng.uniform() * 2 - 1);

@@ -55,6 +55,12 @@ describe('each class of bad argument that once slipped through', () => {
     expect(() => ad.grad(junk('f'))(x)).toThrow("grad: f must be a function, got string 'f'");
     expect(() => ad.grad((t) => t.sum(), junk('0'))(x)).toThrow('grad: argnums must be an array of integers');
     expect(() => ad.gradcheck((t) => t.sum(), junk('x'))).toThrow('gradcheck: inputs must be an array of Tensors');
+    expect(() =>
+      ad.jacobian(
+        junk(() => 1),
+        x,
+      ),
+    ).toThrow('jacobian: the value the function returns must be a Tensor, got number 1');
   });
   it('non-numeric values (NaN is a number and allowed)', () => {
     expect(() => ad.full([2], junk('a'))).toThrow("full: value must be a number, got string 'a'");
