@@ -4,30 +4,17 @@
  * float32 (cntk-exact measured float32 entries within ≈ 3e-4 relative of float64) and
  * cached under results/cache/ntk-small-data/ by the shared kernel cache
  * (src/infinite/kernel-cache.ts): an entry is checked by the SHA-256 of everything it is
- * computed from (the images and labels, readout, fix, depth, backend, `kernelCodeVersion`) and
+ * computed from (the images and labels, readout, fix, depth, backend, `depthSweepCodeVersion`) and
  * of each matrix file; anything that does not match is a miss, said in one line, and the
  * kernel is computed again.
  */
-import { join } from 'node:path';
 import { imagesOf, type Dataset } from '../../src/data/index.ts';
+import { depthSweepCodeVersion } from '../../src/infinite/depth-sweep-version.ts';
 import { cntkDepthSweep } from '../../src/infinite/index.ts';
-import {
-  cachedKernels,
-  kernelCacheFingerprint,
-  KernelCacheEntry,
-  kernelSourceVersion,
-} from '../../src/infinite/kernel-cache.ts';
+import { cachedKernels, kernelCacheFingerprint, KernelCacheEntry } from '../../src/infinite/kernel-cache.ts';
 import type { Matrix } from '../../src/linalg/index.ts';
-import { repositoryRoot } from '../../src/report/index.ts';
 import type { FewShotConfig } from './config.ts';
 import type { FewShotData } from './fewshot-data.ts';
-
-/**
- * The version of the code that computes the cached kernels: the module graph of
- * src/infinite/depth-sweep.ts (cntkDepthSweep, its layers and kernel steps), so that any
- * change to that code makes older entries misses.
- */
-export const kernelCodeVersion: string = kernelSourceVersion(join(repositoryRoot, 'src', 'infinite', 'depth-sweep.ts'));
 
 /** One CNTK over the pool and the test set. */
 export interface PoolKernel {
@@ -59,7 +46,7 @@ export interface PoolKernelSpec {
  */
 export function poolKernel(spec: PoolKernelSpec, cacheDirectory: string, quiet: boolean): PoolKernel {
   const { label, readout, fix, depth, backend } = spec;
-  const settings = { readout, fix, depth, backend, dtype: 'float32', version: kernelCodeVersion };
+  const settings = { readout, fix, depth, backend, dtype: 'float32', version: depthSweepCodeVersion };
   const fingerprint = kernelCacheFingerprint({ datasets: [spec.pool, spec.test], settings });
   const [p, t] = [spec.pool.count, spec.test.count];
   const entry = new KernelCacheEntry(cacheDirectory, `fewshot-${readout}-depth${depth}-pool${p}-test${t}`, fingerprint);
