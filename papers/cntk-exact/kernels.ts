@@ -8,7 +8,7 @@
  * An entry is named by the data's key, readout, fix and dtype, and checked by a fingerprint of
  * everything the matrices are computed from: the train and test images' float32 bytes, labels
  * and shapes, the backend line (a gpujs run never reads a cpu-computed kernel, nor the reverse),
- * dtype, readout, fix, depths and `kernelCodeVersion`. A cache built on other images of the same
+ * dtype, readout, fix, depths and `depthSweepCodeVersion`. A cache built on other images of the same
  * sizes is therefore a miss, never a silent reuse; so is a corrupt or partial entry.
  *
  * float32: the kernel passes run 1.3–1.7 times as fast as in float64 here and the matrices
@@ -17,24 +17,13 @@
  * The cache stores the float32 values exactly.
  */
 import { join } from 'node:path';
+import { depthSweepCodeVersion } from '../../src/infinite/depth-sweep-version.ts';
 import { cntkDepthSweep } from '../../src/infinite/index.ts';
-import {
-  cachedKernels,
-  kernelCacheFingerprint,
-  KernelCacheEntry,
-  kernelSourceVersion,
-} from '../../src/infinite/kernel-cache.ts';
+import { cachedKernels, kernelCacheFingerprint, KernelCacheEntry } from '../../src/infinite/kernel-cache.ts';
 import type { Matrix } from '../../src/linalg/index.ts';
-import { defaultResultsRoot, repositoryRoot } from '../../src/report/index.ts';
+import { defaultResultsRoot } from '../../src/report/index.ts';
 import type { Configuration } from './config.ts';
 import { imagesOf, type PreparedData, type Split } from './data.ts';
-
-/**
- * The version of the code that computes the cached kernels: the module graph of
- * src/infinite/depth-sweep.ts (the kernel layers, the autodiff tensors and the cpu and gpujs
- * kernel steps it runs, worker scripts included).
- */
-export const kernelCodeVersion: string = kernelSourceVersion(join(repositoryRoot, 'src', 'infinite', 'depth-sweep.ts'));
 
 /** The cache's folder when `--cache` is not given: results/cache/cntk-exact/ of the repository. */
 export const defaultCacheDirectory: string = join(defaultResultsRoot, 'cache', 'cntk-exact');
@@ -58,14 +47,14 @@ export interface KernelSettings {
 
 /**
  * SHA-256 (hex) of an entry's inputs: the train and test sets (shapes, float32 images, labels),
- * then the settings and kernelCodeVersion.
+ * then the settings and depthSweepCodeVersion.
  * @example kernelFingerprint(split, { backend: 'cpu', dtype: 'float32', readout: 'gap', fix: true, depths: [3] })
  */
 export function kernelFingerprint(split: Pick<Split, 'train' | 'test'>, settings: KernelSettings): string {
   const { backend, dtype, readout, fix, depths } = settings;
   return kernelCacheFingerprint({
     datasets: [split.train, split.test],
-    settings: { backend, dtype, readout, fix, depths, version: kernelCodeVersion },
+    settings: { backend, dtype, readout, fix, depths, version: depthSweepCodeVersion },
   });
 }
 
