@@ -26,11 +26,12 @@ import {
   ntkMatrix,
   type Network,
 } from '../../src/infinite/index.ts';
+import { correctOfScores, regressionTargets } from '../../src/kernel-methods/kernel-regression.ts';
 import { kernelRidgeFit, kernelRidgePredict } from '../../src/kernel-methods/ridge.ts';
 import { submatrix, type Matrix } from '../../src/linalg/index.ts';
 import { progress } from '../../src/report/index.ts';
 import { imagesOf } from './data.ts';
-import { accuracyOfScores, logLogSlope, mean, regressionTargets } from './finite-training.ts';
+import { logLogSlope, mean } from './finite-training.ts';
 import { pairedDifference } from './regression.ts';
 
 /** Relative errors of one network's empirical NTK, errors[widthIndex][sample]. */
@@ -110,10 +111,7 @@ function regressionCorrect(kernel: Matrix, train: Dataset, test: Dataset): Float
     regressionTargets(train.labels, train.classes),
     0,
   );
-  const scores = kernelRidgePredict(submatrix(kernel, testRows, trainRows), fit.coefficients);
-  return Float64Array.from(testRows, (_, i) =>
-    accuracyOfScores(submatrix(scores, [i], range(0, scores.cols)), [test.labels[i]]),
-  );
+  return correctOfScores(kernelRidgePredict(submatrix(kernel, testRows, trainRows), fit.coefficients), test.labels);
 }
 
 const fraction = (correct: ArrayLike<number>) => Array.from(correct).reduce((a, b) => a + b, 0) / correct.length;

@@ -1,38 +1,12 @@
 /**
- * Shared pieces of cntk-exact's finite-network half (Arora et al. 2019, PAPERS.md §8): the
- * 0.9/−0.1 regression targets of the paper's kernel regression, and the two knobs an NTK-parameterized network needs before it trains well at small width: an output
+ * Shared pieces of cntk-exact's finite-network half (Arora et al. 2019, PAPERS.md §8): the two
+ * knobs an NTK-parameterized network needs before it trains well at small width, an output
  * scale κ (Theorem 3.2 scales the output by a small κ so that f_0 ≈ 0) and a learning rate
  * measured in units of its own kernel.
  */
 import * as ad from '../../autodiff/index.ts';
 import { Scale } from '../../src/infinite/index.ts';
-import { fromArray, type Matrix } from '../../src/linalg/index.ts';
 import * as nn from '../../src/nn/index.ts';
-
-/** n×classes targets: 0.9 at the label, −0.1 elsewhere (PAPERS.md §8). @example regressionTargets(Int32Array.of(1), 3).data // [-0.1, 0.9, -0.1] */
-export function regressionTargets(labels: ArrayLike<number>, classes: number): Matrix {
-  const data = new Float64Array(labels.length * classes).fill(-0.1);
-  for (let i = 0; i < labels.length; i++) {
-    if (!Number.isInteger(labels[i]) || labels[i] < 0 || labels[i] >= classes)
-      throw new Error(`regressionTargets: label ${labels[i]} at ${i} is not in 0…${classes - 1}`);
-    data[i * classes + labels[i]] = 0.9;
-  }
-  return fromArray(labels.length, classes, data);
-}
-
-/** Fraction of rows of an n×classes score matrix whose first maximum is at the label. @example accuracyOfScores(scores, test.labels) */
-export function accuracyOfScores(scores: Matrix, labels: ArrayLike<number>): number {
-  if (scores.rows !== labels.length)
-    throw new Error(`accuracyOfScores: ${scores.rows} rows of scores but ${labels.length} labels`);
-  let correct = 0;
-  for (let i = 0; i < scores.rows; i++) {
-    let best = 0;
-    for (let k = 1; k < scores.cols; k++)
-      if (scores.data[i * scores.cols + k] > scores.data[i * scores.cols + best]) best = k;
-    if (best === labels[i]) correct++;
-  }
-  return correct / scores.rows;
-}
 
 /**
  * The network with its output multiplied by κ = outputStd / (RMS of its initial outputs on

@@ -32,12 +32,12 @@
 import * as ad from '../../autodiff/index.ts';
 import { batches, type Dataset } from '../../src/data/index.ts';
 import { cntk, finiteNetwork } from '../../src/infinite/index.ts';
-import { fromArray } from '../../src/linalg/index.ts';
+import { correctOfScores, regressionTargets } from '../../src/kernel-methods/kernel-regression.ts';
 import * as nn from '../../src/nn/index.ts';
 import { SGD } from '../../src/optim/index.ts';
 import { progress } from '../../src/report/index.ts';
 import { imagesOf } from './data.ts';
-import { accuracyOfScores, meanKernel, regressionTargets, scaleOutput } from './finite-training.ts';
+import { meanKernel, scaleOutput } from './finite-training.ts';
 
 /**
  * One trained CNN: test and training accuracy (fractions), whether the training accuracy
@@ -98,15 +98,12 @@ function correctness(net: nn.Module, set: Dataset): Float64Array {
   ad.noGrad(() => {
     for (let start = 0; start < set.count; start += 500) {
       const count = Math.min(500, set.count - start);
-      const scores = net.forward(imagesOf(set, start, count)).data;
-      for (let i = 0; i < count; i++) {
-        const row = fromArray(
-          1,
-          set.classes,
-          Float64Array.from(scores.subarray(i * set.classes, (i + 1) * set.classes)),
-        );
-        correct[start + i] = accuracyOfScores(row, [set.labels[start + i]]);
-      }
+      const scores = {
+        rows: count,
+        cols: set.classes,
+        data: Float64Array.from(net.forward(imagesOf(set, start, count)).data),
+      };
+      correct.set(correctOfScores(scores, set.labels.subarray(start, start + count)), start);
     }
   });
   return correct;

@@ -45,20 +45,12 @@ export function kernelRegression(
       `kernelRegression: kernels ${trainKernel.rows}×${trainKernel.cols} and ${testKernel.rows}×${testKernel.cols} ` +
         `do not fit ${n} training and ${t} test images (want ${n}×${n} and ${t}×${n})`,
     );
-  const targets = new Float64Array(n * classes).fill(-0.1);
-  for (let i = 0; i < n; i++) {
-    const label = train.labels[i];
-    if (!Number.isInteger(label) || label < 0 || label >= classes)
-      throw new Error(`kernelRegression: training label ${label} at ${i} is not in 0…${classes - 1}`);
-    targets[i * classes + label] = 0.9;
-  }
-  const { coefficients, jitter } = kernelRidgeFit(trainKernel, { rows: n, cols: classes, data: targets }, 0);
-  const scores = kernelRidgePredict(testKernel, coefficients);
-  const correct = Float64Array.from({ length: t }, (_, i) => {
-    let best = 0;
-    for (let k = 1; k < classes; k++) if (scores.data[i * classes + k] > scores.data[i * classes + best]) best = k;
-    return best === test.labels[i] ? 1 : 0;
-  });
+  const { coefficients, jitter } = kernelRidgeFit(
+    trainKernel,
+    regressionTargets(train.labels, classes, 'kernelRegression'),
+    0,
+  );
+  const correct = correctOfScores(kernelRidgePredict(testKernel, coefficients), test.labels);
   let trace = 0;
   for (let i = 0; i < n; i++) trace += trainKernel.data[i * n + i];
   return {
@@ -66,6 +58,47 @@ export function kernelRegression(
     relativeJitter: jitter / (trace / n),
     correct,
   };
+}
+
+/**
+ * The n×classes targets of the papers' kernel regression: 0.9 at the label, −0.1 elsewhere
+ * (arXiv 1904.11955 §6). `caller` names the function in the error for a label outside 0…classes − 1.
+ * @example regressionTargets(Int32Array.of(1), 3).data // Float64Array [-0.1, 0.9, -0.1]
+ */
+export function regressionTargets(labels: ArrayLike<number>, classes: number, caller = 'regressionTargets'): Matrix {
+  const data = new Float64Array(labels.length * classes).fill(-0.1);
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i];
+    if (!Number.isInteger(label) || label < 0 || label >= classes)
+      throw new Error(`${caller}: training label ${label} at ${i} is not in 0…${classes - 1}`);
+    data[i * classes + label] = 0.9;
+  }
+  return { rows: labels.length, cols: classes, data };
+}
+
+/**
+ * Per row of an n×classes score matrix, 1 where its first largest score is at the label, else 0.
+ * @example correctOfScores({ rows: 2, cols: 2, data: Float64Array.of(2, 1, 0, 3) }, [0, 0]) // Float64Array [1, 0]
+ */
+export function correctOfScores(scores: Matrix, labels: ArrayLike<number>): Float64Array {
+  if (scores.rows !== labels.length)
+    throw new Error(`correctOfScores: ${scores.rows} rows of scores but ${labels.length} labels`);
+  const classes = scores.cols;
+  return Float64Array.from({ length: scores.rows }, (_, i) => {
+    let best = 0;
+    for (let k = 1; k < classes; k++) if (scores.data[i * classes + k] > scores.data[i * classes + best]) best = k;
+    return best === labels[i] ? 1 : 0;
+  });
+}
+
+/**
+ * Fraction of rows of an n×classes score matrix whose first largest score is at the label.
+ * @example accuracyOfScores({ rows: 2, cols: 2, data: Float64Array.of(2, 1, 0, 3) }, [0, 0]) // 0.5
+ */
+export function accuracyOfScores(scores: Matrix, labels: ArrayLike<number>): number {
+  if (scores.rows === 0) throw new Error('accuracyOfScores: no rows of scores; the accuracy of none is undefined');
+  const correct = correctOfScores(scores, labels);
+  return correct.reduce((sum, value) => sum + value, 0) / correct.length;
 }
 
 /**

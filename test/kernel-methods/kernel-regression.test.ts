@@ -6,7 +6,13 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { createDataset, Random, type Dataset } from '../../src/data/index.ts';
-import { kernelRegression, pairedDifference } from '../../src/kernel-methods/kernel-regression.ts';
+import {
+  accuracyOfScores,
+  correctOfScores,
+  kernelRegression,
+  pairedDifference,
+  regressionTargets,
+} from '../../src/kernel-methods/kernel-regression.ts';
 import type { Matrix } from '../../src/linalg/index.ts';
 
 /** Points in R^3 with labels 0…classes − 1, and the RBF kernel between two sets of them. */
@@ -78,6 +84,43 @@ it('names kernels of the wrong size and labels outside the classes', () => {
   const bad: Dataset = { ...train, labels: Int32Array.of(0, 1, 2, 0) };
   expect(() => kernelRegression(rbf(bad, bad), rbf(test, bad), bad, test)).toThrow(
     'kernelRegression: training label 2 at 2 is not in 0…1',
+  );
+});
+
+it('regressionTargets: 0.9 at the label and −0.1 elsewhere; a label outside the classes is an error', () => {
+  expect(regressionTargets(Int32Array.of(2, 0), 3)).toEqual({
+    rows: 2,
+    cols: 3,
+    data: Float64Array.of(-0.1, -0.1, 0.9, 0.9, -0.1, -0.1),
+  });
+  expect(() => regressionTargets([3], 3)).toThrow('regressionTargets: training label 3 at 0 is not in 0…2');
+  expect(() => regressionTargets([0, 0.5], 2)).toThrow('regressionTargets: training label 0.5 at 1 is not in 0…1');
+});
+
+it('correctOfScores: 1 where the first largest score of a row is at its label, ties going to the first', () => {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 6 }),
+      fc.integer({ min: 1, max: 5 }),
+      fc.array(fc.integer({ min: -2, max: 2 }), { minLength: 30, maxLength: 30 }),
+      fc.array(fc.nat(), { minLength: 6, maxLength: 6 }),
+      (rows, classes, values, picks) => {
+        const scores = { rows, cols: classes, data: Float64Array.from(values.slice(0, rows * classes)) };
+        const labels = picks.slice(0, rows).map((pick) => pick % classes);
+        const correct = correctOfScores(scores, labels);
+        for (let i = 0; i < rows; i++) {
+          const row = Array.from(scores.data.subarray(i * classes, (i + 1) * classes));
+          expect(correct[i]).toBe(row.indexOf(Math.max(...row)) === labels[i] ? 1 : 0);
+        }
+        expect(accuracyOfScores(scores, labels)).toBe(correct.reduce((a, b) => a + b, 0) / rows);
+      },
+    ),
+  );
+  const scores = { rows: 2, cols: 2, data: Float64Array.of(2, 1, 0, 3) };
+  expect(Array.from(correctOfScores(scores, [0, 0]))).toEqual([1, 0]);
+  expect(() => correctOfScores(scores, [0])).toThrow('correctOfScores: 2 rows of scores but 1 labels');
+  expect(() => accuracyOfScores({ rows: 0, cols: 2, data: new Float64Array(0) }, [])).toThrow(
+    'accuracyOfScores: no rows of scores',
   );
 });
 

@@ -10,7 +10,7 @@ import { cntk, empiricalNtk, finiteNetwork, finiteShapeOf } from '../../../src/i
 import { empiricalClaims, wideNetClaims } from '../../../papers/cntk-exact/claims.ts';
 import { runEmpiricalStudy } from '../../../papers/cntk-exact/empirical.ts';
 import { cnnProtocol, trainCnnColumns } from '../../../papers/cntk-exact/finite.ts';
-import { logLogSlope, meanKernel, regressionTargets } from '../../../papers/cntk-exact/finite-training.ts';
+import { logLogSlope, meanKernel } from '../../../papers/cntk-exact/finite-training.ts';
 import { empiricalFigures, wideNetFigures } from '../../../papers/cntk-exact/figures.ts';
 import { runWideNetStudy } from '../../../papers/cntk-exact/wide-net.ts';
 
@@ -28,11 +28,6 @@ function colorClasses(count: number, seed: number): Dataset {
 const [train, test] = [colorClasses(60, 1), colorClasses(30, 2)];
 
 describe('finite-training helpers', () => {
-  it('regression targets are 0.9 at the label and −0.1 elsewhere', () => {
-    expect(Array.from(regressionTargets(Int32Array.of(2, 0), 3).data)).toEqual([-0.1, -0.1, 0.9, 0.9, -0.1, -0.1]);
-    expect(() => regressionTargets([3], 3)).toThrow(/regressionTargets: label 3/);
-  });
-
   it('logLogSlope recovers a power law', () => {
     expect(logLogSlope([1, 2, 4, 8], [3, 3 / Math.SQRT2, 1.5, 1.5 / Math.SQRT2])).toBeCloseTo(-0.5, 12);
   });
