@@ -4,6 +4,7 @@ import { broadcastStrides, forEachStrided2, sameShape, sizeOf } from '../shape.t
 import { allocate, dtypeOf } from './storage.ts';
 import { hasWasmBinary, wasmBinary } from './wasm/binary.ts';
 import { hasWasmUnary, wasmUnary } from './wasm/unary.ts';
+import { hasWasmBroadcast, rowLength, wasmBroadcastRow } from './wasm/broadcast.ts';
 import { wasmEnabled } from './wasm/runtime.ts';
 
 /**
@@ -100,6 +101,7 @@ export function binary(
     contiguous(op, a, b, out);
     return out;
   }
+  if (broadcastRow(op, a, aShape, b, bShape, outShape, out)) return out;
   const f = binaryFunctions[op];
   const stridesA = broadcastStrides(aShape, outShape);
   const stridesB = broadcastStrides(bShape, outShape);
@@ -113,6 +115,30 @@ export function binary(
     }
   });
   return out;
+}
+
+/**
+ * A bias row or a scalar against an operand of the output's shape ([B, N] + [N], x · 0.01), float32
+ * or float64, through wasm/broadcast.ts; false where that does not apply (the strided walk runs).
+ * Measured here (2 shared cores): [784, 512] · scalar float32 in 10 ms by the walk, in 1.3 ms in
+ * wasm (the walk's closure and per-element stride products cost more than the memcpys).
+ */
+function broadcastRow(
+  op: BinaryOp,
+  a: Data,
+  aShape: readonly number[],
+  b: Data,
+  bShape: readonly number[],
+  outShape: readonly number[],
+  out: Data,
+): boolean {
+  const total = out.length;
+  if (total < WASM_MIN_ELEMENTS || total > WASM_MAX_ELEMENTS || !hasWasmBroadcast(op) || !wasmEnabled()) return false;
+  if (dtypeOf(b) !== dtypeOf(a)) return false;
+  if (sameShape(aShape, outShape) && rowLength(bShape, outShape) > 0) wasmBroadcastRow(op, a, b, 'right', out);
+  else if (sameShape(bShape, outShape) && rowLength(aShape, outShape) > 0) wasmBroadcastRow(op, b, a, 'left', out);
+  else return false;
+  return true;
 }
 
 function contiguous(op: BinaryOp, a: Data, b: Data, out: Data): void {
