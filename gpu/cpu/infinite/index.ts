@@ -3,7 +3,8 @@
  * gpu/infinite.ts, whose file comment describes the band layout; the recursion the steps add
  * up to is written out once, densely, in src/infinite/reference.ts): the checks, the tables and
  * the split of a block's pairs into chunks, here on the calling thread; the loops themselves,
- * shared with the helper threads, in linear.ts and relu.ts (common.ts: what they share).
+ * shared with the helper threads, in linear.ts and relu.ts (common.ts: what they share; on
+ * float32 storage their wasm kernels through wasm-rows.ts and wasm-input.ts).
  * Storage is float32 or float64, arithmetic float64. The ReLU step is fused with the linear
  * layer after it (its K and Θ·K̇ go straight into the patch sum, the readout's sum or the
  * affine map), so its output is never stored; the patch sum runs one row group (one offset δ)
@@ -33,8 +34,9 @@ import {
   type InputArgs,
 } from './linear.ts';
 import { reluFlatTask, reluTask, type ReluArgs } from './relu.ts';
-import { regionBytes, reserveRegions, shareDeviations, shareRowTables, shareTables, wasmRowsFor } from './wasm-rows.ts';
+import { regionBytes, reserveRegions, shareDeviations, shareFilter, shareRowTables, wasmRowsFor } from './wasm-rows.ts';
 import { withScratch } from '../wasm/runtime.ts';
+import { inputBytes, shareInput } from './wasm-input.ts';
 
 /** Below this many entry-steps a call runs on the calling thread alone (waking helpers costs ≈ 0.1 ms). */
 const PARALLEL_MIN_WORK = 1 << 16;
@@ -134,7 +136,17 @@ export function inputCovariance(
     pairs: count,
     chunks,
   };
-  if (count > 0) runParallel(inputTask, args, chunks, parallel);
+  if (count === 0) return args.out;
+  // the images laid out once in the shared wasm memory, a result region per thread (wasm-input.ts)
+  const slots = parallel ? threadCount() : 1;
+  const images = pairs.count1 + pairs.count2;
+  const bytes = inputBytes(images, channels, geometry.height, columns.size, rows.size, entries, slots);
+  if (!wasmRowsFor(args.out, parallel, bytes)) runParallel(inputTask, args, chunks, parallel);
+  else
+    withScratch((alloc) => {
+      args.wasm = shareInput(alloc, args, pairs.count1, pairs.count2, slots);
+      runParallel(inputTask, args, chunks, parallel);
+    });
   return args.out;
 }
 
@@ -197,20 +209,14 @@ export function linear(
   };
   if (count === 0) return args.out;
   const task = step.filter === 3 ? convolutionTask : step.filter === 'sum' ? sumTask : elementwiseTask;
-  // the patch sum with Θ in wasm (wasm-rows.ts): a region per thread, freed when the call returns
+  // the patch sum in wasm (wasm-rows.ts): a region per thread, freed when the call returns
   const slots = parallel ? threadCount() : 1;
   const bytes = regionBytes(entries, 0, columns.size, args.groupRows);
-  if (step.filter !== 3 || !ntk || !wasmRowsFor(args.out, parallel, slots * bytes))
-    runParallel(task, args, chunks, parallel);
+  if (step.filter !== 3 || !wasmRowsFor(args.out, parallel, slots * bytes)) runParallel(task, args, chunks, parallel);
   else
     withScratch((alloc) => {
       const wasm = reserveRegions(alloc, slots, bytes);
-      wasm.filter = shareTables(alloc, {
-        previous: args.columnPrevious,
-        next: args.columnNext,
-        up: args.rowPrevious,
-        down: args.rowNext,
-      });
+      wasm.filter = shareFilter(alloc, args);
       args.wasm = wasm;
       runParallel(task, args, chunks, parallel);
     });
@@ -301,13 +307,7 @@ export function relu(
       const wasm = reserveRegions(alloc, slots, bytes);
       if (!flat && args.identity) wasm.deviations = shareDeviations(alloc, wide1, inverses1, wide2, inverses2);
       if (!flat) wasm.rowTables = shareRowTables(alloc, rows.first, rows.second, columns.size);
-      if (!flat && args.spatial)
-        wasm.filter = shareTables(alloc, {
-          previous: args.columnPrevious,
-          next: args.columnNext,
-          up: args.rowPrevious,
-          down: args.rowNext,
-        });
+      if (!flat && args.spatial) wasm.filter = shareFilter(alloc, args);
       args.wasm = wasm;
       runParallel(task, args, chunks, parallel);
     });

@@ -17,6 +17,7 @@ import {
   writeSums,
   type LinearArgs,
 } from './common.ts';
+import { wasmInputChunk, type WasmInput } from './wasm-input.ts';
 import { WasmRows, type WasmRegions } from './wasm-rows.ts';
 
 /** row[k] += u[at1 + k]·v[at2 + k]. */
@@ -48,10 +49,16 @@ export interface InputArgs {
   scale: number;
   pairs: number;
   chunks: number;
+  /** The images and regions for the wasm kernel (wasm-input.ts; float32), else TypeScript. */
+  wasm?: WasmInput;
 }
 
 /** Σ⁰ for the chunk's pairs, one row entry (i, i′) at a time: Σ_c x1[c, i, j(k)]·x2[c, i′, j′(k)]. */
 function inputChunk(args: InputArgs, chunk: number): void {
+  if (args.wasm) {
+    const shape = { ...args, columns: args.columnFirst.length, rows: args.rowFirst.length };
+    return wasmInputChunk(args.wasm, args.out, shape, args.pairs, args.chunks, chunk);
+  }
   const {
     x1,
     x2,
@@ -103,7 +110,7 @@ function inputChunk(args: InputArgs, chunk: number): void {
 export interface ConvolutionArgs extends LinearArgs {
   nngp: Data;
   ntk: Data | undefined;
-  /** Regions for the wasm patch sum (wasm-rows.ts; float32 with Θ, filter 3), else TypeScript. */
+  /** Regions for the wasm patch sum (wasm-rows.ts; float32, filter 3), else TypeScript. */
   wasm?: WasmRegions;
 }
 
@@ -165,18 +172,27 @@ function convolutionChunk(args: ConvolutionArgs, chunk: number): void {
   }
 }
 
-/** convolutionChunk with Θ through the wasm lines and patch sum (the same additions, wasm-rows.ts). */
+/** convolutionChunk through the wasm lines and patch sum (the same additions, wasm-rows.ts), with Θ or Σ only. */
 function wasmConvolution(args: ConvolutionArgs, chunk: number, wasm: WasmRows): void {
   const { nngp, ntk, out, rows, columns, rowStarts, scale, shift, trainable } = args;
   const entries = rows * columns;
   const [from, to] = chunkRange(args.pairs, args.chunks, chunk);
   for (let pair = from; pair < to; pair++) {
-    wasm.load(nngp, ntk!, pair * entries, entries);
+    if (ntk) wasm.load(nngp, ntk, pair * entries, entries);
+    else wasm.nngp.set(nngp.subarray(pair * entries, (pair + 1) * entries));
     for (let g = 0; g + 1 < rowStarts.length; g++) {
-      wasm.widenRows(rowStarts[g], rowStarts[g + 1], columns, trainable);
-      wasm.patchSum(rowStarts[g], rowStarts[g + 1], columns, scale, shift, trainable ? shift : 0);
+      const start = rowStarts[g],
+        end = rowStarts[g + 1];
+      if (ntk) {
+        wasm.widenRows(start, end, columns, trainable);
+        wasm.patchSum(start, end, columns, scale, shift, trainable ? shift : 0);
+      } else {
+        wasm.widenSigmaRows(start, end, columns);
+        wasm.patchSumSigma(start, end, columns, scale, shift);
+      }
     }
-    wasm.store(out, pair, args.pairs, entries);
+    if (ntk) wasm.store(out, pair, args.pairs, entries);
+    else wasm.storeSigma(out, pair, entries);
   }
 }
 

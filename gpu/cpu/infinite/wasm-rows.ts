@@ -8,6 +8,7 @@
  * its TypeScript rows.
  */
 import type { Data } from '../../backend.ts';
+import type { Filter } from './common.ts';
 import { reluRowModule } from '../wasm/relu-row.ts';
 import { instance, memoryHandle, memoryIsShared, wasmEnabled, type MemoryHandle } from '../wasm/runtime.ts';
 
@@ -27,7 +28,7 @@ export interface WasmRegions {
   deviations?: { address: number; length1: number; length2: number };
   /** Byte addresses of two i32 tables: each row entry's deviation row as a byte offset, in the first and second image. */
   rowTables?: { first: number; second: number };
-  /** Byte addresses of the filter's neighbour tables (common.ts, Filter), for the wasm patch sum. */
+  /** Byte addresses of the filter's neighbour tables (common.ts, Filter), for the wasm patch sum (shareFilter). */
   filter?: { previous: number; next: number; up: number; down: number };
 }
 
@@ -87,6 +88,20 @@ export function shareTables<K extends string>(
 }
 
 /**
+ * The filter's neighbour tables (WasmRegions.filter) from `alloc`, for the wasm patch sums of
+ * the linear and ReLU steps.
+ * @example regions.filter = shareFilter(alloc, filterTables(layout, step))
+ */
+export function shareFilter(alloc: (bytes: number) => number, filter: Filter): NonNullable<WasmRegions['filter']> {
+  return shareTables(alloc, {
+    previous: filter.columnPrevious,
+    next: filter.columnNext,
+    up: filter.rowPrevious,
+    down: filter.rowNext,
+  });
+}
+
+/**
  * The row tables (WasmRegions.rowTables) from `alloc`: row r's deviation rows start at byte
  * offsets 8·first[r]·columns and 8·second[r]·columns of an image's plane.
  */
@@ -139,6 +154,16 @@ export function shareDeviations(
   return { address, length1, length2 };
 }
 
+/**
+ * Claims a free slot of `locks` (one exists: no more chunks run at once than there are slots);
+ * release it with Atomics.store(locks, slot, 0).
+ */
+export function claimSlot(locks: Int32Array): number {
+  let slot = 0;
+  while (Atomics.compareExchange(locks, slot, 0, 1) !== 0) slot = (slot + 1) % locks.length;
+  return slot;
+}
+
 type RowFunction = (...pointers: number[]) => void;
 
 /** One claimed region, viewed as the arrays a chunk needs. */
@@ -155,6 +180,8 @@ export class WasmRows {
   private readonly rows: RowFunction;
   private readonly patch: RowFunction;
   private readonly widen: RowFunction;
+  private readonly widenSigma: RowFunction;
+  private readonly patchSigma: RowFunction;
   private readonly sumsS: Float64Array;
   private readonly sumsT: Float64Array;
   private readonly outS: Float32Array;
@@ -169,13 +196,10 @@ export class WasmRows {
     columns: number,
     lines: number,
   ) {
-    const { locks } = regions;
-    let slot = 0;
-    while (Atomics.compareExchange(locks, slot, 0, 1) !== 0) slot = (slot + 1) % locks.length;
-    this.slot = slot;
+    this.slot = claimSlot(regions.locks);
     this.row = instance(reluRowModule, regions.memory).exports.row as RowFunction;
     const buffer = regions.memory.memory.buffer; // fetched now: the caller may have grown the memory
-    let at = regions.addresses[slot];
+    let at = regions.addresses[this.slot];
     const take = <T>(make: (at: number) => T, bytes: number): T => {
       const view = make(at);
       at += Math.ceil(bytes / 16) * 16;
@@ -208,6 +232,8 @@ export class WasmRows {
     this.rows = exports.rows as RowFunction;
     this.patch = exports.patchSum as RowFunction;
     this.widen = exports.widen as RowFunction;
+    this.widenSigma = exports.widenSigma as RowFunction;
+    this.patchSigma = exports.patchSumSigma as RowFunction;
   }
 
   /** Copies `count` entries of Σ and Θ from `at` into the region (the rows then index from 0). */
@@ -273,6 +299,29 @@ export class WasmRows {
     );
   }
 
+  /** widenRows without Θ: the Σ lines of the loaded pair's rows [start, end). */
+  widenSigmaRows(start: number, end: number, columns: number): void {
+    this.widenSigma(this.nngp.byteOffset + 4 * start * columns, this.lineS.byteOffset, end - start, columns);
+  }
+
+  /** patchSum without Θ: scale·P(Σ) + shift of the Σ lines of rows [start, end) (sigmaOnly in linear.ts). */
+  patchSumSigma(start: number, end: number, columns: number, scale: number, shift: number): void {
+    const tables = this.regions.filter!;
+    this.patchSigma(
+      this.lineS.byteOffset,
+      end - start,
+      columns,
+      tables.previous,
+      tables.next,
+      this.sumsS.byteOffset,
+      tables.up + 4 * start,
+      tables.down + 4 * start,
+      this.outS.byteOffset + 4 * start * columns,
+      scale,
+      shift,
+    );
+  }
+
   /**
    * The 3×3 patch sum of the lines of rows [start, end) (computeRows or widenRows), into the region's
    * results: scale·P(Σ) + shift and scale·P(Θ) + thetaShift (rowStage and finishGroup in common.ts).
@@ -302,6 +351,11 @@ export class WasmRows {
   store(out: Data, pair: number, pairs: number, entries: number): void {
     out.set(this.outS, pair * entries);
     out.set(this.outT, (pairs + pair) * entries);
+  }
+
+  /** Copies the pair's Σ′ alone out, to out[pair·entries …] (after patchSumSigma). */
+  storeSigma(out: Data, pair: number, entries: number): void {
+    out.set(this.outS, pair * entries);
   }
 
   /** Frees the region for the next chunk. */

@@ -12,6 +12,7 @@
  * √a, √b and their inverses as float64 rows; the Σ and Θ lines written as float64 rows.
  */
 import type { Body, Local } from './emit.ts';
+import { addPatchSum, addWiden } from './cntk-patch-sum.ts';
 import { defineWasmModule } from './runtime.ts';
 
 /** 1/(2π), folded into K and K̇ (reluEntry in relu.ts). */
@@ -191,135 +192,9 @@ export const reluRowModule = defineWasmModule('infinite.reluRow', (m) => {
       });
     },
   );
-  /**
-   * widen(nngp, ntk, lineS, lineT, count, columns, trainable): the lines of `count` rows of a
-   * stored pair for the patch sum of a linear step (convolutionChunk in linear.ts): lineS = Σ
-   * widened to float64, lineT = Θ (+ Σ when trainable ≠ 0), (columns + 1) apart.
-   */
-  m.addFunction(
-    'widen',
-    ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'],
-    [],
-    (f, [nngp, ntk, lineS, lineT, count, columns, trainable]) => {
-      const r = f.local('i32'),
-        k = f.local('i32'),
-        sigma = f.local('f64'),
-        theta = f.local('f64');
-      f.forRange(r, 0, count, 1, () => {
-        f.forRange(k, 0, columns, 1, () => {
-          f.get(lineS).get(nngp).memory('f32.load').op('f64.promote_f32').tee(sigma).memory('f64.store');
-          f.get(lineT).get(ntk).memory('f32.load').op('f64.promote_f32').tee(theta).get(sigma).op('f64.add');
-          f.get(theta).get(trainable).op('select').memory('f64.store');
-          for (const [pointer, bytes] of [
-            [nngp, 4],
-            [ntk, 4],
-            [lineS, 8],
-            [lineT, 8],
-          ] as const)
-            f.get(pointer).i32(bytes).op('i32.add').set(pointer);
-        });
-        // skip the zero slot after each line
-        f.get(lineS).i32(8).op('i32.add').set(lineS);
-        f.get(lineT).i32(8).op('i32.add').set(lineT);
-      });
-    },
-  );
-  /**
-   * patchSum(lineS, lineT, count, columns, previous, next, sumsS, sumsT, up, down, outS, outT,
-   * scale, shift, thetaShift): the 3×3 patch sum of one row group, as rowStage then finishGroup
-   * in gpu/cpu/infinite/common.ts (the same additions in the same order): the row sums
-   * sums[r·columns + k] = line[k] + line[previous k] + line[next k] of each of the `count` lines
-   * ((columns + 1) apart, `columns` their zero slot), then out[r·columns + k] = scale·(sums of
-   * rows r, up[r], down[r]) + shift (thetaShift for Θ) rounded to float32. previous/next/up/down
-   * are i32 tables of indices; the sums hold a zero row after the largest group for the padding.
-   */
-  m.addFunction(
-    'patchSum',
-    ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f64', 'f64', 'f64'],
-    [],
-    (
-      f,
-      [lineS, lineT, count, columns, previous, next, sumsS, sumsT, up, down, outS, outT, scale, shift, thetaShift],
-    ) => {
-      const r = f.local('i32'),
-        k = f.local('i32');
-      const line = f.local('i32'),
-        left = f.local('i32'),
-        right = f.local('i32'),
-        to = f.local('i32');
-      // stage 1: row sums (a gather through the column tables, so scalar)
-      f.forRange(r, 0, count, 1, () => {
-        f.get(r).get(columns).i32(1).op('i32.add').op('i32.mul').i32(8).op('i32.mul').set(line);
-        f.get(r).get(columns).op('i32.mul').i32(8).op('i32.mul').set(to);
-        f.forRange(k, 0, columns, 1, () => {
-          const entry = (table: Local, into: Local) =>
-            f.get(table).get(k).i32(4).op('i32.mul').op('i32.add').memory('i32.load').i32(8).op('i32.mul').set(into);
-          entry(previous, left);
-          entry(next, right);
-          for (const [lines, sums] of [
-            [lineS, sumsS],
-            [lineT, sumsT],
-          ]) {
-            f.get(sums).get(to).op('i32.add');
-            f.get(lines).get(line).op('i32.add').get(k).i32(8).op('i32.mul').op('i32.add').memory('f64.load');
-            f.get(lines).get(line).op('i32.add').get(left).op('i32.add').memory('f64.load').op('f64.add');
-            f.get(lines).get(line).op('i32.add').get(right).op('i32.add').memory('f64.load').op('f64.add');
-            f.memory('f64.store');
-          }
-          f.get(to).i32(8).op('i32.add').set(to);
-        });
-      });
-      // stage 2: column sums of the row sums, two entries at a time, rounded to float32
-      const rowAt = f.local('i32'),
-        upAt = f.local('i32'),
-        downAt = f.local('i32'),
-        target = f.local('i32');
-      const pairs = f.local('i32'),
-        e = f.local('i32');
-      const sum = f.local('v128');
-      f.get(columns).i32(1).op('i32.shr_u').set(pairs);
-      f.forRange(r, 0, count, 1, () => {
-        const rowOf = (table: Local) => f.get(table).get(r).i32(4).op('i32.mul').op('i32.add').memory('i32.load');
-        f.get(r).get(columns).op('i32.mul').set(rowAt);
-        rowOf(up).get(columns).op('i32.mul').set(upAt);
-        rowOf(down).get(columns).op('i32.mul').set(downAt);
-        const part = (lanes: 1 | 2) => {
-          for (const [sums, out, shiftOf] of [
-            [sumsS, outS, shift],
-            [sumsT, outT, thetaShift],
-          ]) {
-            const load = (row: Local) =>
-              f
-                .get(sums)
-                .get(row)
-                .get(e)
-                .op('i32.add')
-                .i32(8)
-                .op('i32.mul')
-                .op('i32.add')
-                .memory(lanes === 2 ? 'v128.load' : 'v128.load64_zero', 0, 3);
-            load(rowAt);
-            load(upAt);
-            f.op('f64x2.add');
-            load(downAt);
-            f.op('f64x2.add');
-            f.get(scale).op('f64x2.splat').op('f64x2.mul').get(shiftOf).op('f64x2.splat').op('f64x2.add').set(sum);
-            f.get(out).get(rowAt).get(e).op('i32.add').i32(4).op('i32.mul').op('i32.add').set(target);
-            f.get(target).get(sum).op('f32x4.demote_f64x2_zero');
-            if (lanes === 2) f.lane('i64x2.extract_lane', 0).memory('i64.store', 0, 2);
-            else f.lane('f32x4.extract_lane', 0).memory('f32.store');
-          }
-        };
-        f.forRange(k, 0, pairs, 1, () => {
-          f.get(k).get(k).op('i32.add').set(e);
-          part(2);
-        });
-        f.get(columns).i32(1).op('i32.and');
-        f.ifElse(() => {
-          f.get(columns).i32(1).op('i32.sub').set(e);
-          part(1);
-        });
-      });
-    },
-  );
+  // the linear step's lines and patch sums, with Θ and without (cntk-patch-sum.ts)
+  for (const theta of [true, false]) {
+    addWiden(m, theta);
+    addPatchSum(m, theta);
+  }
 });

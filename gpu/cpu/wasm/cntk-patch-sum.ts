@@ -1,0 +1,160 @@
+/**
+ * The linear half of the CNTK covariance step in WebAssembly (f64 arithmetic): the lines of a
+ * stored pair (`widen`) and the 3×3 patch sum of one row group (`patchSum`), each with Θ beside
+ * Σ or Σ alone (the first layer's Σ⁰ and the per-image variances carry no Θ). They perform the
+ * additions of rowStage / finishGroup / sigmaOnly in gpu/cpu/infinite/common.ts and linear.ts
+ * (the readable definitions) in the same order, so float32 results are bit for bit the
+ * TypeScript ones. relu-row.ts adds them to its module.
+ */
+import type { Local, ModuleBuilder } from './emit.ts';
+
+/**
+ * widen(nngp, [ntk,] lineS, [lineT,] count, columns[, trainable]): the lines of `count` rows of
+ * a stored pair for the patch sum of a linear step (convolutionChunk in linear.ts): lineS = Σ
+ * widened to float64, lineT = Θ (+ Σ when trainable ≠ 0), (columns + 1) apart. Named 'widen'
+ * with Θ, 'widenSigma' without.
+ */
+export function addWiden(m: ModuleBuilder, theta: boolean): void {
+  const params = theta ? 7 : 4;
+  m.addFunction(theta ? 'widen' : 'widenSigma', Array(params).fill('i32'), [], (f, all) => {
+    const [nngp, ntk, lineS, lineT, count, columns, trainable] = theta
+      ? all
+      : [all[0], undefined, all[1], undefined, all[2], all[3], undefined];
+    const r = f.local('i32'),
+      k = f.local('i32'),
+      sigma = f.local('f64'),
+      value = f.local('f64');
+    const advance = (pointer: Local | undefined, bytes: number) =>
+      pointer && f.get(pointer).i32(bytes).op('i32.add').set(pointer);
+    f.forRange(r, 0, count, 1, () => {
+      f.forRange(k, 0, columns, 1, () => {
+        f.get(lineS).get(nngp).memory('f32.load').op('f64.promote_f32').tee(sigma).memory('f64.store');
+        if (ntk && lineT && trainable) {
+          f.get(lineT).get(ntk).memory('f32.load').op('f64.promote_f32').tee(value).get(sigma).op('f64.add');
+          f.get(value).get(trainable).op('select').memory('f64.store');
+        }
+        advance(nngp, 4);
+        advance(ntk, 4);
+        advance(lineS, 8);
+        advance(lineT, 8);
+      });
+      // skip the zero slot after each line
+      advance(lineS, 8);
+      advance(lineT, 8);
+    });
+  });
+}
+
+/**
+ * patchSum(lineS, [lineT,] count, columns, previous, next, sumsS, [sumsT,] up, down, outS,
+ * [outT,] scale, shift[, thetaShift]): the 3×3 patch sum of one row group, as rowStage then
+ * finishGroup in gpu/cpu/infinite/common.ts (sigmaOnly in linear.ts without Θ; the same
+ * additions in the same order): the row sums sums[r·columns + k] = line[k] + line[previous k] +
+ * line[next k] of each of the `count` lines ((columns + 1) apart, `columns` their zero slot),
+ * then out[r·columns + k] = scale·(sums of rows r, up[r], down[r]) + shift (thetaShift for Θ)
+ * rounded to float32. previous/next/up/down are i32 tables of indices; the sums hold a zero
+ * row after the largest group for the padding. Named 'patchSum' with Θ, 'patchSumSigma' without.
+ */
+export function addPatchSum(m: ModuleBuilder, theta: boolean): void {
+  const params = theta
+    ? ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f64', 'f64', 'f64']
+    : ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f64', 'f64'];
+  m.addFunction(theta ? 'patchSum' : 'patchSumSigma', params as ('i32' | 'f64')[], [], (f, all) => {
+    const [lineS, lineT, count, columns, previous, next, sumsS, sumsT, up, down, outS, outT, scale, shift, thetaShift] =
+      theta
+        ? all
+        : [
+            all[0],
+            undefined,
+            all[1],
+            all[2],
+            all[3],
+            all[4],
+            all[5],
+            undefined,
+            all[6],
+            all[7],
+            all[8],
+            undefined,
+            all[9],
+            all[10],
+            undefined,
+          ];
+    // the (lines, sums, out, shift) of Σ, then of Θ
+    const planes: [Local, Local, Local, Local][] = [[lineS, sumsS, outS, shift]];
+    if (lineT && sumsT && outT && thetaShift) planes.push([lineT, sumsT, outT, thetaShift]);
+    const r = f.local('i32'),
+      k = f.local('i32');
+    const line = f.local('i32'),
+      left = f.local('i32'),
+      right = f.local('i32'),
+      to = f.local('i32');
+    // stage 1: row sums (a gather through the column tables, so scalar)
+    f.forRange(r, 0, count, 1, () => {
+      f.get(r).get(columns).i32(1).op('i32.add').op('i32.mul').i32(8).op('i32.mul').set(line);
+      f.get(r).get(columns).op('i32.mul').i32(8).op('i32.mul').set(to);
+      f.forRange(k, 0, columns, 1, () => {
+        const entry = (table: Local, into: Local) =>
+          f.get(table).get(k).i32(4).op('i32.mul').op('i32.add').memory('i32.load').i32(8).op('i32.mul').set(into);
+        entry(previous, left);
+        entry(next, right);
+        for (const [lines, sums] of planes) {
+          f.get(sums).get(to).op('i32.add');
+          f.get(lines).get(line).op('i32.add').get(k).i32(8).op('i32.mul').op('i32.add').memory('f64.load');
+          f.get(lines).get(line).op('i32.add').get(left).op('i32.add').memory('f64.load').op('f64.add');
+          f.get(lines).get(line).op('i32.add').get(right).op('i32.add').memory('f64.load').op('f64.add');
+          f.memory('f64.store');
+        }
+        f.get(to).i32(8).op('i32.add').set(to);
+      });
+    });
+    // stage 2: column sums of the row sums, two entries at a time, rounded to float32
+    const rowAt = f.local('i32'),
+      upAt = f.local('i32'),
+      downAt = f.local('i32'),
+      target = f.local('i32');
+    const pairs = f.local('i32'),
+      e = f.local('i32');
+    const sum = f.local('v128');
+    f.get(columns).i32(1).op('i32.shr_u').set(pairs);
+    f.forRange(r, 0, count, 1, () => {
+      const rowOf = (table: Local) => f.get(table).get(r).i32(4).op('i32.mul').op('i32.add').memory('i32.load');
+      f.get(r).get(columns).op('i32.mul').set(rowAt);
+      rowOf(up).get(columns).op('i32.mul').set(upAt);
+      rowOf(down).get(columns).op('i32.mul').set(downAt);
+      const part = (lanes: 1 | 2) => {
+        for (const [, sums, out, shiftOf] of planes) {
+          const load = (row: Local) =>
+            f
+              .get(sums)
+              .get(row)
+              .get(e)
+              .op('i32.add')
+              .i32(8)
+              .op('i32.mul')
+              .op('i32.add')
+              .memory(lanes === 2 ? 'v128.load' : 'v128.load64_zero', 0, 3);
+          load(rowAt);
+          load(upAt);
+          f.op('f64x2.add');
+          load(downAt);
+          f.op('f64x2.add');
+          f.get(scale).op('f64x2.splat').op('f64x2.mul').get(shiftOf).op('f64x2.splat').op('f64x2.add').set(sum);
+          f.get(out).get(rowAt).get(e).op('i32.add').i32(4).op('i32.mul').op('i32.add').set(target);
+          f.get(target).get(sum).op('f32x4.demote_f64x2_zero');
+          if (lanes === 2) f.lane('i64x2.extract_lane', 0).memory('i64.store', 0, 2);
+          else f.lane('f32x4.extract_lane', 0).memory('f32.store');
+        }
+      };
+      f.forRange(k, 0, pairs, 1, () => {
+        f.get(k).get(k).op('i32.add').set(e);
+        part(2);
+      });
+      f.get(columns).i32(1).op('i32.and');
+      f.ifElse(() => {
+        f.get(columns).i32(1).op('i32.sub').set(e);
+        part(1);
+      });
+    });
+  });
+}
