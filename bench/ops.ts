@@ -1,10 +1,10 @@
 /**
  * `npm run bench`: our cpu backend, with its WebAssembly SIMD kernels ('wasm') and with the plain
  * TypeScript ones ('ts', as THEORYGRAD_WASM=0 runs), beside TensorFlow.js (cpu and wasm backends),
- * numpy (python3, where installed; its BLAS is printed), our gpujs backend and a naive gpu.js
- * matmul kernel, on float32 matmul, conv2d forward and one MLP training step. Every system is
- * measured once per round, rounds alternate, and each figure is the best round's median: on a
- * shared machine the ratios are more robust than the figures. The load average and the process's
+ * numpy and torch (python3, where installed; their BLAS is printed, torch runs on our thread
+ * count), our gpujs backend and a naive gpu.js matmul kernel, on float32 matmul, conv2d forward
+ * and one MLP training step. Every system is measured once per round, rounds alternate, and each
+ * figure is the best round's median: on a shared machine the ratios are more robust than the figures. The load average and the process's
  * peak RSS are printed. Flags: --quick (one round, fewer repeats, no n = 1024), --no-gpujs,
  * --no-peers (ours only), --only matmul|conv|mlp, --ours both|wasm|ts (for the RSS of one path).
  */
@@ -18,12 +18,13 @@ import { medianMs, matmulGflops, type TimingOptions } from './timing.ts';
 import { oursConv, oursMatmul, oursMlpStep } from './ours.ts';
 import { tfConv, tfMatmul, tfMlpStep, useTfBackend, type TfBackend } from './peers/tfjs.ts';
 import { numpyMs, numpyPeer } from './peers/numpy.ts';
+import { torchMs, torchPeer } from './peers/torch.ts';
 
 const flags = commandLine(
   {
     quick: { kind: 'boolean', description: 'one round, fewer repeats, and no n = 1024' },
     noGpujs: { kind: 'boolean', description: 'skip the (slow) gpu.js webasm runs' },
-    noPeers: { kind: 'boolean', description: 'skip tfjs and numpy' },
+    noPeers: { kind: 'boolean', description: 'skip tfjs, numpy and torch' },
     only: { kind: 'string', description: 'one workload', choices: ['matmul', 'conv', 'mlp'] },
     ours: {
       kind: 'string',
@@ -35,7 +36,7 @@ const flags = commandLine(
   {
     program: 'bench/ops',
     command: 'npx tsx bench/ops.ts [flags]',
-    about: ['Our cpu backend (wasm and TypeScript kernels) beside TensorFlow.js and numpy, as ratios.'],
+    about: ['Our cpu backend (wasm and TypeScript kernels) beside TensorFlow.js, numpy and torch, as ratios.'],
   },
 );
 const timing: TimingOptions = flags.quick ? { warmup: 1, minRepeats: 2, maxRepeats: 5, minTotalMs: 200 } : {};
@@ -61,6 +62,8 @@ const ourPaths = (['wasm', 'ts'] as const).filter(
 );
 const gpujs = flags.noGpujs ? undefined : (backendByName('gpujs') as GpuJsBackend);
 const numpy = flags.noPeers ? undefined : numpyPeer();
+// torch gets our thread count (its intra-op pool and OpenBLAS's), so the comparison is per core budget
+const torch = flags.noPeers ? undefined : torchPeer(threadCount());
 
 /** Our cpu backend with the wasm kernels on or off, and the gpujs backend. */
 function ours(make: () => () => void): Record<string, Measure> {
@@ -85,7 +88,7 @@ function ours(make: () => () => void): Record<string, Measure> {
 
 function peers(
   make: () => { run: () => Promise<void>; dispose: () => void },
-  numpyArgs: (string | number)[],
+  pythonArgs: (string | number)[],
 ): Record<string, Measure> {
   if (flags.noPeers) return {};
   const systems: Record<string, Measure> = {};
@@ -98,7 +101,8 @@ function peers(
       return ms;
     };
   }
-  if (numpy?.available) systems.numpy = async () => numpyMs(numpyArgs).ms;
+  if (numpy?.available) systems.numpy = async () => numpyMs(pythonArgs).ms;
+  if (torch?.available) systems.torch = async () => torchMs(torch, pythonArgs).ms;
   return systems;
 }
 
@@ -160,7 +164,9 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   if (numpy && !numpy.available) lines.push(`skipped: numpy (${numpy.reason})`);
   if (numpy?.available) lines.push(`numpy ${numpy.version}, BLAS: ${numpy.blas}`);
-  lines.push('skipped: torch (python3 here has no torch, and this bench has no torch peer yet)');
+  if (torch && !torch.available) lines.push(`skipped: torch (${torch.reason})`);
+  if (torch?.available)
+    lines.push(`torch ${torch.version} (${torch.python}, ${torch.threads} threads), BLAS: ${torch.blas}`);
   const table: { workload: Workload; ms: Record<string, number> }[] = [];
   for (const workload of workloads()) {
     log(`${workload.name}…`);
@@ -178,7 +184,7 @@ async function main(): Promise<void> {
 
 /** One table: each system's figure, then ours ('wasm', else 'ts') relative to each other system (>1: ours is better). */
 function printTable(table: { workload: Workload; ms: Record<string, number> }[]): void {
-  const order = ['wasm', 'ts', 'gpujs', 'tfjs-cpu', 'tfjs-wasm', 'numpy', 'naive gpu.js'];
+  const order = ['wasm', 'ts', 'gpujs', 'tfjs-cpu', 'tfjs-wasm', 'numpy', 'torch', 'naive gpu.js'];
   const systems = order.filter((s) => table.some((row) => row.ms[s] !== undefined));
   const ours = systems[0];
   const others = systems.slice(1);
