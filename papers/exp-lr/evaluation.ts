@@ -1,6 +1,7 @@
 /** Tensors from example sets, and test-set evaluation of BN networks with precise BN statistics. */
 import * as ad from '../../autodiff/index.ts';
 import type { Dataset, ExampleSet } from '../../src/data/index.ts';
+import { accuracyOfScores, correctOfScores } from '../../src/kernel-methods/kernel-regression.ts';
 import type * as nn from '../../src/nn/index.ts';
 import { recomputeBatchNormStatistics } from './networks.ts';
 
@@ -25,20 +26,14 @@ export function testLogits(net: nn.Sequential, test: Dataset, dtype: ad.DType): 
   return logits;
 }
 
-/** 1 where a row's first maximum is at the label, else 0. @example correctOf(Float64Array.of(2, 1, 0, 3), Int32Array.of(0, 0), 2) // [1, 0] */
-export function correctOf(logits: Float64Array, labels: Int32Array, classes: number): Uint8Array {
-  const correct = new Uint8Array(labels.length);
-  for (let i = 0; i < labels.length; i++) {
-    let best = 0;
-    for (let k = 1; k < classes; k++) if (logits[i * classes + k] > logits[i * classes + best]) best = k;
-    correct[i] = best === labels[i] ? 1 : 0;
-  }
-  return correct;
+/** 1 where a row of logits [count·classes] has its first maximum at the label, else 0. @example correctOf(Float64Array.of(2, 1, 0, 3), Int32Array.of(0, 0), 2) // [1, 0] */
+export function correctOf(logits: Float64Array, labels: Int32Array, classes: number): Float64Array {
+  return correctOfScores({ rows: labels.length, cols: classes, data: logits }, labels);
 }
 
-/** Fraction of rows of `logits` whose first maximum is at the label. @example accuracyOf(Float64Array.of(2, 1), Int32Array.of(0), 2) // 1 */
+/** Fraction of rows of logits [count·classes] whose first maximum is at the label. @example accuracyOf(Float64Array.of(2, 1), Int32Array.of(0), 2) // 1 */
 export function accuracyOf(logits: Float64Array, labels: Int32Array, classes: number): number {
-  return correctOf(logits, labels, classes).reduce((sum, value) => sum + value, 0) / labels.length;
+  return accuracyOfScores({ rows: labels.length, cols: classes, data: logits }, labels);
 }
 
 /**

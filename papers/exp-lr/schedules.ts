@@ -38,7 +38,7 @@ export interface ArmTrace {
   accuracy: number[];
   /** After the last step, on the whole test set: accuracy and which images were classified correctly. */
   finalAccuracy: number;
-  finalCorrect: Uint8Array;
+  finalCorrect: Float64Array;
 }
 
 export interface ScheduleComparison {
@@ -94,7 +94,7 @@ export function compareSchedules(options: ScheduleOptions): ScheduleComparison {
     outputGap: [],
     accuracy: [],
     finalAccuracy: NaN,
-    finalCorrect: new Uint8Array(0),
+    finalCorrect: new Float64Array(0),
   }));
   const evaluationSteps: number[] = [];
   const calibration = imagesTensor(data.calibration, dtype);

@@ -103,9 +103,9 @@ function meanAndDeviation(values: readonly number[]): { mean: number; std: numbe
 /**
  * Standard error of the mean of the paired differences a_i − b_i (per test image, 0/1 correct),
  * the test-set noise of an accuracy difference when both classifiers see the same images.
- * @example pairedStandardError(Uint8Array.of(1, 0, 1, 1), Uint8Array.of(1, 1, 0, 1)) // ≈ 0.41
+ * @example pairedStandardError([1, 0, 1, 1], [1, 1, 0, 1]) // ≈ 0.41
  */
-export function pairedStandardError(a: Uint8Array, b: Uint8Array): number {
+export function pairedStandardError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
   if (n !== b.length || n < 2)
     throw new Error(`pairedStandardError: needs two sets of ≥ 2 equal length, got ${n} and ${b.length}`);
