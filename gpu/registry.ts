@@ -35,12 +35,13 @@ export function currentBackend(): Backend {
 }
 
 /**
- * Runs fn with `name` as the active backend and restores the previous one afterwards.
+ * Runs fn with `name` (or a Backend object, e.g. a test double) as the active backend and
+ * restores the previous one afterwards.
  * @example withBackend('gpujs', () => matmul(a, b))
  */
-export function withBackend<T>(name: BackendName, fn: () => T): T {
+export function withBackend<T>(name: BackendName | Backend, fn: () => T): T {
   const previous = currentBackend();
-  active = backendByName(name);
+  active = typeof name === 'string' ? backendByName(name) : name;
   try {
     return fn();
   } finally {
