@@ -13,7 +13,7 @@ import { deriveSeed, selectExamples } from '../../src/data/index.ts';
 import { kernelRegression } from '../../src/kernel-methods/kernel-regression.ts';
 import type { Matrix } from '../../src/linalg/index.ts';
 import type { ProgressBar } from '../../src/report/index.ts';
-import type { FewShotConfig } from './config.ts';
+import type { FewShotConfig, FewShotResNet } from './config.ts';
 import { drawSubsets, type FewShotData } from './fewshot-data.ts';
 import type { PoolKernel } from './fewshot-kernels.ts';
 import { trainResNet } from './fewshot-resnet.ts';
@@ -27,6 +27,8 @@ export interface SubsetResult {
   resnet: number;
   resnetTrain: number;
   resnetEpochs: number;
+  /** The epoch cap of this n (resnetEpochCap). */
+  resnetEpochCap: number;
   resnetSeconds: number;
   /** The largest Cholesky jitter of the two regressions, relative to K's mean diagonal. */
   relativeJitter: number;
@@ -74,6 +76,20 @@ export function subsetRegression(
 }
 
 /**
+ * The ResNet's epoch cap for a subset of n images: ⌈epochImages / n⌉, at most maxEpochs (config.ts).
+ * @example resnetEpochCap({ ...config.fewShot.resnet, epochImages: 16_000, maxEpochs: 300 }, 320) // 50
+ */
+export function resnetEpochCap(resnet: Pick<FewShotResNet, 'epochImages' | 'maxEpochs'>, n: number): number {
+  const { epochImages, maxEpochs } = resnet;
+  if (!(Number.isInteger(n) && n > 0)) throw new Error(`resnetEpochCap: n must be a positive integer, got ${n}`);
+  if (!(epochImages > 0 && Number.isInteger(maxEpochs) && maxEpochs > 0))
+    throw new Error(
+      `resnetEpochCap: epochImages must be positive and maxEpochs a positive integer, got ${epochImages} and ${maxEpochs}`,
+    );
+  return Math.min(maxEpochs, Math.ceil(epochImages / n));
+}
+
+/**
  * Every subset of the sweep through the three classifiers (one progress tick per subset).
  * @example runFewShot(config.fewShot, data, { vanilla, gap }, 0, bar).length // Σ subsets
  */
@@ -88,8 +104,10 @@ export function runFewShot(
   return drawSubsets(data.byClass, config.sizes, config.subsets, seed).map(({ n, index, positions }) => {
     const regress = (kernel: PoolKernel) => subsetRegression(kernel, positions, pool.labels, test.labels, pool.classes);
     const [vanilla, gap] = [regress(kernels.vanilla), regress(kernels.gap)];
+    const cap = resnetEpochCap(config.resnet, n);
     const resnet = trainResNet(selectExamples(pool, positions), test, {
       ...config.resnet,
+      maxEpochs: cap,
       seed: deriveSeed(seed, 100_000 + 1000 * n + index),
     });
     bar.tick();
@@ -101,6 +119,7 @@ export function runFewShot(
       resnet: 100 * resnet.testAccuracy,
       resnetTrain: 100 * resnet.trainAccuracy,
       resnetEpochs: resnet.epochs,
+      resnetEpochCap: cap,
       resnetSeconds: resnet.seconds,
       relativeJitter: Math.max(vanilla.relativeJitter, gap.relativeJitter),
     };

@@ -20,9 +20,9 @@ import {
   summarizeSizes,
   verdict,
 } from '../../../papers/ntk-small-data/fewshot-report.ts';
-import { fewShotDefault } from '../../../papers/ntk-small-data/config.ts';
+import { fewShotDefault, fewShotFull, quickConfig } from '../../../papers/ntk-small-data/config.ts';
 import { smallResNet } from '../../../papers/ntk-small-data/fewshot-resnet.ts';
-import { submatrix, subsetRegression } from '../../../papers/ntk-small-data/fewshot.ts';
+import { resnetEpochCap, submatrix, subsetRegression } from '../../../papers/ntk-small-data/fewshot.ts';
 import { expectClose } from '../../helpers/close.ts';
 
 const labelsOf = (perClass: number[]) => Int32Array.from(perClass.flatMap((count, label) => Array(count).fill(label)));
@@ -144,19 +144,60 @@ describe('fewShotClaims', () => {
     resnet,
     resnetTrain,
     resnetEpochs: 1,
+    resnetEpochCap: 1,
     resnetSeconds: 1,
     relativeJitter: 0,
   });
   it('judges CNTK against the ResNet only where every ResNet fit, and reads n/a where none did', () => {
     // n = 10 fit, CNTK ahead by 10 ± 0; n = 20 not fit, CNTK far behind: judged on n = 10 alone, "yes"
     const results = [row(10, 0, 30, 20, 100), row(10, 1, 31, 21, 100), row(20, 0, 10, 50, 80), row(20, 1, 12, 50, 100)];
-    const [vanilla, gap, fits] = fewShotClaims(summarizeSizes(results), fewShotDefault);
+    const summaries = summarizeSizes(results);
+    expect(summaries.map((s) => s.resnetEpochs)).toEqual([
+      { fewest: 1, most: 1, cap: 1 },
+      { fewest: 1, most: 1, cap: 1 },
+    ]);
+    const [vanilla, gap, fits] = fewShotClaims(summaries, fewShotDefault);
     expect(vanilla.holds).toBe(true);
     expect(gap.holds).toBe(true);
     expect(fits.holds).toBe(false);
     expect(String(fits.ours)).toMatch(/not fitted at n = 20/);
+    expect(fits.claim).toMatch(/epoch cap \(⌈9600\/n⌉, at most 200/);
     const none = fewShotClaims(summarizeSizes(results.slice(2, 3)), fewShotDefault);
     expect(none[0].holds).toBe('n/a (ResNet not fitted)');
+  });
+});
+
+describe('resnetEpochCap', () => {
+  it('gives ⌈epochImages / n⌉ epochs, at most maxEpochs, never fewer for a smaller n', () => {
+    const resnet = { epochImages: 9600, maxEpochs: 200 };
+    expect([10, 20, 40, 80, 160, 320, 7].map((n) => resnetEpochCap(resnet, n))).toEqual([
+      200, 200, 200, 120, 60, 30, 200,
+    ]);
+    expect(resnetEpochCap({ epochImages: 100, maxEpochs: 50 }, 30)).toBe(4); // 3.33… rounds up
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 5000 }), (a, b) => {
+        const [small, large] = [Math.min(a, b), Math.max(a, b)];
+        expect(resnetEpochCap(resnet, small)).toBeGreaterThanOrEqual(resnetEpochCap(resnet, large));
+        expect(resnetEpochCap(resnet, large)).toBeGreaterThanOrEqual(1);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('names the bad argument', () => {
+    expect(() => resnetEpochCap({ epochImages: 100, maxEpochs: 10 }, 0)).toThrow(/resnetEpochCap: n .* got 0/);
+    expect(() => resnetEpochCap({ epochImages: 0, maxEpochs: 10 }, 10)).toThrow(/resnetEpochCap: epochImages .* got 0/);
+    expect(() => resnetEpochCap({ epochImages: 10, maxEpochs: 2.5 }, 10)).toThrow(/maxEpochs .* 2.5/);
+  });
+});
+
+describe('the few-shot sweeps', () => {
+  it('draw every n from a pool that holds it, with at least two subsets per n (a standard error)', () => {
+    for (const config of [fewShotDefault, fewShotFull, quickConfig.fewShot]) {
+      expect(config.subsets.length).toBe(config.sizes.length);
+      expect(Math.max(...config.sizes)).toBeLessThanOrEqual(10 * config.poolPerClass);
+      for (const count of config.subsets) expect(count).toBeGreaterThanOrEqual(2);
+    }
   });
 });
 

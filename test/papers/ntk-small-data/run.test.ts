@@ -22,7 +22,15 @@ interface Results {
   uciDatasets: { entry: { name: string }; ntk: Method & { label: { dep: number; fix: number } }; gaussian: Method }[];
   uciNotRun: string[];
   fewShotCifar10: {
-    subsets: { n: number; cntkVanilla: number; cntkGap: number; resnet: number; resnetTrain: number }[];
+    subsets: {
+      n: number;
+      cntkVanilla: number;
+      cntkGap: number;
+      resnet: number;
+      resnetTrain: number;
+      resnetEpochs: number;
+      resnetEpochCap: number;
+    }[];
     sizes: { n: number; subsets: number }[];
   };
 }
@@ -101,11 +109,16 @@ describe.skipIf(!present)('papers/ntk-small-data.ts --quick', () => {
       [20, 2],
     ]);
     expect(subsets.length).toBe(4);
-    for (const subset of subsets)
+    for (const subset of subsets) {
       for (const value of [subset.cntkVanilla, subset.cntkGap, subset.resnet, subset.resnetTrain]) {
         expect(value).toBeGreaterThanOrEqual(0);
         expect(value).toBeLessThanOrEqual(100);
       }
+      // --quick's epoch cap: ⌈40/n⌉ epochs, at most 2, so 2 at n = 10 and 20; training stops at a fit or at the cap
+      expect(subset.resnetEpochCap).toBe(2);
+      expect(subset.resnetEpochs).toBeGreaterThanOrEqual(1);
+      expect(subset.resnetEpochs).toBeLessThanOrEqual(subset.resnetEpochCap);
+    }
     expect(results.claims.filter((claim) => claim.claim.startsWith('few-shot')).length).toBe(2);
   });
 });
