@@ -2,11 +2,26 @@
 import type { Data, ReduceOp } from '../backend.ts';
 import { forEachStrided2, sizeOf, stridesOf } from '../shape.ts';
 import { allocate, dtypeOf } from './storage.ts';
+import { wasmEnabled } from './wasm/runtime.ts';
+import { wasmReduceAxis } from './wasm/reduce.ts';
+
+/**
+ * From this many input elements on (and up to WASM_MAX_ELEMENTS), a reduction over one contiguous
+ * run of axes runs in wasm (wasm/reduce.ts): sum/mean always, max/min where the kept inner block
+ * is longer than 1 (with a block of 1 the column loop goes one element at a time, no faster than
+ * the walk). Measured here (2 shared cores, load ≈ 16), float32 [128, 512], walk → wasm: sum over
+ * axis 0 (the bias gradient) 0.25 → 0.06 ms, over axis 1 0.11 → 0.04 ms, max over axis 0
+ * 0.24 → 0.08 ms.
+ */
+const WASM_MIN_ELEMENTS = 2048;
+const WASM_MAX_ELEMENTS = 1 << 22;
 
 /**
  * Walks the input once in row-major order and folds each element into its output cell.
  * The output is read through strides that are 0 on the reduced axes, so one walker
- * serves every choice of axes. Sums accumulate in float64 even for float32 data.
+ * serves every choice of axes. Sums accumulate in float64 even for float32 data. Large inputs
+ * reduced over one run of axes go through wasm/reduce.ts instead (bit-identical but for the
+ * order of a sum over the innermost axes; see there).
  */
 export function reduce(op: ReduceOp, x: Data, shape: readonly number[], axes: readonly number[]): Data {
   const reduced = new Set(axes);
@@ -19,6 +34,46 @@ export function reduce(op: ReduceOp, x: Data, shape: readonly number[], axes: re
   const accumulator = new Float64Array(outSize);
   if (op === 'max') accumulator.fill(-Infinity);
   if (op === 'min') accumulator.fill(Infinity);
+  if (!reduceInWasm(op, x, shape, axes, accumulator)) foldStrided(op, x, shape, strides, accumulator);
+  const out = allocate(outSize, dtypeOf(x));
+  const scale = op === 'mean' ? 1 / groupSize : 1;
+  for (let i = 0; i < outSize; i++) out[i] = accumulator[i] * scale;
+  return out;
+}
+
+/**
+ * The wasm path of reduce(): true where it folded x into the accumulator (one contiguous run of
+ * reduced axes, x seen as [outer, extent, inner]), false where the walk below must run.
+ */
+function reduceInWasm(
+  op: ReduceOp,
+  x: Data,
+  shape: readonly number[],
+  axes: readonly number[],
+  accumulator: Float64Array,
+): boolean {
+  if (x.length < WASM_MIN_ELEMENTS || x.length > WASM_MAX_ELEMENTS || axes.length === 0 || !wasmEnabled()) return false;
+  const sorted = [...new Set(axes)].sort((p, q) => p - q);
+  const first = sorted[0],
+    last = sorted[sorted.length - 1];
+  if (last - first + 1 !== sorted.length) return false;
+  const outer = sizeOf(shape.slice(0, first)),
+    extent = sizeOf(shape.slice(first, last + 1)),
+    inner = sizeOf(shape.slice(last + 1));
+  const kernelOp = op === 'mean' ? 'sum' : op;
+  if (kernelOp !== 'sum' && inner === 1) return false;
+  wasmReduceAxis(kernelOp, x, outer, extent, inner, accumulator);
+  return true;
+}
+
+/** Walks the input once in row-major order, folding each element into its output cell (strides 0 on the reduced axes). */
+function foldStrided(
+  op: ReduceOp,
+  x: Data,
+  shape: readonly number[],
+  strides: readonly number[],
+  accumulator: Float64Array,
+): void {
   forEachStrided2(shape, stridesOf(shape), strides, (start, _offsetIn, offsetOut, count, _stepIn, stepOut) => {
     if (op === 'sum' || op === 'mean') {
       if (stepOut === 0) {
@@ -43,10 +98,6 @@ export function reduce(op: ReduceOp, x: Data, shape: readonly number[], axes: re
       }
     }
   });
-  const out = allocate(outSize, dtypeOf(x));
-  const scale = op === 'mean' ? 1 / groupSize : 1;
-  for (let i = 0; i < outSize; i++) out[i] = accumulator[i] * scale;
-  return out;
 }
 
 /** Index of the first maximum along `axis` (a NaN counts as the maximum), in float64 so every index is exact. */
