@@ -4,9 +4,10 @@
  * numpy and torch (python3, where installed; their BLAS is printed, torch runs on our thread
  * count), our gpujs backend and a naive gpu.js matmul kernel, on float32 matmul, conv2d forward
  * and one MLP training step. Every system is measured once per round, rounds alternate, and each
- * figure is the best round's median: on a shared machine the ratios are more robust than the figures. The load average and the process's
- * peak RSS are printed. Flags: --quick (one round, fewer repeats, no n = 1024), --no-gpujs,
- * --no-peers (ours only), --only matmul|conv|mlp, --ours both|wasm|ts (for the RSS of one path).
+ * figure is the best round's median: on a shared machine the ratios are more robust than the
+ * figures. The load average and the process's peak RSS are printed. Flags: --quick (one round,
+ * fewer repeats, no n = 1024), --no-gpujs, --no-peers (ours only), --only matmul|conv|mlp,
+ * --ours both|wasm|ts (for the RSS of one path).
  */
 import { loadavg } from 'node:os';
 import { withBackend, backendByName } from '../autodiff/index.ts';

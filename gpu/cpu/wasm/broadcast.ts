@@ -24,7 +24,8 @@ const broadcastModule = defineWasmModule('elementwise.broadcast', (m) => {
       ['f64', 'f64x2', 8],
     ] as const) {
       for (const side of ['left', 'right'] as const) {
-        // name(full, row, out, rows, n): out[r·n + j] = full[r·n + j] op row[j] (right) or row[j] op full[r·n + j] (left)
+        // name(full, row, out, rows, n):
+        //   out[r·n + j] = full[r·n + j] op row[j] (right) or row[j] op full[r·n + j] (left)
         m.addFunction(
           `${op}_${side}_${lane}`,
           ['i32', 'i32', 'i32', 'i32', 'i32'],
@@ -85,7 +86,10 @@ function widenFactor(rows: number, n: number): number {
 /**
  * out[r·n + j] = full[r·n + j] op row[j] (side 'right') or row[j] op full[r·n + j] ('left'),
  * through the wasm loop (one dtype; full and out of length rows·n, row of length n ≥ 1).
- * @example wasmBroadcastRow('add', new Float32Array([1, 2, 3, 4]), new Float32Array([10, 20]), 'right', out) // out = [11, 22, 13, 24]
+ * @example
+ *   const out = new Float32Array(4);
+ *   wasmBroadcastRow('add', new Float32Array([1, 2, 3, 4]), new Float32Array([10, 20]), 'right', out);
+ *   // out = [11, 22, 13, 24]
  */
 export function wasmBroadcastRow(op: WasmBinaryOp, full: Data, row: Data, side: RowSide, out: Data): void {
   const total = out.length,
