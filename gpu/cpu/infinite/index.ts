@@ -24,7 +24,7 @@ import {
   type PairBlock,
 } from '../../infinite.ts';
 import { runParallel, threadCount, threadsAvailable } from '../threads.ts';
-import type { Filter } from './common.ts';
+import { expandColumns, type Filter } from './common.ts';
 import {
   convolutionTask,
   elementwiseTask,
@@ -300,12 +300,28 @@ export function relu(
   const slots = parallel ? threadCount() : 1;
   const bytes = flat
     ? regionBytes(pairs.count2, pairs.count2, pairs.count2, 1)
-    : regionBytes(entries, args.identity ? 0 : geometry.height * columns.size, columns.size, args.groupRows);
-  if (!wasmRowsFor(args.out, parallel, slots * bytes)) runParallel(task, args, chunks, parallel);
+    : regionBytes(entries, 0, columns.size, args.groupRows);
+  // every image's deviations along the column entries, shared by the chunks (WasmRegions.deviations)
+  const deviationBytes = flat ? 0 : 16 * (pairs.count1 + pairs.count2) * geometry.height * columns.size;
+  if (!wasmRowsFor(args.out, parallel, slots * bytes + deviationBytes)) runParallel(task, args, chunks, parallel);
   else {
     withScratch((alloc) => {
       const wasm = reserveRegions(alloc, slots, bytes);
-      if (!flat && args.identity) wasm.deviations = shareDeviations(alloc, wide1, inverses1, wide2, inverses2);
+      if (!flat) {
+        const along = (values: Float64Array, count: number, column: Int32Array) => {
+          if (args.identity) return values;
+          const expanded = new Float64Array(count * geometry.height * columns.size);
+          expandColumns(values, 0, count, geometry.height, geometry.width, column, expanded);
+          return expanded;
+        };
+        wasm.deviations = shareDeviations(
+          alloc,
+          along(wide1, pairs.count1, columns.first),
+          along(inverses1, pairs.count1, columns.first),
+          along(wide2, pairs.count2, columns.second),
+          along(inverses2, pairs.count2, columns.second),
+        );
+      }
       if (!flat) wasm.rowTables = shareRowTables(alloc, rows.first, rows.second, columns.size);
       if (!flat && args.spatial) wasm.filter = shareFilter(alloc, args);
       args.wasm = wasm;

@@ -219,13 +219,14 @@ function reluPairs(args: ReluArgs, chunk: number, wasm: WasmRows | undefined): v
   const lineS = wasm ? wasm.lineS : scratchS,
     lineT = wasm ? wasm.lineT : scratchT;
   // the deviations along the column entries, [height, columns] per image (in place for window 0;
-  // the wasm rows' copies in their memory: all images for window 0, else the pair's two)
+  // the wasm rows read every image's, laid out once per call in their memory)
   const deviation1 = wasm?.deviation1 ?? (identity ? deviations1 : scratch(4, height * columns)),
     inverse1 = wasm?.inverse1 ?? (identity ? inverses1 : scratch(5, height * columns));
   const deviation2 = wasm?.deviation2 ?? (identity ? deviations2 : scratch(6, height * columns)),
     inverse2 = wasm?.inverse2 ?? (identity ? inverses2 : scratch(7, height * columns));
-  const inPlace = identity;
-  const plane = inPlace ? height * width : 0;
+  // in place: window 0, or the wasm rows' copies of every image's deviations along the columns
+  const inPlace = identity || args.wasm?.deviations !== undefined;
+  const plane = inPlace ? height * columns : 0;
   const [from, to] = chunkRange(args.pairs, args.chunks, chunk);
   let [a, b] = pairAt(from, count2, triangle);
   let expandedA = -1;

@@ -21,9 +21,10 @@ export interface WasmRegions {
   /** locks[i] = 1 while a chunk uses region i. */
   locks: Int32Array;
   /**
-   * Window 0 (the rows read the deviations in place): the byte address of all images'
-   * deviations and inverses, [√a | 1/√a] of the first images then of the second, copied once
-   * per call and read by every chunk; the regions then hold no deviation rows.
+   * The byte address of all images' deviations and inverses along the column entries
+   * ([height, columns] per image; the images themselves for window 0), [√a | 1/√a] of the first
+   * images then of the second, copied once per call and read by every chunk; the regions then
+   * hold no deviation rows (the flat rows keep theirs).
    */
   deviations?: { address: number; length1: number; length2: number };
   /** Byte addresses of two i32 tables: each row entry's deviation row as a byte offset, in the first and second image. */
@@ -132,8 +133,8 @@ export function reserveRegions(alloc: (bytes: number) => number, slots: number, 
 }
 
 /**
- * Copies every image's deviations and inverses into memory from `alloc`, once for the call
- * (WasmRegions.deviations), for the rows that read them in place.
+ * Copies every image's deviations and inverses (along the column entries) into memory from
+ * `alloc`, once for the call (WasmRegions.deviations), for the rows that read them in place.
  * @example regions.deviations = shareDeviations(alloc, wide1, inverses1, wide2, inverses2)
  */
 export function shareDeviations(
