@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import * as ad from '../../autodiff/index.ts';
-import { writeFileAtomic } from '../report/results.ts';
+import { writeFileAtomic } from '../report/atomic.ts';
 
 const fileDtypes = { float32: 'F32', float64: 'F64' } as const;
 const bytesPerElement = { F32: 4, F64: 8 } as const;

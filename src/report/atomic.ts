@@ -1,10 +1,23 @@
 /**
- * The temporary files of atomic writes (writeFileAtomic in results.ts): how they are named,
- * and the sweep that removes those a killed writer left behind (a SIGKILL between creating
- * and renaming one leaves it for good: 160 MB for a model save).
+ * Atomic writes (writeFileAtomic): how their temporary files are named, and the sweep that
+ * removes those a killed writer left behind (a SIGKILL between creating and renaming one
+ * leaves it for good: 160 MB for a model save). writeFileAtomic lives here, not in results.ts:
+ * the browser page imports src/nn, whose state files write through it, and results.ts computes
+ * the results folder from its own URL at import time, a path Vite's build cannot resolve.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /**
@@ -13,6 +26,37 @@ import { basename, dirname, join, resolve } from 'node:path';
  * cannot see it. A live writer keeps its file's modification time fresh while it writes.
  */
 export const staleTemporaryAgeMs = 15 * 60 * 1000;
+
+/**
+ * Writes a file atomically: the contents go to a temporary file beside it, flushed to
+ * disk, then renamed over the target; missing folders are created, and temporary files
+ * that killed writes of the same target left behind are swept first (sweepStaleTemporaryFiles).
+ * @example writeFileAtomic('/tmp/theorygrad-example.txt', 'hello\n');
+ */
+export function writeFileAtomic(path: string, contents: string | Uint8Array): void {
+  const temporary = temporaryPathFor(path);
+  try {
+    makeFolders(dirname(path));
+    sweepStaleTemporaryFiles(path);
+    const descriptor = openSync(temporary, 'w');
+    try {
+      const bytes = typeof contents === 'string' ? Buffer.from(contents, 'utf8') : contents;
+      for (let offset = 0; offset < bytes.length;) {
+        const written = writeSync(descriptor, bytes, offset);
+        // A device that accepts nothing (and says no error) would otherwise loop here forever.
+        if (written <= 0) throw new Error(`wrote ${offset} of ${bytes.length} bytes, then the file took no more`);
+        offset += written;
+      }
+      fsyncSync(descriptor);
+    } finally {
+      closeSync(descriptor);
+    }
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw new Error(`writeFileAtomic: could not write ${path}: ${(error as Error).message}`);
+  }
+}
 
 const uuidPattern = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 

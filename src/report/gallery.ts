@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from './results.ts';
+import { writeFileAtomic } from './atomic.ts';
 import { formatDuration } from './progress.ts';
 import { claimsTable, formatCell, markdownTable, type Claim } from './table.ts';
 

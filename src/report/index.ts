@@ -28,7 +28,6 @@ export {
   resultsDirectory,
   resultsJson,
   summaryMarkdown,
-  writeFileAtomic,
   defaultResultsRoot,
   type ResultsOptions,
   type ResultsWriter,
@@ -49,7 +48,7 @@ export {
   type UsageOptions,
 } from './cli.ts';
 export { openRunFolder, type RunFolder } from './run-folder.ts';
-export { isProcessAlive, makeFolders, sweepStaleTemporaryFiles } from './atomic.ts';
+export { isProcessAlive, makeFolders, sweepStaleTemporaryFiles, writeFileAtomic } from './atomic.ts';
 export {
   paperFlags,
   runPaper,

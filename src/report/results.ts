@@ -2,48 +2,16 @@
  * Where and how paper scripts write their results: `results/<slug>/` (committed) holds
  * results.json, summary.md and SVG figures of the default-scale run; `--quick` runs go to
  * `results/quick/<slug>/` (git-ignored), and `--out DIR` writes to DIR instead. Every file
- * is written atomically (a temporary file in the same folder, then a rename), so a reader
+ * is written atomically (writeFileAtomic in atomic.ts: a temporary file in the same folder, then a rename), so a reader
  * or an interrupted run never leaves a half-written file.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeFolders, sweepStaleTemporaryFiles, temporaryPathFor } from './atomic.ts';
+import { writeFileAtomic } from './atomic.ts';
 import { claimsTable, markdownTable, type Claim } from './table.ts';
 
 /** The repository's results/ folder (found from this file, so the working directory does not matter). */
 export const defaultResultsRoot: string = fileURLToPath(new URL('../../results', import.meta.url));
-
-/**
- * Writes a file atomically: the contents go to a temporary file beside it, flushed to
- * disk, then renamed over the target; missing folders are created, and temporary files
- * that killed writes of the same target left behind are swept first (see atomic.ts).
- * @example writeFileAtomic('/tmp/theorygrad-example.txt', 'hello\n');
- */
-export function writeFileAtomic(path: string, contents: string | Uint8Array): void {
-  const temporary = temporaryPathFor(path);
-  try {
-    makeFolders(dirname(path));
-    sweepStaleTemporaryFiles(path);
-    const descriptor = openSync(temporary, 'w');
-    try {
-      const bytes = typeof contents === 'string' ? Buffer.from(contents, 'utf8') : contents;
-      for (let offset = 0; offset < bytes.length;) {
-        const written = writeSync(descriptor, bytes, offset);
-        // A device that accepts nothing (and says no error) would otherwise loop here forever.
-        if (written <= 0) throw new Error(`wrote ${offset} of ${bytes.length} bytes, then the file took no more`);
-        offset += written;
-      }
-      fsyncSync(descriptor);
-    } finally {
-      closeSync(descriptor);
-    }
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new Error(`writeFileAtomic: could not write ${path}: ${(error as Error).message}`);
-  }
-}
 
 /**
  * JSON for results.json: two-space indentation, typed arrays as arrays, and NaN and

@@ -8,8 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { staleTemporaryAgeMs, sweepStaleTemporaryFiles, temporaryPathFor } from '../../src/report/atomic.ts';
-import { writeFileAtomic } from '../../src/report/results.ts';
+import {
+  staleTemporaryAgeMs,
+  sweepStaleTemporaryFiles,
+  temporaryPathFor,
+  writeFileAtomic,
+} from '../../src/report/atomic.ts';
 import { temporaryRoot } from './files.ts';
 
 const root = temporaryRoot('atomic');

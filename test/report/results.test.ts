@@ -9,8 +9,8 @@ import {
   resultsDirectory,
   resultsJson,
   summaryMarkdown,
-  writeFileAtomic,
 } from '../../src/report/results.ts';
+import { writeFileAtomic } from '../../src/report/atomic.ts';
 
 let root: string;
 beforeEach(() => {

@@ -5,22 +5,11 @@
  * modules it imports also hold Node-only helpers (caches on disk, state files, progress on
  * stderr); stubbing keeps those modules importable unchanged, and a stray call fails loudly
  * with the built-in's name instead of Vite's empty `__vite-browser-external` object.
- *
- * Pure functions that modules call at import time (a module-level path constant, e.g.
- * src/report/results.ts's default results folder) are given their meaning instead (PURE).
  */
 import { builtinModules } from 'node:module';
 import type { Plugin } from 'vite';
 
 const PREFIX = '\0node-builtin:';
-
-/** Built-in functions with no I/O, written for the browser: module → export → source. */
-const PURE: Record<string, Record<string, string>> = {
-  url: {
-    fileURLToPath: '(url) => decodeURIComponent(new globalThis.URL(String(url)).pathname)',
-    pathToFileURL: "(path) => new globalThis.URL('file://' + encodeURI(path))",
-  },
-};
 
 /** @example plugins: [nodeBuiltinStubs()] */
 export function nodeBuiltinStubs(): Plugin {
@@ -39,7 +28,7 @@ export function nodeBuiltinStubs(): Plugin {
       const names = Object.keys(real).filter((key) => key !== 'default' && /^[A-Za-z_$][\w$]*$/.test(key));
       return [
         `const unavailable = (what) => () => { throw new Error('node:${name}: ' + what + ' is not available in the browser'); };`,
-        ...names.map((key) => `export const ${key} = ${PURE[name]?.[key] ?? `unavailable(${JSON.stringify(key)})`};`),
+        ...names.map((key) => `export const ${key} = unavailable(${JSON.stringify(key)});`),
         `export default new Proxy({}, { get: (_, key) => unavailable(String(key)) });`,
       ].join('\n');
     },
