@@ -15,6 +15,7 @@ export {
 export { grad, valueAndGrad, vjp, jacobian } from './functional.ts';
 export { gradcheck, type GradcheckOptions } from './gradcheck.ts';
 export { noGrad } from './grad-mode.ts';
+export { tidy, keep } from './tidy.ts';
 export { primitives, type PrimitiveName } from './ops/registry.ts';
 export { currentBackend, withBackend, withBackendAsync, backendByName, type BackendName } from '../gpu/registry.ts';
-export type { DType } from '../gpu/backend.ts';
+export type { DType, DeviceStorage, Storage } from '../gpu/backend.ts';

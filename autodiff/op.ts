@@ -2,7 +2,7 @@
  * What a primitive op is, and how one is applied: validate, compute the shape, run the
  * backend kernel, and record the node when gradients are wanted.
  */
-import type { Backend, Data, DType } from '../gpu/backend.ts';
+import { isData, type Backend, type Data, type DType, type Kernels, type Storage } from '../gpu/backend.ts';
 import { currentBackend } from '../gpu/registry.ts';
 import { allocating } from './allocation.ts';
 import { checkTensor } from './arguments.ts';
@@ -35,7 +35,13 @@ export interface OpDef<Attrs, Name extends string = string> {
   readonly dtype?: (inputs: readonly Tensor[], attrs: Attrs, backend: Backend) => DType;
   /** The output shape; throws an error naming the op and the shapes when they do not fit. */
   readonly shape: (inputs: readonly Tensor[], attrs: Attrs) => number[];
-  readonly forward: (backend: Backend, inputs: readonly Tensor[], attrs: Attrs, outShape: readonly number[]) => Data;
+  /** Runs the kernel on the inputs' `storage`: host storage, or also device storage on a resident backend. */
+  readonly forward: (
+    kernels: Kernels<Storage>,
+    inputs: readonly Tensor[],
+    attrs: Attrs,
+    outShape: readonly number[],
+  ) => Storage;
   /** The one VJP signature every primitive shares: the output gradient in, one gradient (or null) per input out. */
   readonly vjp: (outGrad: Tensor, context: OpContext<Attrs>) => (Tensor | null)[];
 }
@@ -54,7 +60,10 @@ export function shapeText(shape: readonly number[]): string {
 
 /** Applies a primitive to tensors: the single path every op takes. */
 export function apply<Attrs>(op: OpDef<Attrs>, inputs: readonly Tensor[], attrs: Attrs): Tensor {
-  inputs.forEach((input, i) => checkTensor(op.name, input, `input ${i}`));
+  inputs.forEach((input, i) => {
+    if (checkTensor(op.name, input, `input ${i}`).disposed)
+      throw new Error(`${op.name}: input ${i} was disposed (shape ${shapeText(input.shape)})`);
+  });
   const dtype = inputs[0].dtype;
   for (const input of inputs) {
     if (input.dtype !== dtype) {
@@ -72,7 +81,16 @@ export function apply<Attrs>(op: OpDef<Attrs>, inputs: readonly Tensor[], attrs:
     );
   }
   const outShape = op.shape(inputs, attrs);
-  const data = allocating(op.name, outShape, outDtype, () => op.forward(backend, inputs, attrs, outShape));
+  // A resident backend takes host or device storage; any other sees only host storage, so
+  // a device tensor meeting it is read back here (its Kernels<Data> then gets Data only).
+  const kernels: Kernels<Storage> = backend.device ?? (backend as Kernels<Data> as Kernels<Storage>);
+  const operands = backend.device ? inputs : inputs.map(onHost);
+  const storage = allocating(op.name, outShape, outDtype, () => op.forward(kernels, operands, attrs, outShape));
   const tracked = isRecording() && !op.constant && inputs.some((input) => input.requiresGrad);
-  return new Tensor(data, outShape, outDtype, tracked ? { op, inputs, attrs } : undefined);
+  return new Tensor(storage, outShape, outDtype, tracked ? { op, inputs, attrs } : undefined);
+}
+
+/** The tensor itself when its storage is on the host, else a host copy of it (read back). */
+function onHost(tensor: Tensor): Tensor {
+  return isData(tensor.storage) ? tensor : new Tensor(tensor.data, tensor.shape, tensor.dtype);
 }

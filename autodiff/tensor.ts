@@ -3,23 +3,27 @@
  * a recorded op) the node linking it to its inputs. Operations return new tensors; the
  * storage of an existing tensor is never written after construction.
  *
+ * Storage is host (a typed array) or device (a resident backend's DeviceStorage, e.g. a
+ * gpu.js texture): `data` reads device storage back once and caches it, so host code sees
+ * a typed array either way. Device storage is freed by `dispose()` or `tidy` (tidy.ts).
+ *
  * @example
  *   const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
  *   const loss = x.mul(x).sum();
  *   loss.backward();
  *   x.grad!.toArray(); // [2, 4, 6, 8]
  */
-import type { Data, DType } from '../gpu/backend.ts';
+import { isData, type Data, type DeviceStorage, type DType, type Storage } from '../gpu/backend.ts';
 import { sizeOf } from '../gpu/shape.ts';
 import { shapeText, type Node } from './op.ts';
 import * as ops from './ops/index.ts';
 import { backward } from './engine.ts';
 import { checkOptions } from './arguments.ts';
+import { hold, letGo } from './tidy.ts';
 
 type Operand = Tensor | number;
 
 export class Tensor {
-  readonly data: Data;
   readonly shape: readonly number[];
   readonly dtype: DType;
   /** The op that produced this tensor, when it was recorded for differentiation. */
@@ -28,14 +32,20 @@ export class Tensor {
   readonly requiresGrad: boolean;
   /** Filled by backward() on leaves that require grad (summed over calls, as in PyTorch). */
   grad: Tensor | undefined;
+  #storage: Storage;
+  #disposed = false;
 
-  constructor(data: Data, shape: readonly number[], dtype: DType, node?: Node, requiresGrad = false) {
-    if (data.length !== sizeOf(shape)) {
+  constructor(storage: Storage, shape: readonly number[], dtype: DType, node?: Node, requiresGrad = false) {
+    if (storage.length !== sizeOf(shape)) {
       throw new Error(
-        `Tensor: storage has ${data.length} elements but shape ${shapeText(shape)} needs ${sizeOf(shape)}`,
+        `Tensor: storage has ${storage.length} elements but shape ${shapeText(shape)} needs ${sizeOf(shape)}`,
       );
     }
-    this.data = data;
+    if (!isData(storage)) {
+      if (storage.released) throw new Error('Tensor: device storage was already released');
+      hold(this, storage);
+    }
+    this.#storage = storage;
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
     this.node = node;
@@ -47,7 +57,35 @@ export class Tensor {
   }
 
   get size(): number {
-    return this.data.length;
+    return this.#storage.length;
+  }
+
+  /** Host or device storage, as ops hand it to the backend. */
+  get storage(): Storage {
+    if (this.#disposed) throw new Error(`Tensor: used after dispose() (${this.dtype}, shape ${shapeText(this.shape)})`);
+    return this.#storage;
+  }
+
+  /** The values as host storage: device storage is read back on first use, then cached. */
+  get data(): Data {
+    const storage = this.storage;
+    return isData(storage) ? storage : storage.read();
+  }
+
+  /** Whether the values live on a device (until read back or disposed). */
+  get onDevice(): boolean {
+    return !isData(this.#storage);
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** Lets go of the storage: device storage is freed once no other tensor shares it; later use throws. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    if (!isData(this.#storage)) letGo(this, this.#storage as DeviceStorage);
   }
 
   /** A copy of the values as a plain array, row-major. */
@@ -64,12 +102,12 @@ export class Tensor {
 
   /** The same values as a new leaf, cut from the graph. */
   detach(): Tensor {
-    return new Tensor(this.data, this.shape, this.dtype);
+    return new Tensor(this.storage, this.shape, this.dtype);
   }
 
   /** The same values as a new leaf that requires grad. */
   requireGrad(): Tensor {
-    return new Tensor(this.data, this.shape, this.dtype, undefined, true);
+    return new Tensor(this.storage, this.shape, this.dtype, undefined, true);
   }
 
   /** Reverse-mode differentiation from this tensor into every leaf's `.grad`. */

@@ -1,8 +1,10 @@
 /**
  * The one narrow interface between the autodiff engine and the kernels.
  *
- * Storage is a flat, row-major (C-order) typed array: Float32Array for 'float32' and
- * Float64Array for 'float64'. Shapes travel beside the data as plain number arrays.
+ * Host storage (`Data`) is a flat, row-major (C-order) typed array: Float32Array for
+ * 'float32' and Float64Array for 'float64'. A resident backend (gpujs in its WebGL modes)
+ * also offers the same kernels on `DeviceStorage`, values kept on its device until read.
+ * Shapes travel beside the storage as plain number arrays.
  * Kernels never mutate their inputs; each returns freshly allocated storage. Argument
  * validation (shape agreement, index ranges) happens once, in the autodiff layer,
  * before any kernel runs: a kernel may assume its arguments are consistent.
@@ -11,6 +13,30 @@ import type { InfiniteKernels } from './infinite.ts';
 
 export type DType = 'float32' | 'float64';
 export type Data = Float32Array | Float64Array;
+
+/**
+ * Values a resident backend keeps on its device (a gpu.js texture): read back on demand,
+ * freed explicitly. `read()` downloads once and caches; after `release()` the device
+ * memory is gone and `read()` throws (unless it was read before).
+ * @example const host = storage.read(); storage.release();
+ */
+export interface DeviceStorage {
+  readonly dtype: DType;
+  readonly length: number;
+  /** The values as host storage (downloaded on the first call, then cached). */
+  read(): Data;
+  /** Frees the device memory; idempotent. */
+  release(): void;
+  readonly released: boolean;
+}
+
+/** Either kind of storage: what a Tensor holds. */
+export type Storage = Data | DeviceStorage;
+
+/** True for host storage (a typed array), false for device storage. */
+export function isData(storage: Storage): storage is Data {
+  return storage instanceof Float32Array || storage instanceof Float64Array;
+}
 
 export type UnaryOp =
   | 'neg'
@@ -98,7 +124,65 @@ export interface Pool2dSpec {
   padWidth: number;
 }
 
-export interface Backend {
+/**
+ * The kernels that read and write storage of type S: host `Data` on every backend, and
+ * `Storage` (host or device) on a resident backend's `device` set.
+ */
+export interface Kernels<S extends Storage = Data> {
+  cast(x: S, dtype: DType): S;
+
+  unary(op: UnaryOp, x: S): S;
+  /** Elementwise with NumPy broadcasting of aShape and bShape to outShape. */
+  binary(
+    op: BinaryOp,
+    a: S,
+    aShape: readonly number[],
+    b: S,
+    bShape: readonly number[],
+    outShape: readonly number[],
+  ): S;
+  /** where(cond ≠ 0, a, b), all three broadcast to outShape. */
+  where(
+    cond: S,
+    condShape: readonly number[],
+    a: S,
+    aShape: readonly number[],
+    b: S,
+    bShape: readonly number[],
+    outShape: readonly number[],
+  ): S;
+
+  /** Reduce over `axes` (sorted, distinct); the result has those axes removed. */
+  reduce(op: ReduceOp, x: S, shape: readonly number[], axes: readonly number[]): S;
+  /**
+   * Index of the first maximum along `axis`; the axis is removed. Float64Array where the
+   * backend computes float64 (exact indices to 2^53), else Float32Array (exact below 2^24).
+   */
+  argmax(x: S, shape: readonly number[], axis: number): S;
+
+  /** Output axis i is input axis perm[i]. */
+  permute(x: S, shape: readonly number[], perm: readonly number[]): S;
+  broadcastTo(x: S, shape: readonly number[], outShape: readonly number[]): S;
+  /** Constant padding: axis i gets padding[i][0] values before and padding[i][1] after. */
+  pad(x: S, shape: readonly number[], padding: readonly (readonly [number, number])[], value: number): S;
+  /** The block starting at `begin` with extent `size` (steps of 1). */
+  slice(x: S, shape: readonly number[], begin: readonly number[], size: readonly number[]): S;
+  concat(xs: readonly S[], shapes: readonly (readonly number[])[], axis: number): S;
+  /** out[..., j, ...] = x[..., indices[..., j, ...], ...] along `axis` (indices has out's shape). */
+  gather(x: S, shape: readonly number[], axis: number, indices: Int32Array, indexShape: readonly number[]): S;
+  /** The transpose of gather: out (of outShape) starts at 0 and out[..idx..] += src[..]. */
+  scatterAdd(src: S, indices: Int32Array, indexShape: readonly number[], axis: number, outShape: readonly number[]): S;
+
+  matmul(a: S, b: S, spec: MatmulSpec): S;
+
+  conv2d(x: S, weight: S, spec: Conv2dSpec): S;
+  /** ∂L/∂x of conv2d given ∂L/∂y (the transposed convolution). */
+  conv2dInputGrad(outGrad: S, weight: S, spec: Conv2dSpec): S;
+  /** ∂L/∂w of conv2d given x and ∂L/∂y. */
+  conv2dWeightGrad(x: S, outGrad: S, spec: Conv2dSpec): S;
+}
+
+export interface Backend extends Kernels<Data> {
   /** 'cpu' or 'gpujs'. */
   readonly name: string;
   /** A human-readable line: which backend and, for gpu.js, which mode. */
@@ -109,63 +193,6 @@ export interface Backend {
   /** Copy of `values` as storage of `dtype`. */
   fromArray(values: ArrayLike<number>, dtype: DType): Data;
   fill(size: number, value: number, dtype: DType): Data;
-  cast(x: Data, dtype: DType): Data;
-
-  unary(op: UnaryOp, x: Data): Data;
-  /** Elementwise with NumPy broadcasting of aShape and bShape to outShape. */
-  binary(
-    op: BinaryOp,
-    a: Data,
-    aShape: readonly number[],
-    b: Data,
-    bShape: readonly number[],
-    outShape: readonly number[],
-  ): Data;
-  /** where(cond ≠ 0, a, b), all three broadcast to outShape. */
-  where(
-    cond: Data,
-    condShape: readonly number[],
-    a: Data,
-    aShape: readonly number[],
-    b: Data,
-    bShape: readonly number[],
-    outShape: readonly number[],
-  ): Data;
-
-  /** Reduce over `axes` (sorted, distinct); the result has those axes removed. */
-  reduce(op: ReduceOp, x: Data, shape: readonly number[], axes: readonly number[]): Data;
-  /**
-   * Index of the first maximum along `axis`; the axis is removed. Float64Array where the
-   * backend computes float64 (exact indices to 2^53), else Float32Array (exact below 2^24).
-   */
-  argmax(x: Data, shape: readonly number[], axis: number): Data;
-
-  /** Output axis i is input axis perm[i]. */
-  permute(x: Data, shape: readonly number[], perm: readonly number[]): Data;
-  broadcastTo(x: Data, shape: readonly number[], outShape: readonly number[]): Data;
-  /** Constant padding: axis i gets padding[i][0] values before and padding[i][1] after. */
-  pad(x: Data, shape: readonly number[], padding: readonly (readonly [number, number])[], value: number): Data;
-  /** The block starting at `begin` with extent `size` (steps of 1). */
-  slice(x: Data, shape: readonly number[], begin: readonly number[], size: readonly number[]): Data;
-  concat(xs: readonly Data[], shapes: readonly (readonly number[])[], axis: number): Data;
-  /** out[..., j, ...] = x[..., indices[..., j, ...], ...] along `axis` (indices has out's shape). */
-  gather(x: Data, shape: readonly number[], axis: number, indices: Int32Array, indexShape: readonly number[]): Data;
-  /** The transpose of gather: out (of outShape) starts at 0 and out[..idx..] += src[..]. */
-  scatterAdd(
-    src: Data,
-    indices: Int32Array,
-    indexShape: readonly number[],
-    axis: number,
-    outShape: readonly number[],
-  ): Data;
-
-  matmul(a: Data, b: Data, spec: MatmulSpec): Data;
-
-  conv2d(x: Data, weight: Data, spec: Conv2dSpec): Data;
-  /** ∂L/∂x of conv2d given ∂L/∂y (the transposed convolution). */
-  conv2dInputGrad(outGrad: Data, weight: Data, spec: Conv2dSpec): Data;
-  /** ∂L/∂w of conv2d given x and ∂L/∂y. */
-  conv2dWeightGrad(x: Data, outGrad: Data, spec: Conv2dSpec): Data;
   /** For each output cell, the flat index (h·W + w) within its input plane of the window's maximum. */
   maxPool2dIndices(x: Data, spec: Pool2dSpec): Int32Array;
 
@@ -176,4 +203,19 @@ export interface Backend {
 
   /** The covariance steps of the infinite-width kernels (src/infinite), on the band layout of gpu/infinite.ts. */
   readonly infinite: InfiniteKernels;
+
+  /**
+   * Present on a resident backend only: the kernels on device storage, whose results stay
+   * on the device until read. Absent, every op runs on host storage (the cpu backend,
+   * gpujs in webasm and cpu modes).
+   */
+  readonly device?: DeviceKernels;
+}
+
+/** A resident backend's kernels: inputs host or device storage, results on the device. */
+export interface DeviceKernels extends Kernels<Storage> {
+  /** Copies host storage to the device. */
+  upload(data: Data): DeviceStorage;
+  /** Device storages created and not yet released: the number a leak test bounds. */
+  liveCount(): number;
 }

@@ -56,7 +56,8 @@ const definitions = Object.fromEntries(
           );
         return out;
       },
-      forward: (backend, [a, b], _attrs, outShape) => backend.binary(name, a.data, a.shape, b.data, b.shape, outShape),
+      forward: (kernels, [a, b], _attrs, outShape) =>
+        kernels.binary(name, a.storage, a.shape, b.storage, b.shape, outShape),
       vjp: (g, { inputs: [a, b], output }) => derivatives[name](a, b, output, g, (i) => (i === 0 ? a : b).requiresGrad),
     };
     return [name, definition];

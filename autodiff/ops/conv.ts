@@ -33,7 +33,7 @@ function shapes(spec: Conv2dSpec) {
 export const conv2dDefinition: OpDef<ConvAttrs, 'conv2d'> = {
   name: 'conv2d',
   shape: (_inputs, { spec }) => shapes(spec).output,
-  forward: (backend, [x, w], { spec }) => backend.conv2d(x.data, w.data, spec),
+  forward: (kernels, [x, w], { spec }) => kernels.conv2d(x.storage, w.storage, spec),
   vjp: (g, { inputs: [x, w], attrs }) => [
     x.requiresGrad ? apply(conv2dInputGradDefinition, [g, w], attrs) : null,
     w.requiresGrad ? apply(conv2dWeightGradDefinition, [x, g], attrs) : null,
@@ -43,7 +43,7 @@ export const conv2dDefinition: OpDef<ConvAttrs, 'conv2d'> = {
 export const conv2dInputGradDefinition: OpDef<ConvAttrs, 'conv2dInputGrad'> = {
   name: 'conv2dInputGrad',
   shape: (_inputs, { spec }) => shapes(spec).input,
-  forward: (backend, [dy, w], { spec }) => backend.conv2dInputGrad(dy.data, w.data, spec),
+  forward: (kernels, [dy, w], { spec }) => kernels.conv2dInputGrad(dy.storage, w.storage, spec),
   vjp: (g, { inputs: [dy, w], attrs }) => [
     dy.requiresGrad ? apply(conv2dDefinition, [g, w], attrs) : null,
     w.requiresGrad ? apply(conv2dWeightGradDefinition, [g, dy], attrs) : null,
@@ -53,7 +53,7 @@ export const conv2dInputGradDefinition: OpDef<ConvAttrs, 'conv2dInputGrad'> = {
 export const conv2dWeightGradDefinition: OpDef<ConvAttrs, 'conv2dWeightGrad'> = {
   name: 'conv2dWeightGrad',
   shape: (_inputs, { spec }) => shapes(spec).weight,
-  forward: (backend, [x, dy], { spec }) => backend.conv2dWeightGrad(x.data, dy.data, spec),
+  forward: (kernels, [x, dy], { spec }) => kernels.conv2dWeightGrad(x.storage, dy.storage, spec),
   vjp: (g, { inputs: [x, dy], attrs }) => [
     x.requiresGrad ? apply(conv2dInputGradDefinition, [dy, g], attrs) : null,
     dy.requiresGrad ? apply(conv2dDefinition, [x, g], attrs) : null,

@@ -25,15 +25,16 @@ export interface ScatterAttrs extends IndexAttrs {
 export const gatherDefinition: OpDef<IndexAttrs, 'gather'> = {
   name: 'gather',
   shape: (_inputs, { indexShape }) => indexShape,
-  forward: (backend, [x], { axis, indices, indexShape }) => backend.gather(x.data, x.shape, axis, indices, indexShape),
+  forward: (kernels, [x], { axis, indices, indexShape }) =>
+    kernels.gather(x.storage, x.shape, axis, indices, indexShape),
   vjp: (g, { inputs: [x], attrs }) => [scatterAddIndexed(g, attrs, x.shape)],
 };
 
 export const scatterAddDefinition: OpDef<ScatterAttrs, 'scatterAdd'> = {
   name: 'scatterAdd',
   shape: (_inputs, { outShape }) => outShape,
-  forward: (backend, [src], { axis, indices, indexShape, outShape }) =>
-    backend.scatterAdd(src.data, indices, indexShape, axis, outShape),
+  forward: (kernels, [src], { axis, indices, indexShape, outShape }) =>
+    kernels.scatterAdd(src.storage, indices, indexShape, axis, outShape),
   vjp: (g, { attrs }) => [apply(gatherDefinition, [g], attrs)],
 };
 

@@ -19,7 +19,7 @@ export interface ShapeAttrs {
 export const reshapeDefinition: OpDef<ShapeAttrs, 'reshape'> = {
   name: 'reshape',
   shape: (_inputs, { shape }) => shape,
-  forward: (_backend, [x]) => x.data, // storage is immutable, so the new shape can share it
+  forward: (_kernels, [x]) => x.storage, // storage is immutable, so the new shape can share it
   vjp: (g, { inputs: [x] }) => [reshape(g, x.shape)],
 };
 
@@ -50,7 +50,7 @@ export interface PermuteAttrs {
 export const permuteDefinition: OpDef<PermuteAttrs, 'permute'> = {
   name: 'permute',
   shape: ([x], { perm }) => perm.map((axis) => x.shape[axis]),
-  forward: (backend, [x], { perm }) => backend.permute(x.data, x.shape, perm),
+  forward: (kernels, [x], { perm }) => kernels.permute(x.storage, x.shape, perm),
   vjp(g, { attrs: { perm } }) {
     const inverse = new Array<number>(perm.length);
     perm.forEach((axis, i) => (inverse[axis] = i));
@@ -85,7 +85,7 @@ export const broadcastToDefinition: OpDef<ShapeAttrs, 'broadcastTo'> = {
     if (!fits) throw new Error(`broadcastTo: cannot broadcast ${shapeText(x.shape)} to ${shapeText(shape)}`);
     return shape;
   },
-  forward: (backend, [x], { shape }) => backend.broadcastTo(x.data, x.shape, shape),
+  forward: (kernels, [x], { shape }) => kernels.broadcastTo(x.storage, x.shape, shape),
   vjp: (g) => [g], // the engine sums the gradient back over the broadcast axes
 };
 
@@ -106,7 +106,7 @@ export interface PadAttrs {
 export const padDefinition: OpDef<PadAttrs, 'pad'> = {
   name: 'pad',
   shape: ([x], { padding }) => x.shape.map((extent, axis) => extent + padding[axis][0] + padding[axis][1]),
-  forward: (backend, [x], { padding, value }) => backend.pad(x.data, x.shape, padding, value),
+  forward: (kernels, [x], { padding, value }) => kernels.pad(x.storage, x.shape, padding, value),
   vjp: (g, { inputs: [x], attrs: { padding } }) => [
     slice(
       g,
@@ -138,7 +138,7 @@ export interface SliceAttrs {
 export const sliceDefinition: OpDef<SliceAttrs, 'slice'> = {
   name: 'slice',
   shape: (_inputs, { size }) => size,
-  forward: (backend, [x], { begin, size }) => backend.slice(x.data, x.shape, begin, size),
+  forward: (kernels, [x], { begin, size }) => kernels.slice(x.storage, x.shape, begin, size),
   vjp: (g, { inputs: [x], attrs: { begin, size } }) => [
     pad(
       g,
@@ -240,9 +240,9 @@ export const concatDefinition: OpDef<ConcatAttrs, 'concat'> = {
     }
     return first.map((extent, i) => (i === axis ? xs.reduce((total, x) => total + x.shape[axis], 0) : extent));
   },
-  forward: (backend, xs, { axis }) =>
-    backend.concat(
-      xs.map((x) => x.data),
+  forward: (kernels, xs, { axis }) =>
+    kernels.concat(
+      xs.map((x) => x.storage),
       xs.map((x) => x.shape),
       axis,
     ),
@@ -272,7 +272,7 @@ export const castDefinition: OpDef<CastAttrs, 'cast'> = {
   name: 'cast',
   dtype: (_inputs, { dtype }) => dtype,
   shape: ([x]) => [...x.shape],
-  forward: (backend, [x], { dtype }) => backend.cast(x.data, dtype),
+  forward: (kernels, [x], { dtype }) => kernels.cast(x.storage, dtype),
   vjp: (g, { inputs: [x] }) => [cast(g, x.dtype)],
 };
 

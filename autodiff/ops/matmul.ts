@@ -34,14 +34,14 @@ export const matmulDefinition: OpDef<MatmulAttrs, 'matmul'> = {
       );
     return [...batch, m, n];
   },
-  forward(backend, [a, b], { transposeA, transposeB }, outShape) {
+  forward(kernels, [a, b], { transposeA, transposeB }, outShape) {
     const [m, k] = matrixDims(a, transposeA);
     const n = outShape[outShape.length - 1];
     const batch = sizeOf(outShape.slice(0, -2));
     // operands reach the primitive either with the full batch or with a single matrix
     const strideA = sizeOf(a.shape.slice(0, -2)) === 1 ? 0 : m * k;
     const strideB = sizeOf(b.shape.slice(0, -2)) === 1 ? 0 : k * n;
-    return backend.matmul(a.data, b.data, { batch, m, k, n, transposeA, transposeB, strideA, strideB });
+    return kernels.matmul(a.storage, b.storage, { batch, m, k, n, transposeA, transposeB, strideA, strideB });
   },
   vjp(g, { inputs: [a, b], attrs: { transposeA, transposeB } }) {
     const gradA = !a.requiresGrad

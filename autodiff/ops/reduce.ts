@@ -25,7 +25,7 @@ function keptGradient(g: Tensor, input: Tensor, attrs: ReduceAttrs): Tensor {
 export const sumDefinition: OpDef<ReduceAttrs, 'sum'> = {
   name: 'sum',
   shape: ([x], attrs) => reducedShape(x.shape, attrs),
-  forward: (backend, [x], { axes }) => backend.reduce('sum', x.data, x.shape, axes),
+  forward: (kernels, [x], { axes }) => kernels.reduce('sum', x.storage, x.shape, axes),
   vjp: (g, { inputs: [x], attrs }) => [keptGradient(g, x, attrs).broadcastTo(x.shape)],
 };
 
@@ -40,7 +40,7 @@ function extremumDefinition<Name extends 'max' | 'min'>(name: Name): OpDef<Reduc
       }
       return reducedShape(x.shape, attrs);
     },
-    forward: (backend, [x], { axes }) => backend.reduce(name, x.data, x.shape, axes),
+    forward: (kernels, [x], { axes }) => kernels.reduce(name, x.storage, x.shape, axes),
     // The gradient goes to the positions that attain the extremum, split evenly among ties.
     vjp(g, { inputs: [x], output, attrs }) {
       const winners = x.eq(keptGradient(output, x, attrs));
@@ -102,7 +102,7 @@ export const argmaxDefinition: OpDef<ArgmaxAttrs, 'argmax'> = {
     if (x.shape[axis] === 0) throw new Error(`argmax: axis ${axis} of shape ${shapeText(x.shape)} is empty`);
     return reducedShape(x.shape, { axes: [axis], keepDims });
   },
-  forward: (backend, [x], { axis }) => backend.argmax(x.data, x.shape, axis),
+  forward: (kernels, [x], { axis }) => kernels.argmax(x.storage, x.shape, axis),
   vjp: () => [null], // an index is piecewise constant
 };
 

@@ -34,7 +34,7 @@ const definitions = Object.fromEntries(
       name,
       constant: name === 'sign' || name === 'step',
       shape: ([x]) => [...x.shape],
-      forward: (backend, [x]) => backend.unary(name, x.data),
+      forward: (kernels, [x]) => kernels.unary(name, x.storage),
       vjp: (g, { inputs: [x], output }) => [derivatives[name](x, output, g)],
     };
     return [name, definition];

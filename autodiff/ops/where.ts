@@ -16,8 +16,8 @@ export const whereDefinition: OpDef<void, 'where'> = {
       );
     return out;
   },
-  forward: (backend, [cond, a, b], _attrs, outShape) =>
-    backend.where(cond.data, cond.shape, a.data, a.shape, b.data, b.shape, outShape),
+  forward: (kernels, [cond, a, b], _attrs, outShape) =>
+    kernels.where(cond.storage, cond.shape, a.storage, a.shape, b.storage, b.shape, outShape),
   vjp: (g, { inputs: [cond] }) => {
     const zero = g.mul(0);
     // the condition is piecewise constant: no gradient
