@@ -17,6 +17,7 @@ import { wasmEnabled } from './wasm/runtime.ts';
  */
 const WASM_MIN_ELEMENTS = 2048;
 const WASM_MAX_ELEMENTS = 1 << 22;
+const WASM_MAX_FLOAT64_BROADCAST = 1 << 18;
 
 /** The scalar definition of every unary op; the kernels below apply it elementwise. */
 export const unaryFunctions: Record<UnaryOp, (x: number) => number> = {
@@ -122,6 +123,8 @@ export function binary(
  * or float64, through wasm/broadcast.ts; false where that does not apply (the strided walk runs).
  * Measured here (2 shared cores, load ≈ 16), float32, walk → wasm: [784, 512] · scalar 6.4 → 1.0 ms,
  * [128, 512] + [512] 0.40 → 0.16 ms (the walk's closure and stride products cost more than the memcpys).
+ * float64 gained 1.5–2× up to 65536 elements but was even or lost from 401408 on (twice the bytes to
+ * copy), so float64 takes wasm only up to WASM_MAX_FLOAT64_BROADCAST.
  */
 function broadcastRow(
   op: BinaryOp,
@@ -133,7 +136,8 @@ function broadcastRow(
   out: Data,
 ): boolean {
   const total = out.length;
-  if (total < WASM_MIN_ELEMENTS || total > WASM_MAX_ELEMENTS || !hasWasmBroadcast(op) || !wasmEnabled()) return false;
+  const max = a instanceof Float64Array ? WASM_MAX_FLOAT64_BROADCAST : WASM_MAX_ELEMENTS;
+  if (total < WASM_MIN_ELEMENTS || total > max || !hasWasmBroadcast(op) || !wasmEnabled()) return false;
   if (dtypeOf(b) !== dtypeOf(a)) return false;
   if (sameShape(aShape, outShape) && rowLength(bShape, outShape) > 0) wasmBroadcastRow(op, a, b, 'right', out);
   else if (sameShape(bShape, outShape) && rowLength(aShape, outShape) > 0) wasmBroadcastRow(op, b, a, 'left', out);
