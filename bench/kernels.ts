@@ -8,8 +8,9 @@
  * Throughput is over distinct image sets (x1 ≠ x2, so no symmetry savings); the FC NTK is the
  * NTK matrix (ntkMatrix, the peer's H) of one set with itself (symmetry used). Each figure is the best of several runs, the
  * backends interleaved, since the machine is shared. The cpu's float32 runs twice, with the
- * ReLU rows in WebAssembly SIMD ('wasm', gpu/cpu/infinite/wasm-rows.ts) and in TypeScript ('ts',
- * as with THEORYGRAD_WASM=0), switched in process, so 'wasm / ts' compares them in one run; the
+ * covariance steps (Σ⁰, the ReLU rows, the patch sums) in WebAssembly SIMD ('wasm',
+ * gpu/cpu/infinite/wasm-rows.ts, wasm-input.ts) and in TypeScript ('ts', as with
+ * THEORYGRAD_WASM=0), switched in process, so 'wasm / ts' compares them in one run; the
  * last line gives the process's peak RSS. Flags: --quick (fewer sizes and repeats), --no-gpujs,
  * --focus (only the workloads with goals in issue #21: CNTK-GAP 16×16 depth 6, CNTK-V 32×32
  * depth 11, the FC NTK).
@@ -43,7 +44,7 @@ const repeats = quick ? 2 : 4;
 const targetSeconds = quick ? 0.3 : 1;
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
-/** wasm: the cpu's ReLU rows in wasm (true) or TypeScript (false); undefined where there is no wasm path. */
+/** wasm: the cpu's covariance steps in wasm (true) or TypeScript (false); undefined where there is no wasm path. */
 type Setting = { backend: 'cpu' | 'gpujs'; dtype: ad.DType; wasm?: boolean };
 const settings: Setting[] = [
   ...(wasmEnabled() ? [{ backend: 'cpu' as const, dtype: 'float32' as const, wasm: true }] : []),

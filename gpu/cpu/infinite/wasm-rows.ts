@@ -1,11 +1,12 @@
 /**
- * The wasm path of the ReLU step's rows (gpu/cpu/wasm/relu-row.ts) as the chunk functions of
- * relu.ts use it: each running chunk claims one of the regions the caller reserved in the
- * shared WebAssembly memory (gpu/cpu/wasm/runtime.ts), copies its pair's Σ and Θ there (one
- * memcpy each), expands the deviations into it, and has the wasm row write the Σ and Θ lines
- * there, which the patch sum (common.ts) then reads as Float64Arrays. Float32 storage only
- * (see relu-row.ts); on float64 storage, with THEORYGRAD_WASM=0 or without SIMD, relu.ts runs
- * its TypeScript rows.
+ * The wasm path of the ReLU step's rows and of the 3×3 patch sums (gpu/cpu/wasm/relu-row.ts,
+ * cntk-patch-sum.ts) as the chunk functions of relu.ts and linear.ts use it: the caller lays the
+ * shared tables and every image's deviations out once in the shared WebAssembly memory
+ * (gpu/cpu/wasm/runtime.ts); each running chunk claims one of the regions the caller reserved,
+ * copies its pair's Σ and Θ there (one memcpy each), has the wasm rows write the Σ and Θ lines
+ * there and the wasm patch sum read them, and copies the float32 results out. Float32 storage
+ * only (see relu-row.ts); on float64 storage, with THEORYGRAD_WASM=0 or without SIMD, relu.ts
+ * and linear.ts run their TypeScript loops.
  */
 import type { Data } from '../../backend.ts';
 import type { Filter } from './common.ts';
@@ -35,8 +36,9 @@ export interface WasmRegions {
 
 let override: boolean | undefined;
 /**
- * Turns the wasm rows on or off in this process (bench/kernels.ts and the tests compare both
- * paths in one run); undefined restores the default, wasmEnabled().
+ * Turns the wasm covariance steps (the ReLU rows, the patch sums, Σ⁰ in wasm-input.ts) on or
+ * off in this process (bench/kernels.ts and the tests compare both paths in one run);
+ * undefined restores the default, wasmEnabled().
  * @example useWasmRows(false) // the TypeScript rows from now on
  */
 export function useWasmRows(enabled: boolean | undefined): void {
@@ -50,8 +52,8 @@ export function useWasmRows(enabled: boolean | undefined): void {
 const MAX_REGION_BYTES = 2 ** 28;
 
 /**
- * Whether a call on this storage takes the wasm rows: float32, wasm on, helpers able to share the
- * memory, and its regions (`bytes` in all) within MAX_REGION_BYTES.
+ * Whether a call on this storage takes the wasm kernels: float32, wasm on, helpers able to share
+ * the memory, and its regions and shared copies (`bytes` in all) within MAX_REGION_BYTES.
  */
 export function wasmRowsFor(out: Data, parallel: boolean, bytes: number): boolean {
   return (
