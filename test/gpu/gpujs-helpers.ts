@@ -181,6 +181,12 @@ export const dataArb = (size: number, max = 4, special = false) =>
 /** Data for a shape. */
 export const tensorArb = (shape: readonly number[], max = 4, special = false) => dataArb(sizeOf(shape), max, special);
 
+/** Two operands that broadcast together, as [[aShape, bShape], outShape, a, b], NaN, ±∞ and ±0 among their values. */
+export const broadcastOperandsArb = () =>
+  broadcastArb(2).chain(({ shapes, outShape }) =>
+    fc.tuple(fc.constant(shapes), fc.constant(outShape), tensorArb(shapes[0], 4, true), tensorArb(shapes[1], 4, true)),
+  );
+
 /** Distinct values in random order (no ties, so argmax and max-pooling indices are unique). */
 export const distinctArb = (size: number) =>
   fc.array(fc.nat(), { minLength: size, maxLength: size }).map((keys) => {
