@@ -10,33 +10,19 @@
  * every size it needs travels in GemmArgs rather than in state the caller sets at run time.
  */
 import type { Data, DType } from '../backend.ts';
-import { KC, MR, NR, packA, packB, roundUp, type MatrixView } from './pack.ts';
+import { KC, MR, NR, packA, packB, scheduleGemm, unitTiles, type GemmSchedule, type MatrixView } from './pack.ts';
 import { defineTask, runParallel, sharedFloat64, threadCount } from './threads.ts';
 import { planWasmGemm } from './wasm/gemm.ts';
 import { wasmEnabled } from './wasm/runtime.ts';
 
-/** Everything a chunk needs; typed arrays are SharedArrayBuffer-backed when threads help. */
-interface GemmArgs {
+/** Everything a chunk needs: the schedule, and typed arrays (SharedArrayBuffer-backed when threads help). */
+interface GemmArgs extends GemmSchedule {
   packedA: Float64Array;
   packedB: Float64Array;
   work: Float64Array;
-  k: number;
-  /** MR, NR and KC of pack.ts. */
-  tileRows: number;
-  tileCols: number;
-  kBlock: number;
-  paddedRows: number;
-  paddedCols: number;
   /** Packed elements between consecutive products' A (B); 0 shares one packed A (B). */
   aStride: number;
   bStride: number;
-  /** Units: the work of product t is split into rowBlocks × colBlocks units of tiles. */
-  rowBlocks: number;
-  colBlocks: number;
-  rowTilesPerUnit: number;
-  colTilesPerUnit: number;
-  units: number;
-  unitsPerChunk: number;
 }
 
 /**
@@ -148,22 +134,10 @@ function microKernel(
  * stays in L1), then column tile (the block's kc×(NR·colTilesPerUnit) panel of B stays in L2).
  */
 function multiplyChunk(args: GemmArgs, chunk: number): void {
-  const { packedA, packedB, work, k, paddedRows, paddedCols, rowBlocks, colBlocks, rowTilesPerUnit, colTilesPerUnit } =
-    args;
-  const MR = args.tileRows,
-    NR = args.tileCols,
-    KC = args.kBlock;
-  const rowTiles = paddedRows / MR,
-    colTiles = paddedCols / NR;
+  const { packedA, packedB, work, k, paddedRows, paddedCols } = args;
   const lastUnit = Math.min(args.units, (chunk + 1) * args.unitsPerChunk);
   for (let unit = chunk * args.unitsPerChunk; unit < lastUnit; unit++) {
-    const t = Math.floor(unit / (rowBlocks * colBlocks));
-    const rowBlock = Math.floor(unit / colBlocks) % rowBlocks,
-      colBlock = unit % colBlocks;
-    const firstRow = rowBlock * rowTilesPerUnit,
-      endRow = Math.min(rowTiles, firstRow + rowTilesPerUnit);
-    const firstCol = colBlock * colTilesPerUnit,
-      endCol = Math.min(colTiles, firstCol + colTilesPerUnit);
+    const { t, firstRow, endRow, firstCol, endCol } = unitTiles(args, unit);
     const workBase = t * paddedRows * paddedCols;
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = Math.min(KC, k - p0);
@@ -180,13 +154,8 @@ function multiplyChunk(args: GemmArgs, chunk: number): void {
   }
 }
 
-/** Tiles per unit of work: at most 32 rows × 256 columns of C (fewer rows when a job would
- * otherwise have too few units to keep every thread busy to the end). */
-const ROW_TILES = 8;
+/** Column tiles per unit of work: at most 32 rows × 256 columns of C (scheduleGemm in pack.ts). */
 const COL_TILES = 64;
-const UNITS_PER_THREAD = 8;
-/** Cap on chunks per job (claiming a chunk costs an atomic operation). */
-const MAX_JOB_CHUNKS = 1024;
 /** Products with fewer multiply-adds than this run on the calling thread alone (waking a helper
  * and sharing the buffers costs tens of microseconds). */
 const PARALLEL_MIN_MULTIPLY_ADDS = 1 << 20;
@@ -252,39 +221,19 @@ export function planGemm(
   dtype: DType = 'float64',
 ): GemmPlan {
   if (wasmEnabled()) return planWasmGemm(batch, m, k, n, shareA, shareB, dtype === 'float64');
-  const paddedRows = roundUp(m, MR),
-    paddedCols = roundUp(n, NR);
+  const parallel = batch * m * n * k >= PARALLEL_MIN_MULTIPLY_ADDS && threadCount() > 1;
+  const schedule = scheduleGemm(batch, m, k, n, { rows: MR, cols: NR }, COL_TILES, parallel ? threadCount() : 1);
+  const { paddedRows, paddedCols, units, unitsPerChunk } = schedule;
   const aStride = shareA ? 0 : paddedRows * k,
     bStride = shareB ? 0 : paddedCols * k;
   const workStride = paddedRows * paddedCols;
-  const parallel = batch * m * n * k >= PARALLEL_MIN_MULTIPLY_ADDS && threadCount() > 1;
-  const rowTiles = paddedRows / MR;
-  const colBlocks = Math.max(1, Math.ceil(paddedCols / NR / COL_TILES));
-  let rowTilesPerUnit = ROW_TILES;
-  const wanted = UNITS_PER_THREAD * (parallel ? threadCount() : 1);
-  while (rowTilesPerUnit > 1 && batch * Math.ceil(rowTiles / rowTilesPerUnit) * colBlocks < wanted)
-    rowTilesPerUnit /= 2;
-  const rowBlocks = Math.max(1, Math.ceil(rowTiles / rowTilesPerUnit));
-  const units = batch * rowBlocks * colBlocks;
-  const unitsPerChunk = Math.max(1, Math.ceil(units / MAX_JOB_CHUNKS));
   const args: GemmArgs = {
+    ...schedule,
     packedA: buffer('a', Math.max(1, shareA ? paddedRows * k : batch * aStride), parallel),
     packedB: buffer('b', Math.max(1, shareB ? paddedCols * k : batch * bStride), parallel),
     work: buffer('work', Math.max(1, batch * workStride), parallel),
-    k,
-    tileRows: MR,
-    tileCols: NR,
-    kBlock: KC,
-    paddedRows,
-    paddedCols,
     aStride,
     bStride,
-    rowBlocks,
-    colBlocks,
-    rowTilesPerUnit,
-    colTilesPerUnit: COL_TILES,
-    units,
-    unitsPerChunk,
   };
   return {
     batch,

@@ -129,3 +129,89 @@ export function packB(
     }
   }
 }
+
+/**
+ * How a batch of products over packed panels is cut into units of work for the worker pool: the
+ * part of the chunk arguments that the TypeScript kernel (gemm.ts) and the wasm kernels
+ * (wasm/gemm.ts) share; each adds its buffers (typed arrays, or byte addresses) and strides.
+ */
+export interface GemmSchedule {
+  k: number;
+  /** Tile of C per microkernel call (pack.ts's MR × NR, or the wasm kernels' own). */
+  tileRows: number;
+  tileCols: number;
+  /** m and n rounded up to whole tiles. */
+  paddedRows: number;
+  paddedCols: number;
+  /** Units: the work of product t is split into rowBlocks × colBlocks units of tiles. */
+  rowBlocks: number;
+  colBlocks: number;
+  rowTilesPerUnit: number;
+  colTilesPerUnit: number;
+  units: number;
+  unitsPerChunk: number;
+}
+
+/** Row tiles per unit at most, and units wanted per thread (fewer rows per unit until there are that many). */
+const ROW_TILES_PER_UNIT = 8;
+const UNITS_PER_THREAD = 8;
+/** Cap on chunks per job (claiming a chunk costs an atomic operation). */
+const MAX_JOB_CHUNKS = 1024;
+
+/**
+ * The schedule of `batch` products [m, k] · [k, n] in tiles of tile.rows × tile.cols, with units of
+ * at most 8 row tiles × colTilesPerUnit column tiles (fewer rows when `threads` threads would
+ * otherwise run out of units before the end).
+ * @example scheduleGemm(1, 512, 512, 512, { rows: 4, cols: 4 }, 64, 2).units; // 32 (16 row blocks × 2 column blocks)
+ */
+export function scheduleGemm(
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  tile: { rows: number; cols: number },
+  colTilesPerUnit: number,
+  threads: number,
+): GemmSchedule {
+  const paddedRows = roundUp(m, tile.rows),
+    paddedCols = roundUp(n, tile.cols);
+  const rowTiles = paddedRows / tile.rows;
+  const colBlocks = Math.max(1, Math.ceil(paddedCols / tile.cols / colTilesPerUnit));
+  let rowTilesPerUnit = ROW_TILES_PER_UNIT;
+  while (rowTilesPerUnit > 1 && batch * Math.ceil(rowTiles / rowTilesPerUnit) * colBlocks < UNITS_PER_THREAD * threads)
+    rowTilesPerUnit /= 2;
+  const rowBlocks = Math.max(1, Math.ceil(rowTiles / rowTilesPerUnit));
+  const units = batch * rowBlocks * colBlocks;
+  return {
+    k,
+    tileRows: tile.rows,
+    tileCols: tile.cols,
+    paddedRows,
+    paddedCols,
+    rowBlocks,
+    colBlocks,
+    rowTilesPerUnit,
+    colTilesPerUnit,
+    units,
+    unitsPerChunk: Math.max(1, Math.ceil(units / MAX_JOB_CHUNKS)),
+  };
+}
+
+/**
+ * Unit `unit` of a schedule: its product t and its tiles, rows [firstRow, endRow) × columns [firstCol, endCol).
+ * @example unitTiles(scheduleGemm(2, 8, 8, 8, { rows: 4, cols: 4 }, 64, 1), 1).t; // 0
+ */
+export function unitTiles(s: GemmSchedule, unit: number) {
+  const t = Math.floor(unit / (s.rowBlocks * s.colBlocks));
+  const rowBlock = Math.floor(unit / s.colBlocks) % s.rowBlocks,
+    colBlock = unit % s.colBlocks;
+  const firstRow = rowBlock * s.rowTilesPerUnit,
+    firstCol = colBlock * s.colTilesPerUnit;
+  return {
+    t,
+    firstRow,
+    endRow: Math.min(s.paddedRows / s.tileRows, firstRow + s.rowTilesPerUnit),
+    firstCol,
+    endCol: Math.min(s.paddedCols / s.tileCols, firstCol + s.colTilesPerUnit),
+  };
+}

@@ -8,7 +8,7 @@
  */
 import type { Data } from '../../backend.ts';
 import type { GemmPlan } from '../gemm.ts';
-import { KC, packA, packB, roundUp, type MatrixView } from '../pack.ts';
+import { KC, packA, packB, scheduleGemm, unitTiles, type GemmSchedule, type MatrixView } from '../pack.ts';
 import { defineTask, runParallel, threadCount } from '../threads.ts';
 import { F32_TILE, F64_TILE, gemmModule, type PackRowFunction, type TilesFunction } from './gemm-kernel.ts';
 import {
@@ -23,50 +23,42 @@ import {
   type MemoryHandle,
 } from './runtime.ts';
 
-/** Everything a chunk needs (it may run on a helper thread): addresses are bytes in `memory`. */
-interface WasmGemmArgs {
+/**
+ * Everything a chunk needs (it may run on a helper thread): the schedule that gemm.ts's chunks
+ * use too (pack.ts), the memory, and byte addresses in it.
+ */
+export interface WasmGemmArgs extends GemmSchedule {
   memory: MemoryHandle;
   float64: boolean;
   packedA: number;
   packedB: number;
   work: number;
-  k: number;
-  tileRows: number;
-  tileCols: number;
-  paddedRows: number;
-  paddedCols: number;
   /** Bytes between consecutive products' packed A (B); 0 shares one. */
   aStride: number;
   bStride: number;
-  rowBlocks: number;
-  colBlocks: number;
-  rowTilesPerUnit: number;
-  colTilesPerUnit: number;
-  units: number;
-  unitsPerChunk: number;
+}
+
+/** A wasm GemmPlan with its arguments, for packing routines that write its panels in wasm (im2col.ts). */
+export interface WasmGemmPlan extends GemmPlan {
+  readonly args: WasmGemmArgs;
 }
 
 /**
- * One chunk: a run of units, each rowTilesPerUnit × colTilesPerUnit tiles of one product, over
- * all of k, one kernel call per k-block (Goto's loop order inside the kernel: row tile, then
- * column tile, so the A panel stays in L1 and the block of B panels in L2).
+ * Units [firstUnit, endUnit) of the schedule, each rowTilesPerUnit × colTilesPerUnit tiles of one
+ * product over all of k, one kernel call per k-block (Goto's loop order inside the kernel: row
+ * tile, then column tile, so the A panel stays in L1 and the block of B panels in L2). Product t's
+ * units are [t·U, (t + 1)·U) with U = rowBlocks · colBlocks (im2col.ts runs one product at a time).
+ * @example multiplyUnits(plan.args, 0, plan.args.units); // what plan.multiply() does on one thread
  */
-function multiplyChunk(args: WasmGemmArgs, chunk: number): void {
+export function multiplyUnits(args: WasmGemmArgs, firstUnit: number, endUnit: number): void {
   const exports = instance(gemmModule, args.memory).exports;
   const tiles = (args.float64 ? exports.tilesF64 : exports.tilesF32) as TilesFunction;
   const size = args.float64 ? 8 : 4;
-  const { k, tileRows, tileCols, paddedRows, paddedCols, rowBlocks, colBlocks } = args;
-  const rowTiles = paddedRows / tileRows,
-    colTiles = paddedCols / tileCols;
-  const lastUnit = Math.min(args.units, (chunk + 1) * args.unitsPerChunk);
-  for (let unit = chunk * args.unitsPerChunk; unit < lastUnit; unit++) {
-    const t = Math.floor(unit / (rowBlocks * colBlocks));
-    const rowBlock = Math.floor(unit / colBlocks) % rowBlocks,
-      colBlock = unit % colBlocks;
-    const firstRow = rowBlock * args.rowTilesPerUnit,
-      rows = Math.min(rowTiles, firstRow + args.rowTilesPerUnit) - firstRow;
-    const firstCol = colBlock * args.colTilesPerUnit,
-      cols = Math.min(colTiles, firstCol + args.colTilesPerUnit) - firstCol;
+  const { k, tileRows, tileCols, paddedRows, paddedCols } = args;
+  for (let unit = firstUnit; unit < endUnit; unit++) {
+    const { t, firstRow, endRow, firstCol, endCol } = unitTiles(args, unit);
+    const rows = endRow - firstRow,
+      cols = endCol - firstCol;
     const c = args.work + (t * paddedRows * paddedCols + firstRow * tileRows * paddedCols + firstCol * tileCols) * size;
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = Math.min(KC, k - p0);
@@ -77,13 +69,15 @@ function multiplyChunk(args: WasmGemmArgs, chunk: number): void {
   }
 }
 
+/** One chunk of plan.multiply(): a run of unitsPerChunk units. */
+function multiplyChunk(args: WasmGemmArgs, chunk: number): void {
+  multiplyUnits(args, chunk * args.unitsPerChunk, Math.min(args.units, (chunk + 1) * args.unitsPerChunk));
+}
+
 const wasmGemmTask = defineTask('wasm-gemm', import.meta.url, multiplyChunk);
 
-/** At most 32 rows × 256 columns of C per unit (fewer rows when threads would starve). */
-const ROW_TILES = 8;
+/** Column tiles per unit: at most 32 rows × 256 columns of C per unit (scheduleGemm in pack.ts). */
 const COL_TILES = 32;
-const UNITS_PER_THREAD = 8;
-const MAX_JOB_CHUNKS = 1024;
 /** Products with fewer multiply-adds run on the calling thread alone (waking helpers costs tens of µs). */
 const PARALLEL_MIN_MULTIPLY_ADDS = 1 << 18;
 
@@ -100,12 +94,12 @@ export function planWasmGemm(
   shareA: boolean,
   shareB: boolean,
   float64: boolean,
-): GemmPlan {
-  const { rows: tileRows, cols: tileCols } = float64 ? F64_TILE : F32_TILE;
+): WasmGemmPlan {
   const size = float64 ? 8 : 4;
   const view = float64 ? float64View : float32View;
-  const paddedRows = roundUp(m, tileRows),
-    paddedCols = roundUp(n, tileCols);
+  const parallel = batch * m * n * k >= PARALLEL_MIN_MULTIPLY_ADDS && threadCount() > 1 && memoryIsShared();
+  const schedule = scheduleGemm(batch, m, k, n, float64 ? F64_TILE : F32_TILE, COL_TILES, parallel ? threadCount() : 1);
+  const { tileCols, paddedRows, paddedCols, units, unitsPerChunk } = schedule;
   const aElements = paddedRows * k,
     bElements = paddedCols * k,
     cElements = paddedRows * paddedCols;
@@ -121,7 +115,7 @@ export function planWasmGemm(
   const staged = view(stage, paddedCols);
   const packRow = instance(gemmModule).exports[float64 ? 'packRowF64' : 'packRowF32'] as PackRowFunction;
   /**
-   * One step of B from a contiguous row from column 0 (im2col's rows in conv2d): a native copy
+   * One step of B from a contiguous row from column 0 (a depth-1 product's row): a native copy
    * into the staging row, then whole-vector copies per tile in wasm, instead of a scalar loop.
    */
   const packContiguousStep = (t: number, source: MatrixView, p: number, cols: number) => {
@@ -131,40 +125,32 @@ export function planWasmGemm(
     const row = (shareB ? 0 : t * bElements) + start * paddedCols + (p - start) * tileCols;
     packRow(stage, packedB + row * size, paddedCols / tileCols, tileCols * length * size);
   };
-  const parallel = batch * m * n * k >= PARALLEL_MIN_MULTIPLY_ADDS && threadCount() > 1 && memoryIsShared();
-  const rowTiles = paddedRows / tileRows;
-  const colBlocks = Math.max(1, Math.ceil(paddedCols / tileCols / COL_TILES));
-  let rowTilesPerUnit = ROW_TILES;
-  const wanted = UNITS_PER_THREAD * (parallel ? threadCount() : 1);
-  while (rowTilesPerUnit > 1 && batch * Math.ceil(rowTiles / rowTilesPerUnit) * colBlocks < wanted)
-    rowTilesPerUnit /= 2;
-  const rowBlocks = Math.max(1, Math.ceil(rowTiles / rowTilesPerUnit));
-  const units = batch * rowBlocks * colBlocks;
-  const unitsPerChunk = Math.max(1, Math.ceil(units / MAX_JOB_CHUNKS));
   const args: WasmGemmArgs = {
+    ...schedule,
     memory: memoryHandle(),
     float64,
     packedA,
     packedB,
     work,
-    k,
-    tileRows,
-    tileCols,
-    paddedRows,
-    paddedCols,
     aStride: shareA ? 0 : aElements * size,
     bStride: shareB ? 0 : bElements * size,
-    rowBlocks,
-    colBlocks,
-    rowTilesPerUnit,
-    colTilesPerUnit: COL_TILES,
-    units,
-    unitsPerChunk,
   };
   return {
     batch,
+    args,
     packA: (t, source, rowStart, rows, kStart, kCount) =>
-      packA(panelsA, t * (shareA ? 0 : aElements), paddedRows, k, source, rowStart, rows, kStart, kCount, tileRows),
+      packA(
+        panelsA,
+        t * (shareA ? 0 : aElements),
+        paddedRows,
+        k,
+        source,
+        rowStart,
+        rows,
+        kStart,
+        kCount,
+        schedule.tileRows,
+      ),
     packB: (t, source, kStart, kCount, colStart, cols) => {
       if (kCount === 1 && colStart === 0 && source.colStride === 1) packContiguousStep(t, source, kStart, cols);
       else
