@@ -11,14 +11,19 @@
  * Images are processed in jobs of several at once (bounded memory), so a job offers the
  * worker threads many independent tiles. The columns never exist as a matrix: im2col writes
  * one patch row at a time into a small buffer, which is packed straight into the product's
- * panels (and col2im reads the product's rows in place).
+ * panels (and col2im reads the product's rows in place). On the wasm path the forward's patch
+ * rows are written by a SIMD kernel straight into the panels, image by image on the threads
+ * (wasm/im2col.ts); im2colRow below is its definition.
  *
  * conv2dDirect, at the end, is the definition written as plain loops (as simpleProduct is
  * matmul's): the im2col path and both gradients are tested against it.
  */
 import type { Conv2dSpec, Data } from '../backend.ts';
 import { allocate, dtypeOf } from './storage.ts';
-import { planGemm } from './gemm.ts';
+import { planGemm, type GemmPlan } from './gemm.ts';
+import type { WasmGemmPlan } from './wasm/gemm.ts';
+import { packAndMultiply, withStagedImages } from './wasm/im2col.ts';
+import { wasmEnabled } from './wasm/runtime.ts';
 import { rowMajor, singleRow, transposed } from './pack.ts';
 
 /** Float64 elements of packed panels and products per job (≈ 16 MiB), to bound memory. */
@@ -116,25 +121,37 @@ export function conv2d(x: Data, weight: Data, spec: Conv2dSpec): Data {
   const { outPerGroup, patch, positions } = geometry(spec);
   const out = allocate(spec.batch * spec.outChannels * positions, dtypeOf(x));
   if (out.length === 0) return out;
-  const row = allocate(positions, dtypeOf(x)); // x's dtype: copied into wasm panels without conversion
-  const rowView = singleRow(row);
   const perJob = imagesPerJob((patch + outPerGroup) * positions, spec.batch);
   for (let group = 0; group < spec.groups; group++) {
     for (let first = 0; first < spec.batch; first += perJob) {
       const images = Math.min(perJob, spec.batch - first);
-      const plan = planGemm(images, outPerGroup, patch, positions, true, false, dtypeOf(x));
-      plan.packA(0, rowMajor(weight, group * outPerGroup * patch, patch), 0, outPerGroup, 0, patch);
-      for (let t = 0; t < images; t++) {
-        forEachPatchRow(spec, first + t, group, (patchRow, plane, ky, kx) => {
-          im2colRow(x, plane, ky, kx, spec, row);
-          plan.packB(t, rowView, patchRow, 1, 0, positions);
+      /** y[n, g] = W[g] · cols[n] for the job's images: `multiply` packs B[t] = cols[first + t] and multiplies. */
+      const job = (multiply: (plan: GemmPlan) => void) => {
+        const plan = planGemm(images, outPerGroup, patch, positions, true, false, dtypeOf(x));
+        plan.packA(0, rowMajor(weight, group * outPerGroup * patch, patch), 0, outPerGroup, 0, patch);
+        multiply(plan);
+        for (let t = 0; t < images; t++) {
+          plan.readC(t, out, ((first + t) * spec.outChannels + group * outPerGroup) * positions, positions, 1);
+        }
+        plan.release();
+      };
+      // The wasm path writes the columns into the panels with the SIMD kernel (wasm/im2col.ts);
+      // this one writes each patch row into `row`, then packs it.
+      if (wasmEnabled())
+        withStagedImages(x, spec, first, images, group, dtypeOf(x) === 'float64', (staged) =>
+          job((plan) => packAndMultiply(plan as WasmGemmPlan, staged, spec)),
+        );
+      else
+        job((plan) => {
+          const row = new Float64Array(positions);
+          for (let t = 0; t < images; t++) {
+            forEachPatchRow(spec, first + t, group, (patchRow, plane, ky, kx) => {
+              im2colRow(x, plane, ky, kx, spec, row);
+              plan.packB(t, singleRow(row), patchRow, 1, 0, positions);
+            });
+          }
+          plan.multiply();
         });
-      }
-      plan.multiply();
-      for (let t = 0; t < images; t++) {
-        plan.readC(t, out, ((first + t) * spec.outChannels + group * outPerGroup) * positions, positions, 1);
-      }
-      plan.release();
     }
   }
   return out;

@@ -1,0 +1,201 @@
+/**
+ * conv2d's wasm im2col (gpu/cpu/wasm/im2col.ts, im2col-kernel.ts: patch rows written by SIMD
+ * straight into the GEMM's packed panels, packed and multiplied image by image on the pool)
+ * fuzzed against the TypeScript definition (the same conv2d with the wasm path off): random
+ * geometry with stride, padding, dilation, groups, size-0 and size-1 extents, output widths
+ * around the 8- and 4-column tiles (tiles that cross output rows, boundary tiles of the masked
+ * vector path), float32 and float64, NaN/±Inf planted in the input (a masked lane that leaked
+ * a neighbouring row's NaN, or a padding zero read from memory, would show).
+ *
+ * Bound, per element (as wasm-gemm.test.ts): the TypeScript path sums in float64 and rounds once
+ * (within u·Σ|x||w| of the exact sum), the wasm path sums k = patch products in the dtype
+ * (within γ_k·Σ|x||w|, Higham 2002 §3.1, γ_k = k·u/(1 − k·u), u = 2⁻²⁴ or 2⁻⁵³), so
+ * |wasm − ts| ≤ (γ_k + u)·Σ|x||w|, with Σ|x||w| = conv2dDirect(|x|, |w|). Non-finite outputs match exactly.
+ */
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { Conv2dSpec, Data, DType } from '../../gpu/backend.ts';
+import { conv2d, conv2dDirect } from '../../gpu/cpu/conv.ts';
+import { im2colModule } from '../../gpu/cpu/wasm/im2col-kernel.ts';
+import { moduleBytes, setWasmEnabled, wasmEnabled, webAssembly } from '../../gpu/cpu/wasm/runtime.ts';
+import { absolute } from '../helpers/close.ts';
+import { seededValues } from '../helpers/seeded-values.ts';
+
+const wasmPresent = wasmEnabled();
+afterEach(() => setWasmEnabled(wasmPresent));
+
+interface Geometry {
+  batch: number;
+  groups: number;
+  inPerGroup: number;
+  outPerGroup: number;
+  inHeight: number;
+  inWidth: number;
+  kernelHeight: number;
+  kernelWidth: number;
+  stride: [number, number];
+  pad: [number, number];
+  dilation: [number, number];
+}
+
+/** Output extent of a convolution axis (0 when the dilated kernel does not fit). */
+const outExtent = (size: number, kernel: number, stride: number, pad: number, dilation: number) =>
+  Math.max(0, Math.floor((size + 2 * pad - dilation * (kernel - 1) - 1) / stride) + 1);
+
+function specOf(g: Geometry): Conv2dSpec {
+  return {
+    batch: g.batch,
+    inChannels: g.groups * g.inPerGroup,
+    outChannels: g.groups * g.outPerGroup,
+    inHeight: g.inHeight,
+    inWidth: g.inWidth,
+    kernelHeight: g.kernelHeight,
+    kernelWidth: g.kernelWidth,
+    outHeight: outExtent(g.inHeight, g.kernelHeight, g.stride[0], g.pad[0], g.dilation[0]),
+    outWidth: outExtent(g.inWidth, g.kernelWidth, g.stride[1], g.pad[1], g.dilation[1]),
+    strideHeight: g.stride[0],
+    strideWidth: g.stride[1],
+    padHeight: g.pad[0],
+    padWidth: g.pad[1],
+    dilationHeight: g.dilation[0],
+    dilationWidth: g.dilation[1],
+    groups: g.groups,
+  };
+}
+
+interface Case {
+  geometry: Geometry;
+  dtype: DType;
+  seed: number;
+  /** Fractions of x's length where NaN, +Inf and −Inf are planted, or none. */
+  poison: [number, number, number] | null;
+}
+
+function checkConv({ geometry, dtype, seed, poison }: Case): void {
+  const s = specOf(geometry);
+  const x = seededValues(s.batch * s.inChannels * s.inHeight * s.inWidth, seed, dtype);
+  const w = seededValues(s.outChannels * geometry.inPerGroup * s.kernelHeight * s.kernelWidth, seed + 1, dtype);
+  if (poison && x.length > 0) [NaN, Infinity, -Infinity].forEach((v, i) => (x[Math.floor(poison[i] * x.length)] = v));
+  setWasmEnabled(false);
+  const ts = conv2d(x, w, s);
+  setWasmEnabled(true);
+  const wasm = conv2d(x, w, s);
+  expect(wasm.constructor).toBe(ts.constructor);
+  expect(wasm.length).toBe(ts.length);
+  const magnitude = conv2dDirect(absolute(x), absolute(w), s);
+  const k = geometry.inPerGroup * s.kernelHeight * s.kernelWidth;
+  const u = dtype === 'float64' ? 2 ** -53 : 2 ** -24;
+  const factor = (k * u) / (1 - k * u) + u;
+  for (let i = 0; i < ts.length; i++) {
+    const ok = Number.isFinite(ts[i]) ? Math.abs(wasm[i] - ts[i]) <= factor * magnitude[i] : Object.is(wasm[i], ts[i]);
+    if (!ok)
+      throw new Error(
+        `conv2d ${JSON.stringify(s)} ${dtype}: element ${i} is ${wasm[i]} on wasm, ${ts[i]} on TypeScript ` +
+          `(± ${factor * magnitude[i]})`,
+      );
+  }
+}
+
+const pair = (min: number, max: number) =>
+  fc.tuple(fc.integer({ min, max }), fc.integer({ min, max })) as fc.Arbitrary<[number, number]>;
+
+/** Widths that give output widths near the tile widths (8 float32, 4 float64) and their multiples. */
+const widthArb = (max: number) =>
+  fc.oneof(
+    fc.constantFrom(1, 3, 4, 5, 7, 8, 9, 10, 12, 16, 17, 18).filter((v) => v <= max),
+    fc.integer({ min: 1, max }),
+  );
+
+const geometryArb = (maxBatch: number, maxImage: number, maxChannels: number) =>
+  fc.record({
+    batch: fc.integer({ min: 0, max: maxBatch }),
+    groups: fc.integer({ min: 1, max: 3 }),
+    inPerGroup: fc.integer({ min: 0, max: maxChannels }),
+    outPerGroup: fc.integer({ min: 1, max: maxChannels }),
+    inHeight: fc.integer({ min: 1, max: maxImage }),
+    inWidth: widthArb(maxImage),
+    kernelHeight: fc.integer({ min: 1, max: 4 }),
+    kernelWidth: fc.integer({ min: 1, max: 4 }),
+    stride: pair(1, 3),
+    pad: pair(0, 3),
+    dilation: pair(1, 2),
+  });
+
+const caseArb = (geometry: fc.Arbitrary<Geometry>) =>
+  fc.record({
+    geometry,
+    dtype: fc.constantFrom<DType>('float32', 'float64'),
+    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    poison: fc.option(fc.tuple(fc.double({ min: 0, max: 0.999, noNaN: true }), fc.double({ min: 0, max: 0.999, noNaN: true }), fc.double({ min: 0, max: 0.999, noNaN: true })), { nil: null }), // prettier-ignore
+  });
+
+const benchLayer: Geometry = {
+  batch: 4,
+  groups: 1,
+  inPerGroup: 16,
+  outPerGroup: 32,
+  inHeight: 32,
+  inWidth: 32,
+  kernelHeight: 3,
+  kernelWidth: 3,
+  stride: [1, 1],
+  pad: [1, 1],
+  dilation: [1, 1],
+};
+
+describe.runIf(wasmPresent)('wasm im2col conv2d', () => {
+  it('emits the same module bytes every time (SHA-256 pinned)', () => {
+    const bytes = moduleBytes(im2colModule);
+    expect(webAssembly!.validate(bytes)).toBe(true);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(
+      '4d052348f65fc943449255e906255ec73359048584564d6cb571486d4c55837e',
+    );
+  });
+
+  it('matches the TypeScript conv2d on small shapes (stride, padding, dilation, groups, edge tiles, NaN/Inf)', () => {
+    fc.assert(fc.property(caseArb(geometryArb(3, 12, 3)), checkConv), { numRuns: 300 });
+  });
+
+  it('matches on shapes large enough to pack and multiply image by image on the threads', () => {
+    // ≥ 2 images per thread and ≥ 2¹⁶ patch elements (im2col.ts): the fused pack-and-multiply chunks.
+    const large = fc
+      .record({
+        batch: fc.integer({ min: 4, max: 8 }),
+        groups: fc.integer({ min: 1, max: 2 }),
+        inPerGroup: fc.integer({ min: 2, max: 4 }),
+        outPerGroup: fc.integer({ min: 1, max: 4 }),
+        inHeight: fc.integer({ min: 20, max: 40 }),
+        inWidth: fc.oneof(fc.constantFrom(24, 32, 33, 35), fc.integer({ min: 20, max: 40 })),
+        kernelHeight: fc.integer({ min: 2, max: 4 }),
+        kernelWidth: fc.integer({ min: 2, max: 4 }),
+        stride: pair(1, 2),
+        pad: pair(0, 3),
+        dilation: pair(1, 2),
+      })
+      .filter((g) => {
+        const s = specOf(g);
+        return s.batch * s.inChannels * s.kernelHeight * s.kernelWidth * s.outHeight * s.outWidth >= 2 ** 16;
+      });
+    fc.assert(fc.property(caseArb(large), checkConv), { numRuns: 12 });
+  });
+
+  it('matches on the benchmark layer (3×3, padding 1, 16 → 32 channels, 32²), both dtypes', () => {
+    for (const dtype of ['float32', 'float64'] as const)
+      checkConv({ geometry: benchLayer, dtype, seed: 7, poison: [0.1, 0.5, 0.9] });
+  });
+
+  it('a 1×1, stride-1 convolution equals the per-image matrix product (exact small integers)', () => {
+    const s = specOf({ ...benchLayer, batch: 2, inPerGroup: 3, outPerGroup: 2, inHeight: 2, inWidth: 9, kernelHeight: 1, kernelWidth: 1, pad: [0, 0] }); // prettier-ignore
+    const x = Float32Array.from({ length: 2 * 3 * 18 }, (_, i) => (i % 7) - 3);
+    const w = Float32Array.from([1, 2, 3, -1, 0, 2]);
+    const y = conv2d(x, w, s);
+    for (let n = 0; n < 2; n++)
+      for (let o = 0; o < 2; o++)
+        for (let q = 0; q < 18; q++) {
+          let sum = 0;
+          for (let c = 0; c < 3; c++) sum += w[o * 3 + c] * x[(n * 3 + c) * 18 + q];
+          expect(y[(n * 2 + o) * 18 + q]).toBe(sum);
+        }
+  });
+});
