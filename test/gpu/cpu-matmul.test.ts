@@ -6,10 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Data, DType, MatmulSpec } from '../../gpu/backend.ts';
+import type { Data, MatmulSpec } from '../../gpu/backend.ts';
 import { matmul } from '../../gpu/cpu/matmul.ts';
 import { chunksRunByHelpers, threadCount } from '../../gpu/cpu/threads.ts';
-import { seededValues } from '../helpers/seeded-values.ts';
+import { matmulCaseArb, matmulOperands, type MatmulCase } from '../helpers/matmul-cases.ts';
 
 /** The definition: C[t][i][j] = Σ_p op(A[t])[i][p] · op(B[t])[p][j], and Σ_p |·||·| for the bound. */
 function referenceMatmul(a: Data, b: Data, spec: MatmulSpec): { value: Float64Array; magnitude: Float64Array } {
@@ -35,32 +35,8 @@ function referenceMatmul(a: Data, b: Data, spec: MatmulSpec): { value: Float64Ar
   return { value, magnitude };
 }
 
-interface Case {
-  batch: number;
-  m: number;
-  k: number;
-  n: number;
-  transposeA: boolean;
-  transposeB: boolean;
-  broadcastA: boolean;
-  broadcastB: boolean;
-  dtype: DType;
-  seed: number;
-}
-
-function checkCase(c: Case): void {
-  const spec: MatmulSpec = {
-    batch: c.batch,
-    m: c.m,
-    k: c.k,
-    n: c.n,
-    transposeA: c.transposeA,
-    transposeB: c.transposeB,
-    strideA: c.broadcastA ? 0 : c.m * c.k,
-    strideB: c.broadcastB ? 0 : c.k * c.n,
-  };
-  const a = seededValues((c.broadcastA ? 1 : c.batch) * c.m * c.k, c.seed, c.dtype);
-  const b = seededValues((c.broadcastB ? 1 : c.batch) * c.k * c.n, c.seed + 1, c.dtype);
+function checkCase(c: MatmulCase): void {
+  const { spec, a, b } = matmulOperands(c);
   const out = matmul(a, b, spec);
   expect(out).toBeInstanceOf(c.dtype === 'float64' ? Float64Array : Float32Array);
   expect(out.length).toBe(c.batch * c.m * c.n);
@@ -74,19 +50,10 @@ function checkCase(c: Case): void {
   }
 }
 
-const caseArb = (maxBatch: number, maxM: number, maxK: number, maxN: number, minSize = 0) =>
-  fc.record({
-    batch: fc.integer({ min: minSize, max: maxBatch }),
-    m: fc.integer({ min: minSize, max: maxM }),
-    k: fc.integer({ min: minSize, max: maxK }),
-    n: fc.integer({ min: minSize, max: maxN }),
-    transposeA: fc.boolean(),
-    transposeB: fc.boolean(),
-    broadcastA: fc.boolean(),
-    broadcastB: fc.boolean(),
-    dtype: fc.constantFrom<DType>('float32', 'float64'),
-    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-  });
+const caseArb = (maxBatch: number, maxM: number, maxK: number, maxN: number, minSize = 0) => {
+  const size = (max: number) => fc.integer({ min: minSize, max });
+  return matmulCaseArb({ batch: size(maxBatch), m: size(maxM), k: size(maxK), n: size(maxN) });
+};
 
 describe('cpu matmul', () => {
   it('matches the triple loop on small shapes (size 0 and 1, simple and packed paths)', () => {

@@ -16,6 +16,7 @@ import { conv2d, conv2dInputGrad, conv2dWeightGrad } from '../../gpu/cpu/conv.ts
 import { gemmModule } from '../../gpu/cpu/wasm/gemm-kernel.ts';
 import { cpuBackend } from '../../gpu/cpu/index.ts';
 import { moduleBytes, setWasmEnabled, wasmEnabled, webAssembly } from '../../gpu/cpu/wasm/runtime.ts';
+import { matmulCaseArb, matmulOperands, type MatmulCase } from '../helpers/matmul-cases.ts';
 import { seededValues } from '../helpers/seeded-values.ts';
 import { createHash } from 'node:crypto';
 
@@ -69,29 +70,13 @@ const edgeSize = (max: number) =>
     fc.integer({ min: 1, max }),
   );
 
-interface Case {
-  batch: number;
-  m: number;
-  k: number;
-  n: number;
-  transposeA: boolean;
-  transposeB: boolean;
-  broadcastA: boolean;
-  broadcastB: boolean;
-  dtype: DType;
-  seed: number;
+interface Case extends MatmulCase {
   /** Where to plant a NaN and an Inf in A (fractions of its length), or none. */
   poison: [number, number] | null;
 }
 
 function checkMatmul(c: Case): void {
-  const spec: MatmulSpec = {
-    ...c,
-    strideA: c.broadcastA ? 0 : c.m * c.k,
-    strideB: c.broadcastB ? 0 : c.k * c.n,
-  };
-  const a = seededValues((c.broadcastA ? 1 : c.batch) * c.m * c.k, c.seed, c.dtype);
-  const b = seededValues((c.broadcastB ? 1 : c.batch) * c.k * c.n, c.seed + 1, c.dtype);
+  const { spec, a, b } = matmulOperands(c);
   if (c.poison && a.length > 0) {
     a[Math.floor(c.poison[0] * a.length)] = NaN;
     a[Math.floor(c.poison[1] * a.length)] = -Infinity;
@@ -101,23 +86,21 @@ function checkMatmul(c: Case): void {
   expectAgree(`matmul ${JSON.stringify(c)}`, ts, wasm, (i) => gamma(c.k, c.dtype) * magnitude[i]);
 }
 
-const caseArb = (maxBatch: number, maxM: number, maxK: number, maxN: number) =>
-  fc.record({
-    batch: fc.integer({ min: 1, max: maxBatch }),
-    m: edgeSize(maxM),
-    k: edgeSize(maxK),
-    n: edgeSize(maxN),
-    transposeA: fc.boolean(),
-    transposeB: fc.boolean(),
-    broadcastA: fc.boolean(),
-    broadcastB: fc.boolean(),
-    dtype: fc.constantFrom<DType>('float32', 'float64'),
-    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-    poison: fc.option(
-      fc.tuple(fc.double({ min: 0, max: 0.999, noNaN: true }), fc.double({ min: 0, max: 0.999, noNaN: true })),
-      { nil: null },
-    ),
-  });
+const caseArb = (maxBatch: number, maxM: number, maxK: number, maxN: number): fc.Arbitrary<Case> =>
+  fc
+    .tuple(
+      matmulCaseArb({
+        batch: fc.integer({ min: 1, max: maxBatch }),
+        m: edgeSize(maxM),
+        k: edgeSize(maxK),
+        n: edgeSize(maxN),
+      }),
+      fc.option(
+        fc.tuple(fc.double({ min: 0, max: 0.999, noNaN: true }), fc.double({ min: 0, max: 0.999, noNaN: true })),
+        { nil: null },
+      ),
+    )
+    .map(([c, poison]) => ({ ...c, poison }));
 
 describe.runIf(wasmPresent)('wasm gemm', () => {
   it('emits the same module bytes every time (SHA-256 pinned)', () => {
