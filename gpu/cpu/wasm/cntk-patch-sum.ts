@@ -160,53 +160,60 @@ export function addPatchSum(m: ModuleBuilder, theta: boolean): void {
         scalarEntry();
       });
     });
-    // stage 2: column sums of the row sums, two entries at a time, rounded to float32
-    const rowAt = f.local('i32'),
-      upAt = f.local('i32'),
-      downAt = f.local('i32'),
-      target = f.local('i32');
-    const pairs = f.local('i32'),
-      e = f.local('i32');
-    const sum = f.local('v128');
+    // stage 2: column sums of the row sums, two entries at a time, rounded to float32; per plane
+    // a pointer into the row, the row above, the row below and the output, stepped along
+    const pairs = f.local('i32');
+    const scaleV = f.local('v128');
+    const pointers = planes.map(([, sums, out, shiftOf]) => ({
+      sums,
+      out,
+      shiftOf,
+      shiftV: f.local('v128'),
+      at: f.local('i32'),
+      above: f.local('i32'),
+      below: f.local('i32'),
+      target: f.local('i32'),
+    }));
     f.get(columns).i32(1).op('i32.shr_u').set(pairs);
+    f.get(scale).op('f64x2.splat').set(scaleV);
+    for (const p of pointers) f.get(p.shiftOf).op('f64x2.splat').set(p.shiftV);
     f.forRange(r, 0, count, 1, () => {
-      const rowOf = (table: Local) => f.get(table).get(r).i32(4).op('i32.mul').op('i32.add').memory('i32.load');
-      f.get(r).get(columns).op('i32.mul').set(rowAt);
-      rowOf(up).get(columns).op('i32.mul').set(upAt);
-      rowOf(down).get(columns).op('i32.mul').set(downAt);
+      for (const p of pointers) {
+        const rowStart = (row: () => void, into: Local) => {
+          f.get(p.sums);
+          row();
+          f.get(columns).op('i32.mul').i32(8).op('i32.mul').op('i32.add').set(into);
+        };
+        const tableRow = (table: Local) => () =>
+          f.get(table).get(r).i32(4).op('i32.mul').op('i32.add').memory('i32.load');
+        rowStart(() => f.get(r), p.at);
+        rowStart(tableRow(up), p.above);
+        rowStart(tableRow(down), p.below);
+        f.get(p.out).get(r).get(columns).op('i32.mul').i32(4).op('i32.mul').op('i32.add').set(p.target);
+      }
       const part = (lanes: 1 | 2) => {
-        for (const [, sums, out, shiftOf] of planes) {
-          const load = (row: Local) =>
-            f
-              .get(sums)
-              .get(row)
-              .get(e)
-              .op('i32.add')
-              .i32(8)
-              .op('i32.mul')
-              .op('i32.add')
-              .memory(lanes === 2 ? 'v128.load' : 'v128.load64_zero', 0, 3);
-          load(rowAt);
-          load(upAt);
-          f.op('f64x2.add');
-          load(downAt);
-          f.op('f64x2.add');
-          f.get(scale).op('f64x2.splat').op('f64x2.mul').get(shiftOf).op('f64x2.splat').op('f64x2.add').set(sum);
-          f.get(out).get(rowAt).get(e).op('i32.add').i32(4).op('i32.mul').op('i32.add').set(target);
-          f.get(target).get(sum).op('f32x4.demote_f64x2_zero');
+        const load = lanes === 2 ? 'v128.load' : 'v128.load64_zero';
+        for (const p of pointers) {
+          f.get(p.target);
+          f.get(p.at).memory(load, 0, 3);
+          f.get(p.above).memory(load, 0, 3).op('f64x2.add');
+          f.get(p.below).memory(load, 0, 3).op('f64x2.add');
+          f.get(scaleV).op('f64x2.mul').get(p.shiftV).op('f64x2.add').op('f32x4.demote_f64x2_zero');
           if (lanes === 2) f.lane('i64x2.extract_lane', 0).memory('i64.store', 0, 2);
           else f.lane('f32x4.extract_lane', 0).memory('f32.store');
+          for (const [pointer, bytes] of [
+            [p.at, 16],
+            [p.above, 16],
+            [p.below, 16],
+            [p.target, 8],
+          ] as const)
+            f.get(pointer).i32(bytes).op('i32.add').set(pointer);
         }
       };
-      f.forRange(k, 0, pairs, 1, () => {
-        f.get(k).get(k).op('i32.add').set(e);
-        part(2);
-      });
+      f.forRange(k, 0, pairs, 1, () => part(2));
+      // an odd last entry: the pointers stand on it after the loop
       f.get(columns).i32(1).op('i32.and');
-      f.ifElse(() => {
-        f.get(columns).i32(1).op('i32.sub').set(e);
-        part(1);
-      });
+      f.ifElse(() => part(1));
     });
   });
 }
