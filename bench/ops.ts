@@ -167,7 +167,11 @@ async function main(): Promise<void> {
   if (numpy?.available) lines.push(`numpy ${numpy.version}, BLAS: ${numpy.blas}`);
   if (torch && !torch.available) lines.push(`skipped: torch (${torch.reason})`);
   if (torch?.available)
-    lines.push(`torch ${torch.version} (${torch.python}, ${torch.threads} threads), BLAS: ${torch.blas}`);
+    lines.push(
+      `torch ${torch.version} (${torch.python}, ${torch.threads} threads${
+        torch.coreType ? `, OPENBLAS_CORETYPE=${torch.coreType}` : ''
+      }), BLAS: ${torch.blas}`,
+    );
   const table: { workload: Workload; ms: Record<string, number> }[] = [];
   for (const workload of workloads()) {
     log(`${workload.name}…`);

@@ -7,8 +7,10 @@ Usage: python3 bench/peers/torch_ops.py THREADS WORKLOAD ARGS...  (printed: one 
                        by autograd, as bench/ours.ts does
 torch's intra-op thread count is set to THREADS (ours: the cpu backend's worker count). The JSON holds
 the median milliseconds, the BLAS library the process actually mapped (Debian's torch is built with
-BLAS_INFO=generic and calls whatever libblas.so.3 points to), the thread count and torch's version.
+BLAS_INFO=generic and calls whatever libblas.so.3 points to) with OpenBLAS's kernel set, the thread
+count and torch's version.
 """
+import ctypes
 import json
 import re
 import sys
@@ -58,11 +60,17 @@ def mlp(batch):
 
 
 def blas():
-    """The BLAS/LAPACK shared objects mapped into this process (after a product has run)."""
+    """The BLAS/LAPACK shared objects mapped into this process (after a product has run), and OpenBLAS's kernel set."""
     with open("/proc/self/maps") as maps:
-        paths = {line.split()[-1] for line in maps if "blas" in line.lower() or "mkl" in line.lower()}
+        paths = sorted({line.split()[-1] for line in maps if "blas" in line.lower() or "mkl" in line.lower()})
     built = re.search(r"BLAS_INFO=(\w+)", torch.__config__.show())
-    return f"BLAS_INFO={built.group(1) if built else '?'}; mapped: {', '.join(sorted(paths)) or 'none'}"
+    core = ""
+    for path in paths:
+        if "libopenblas" in path:
+            corename = ctypes.CDLL(path).openblas_get_corename
+            corename.restype = ctypes.c_char_p
+            core = f"; OpenBLAS core {corename().decode()}"
+    return f"BLAS_INFO={built.group(1) if built else '?'}; mapped: {', '.join(paths) or 'none'}{core}"
 
 
 if __name__ == "__main__":
