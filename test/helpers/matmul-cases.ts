@@ -3,14 +3,8 @@ import fc from 'fast-check';
 import type { Data, DType, MatmulSpec } from '../../gpu/backend.ts';
 import { seededValues } from './seeded-values.ts';
 
-/** One batched product: sizes, transposes, whether A (B) is one matrix reused by every batch, dtype, seed. */
-export interface MatmulCase {
-  batch: number;
-  m: number;
-  k: number;
-  n: number;
-  transposeA: boolean;
-  transposeB: boolean;
+/** One batched product: its sizes and transposes, whether A (B) is one matrix reused by every batch, dtype, seed. */
+export interface MatmulCase extends Pick<MatmulSpec, 'batch' | 'm' | 'k' | 'n' | 'transposeA' | 'transposeB'> {
   broadcastA: boolean;
   broadcastB: boolean;
   dtype: DType;
