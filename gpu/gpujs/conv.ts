@@ -5,9 +5,9 @@
  * Sums run in float32, so results agree with the cpu backend within
  * |Δ| ≤ (terms+2)·2⁻²³·Σ|x||w|.
  */
-import type { Conv2dSpec, Data } from '../backend.ts';
+import type { Conv2dSpec, Storage } from '../backend.ts';
 import { emitCoordinates, KernelSource } from './indexing.ts';
-import { checked, type GpuJsRuntime } from './runtime.ts';
+import { checked, type KernelRunner } from './runtime.ts';
 
 interface Geometry {
   inSize: number;
@@ -42,7 +42,12 @@ function geometry(spec: Conv2dSpec, label: string): Geometry {
   };
 }
 
-export function conv2d(runtime: GpuJsRuntime, x: Data, weight: Data, spec: Conv2dSpec): Data {
+export function conv2d<Out extends Storage>(
+  runtime: KernelRunner<Out>,
+  x: Storage,
+  weight: Storage,
+  spec: Conv2dSpec,
+): Out | Float32Array {
   const g = geometry(spec, 'conv2d');
   const input = checked(x, g.inSize, 'conv2d', `x [${spec.batch},${spec.inChannels},${spec.inHeight},${spec.inWidth}]`);
   const weights = checked(
@@ -95,7 +100,12 @@ export function conv2d(runtime: GpuJsRuntime, x: Data, weight: Data, spec: Conv2
  * y = oy·stride − pad + ky·dilation solved for oy (skipped unless it is a whole number
  * in range).
  */
-export function conv2dInputGrad(runtime: GpuJsRuntime, outGrad: Data, weight: Data, spec: Conv2dSpec): Data {
+export function conv2dInputGrad<Out extends Storage>(
+  runtime: KernelRunner<Out>,
+  outGrad: Storage,
+  weight: Storage,
+  spec: Conv2dSpec,
+): Out | Float32Array {
   const g = geometry(spec, 'conv2dInputGrad');
   const grads = checked(
     outGrad,
@@ -155,7 +165,12 @@ export function conv2dInputGrad(runtime: GpuJsRuntime, outGrad: Data, weight: Da
 }
 
 /** ∂L/∂w: each weight sums dy·x over images and output positions. */
-export function conv2dWeightGrad(runtime: GpuJsRuntime, x: Data, outGrad: Data, spec: Conv2dSpec): Data {
+export function conv2dWeightGrad<Out extends Storage>(
+  runtime: KernelRunner<Out>,
+  x: Storage,
+  outGrad: Storage,
+  spec: Conv2dSpec,
+): Out | Float32Array {
   const g = geometry(spec, 'conv2dWeightGrad');
   const input = checked(
     x,

@@ -4,10 +4,10 @@
  * constants; comparisons and NaN handling are spelled out (Math.max's NaN semantics
  * differ between gpu.js modes), matching the scalar definitions in gpu/cpu/elementwise.ts.
  */
-import type { BinaryOp, Data, UnaryOp } from '../backend.ts';
+import type { BinaryOp, Storage, UnaryOp } from '../backend.ts';
 import { broadcastStrides, sizeOf } from '../shape.ts';
 import { coalesce, emitCoordinates, KernelSource } from './indexing.ts';
-import { checked, float32, type GpuJsRuntime } from './runtime.ts';
+import { checked, float32, type KernelRunner } from './runtime.ts';
 
 /**
  * Each unary op as a gpu.js expression of `v` (float32 arithmetic). GLSL leaves a function
@@ -79,7 +79,7 @@ const POW_GLSL = [
   'return u < 0 && odd === 1 ? -magnitude : magnitude;',
 ];
 
-export function unary(runtime: GpuJsRuntime, op: UnaryOp, x: Data): Data {
+export function unary<Out extends Storage>(runtime: KernelRunner<Out>, op: UnaryOp, x: Storage): Out | Float32Array {
   const input = float32(x, `unary(${op})`);
   const expression = unaryExpressions[op];
   if (expression === undefined) throw new Error(`gpujs unary: unknown op '${op}'`);
@@ -119,15 +119,15 @@ function emitBroadcastReads(
   );
 }
 
-export function binary(
-  runtime: GpuJsRuntime,
+export function binary<Out extends Storage>(
+  runtime: KernelRunner<Out>,
   op: BinaryOp,
-  a: Data,
+  a: Storage,
   aShape: readonly number[],
-  b: Data,
+  b: Storage,
   bShape: readonly number[],
   outShape: readonly number[],
-): Data {
+): Out | Float32Array {
   const label = `binary(${op})`;
   const left = checked(a, sizeOf(aShape), label, `a of shape [${aShape}]`);
   const right = checked(b, sizeOf(bShape), label, `b of shape [${bShape}]`);
@@ -149,16 +149,16 @@ export function binary(
   );
 }
 
-export function where(
-  runtime: GpuJsRuntime,
-  cond: Data,
+export function where<Out extends Storage>(
+  runtime: KernelRunner<Out>,
+  cond: Storage,
   condShape: readonly number[],
-  a: Data,
+  a: Storage,
   aShape: readonly number[],
-  b: Data,
+  b: Storage,
   bShape: readonly number[],
   outShape: readonly number[],
-): Data {
+): Out | Float32Array {
   const condition = checked(cond, sizeOf(condShape), 'where', `cond of shape [${condShape}]`);
   const left = checked(a, sizeOf(aShape), 'where', `a of shape [${aShape}]`);
   const right = checked(b, sizeOf(bShape), 'where', `b of shape [${bShape}]`);

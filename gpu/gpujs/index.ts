@@ -14,14 +14,20 @@
  * - argument checks (dtype, lengths, index ranges), before any kernel runs.
  * Everything else is a gpu.js kernel.
  *
+ * In the WebGL modes (webgl, webgl2, headlessgl) the backend is resident: `device` runs the
+ * same kernels with `pipeline: true`, so results stay on the GPU as textures (device.ts)
+ * until read, and a chain of ops makes no host round trip. webasm and cpu modes have no
+ * `device` and behave as before.
+ *
  * @example
  *   const backend = createGpuJsBackend();
  *   backend.describe(); // 'gpujs (gpu.js 2.24.1, mode webasm)'
  *   backend.matmul(a, b, { batch: 1, m: 2, k: 3, n: 4, transposeA: false, transposeB: false, strideA: 0, strideB: 0 });
  */
-import type { Backend, Data, DType } from '../backend.ts';
+import type { Backend, Data, DeviceKernels, DType, Storage } from '../backend.ts';
 import { Random } from '../random.ts';
-import { createRuntime, FLOAT64_MESSAGE, float32, type GpuJsRuntime } from './runtime.ts';
+import { createRuntime, FLOAT64_MESSAGE, float32, type GpuJsRuntime, type KernelRunner } from './runtime.ts';
+import { TextureStorage } from './device.ts';
 import { binary, unary, where } from './elementwise.ts';
 import { argmax, reduce } from './reduce.ts';
 import { broadcastTo, concat, gather, pad, permute, scatterAdd, slice } from './layout.ts';
@@ -31,6 +37,7 @@ import { maxPool2dIndices } from './pool.ts';
 import { createGpuJsInfiniteKernels } from './infinite.ts';
 
 export { naiveMatmulKernel, matmulBlocked, matmulFlat } from './matmul.ts';
+export { TextureStorage } from './device.ts';
 export {
   GpuJsRuntime,
   FLOAT64_MESSAGE,
@@ -114,5 +121,38 @@ export function createGpuJsBackend(environment?: Record<string, string | undefin
       return drawn(size, () => mean + std * rng.normal());
     },
     infinite: createGpuJsInfiniteKernels(runtime),
+    device: runtime.device && deviceKernels(runtime, runtime.device),
+  };
+}
+
+/** The kernels on the GPU: inputs host arrays or textures, results textures (host fills stay host). */
+function deviceKernels(runtime: GpuJsRuntime, device: KernelRunner<Storage>): DeviceKernels {
+  return {
+    upload: (data) => runtime.upload(float32(data, 'upload')),
+    liveCount: () => runtime.liveTextures,
+    cast(x, dtype) {
+      requireFloat32(dtype, 'cast');
+      const input = float32(x, 'cast');
+      // storage is immutable, so a float32 → float32 cast of a texture shares it (tensors count their shares)
+      return input instanceof TextureStorage ? input : Float32Array.from(input);
+    },
+    unary: (op, x) => unary(device, op, x),
+    binary: (op, a, aShape, b, bShape, outShape) => binary(device, op, a, aShape, b, bShape, outShape),
+    where: (cond, condShape, a, aShape, b, bShape, outShape) =>
+      where(device, cond, condShape, a, aShape, b, bShape, outShape),
+    reduce: (op, x, shape, axes) => reduce(device, op, x, shape, axes),
+    argmax: (x, shape, axis) => argmax(device, x, shape, axis),
+    permute: (x, shape, perm) => permute(device, x, shape, perm),
+    broadcastTo: (x, shape, outShape) => broadcastTo(device, x, shape, outShape),
+    pad: (x, shape, padding, value) => pad(device, x, shape, padding, value),
+    slice: (x, shape, begin, size) => slice(device, x, shape, begin, size),
+    concat: (xs, shapes, axis) => concat(device, xs, shapes, axis),
+    gather: (x, shape, axis, indices, indexShape) => gather(device, x, shape, axis, indices, indexShape),
+    scatterAdd: (src, indices, indexShape, axis, outShape) =>
+      scatterAdd(device, src, indices, indexShape, axis, outShape),
+    matmul: (a, b, spec) => matmul(device, a, b, spec),
+    conv2d: (x, weight, spec) => conv2d(device, x, weight, spec),
+    conv2dInputGrad: (outGrad, weight, spec) => conv2dInputGrad(device, outGrad, weight, spec),
+    conv2dWeightGrad: (x, outGrad, spec) => conv2dWeightGrad(device, x, outGrad, spec),
   };
 }

@@ -3,20 +3,20 @@
  * scatterAdd. Each output cell finds its source position from its own coordinates
  * (gather form), with extents and strides baked in as constants. Results are exact.
  */
-import type { Data } from '../backend.ts';
+import type { Storage } from '../backend.ts';
 import { broadcastStrides, sizeOf, stridesOf } from '../shape.ts';
 import { coalesce, emitCoordinates, KernelSource } from './indexing.ts';
-import { checked, MAX_KERNEL_ELEMENTS, type GpuJsRuntime } from './runtime.ts';
+import { checked, MAX_KERNEL_ELEMENTS, type KernelInput, type KernelRunner } from './runtime.ts';
 
 /** out[k] = x[base + Σ coordinate(k)·stride]: the one kernel behind permute, broadcastTo and slice. */
-function readStrided(
-  runtime: GpuJsRuntime,
+function readStrided<Out extends Storage>(
+  runtime: KernelRunner<Out>,
   label: string,
-  x: Float32Array,
+  x: KernelInput,
   outShape: readonly number[],
   strides: readonly number[],
   base: number,
-): Data {
+): Out | Float32Array {
   const size = sizeOf(outShape);
   if (size === 0) return new Float32Array(0);
   const source = new KernelSource();
@@ -31,7 +31,12 @@ function readStrided(
   );
 }
 
-export function permute(runtime: GpuJsRuntime, x: Data, shape: readonly number[], perm: readonly number[]): Data {
+export function permute<Out extends Storage>(
+  runtime: KernelRunner<Out>,
+  x: Storage,
+  shape: readonly number[],
+  perm: readonly number[],
+): Out | Float32Array {
   const input = checked(x, sizeOf(shape), 'permute', `x of shape [${shape}]`);
   const strides = stridesOf(shape);
   return readStrided(
@@ -44,36 +49,36 @@ export function permute(runtime: GpuJsRuntime, x: Data, shape: readonly number[]
   );
 }
 
-export function broadcastTo(
-  runtime: GpuJsRuntime,
-  x: Data,
+export function broadcastTo<Out extends Storage>(
+  runtime: KernelRunner<Out>,
+  x: Storage,
   shape: readonly number[],
   outShape: readonly number[],
-): Data {
+): Out | Float32Array {
   const input = checked(x, sizeOf(shape), 'broadcastTo', `x of shape [${shape}]`);
   return readStrided(runtime, 'broadcastTo', input, outShape, broadcastStrides(shape, outShape), 0);
 }
 
-export function slice(
-  runtime: GpuJsRuntime,
-  x: Data,
+export function slice<Out extends Storage>(
+  runtime: KernelRunner<Out>,
+  x: Storage,
   shape: readonly number[],
   begin: readonly number[],
   size: readonly number[],
-): Data {
+): Out | Float32Array {
   const input = checked(x, sizeOf(shape), 'slice', `x of shape [${shape}]`);
   const strides = stridesOf(shape);
   const base = begin.reduce((sum, start, axis) => sum + start * strides[axis], 0);
   return readStrided(runtime, 'slice', input, size, strides, base);
 }
 
-export function pad(
-  runtime: GpuJsRuntime,
-  x: Data,
+export function pad<Out extends Storage>(
+  runtime: KernelRunner<Out>,
+  x: Storage,
   shape: readonly number[],
   padding: readonly (readonly [number, number])[],
   value: number,
-): Data {
+): Out | Float32Array {
   const input = checked(x, sizeOf(shape), 'pad', `x of shape [${shape}]`);
   const outShape = shape.map((extent, axis) => extent + padding[axis][0] + padding[axis][1]);
   const size = sizeOf(outShape);
@@ -106,12 +111,12 @@ export function pad(
 /** gpu.js kernels take a fixed argument list; longer concats go through groups of this many. */
 const CONCAT_GROUP = 8;
 
-export function concat(
-  runtime: GpuJsRuntime,
-  xs: readonly Data[],
+export function concat<Out extends Storage>(
+  runtime: KernelRunner<Out>,
+  xs: readonly Storage[],
   shapes: readonly (readonly number[])[],
   axis: number,
-): Data {
+): Out | Float32Array {
   if (xs.length === 0 || xs.length !== shapes.length)
     throw new Error(`gpujs concat: expected one shape per input, got ${xs.length} inputs and ${shapes.length} shapes`);
   const inputs = xs.map((x, i) => checked(x, sizeOf(shapes[i]), 'concat', `input ${i} of shape [${shapes[i]}]`));
@@ -122,7 +127,7 @@ export function concat(
   // empty pieces contribute nothing (and gpu.js cannot take empty arguments)
   const kept = inputs.map((_, i) => i).filter((i) => inputs[i].length > 0);
   if (kept.length > CONCAT_GROUP) {
-    const groups: Data[] = [];
+    const groups: Storage[] = [];
     const groupShapes: number[][] = [];
     for (let start = 0; start < kept.length; start += CONCAT_GROUP) {
       const members = kept.slice(start, start + CONCAT_GROUP);
@@ -181,14 +186,14 @@ function indicesAsFloat(indices: Int32Array, count: number, extent: number, labe
   return out;
 }
 
-export function gather(
-  runtime: GpuJsRuntime,
-  x: Data,
+export function gather<Out extends Storage>(
+  runtime: KernelRunner<Out>,
+  x: Storage,
   shape: readonly number[],
   axis: number,
   indices: Int32Array,
   indexShape: readonly number[],
-): Data {
+): Out | Float32Array {
   const input = checked(x, sizeOf(shape), 'gather', `x of shape [${shape}]`);
   const size = sizeOf(indexShape);
   const index = indicesAsFloat(indices, size, shape[axis], 'gather');
@@ -216,14 +221,14 @@ export function gather(
  * once), but needs no atomic adds, which gpu.js kernels do not have; the additions
  * happen in the cpu's order, so the results agree exactly.
  */
-export function scatterAdd(
-  runtime: GpuJsRuntime,
-  src: Data,
+export function scatterAdd<Out extends Storage>(
+  runtime: KernelRunner<Out>,
+  src: Storage,
   indices: Int32Array,
   indexShape: readonly number[],
   axis: number,
   outShape: readonly number[],
-): Data {
+): Out | Float32Array {
   const count = sizeOf(indexShape);
   const values = checked(src, count, 'scatterAdd', `src of shape [${indexShape}]`);
   const index = indicesAsFloat(indices, count, outShape[axis], 'scatterAdd');

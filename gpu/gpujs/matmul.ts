@@ -19,12 +19,12 @@
  * Every loop bound is a constant. Sums run in float32 in k order, so each entry agrees
  * with the cpu backend within |Δ| ≤ (k+2)·2⁻²³·Σ|a||b|.
  */
-import type { Data, MatmulSpec } from '../backend.ts';
+import type { Storage, MatmulSpec } from '../backend.ts';
 import { emitCoordinates, KernelSource } from './indexing.ts';
-import { float32, type GpuJsRuntime } from './runtime.ts';
+import { float32, type KernelInput, type KernelRunner } from './runtime.ts';
 
 /** Checks the spec and operand lengths; returns the operands as float32. */
-function operands(a: Data, b: Data, spec: MatmulSpec): [Float32Array, Float32Array] {
+function operands(a: Storage, b: Storage, spec: MatmulSpec): [KernelInput, KernelInput] {
   const { batch, m, k, n, strideA, strideB } = spec;
   for (const [name, value] of Object.entries({ batch, m, k, n, strideA, strideB })) {
     if (!Number.isInteger(value) || value < 0)
@@ -46,7 +46,12 @@ function operands(a: Data, b: Data, spec: MatmulSpec): [Float32Array, Float32Arr
 }
 
 /** C = op(A)·op(B), with the kernel suited to the runtime's mode. */
-export function matmul(runtime: GpuJsRuntime, a: Data, b: Data, spec: MatmulSpec): Data {
+export function matmul<Out extends Storage>(
+  runtime: KernelRunner<Out>,
+  a: Storage,
+  b: Storage,
+  spec: MatmulSpec,
+): Out | Float32Array {
   return runtime.mode === 'webasm' ? matmulBlocked(runtime, a, b, spec) : matmulFlat(runtime, a, b, spec);
 }
 
@@ -69,7 +74,12 @@ function pairwise(terms: string[]): string {
 }
 
 /** Four rows per thread, k unrolled by MATMUL_UNROLL; see the file comment. */
-export function matmulBlocked(runtime: GpuJsRuntime, a: Data, b: Data, spec: MatmulSpec): Data {
+export function matmulBlocked<Out extends Storage>(
+  runtime: KernelRunner<Out>,
+  a: Storage,
+  b: Storage,
+  spec: MatmulSpec,
+): Out | Float32Array {
   const [left, right] = operands(a, b, spec);
   const empty = degenerate(spec);
   if (empty) return empty;
@@ -134,7 +144,13 @@ export function matmulBlocked(runtime: GpuJsRuntime, a: Data, b: Data, spec: Mat
 }
 
 /** out[z, i, j] = packed[z, ⌊i/4⌋, j, i mod 4]: the blocked kernel's layout to row-major (exact). */
-function unpackRows(runtime: GpuJsRuntime, packed: Float32Array, batch: number, m: number, n: number): Float32Array {
+function unpackRows<Out extends Storage>(
+  runtime: KernelRunner<Out>,
+  packed: Storage,
+  batch: number,
+  m: number,
+  n: number,
+): Out {
   const size = batch * m * n;
   const source = new KernelSource();
   const [z, i, j] = emitCoordinates(source, 'this.thread.x', [batch, m, n], [], []);
@@ -146,13 +162,18 @@ function unpackRows(runtime: GpuJsRuntime, packed: Float32Array, batch: number, 
   return runtime.run(
     'matmul(unpack)',
     { source: source.build(['packed']), output: [size], constants: source.constants, returnType: 'Float' },
-    [packed],
+    [float32(packed, 'matmul(unpack)')],
     size,
   );
 }
 
 /** One output cell per thread, flat output. */
-export function matmulFlat(runtime: GpuJsRuntime, a: Data, b: Data, spec: MatmulSpec): Data {
+export function matmulFlat<Out extends Storage>(
+  runtime: KernelRunner<Out>,
+  a: Storage,
+  b: Storage,
+  spec: MatmulSpec,
+): Out | Float32Array {
   const [left, right] = operands(a, b, spec);
   const empty = degenerate(spec);
   if (empty) return empty;
@@ -193,7 +214,7 @@ export function matmulFlat(runtime: GpuJsRuntime, a: Data, b: Data, spec: Matmul
  *   const c = multiply(a, b); // Float32Array(256 * 256)
  */
 export function naiveMatmulKernel(
-  runtime: GpuJsRuntime,
+  runtime: KernelRunner,
   m: number,
   k: number,
   n: number,

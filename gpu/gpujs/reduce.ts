@@ -3,21 +3,21 @@
  * group with constant bounds. Sums accumulate in float32 (the cpu backend uses float64),
  * so they agree within |Δ| ≤ n·2⁻²³·Σ|x| for a group of n values.
  */
-import type { Data, ReduceOp } from '../backend.ts';
+import type { Storage, ReduceOp } from '../backend.ts';
 import { sizeOf, stridesOf } from '../shape.ts';
 import { coalesce, emitCoordinates, KernelSource } from './indexing.ts';
-import { checked, type GpuJsRuntime } from './runtime.ts';
+import { checked, type KernelRunner } from './runtime.ts';
 
 /** The value of each reduction over an empty group, as the cpu backend computes it. */
 const emptyGroup: Record<ReduceOp, number> = { sum: 0, mean: NaN, max: -Infinity, min: Infinity };
 
-export function reduce(
-  runtime: GpuJsRuntime,
+export function reduce<Out extends Storage>(
+  runtime: KernelRunner<Out>,
   op: ReduceOp,
-  x: Data,
+  x: Storage,
   shape: readonly number[],
   axes: readonly number[],
-): Data {
+): Out | Float32Array {
   const label = `reduce(${op})`;
   const input = checked(x, sizeOf(shape), label, `x of shape [${shape}]`);
   if (!(op in emptyGroup)) throw new Error(`gpujs reduce: unknown op '${op}'`);
@@ -72,7 +72,12 @@ export function reduce(
  * Index of the first maximum along `axis` (a NaN counts as the maximum), in float32: exact,
  * since runtime.run() holds every array, and so every axis, to 2^23 elements (< 2^24).
  */
-export function argmax(runtime: GpuJsRuntime, x: Data, shape: readonly number[], axis: number): Data {
+export function argmax<Out extends Storage>(
+  runtime: KernelRunner<Out>,
+  x: Storage,
+  shape: readonly number[],
+  axis: number,
+): Out | Float32Array {
   const input = checked(x, sizeOf(shape), 'argmax', `x of shape [${shape}]`);
   const outer = sizeOf(shape.slice(0, axis));
   const extent = shape[axis];

@@ -14,12 +14,27 @@
  *   runtime.describe();   // 'gpujs (gpu.js 2.24.1, mode webasm)'
  */
 import type { GPU, IGPUKernelSettings, IKernelRunShortcut } from 'gpu.js';
-import type { Data } from '../backend.ts';
+import type { Data, Storage } from '../backend.ts';
+import { TextureStorage, type GpuTexture, type TextureCounter } from './device.ts';
+import { flatten } from './results.ts';
 
 export const GPUJS_MODES = ['webasm', 'headlessgl', 'webgl2', 'webgl', 'webgpu', 'cpu'] as const;
 export type GpuJsMode = (typeof GPUJS_MODES)[number];
 
-/** Everything gpu.js needs to compile one kernel. All arguments are flat Float32Arrays. */
+/** A kernel argument: a flat Float32Array, or (WebGL modes) a pipeline texture read in place. */
+export type KernelInput = Float32Array | TextureStorage;
+
+/**
+ * What the op files run kernels through: the runtime itself (results as host
+ * Float32Arrays) or, in WebGL modes, its `device` runner (results as pipeline textures).
+ */
+export interface KernelRunner<Out extends Storage = Float32Array> {
+  readonly mode: GpuJsMode;
+  readonly compilesToGlsl: boolean;
+  run(label: string, recipe: KernelRecipe, args: readonly KernelInput[], size: number): Out;
+}
+
+/** Everything gpu.js needs to compile one kernel. All arguments are flat float32 (arrays or textures). */
 export interface KernelRecipe {
   /** gpu.js kernel source, `function(a, b) { ... }`. */
   source: string;
@@ -69,7 +84,7 @@ interface CacheEntry {
   bytes: number;
 }
 
-export class GpuJsRuntime {
+export class GpuJsRuntime implements KernelRunner {
   readonly mode: GpuJsMode;
   readonly version: string;
   readonly stats: KernelCacheStats = { hits: 0, misses: 0, evictions: 0, destroyed: 0 };
@@ -79,11 +94,39 @@ export class GpuJsRuntime {
   private limit = DEFAULT_CACHE_LIMIT;
   private budget = DEFAULT_MEMORY_BUDGET;
   private bytes = 0;
+  private readonly textures: TextureCounter = { live: 0 };
+  /** In WebGL modes, the runner whose results stay on the GPU as textures; else undefined. */
+  readonly device: KernelRunner<Storage> | undefined;
 
   constructor(gpu: GPU, mode: GpuJsMode, version: string) {
     this.gpu = gpu;
     this.mode = mode;
     this.version = version;
+    this.device = this.compilesToGlsl
+      ? {
+          mode,
+          compilesToGlsl: true,
+          run: (label, recipe, args, size) => this.execute(label, recipe, args, size, true),
+        }
+      : undefined;
+  }
+
+  /** Pipeline textures created and not yet released (the number the leak test bounds). */
+  get liveTextures(): number {
+    return this.textures.live;
+  }
+
+  /** Copies host values to a texture (an identity kernel in pipeline mode). @example runtime.upload(Float32Array.of(1, 2)) */
+  upload(values: Float32Array): TextureStorage {
+    if (!this.device) throw new Error(`gpujs upload: mode ${this.mode} keeps no storage on a device`);
+    if (values.length === 0) throw new Error('gpujs upload: cannot upload an empty array');
+    const recipe: KernelRecipe = {
+      source: 'function(x) { return x[this.thread.x]; }',
+      output: [values.length],
+      constants: {},
+      returnType: 'Float',
+    };
+    return this.execute('upload', recipe, [values], values.length, true) as TextureStorage;
   }
 
   /** True in the modes whose kernels are GLSL shaders (WebGL, headless-gl), where GLSL's rules apply. */
@@ -140,10 +183,25 @@ export class GpuJsRuntime {
    * constants + output + argument lengths) is the cache key, so equal recipes share one
    * compiled kernel.
    */
-  run(label: string, recipe: KernelRecipe, args: readonly Float32Array[], size: number): Float32Array {
+  run(label: string, recipe: KernelRecipe, args: readonly KernelInput[], size: number): Float32Array {
+    return this.execute(label, recipe, args, size, false) as Float32Array;
+  }
+
+  /**
+   * run(), or with `pipeline` (WebGL modes) the output kept as a texture: a TextureStorage,
+   * except for 'Array(4)' kernels, whose four-wide texels the flat reads of the next
+   * kernel cannot address (they come back to the host).
+   */
+  private execute(
+    label: string,
+    recipe: KernelRecipe,
+    args: readonly KernelInput[],
+    size: number,
+    pipeline: boolean,
+  ): Float32Array | TextureStorage {
     args.forEach((arg, i) => {
-      if (!(arg instanceof Float32Array))
-        throw new Error(`gpujs ${label}: kernel argument ${i} must be a Float32Array`);
+      if (!(arg instanceof Float32Array) && !(arg instanceof TextureStorage))
+        throw new Error(`gpujs ${label}: kernel argument ${i} must be a Float32Array or a texture`);
       if (arg.length === 0)
         throw new Error(
           `gpujs ${label}: kernel argument ${i} is empty (size-0 inputs are handled before any kernel runs)`,
@@ -155,8 +213,12 @@ export class GpuJsRuntime {
     if (cells * width < size)
       throw new Error(`gpujs ${label}: kernel output of ${cells * width} values cannot hold ${size}`);
     if (cells * width > MAX_KERNEL_ELEMENTS) throw tooLarge(label, cells * width);
-    const kernel = this.kernelFor(recipe, args);
-    const result: unknown = kernel(...args);
+    const pipelined = pipeline && recipe.returnType === 'Float';
+    const kernel = this.kernelFor(recipe, args, pipelined);
+    // textures go in as gpu.js made them (GpuTexture is the part of its Texture used here);
+    // a host array argument is uploaded by gpu.js on each call
+    const values = args.map((arg) => (arg instanceof TextureStorage ? arg.texture : arg)) as Float32Array[];
+    const result: unknown = kernel(...values);
     if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
       throw new Error(
         `gpujs ${label}: gpu.js returned a Promise (mode ${this.mode} is asynchronous); the Backend interface is synchronous`,
@@ -170,14 +232,21 @@ export class GpuJsRuntime {
         `gpujs ${label}: gpu.js fell back from mode ${this.mode} to its cpu mode (${running.fallbackReason ?? 'no reason given'})`,
       );
     }
+    if (pipelined) return new TextureStorage(result as GpuTexture, size, this.textures);
     return flatten(result, cells * width, size, label);
   }
 
-  private kernelFor(recipe: KernelRecipe, args: readonly Float32Array[]): CompiledKernel {
+  private kernelFor(recipe: KernelRecipe, args: readonly KernelInput[], pipeline: boolean): CompiledKernel {
     const constants = Object.keys(recipe.constants)
       .map((name) => `${name}=${String(recipe.constants[name])}`)
       .join(',');
-    const key = `${recipe.source}|${constants}|${recipe.output.join('x')}|${recipe.returnType}|${args.map((arg) => arg.length).join(',')}`;
+    // a texture argument is typed by gpu.js from its producer's output extents
+    const argumentKey = args
+      .map((arg) =>
+        arg instanceof TextureStorage ? `${arg.texture.type}[${arg.texture.output.join('x')}]` : arg.length,
+      )
+      .join(',');
+    const key = `${recipe.source}|${constants}|${recipe.output.join('x')}|${recipe.returnType}|${argumentKey}|${pipeline ? 'pipeline' : 'host'}`;
     const cached = this.cache.get(key);
     if (cached) {
       this.stats.hits++;
@@ -191,7 +260,10 @@ export class GpuJsRuntime {
     const settings: Record<string, unknown> = {
       output: recipe.output,
       constants: recipe.constants,
-      argumentTypes: args.map(() => 'Array'),
+      argumentTypes: args.map((arg) => (arg instanceof TextureStorage ? arg.texture.type : 'Array')),
+      // a fresh texture per call (gpu.js clones the output, copy-on-write): results stay valid
+      pipeline,
+      immutable: pipeline,
       returnType: recipe.returnType,
       // integers stay i32 in index arithmetic (webasm, webgl2, webgpu)
       strictIntegers: true,
@@ -233,70 +305,19 @@ function tooLarge(label: string, elements: number): Error {
   );
 }
 
-/**
- * Copies (or adopts) a gpu.js result as one flat Float32Array of `size` values. gpu.js
- * returns a Float32Array for 1-D outputs and nested arrays of Float32Array rows (or of
- * 4-vectors) otherwise; in webasm mode all of them are views of one fresh buffer.
- */
-function flatten(result: unknown, total: number, size: number, label: string): Float32Array {
-  if (result instanceof Float32Array) {
-    if (result.length === size && result.byteOffset === 0 && result.buffer.byteLength === size * 4) return result;
-    if (result.length >= size) return result.slice(0, size);
-  } else if (Array.isArray(result)) {
-    const first = firstLeaf(result);
-    if (
-      first &&
-      first.byteOffset === 0 &&
-      first.buffer.byteLength === total * 4 &&
-      sharesBuffer(result, first.buffer)
-    ) {
-      const whole = new Float32Array(first.buffer);
-      return size === total ? whole : whole.slice(0, size);
-    }
-    const out = new Float32Array(total);
-    let offset = 0;
-    const walk = (node: unknown): void => {
-      if (node instanceof Float32Array) {
-        out.set(node, offset);
-        offset += node.length;
-      } else if (Array.isArray(node)) {
-        for (const child of node) walk(child);
-      }
-    };
-    walk(result);
-    if (offset === total) return size === total ? out : out.slice(0, size);
-  }
-  throw new Error(`gpujs ${label}: unexpected kernel result (expected ${total} float32 values)`);
-}
-
-function firstLeaf(node: unknown): Float32Array | undefined {
-  while (Array.isArray(node)) node = node[0];
-  return node instanceof Float32Array ? node : undefined;
-}
-
-/** True when every leaf is a view of `buffer` and the leaves tile it in order. */
-function sharesBuffer(node: unknown, buffer: ArrayBufferLike): boolean {
-  let expected = 0;
-  const walk = (value: unknown): boolean => {
-    if (value instanceof Float32Array) {
-      if (value.buffer !== buffer || value.byteOffset !== expected) return false;
-      expected += value.byteLength;
-      return true;
-    }
-    return Array.isArray(value) && value.every(walk);
-  };
-  return walk(node) && expected === buffer.byteLength;
-}
-
 /** Throws the float64 error for Float64Array storage, and a type error for anything else. */
-export function float32(x: Data, label: string): Float32Array {
-  if (x instanceof Float32Array) return x;
+export function float32(x: Data, label: string): Float32Array;
+export function float32(x: Storage, label: string): KernelInput;
+export function float32(x: Storage, label: string): KernelInput {
+  if (x instanceof Float32Array || x instanceof TextureStorage) return x;
   if (x instanceof Float64Array) throw new Error(`${FLOAT64_MESSAGE} (${label} got a Float64Array)`);
-  throw new Error(`gpujs ${label}: expected a Float32Array`);
+  throw new Error(`gpujs ${label}: expected a Float32Array or a gpujs texture`);
 }
 
 /** Throws unless `x` is float32 storage of exactly `size` elements. */
-export function checked(x: Data, size: number, label: string, what: string): Float32Array {
+export function checked(x: Data, size: number, label: string, what: string): Float32Array;
+export function checked(x: Storage, size: number, label: string, what: string): KernelInput;
+export function checked(x: Storage, size: number, label: string, what: string): KernelInput {
   const data = float32(x, label);
   if (data.length !== size) throw new Error(`gpujs ${label}: ${what} has ${data.length} elements, expected ${size}`);
   return data;

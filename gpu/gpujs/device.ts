@@ -1,0 +1,68 @@
+/**
+ * Device storage of the gpujs backend in its WebGL modes: a gpu.js pipeline texture
+ * (a kernel built with `pipeline: true` returns its output as a texture that the next
+ * kernel reads in place, gpu.js docs "Pipelining"), read back on demand and deleted on
+ * release. A counter of live textures lets tests bound leaks.
+ *
+ * @example
+ *   const storage = new TextureStorage(kernel(x), 6, counter);
+ *   storage.read();    // Float32Array(6), downloaded once
+ *   storage.release(); // texture.delete()
+ */
+import type { DeviceStorage } from '../backend.ts';
+import { flatten } from './results.ts';
+
+/** The part of a gpu.js texture used here (gpu.js's Texture class). */
+export interface GpuTexture {
+  /** gpu.js's argument type, e.g. 'ArrayTexture(1)'. */
+  readonly type: string;
+  /** The producing kernel's output extents. */
+  readonly output: readonly number[];
+  toArray(): unknown;
+  delete(): void;
+}
+
+/** How many textures the backend holds: created minus released. */
+export interface TextureCounter {
+  live: number;
+}
+
+export class TextureStorage implements DeviceStorage {
+  readonly dtype = 'float32' as const;
+  readonly length: number;
+  #texture: GpuTexture | undefined;
+  #values: Float32Array | undefined;
+  readonly #counter: TextureCounter;
+
+  constructor(texture: GpuTexture, length: number, counter: TextureCounter) {
+    this.#texture = texture;
+    this.length = length;
+    this.#counter = counter;
+    counter.live++;
+  }
+
+  get released(): boolean {
+    return this.#texture === undefined;
+  }
+
+  /** The texture, for a kernel argument; throws once released. */
+  get texture(): GpuTexture {
+    if (!this.#texture) throw new Error('gpujs: a released texture was passed to a kernel (its tensor was disposed)');
+    return this.#texture;
+  }
+
+  read(): Float32Array {
+    if (this.#values) return this.#values;
+    const texture = this.texture;
+    const cells = texture.output.reduce((product, extent) => product * extent, 1);
+    this.#values = flatten(texture.toArray(), cells, this.length, 'read');
+    return this.#values;
+  }
+
+  release(): void {
+    if (!this.#texture) return;
+    this.#texture.delete();
+    this.#texture = undefined;
+    this.#counter.live--;
+  }
+}
