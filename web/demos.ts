@@ -55,13 +55,28 @@ export async function trainMlp(
     const start = (step * MLP_BATCH) % digits.count;
     const count = Math.min(MLP_BATCH, digits.count - start);
     const began = performance.now();
-    const loss = ad.withBackend(backend, () => {
-      const images = ad.tensor(digits.images.subarray(start * 784, (start + count) * 784), { shape: [count, 784] });
-      const value = crossEntropy(model.forward(images), digits.labels.subarray(start, start + count));
-      optimizer.zeroGrad();
-      value.backward();
-      optimizer.step();
-      return value.item();
+    const previous = model.parameters().map((parameter) => [parameter.value, optimizer.momentumBuffer(parameter)]);
+    const loss = ad.withBackend(backend, () =>
+      // on the GPU the step's intermediates are textures: tidy frees them, keep spares the new state
+      ad.tidy(() => {
+        const images = ad.tensor(digits.images.subarray(start * 784, (start + count) * 784), { shape: [count, 784] });
+        const value = crossEntropy(model.forward(images), digits.labels.subarray(start, start + count));
+        optimizer.zeroGrad();
+        value.backward();
+        optimizer.step();
+        for (const parameter of model.parameters()) {
+          ad.keep(parameter.value);
+          const velocity = optimizer.momentumBuffer(parameter);
+          if (velocity) ad.keep(velocity);
+        }
+        return value.item();
+      }),
+    );
+    // the state the step replaced (weights and velocities) is freed now, not at collection
+    model.parameters().forEach((parameter, i) => {
+      const [value, velocity] = previous[i];
+      if (parameter.value !== value) value?.dispose();
+      if (velocity && optimizer.momentumBuffer(parameter) !== velocity) velocity.dispose();
     });
     if (step === 0) firstStep = performance.now() - began;
     else milliseconds += performance.now() - began;
@@ -130,5 +145,9 @@ export function opTimings(backend: ad.BackendName): { matmul: number; exp: numbe
     for (let i = 0; i < repeats; i++) ad.withBackend(backend, fn);
     return (performance.now() - began) / repeats;
   };
-  return { matmul: time(() => ad.matmul(a, a)), exp: time(() => ad.exp(x)) };
+  // read back, so that a GPU result is computed and freed inside the timing (as on cpu)
+  return {
+    matmul: time(() => ad.tidy(() => ad.matmul(a, a).data)),
+    exp: time(() => ad.tidy(() => ad.exp(x).data)),
+  };
 }

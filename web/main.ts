@@ -13,6 +13,7 @@ import { setUpWebGl } from './webgl.ts';
 import { mnistSubset } from './mnist.ts';
 import { cntkMatrix, MLP_STEPS, opTimings, relativeDifference, smallDigits, trainMlp, CNTK_IMAGES } from './demos.ts';
 import { LossChart } from './loss-chart.ts';
+import { deviceReport, type DeviceReport } from './device-check.ts';
 
 const element = (id: string) => document.getElementById(id)!;
 const show = (id: string, text: string) => {
@@ -32,6 +33,8 @@ interface PageHandle {
   results: Record<string, unknown>;
   /** Calls a Backend method on `backend` with encoded arguments; typed results come back as arrays. */
   call(backend: BackendName, method: string, args: unknown[]): unknown;
+  /** The device-residency checks (web/device-check.ts) on the page's gpujs backend. */
+  device(ops?: number): DeviceReport;
 }
 
 const webgl = setUpWebGl(gpujsPackage.version);
@@ -48,6 +51,10 @@ const handle: PageHandle = {
     const fn = owner[path[path.length - 1]] as (...values: unknown[]) => unknown;
     const result = fn.apply(owner, args.map(decodeArgument));
     return ArrayBuffer.isView(result) ? Array.from(result as Float32Array) : result;
+  },
+  device(ops) {
+    if (!gpujs) throw new Error('page: the gpujs backend is unavailable here (no WebGL)');
+    return deviceReport(gpujs, ops);
   },
 };
 (globalThis as { theorygrad?: PageHandle }).theorygrad = handle;

@@ -1,6 +1,7 @@
 /**
  * The gpujs backend in Node's headless-gl mode (GLSL, like WebGL in a browser) against cpu: the
- * same checks as the browser's (test/web/agreement.ts). Needs the optional `gl` package and a
+ * same checks as the browser's (test/web/agreement.ts), and the device-residency checks
+ * (web/device-check.ts, judged by test/web/device.ts). Needs the optional `gl` package and a
  * display (README, "In the browser, on the GPU"); skips with the reason where either is missing.
  */
 import { createRequire } from 'node:module';
@@ -9,6 +10,8 @@ import type { Backend } from '../../gpu/backend.ts';
 import { createGpuJsBackend } from '../../gpu/gpujs/index.ts';
 import { webglAgreement } from '../web/agreement.ts';
 import { decode } from '../web/encode.ts';
+import { expectDeviceReport } from '../web/device.ts';
+import { deviceReport } from '../../web/device-check.ts';
 
 /** Why headless-gl cannot run here, or undefined when it can. */
 function headlessGlMissing(): string | undefined {
@@ -32,4 +35,8 @@ describe.skipIf(missing !== undefined)('gpujs in headless-gl mode matches cpu (t
     };
     await webglAgreement(call, 12);
   });
+
+  it('results stay on the GPU: no texture leak over 10,000 ops in tidy, a chain equal to the host path, a training step as on cpu', () => {
+    expectDeviceReport(deviceReport(createGpuJsBackend({ THEORYGRAD_GPUJS_MODE: 'headlessgl' }), 10_000));
+  }, 300_000);
 });

@@ -3,7 +3,8 @@
  * there is no GPU. The page loads without console errors, its demos run (the MLP's loss falls
  * on both backends, the CNTK matrices agree), a screenshot goes to results/web/screenshot.png,
  * and the WebGL (gpujs) backend agrees with the cpu backend on the op fuzz subset within the
- * float32 bounds of the webasm tests (test/gpu/gpujs-helpers.ts). The page's figures are
+ * float32 bounds of the webasm tests (test/gpu/gpujs-helpers.ts), and its results stay on the
+ * GPU (web/device-check.ts: no texture leak, a chain and a training step). The page's figures are
  * printed, labelled with the renderer string. Skips without chromium unless
  * THEORYGRAD_REQUIRE_BROWSER=1.
  */
@@ -13,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { webglAgreement } from './agreement.ts';
+import { expectDeviceReport } from './device.ts';
+import type { DeviceReport } from '../../web/device-check.ts';
 import { browserMissing, buildPage, callInPage, launchChromium, servePage } from './browser.ts';
 import { expectWithin } from '../helpers/close.ts';
 
@@ -93,4 +96,15 @@ describe.skipIf(missing !== undefined)('the page in chromium (WebGL on the softw
     await webglAgreement((method, args) => callInPage(page, method, args), WEBGL_RUNS);
     await page.close();
   });
+
+  it('results stay on the GPU: no texture leak over 10,000 ops in tidy, a chain equal to the host path, a training step as on cpu', async () => {
+    page = await context.newPage();
+    await page.goto(`${url}?demos=off`);
+    await page.waitForFunction("document.body.dataset.state === 'done'", undefined, { timeout: 30_000 });
+    const report = await page.evaluate(() =>
+      (globalThis as unknown as { theorygrad: { device(ops: number): unknown } }).theorygrad.device(10_000),
+    );
+    expectDeviceReport(report as DeviceReport);
+    await page.close();
+  }, 300_000);
 });

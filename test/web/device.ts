@@ -1,0 +1,29 @@
+/**
+ * The judge of web/device-check.ts's report, shared by the browser (page.test.ts) and
+ * Node's headless-gl (test/gpu/gpujs-headlessgl.test.ts).
+ */
+import { expect } from 'vitest';
+import type { DeviceReport } from '../../web/device-check.ts';
+import { expectExact, expectWithin } from '../helpers/close.ts';
+
+/**
+ * One SGD step of relu(x·w1)·w2 (k ≤ 8) in float32 on WebGL against cpu: every value within
+ * 1e-5 of the largest magnitude. Each dot product is within γ_k·Σ|a||b| (γ_8 ≈ 4.8e-7) and
+ * the forward, backward and update chain a handful of them; 1e-5 leaves a factor ~20 for
+ * the GLSL division (mean) and the compounding.
+ */
+const STEP_RELATIVE = 1e-5;
+
+/** Asserts: live textures bounded over the loop and back to the start; upload exact; chain equal to the host path; step within STEP_RELATIVE of cpu. */
+export function expectDeviceReport(report: DeviceReport): void {
+  expect(report.resident, 'the backend keeps results on the device').toBe(true);
+  expect(report.liveMax, `live textures over ${report.ops} ops`).toBeLessThanOrEqual(report.liveBefore + 1);
+  expect(report.liveAfter, 'live textures after the loop').toBe(report.liveBefore);
+  expect(report.upload).toEqual([1.5, -2, Math.fround(3e-8)]);
+  expect(report.chain.onDevice).toBe(true);
+  // the same GLSL kernels read textures or uploaded arrays: the same float32 arithmetic
+  expectExact(report.chain.device, report.chain.host, 'chain on the device vs with host round trips');
+  expect(report.step.onDevice).toBe(true);
+  const largest = Math.max(...report.step.cpu.map(Math.abs));
+  expectWithin(report.step.device, report.step.cpu, () => STEP_RELATIVE * largest, 'SGD step on the device vs cpu');
+}

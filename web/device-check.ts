@@ -1,0 +1,93 @@
+/**
+ * The device-residency checks of issue #23, run where a WebGL gpujs backend lives (the page,
+ * for test/web; Node's headless-gl, for test/gpu/gpujs-headlessgl.test.ts). They only
+ * compute and report; the tests judge. Three parts: a 10,000-op loop inside tidy (the live
+ * texture count must stay bounded), a chain of ops on the device against the same kernels
+ * run with host round trips (same GLSL arithmetic, so equal values), and one SGD step of a
+ * small ReLU net on the device against the cpu backend.
+ */
+import * as ad from '../autodiff/index.ts';
+import type { Backend } from '../gpu/backend.ts';
+import { cpuBackend } from '../gpu/cpu/index.ts';
+
+export interface DeviceReport {
+  /** The backend has device kernels (a WebGL mode). */
+  resident: boolean;
+  ops: number;
+  liveBefore: number;
+  /** The most live textures seen between loop iterations. */
+  liveMax: number;
+  liveAfter: number;
+  /** The chain's values with results kept on the device, and with every result read back. */
+  chain: { onDevice: boolean; device: number[]; host: number[] };
+  /** Values uploaded by the device kernels and read back. */
+  upload: number[];
+  /** Loss and updated weights of one step: on the device and on cpu (float32). */
+  step: { onDevice: boolean; device: number[]; cpu: number[] };
+}
+
+/** A shape-changing chain: elementwise maps, broadcasting, a reduction and a matmul. */
+function chain(x: ad.Tensor, w: ad.Tensor): ad.Tensor {
+  return x.tanh().mul(x).add(1).exp().sum(1, true).mul(x).matmul(w).relu().sub(x.mean());
+}
+
+/** Loss and the weights after one SGD step (lr 0.1) of relu(x·w1)·w2 against y, squared error. */
+function sgdStep(w1: ad.Tensor, w2: ad.Tensor, x: ad.Tensor, y: ad.Tensor): ad.Tensor {
+  return ad.tidy(() => {
+    const [loss, [g1, g2]] = ad.valueAndGrad(
+      (a: ad.Tensor, b: ad.Tensor) => x.matmul(a).relu().matmul(b).sub(y).square().mean(),
+      [0, 1],
+    )(w1, w2);
+    const updated = [w1.sub(g1.mul(0.1)).flatten(), w2.sub(g2.mul(0.1)).flatten()];
+    return ad.concat([loss.reshape([1]), ...updated], 0);
+  });
+}
+
+/**
+ * Runs the checks on `gpujs` (a gpujs Backend in a WebGL mode) with `ops` ops in the loop.
+ * @example deviceReport(backendByName('gpujs')).liveMax // 1
+ */
+export function deviceReport(gpujs: Backend, ops = 10_000): DeviceReport {
+  const device = gpujs.device;
+  const live = () => device?.liveCount() ?? 0;
+  const liveBefore = live();
+  let liveMax = liveBefore;
+  ad.withBackend(gpujs, () => {
+    let x = ad.tensor([0.5, -0.25, 2, 1], { dtype: 'float32' });
+    for (let i = 0; i < ops / 4; i++) {
+      const previous = x;
+      x = ad.tidy(() => previous.mul(0.5).add(1).sub(0.5).tanh());
+      previous.dispose();
+      liveMax = Math.max(liveMax, live());
+    }
+    x.dispose();
+  });
+  const liveAfter = live();
+  const uploaded = device?.upload(Float32Array.of(1.5, -2, 3e-8));
+  const upload = uploaded ? Array.from(uploaded.read()) : [];
+  uploaded?.release();
+
+  const x = ad.randomNormal([6, 5], { seed: 11, dtype: 'float32' });
+  const w = ad.randomNormal([5, 3], { seed: 12, dtype: 'float32' });
+  const onDevice = ad.withBackend(gpujs, () => ad.tidy(() => chain(x, w)));
+  const onHost = ad.withBackend({ ...gpujs, device: undefined }, () => chain(x, w));
+
+  const w1 = ad.randomNormal([5, 8], { seed: 13, dtype: 'float32' });
+  const w2 = ad.randomNormal([8, 2], { seed: 14, dtype: 'float32' });
+  const y = ad.randomNormal([6, 2], { seed: 15, dtype: 'float32' });
+  const stepDevice = ad.withBackend(gpujs, () => sgdStep(w1, w2, x, y));
+  const stepCpu = ad.withBackend(cpuBackend, () => sgdStep(w1, w2, x, y));
+  const report: DeviceReport = {
+    resident: device !== undefined,
+    ops,
+    liveBefore,
+    liveMax,
+    liveAfter,
+    upload,
+    chain: { onDevice: onDevice.onDevice, device: Array.from(onDevice.data), host: Array.from(onHost.data) },
+    step: { onDevice: stepDevice.onDevice, device: Array.from(stepDevice.data), cpu: Array.from(stepCpu.data) },
+  };
+  onDevice.dispose();
+  stepDevice.dispose();
+  return report;
+}
