@@ -23,6 +23,7 @@ import { allocate, dtypeOf } from './storage.ts';
 import { planGemm, type GemmPlan } from './gemm.ts';
 import type { WasmGemmPlan } from './wasm/gemm.ts';
 import { packAndMultiply, withStagedImages } from './wasm/im2col.ts';
+import { packWeightGrad, stageOutGrad } from './wasm/im2col-weight-grad.ts';
 import { wasmEnabled } from './wasm/runtime.ts';
 import { rowMajor, singleRow, transposed } from './pack.ts';
 
@@ -189,26 +190,38 @@ export function conv2dInputGrad(outGrad: Data, weight: Data, spec: Conv2dSpec): 
 export function conv2dWeightGrad(x: Data, outGrad: Data, spec: Conv2dSpec): Data {
   const { outPerGroup, patch, positions } = geometry(spec);
   const sums = new Float64Array(spec.outChannels * patch);
-  const row = new Float64Array(positions);
-  const rowView = singleRow(row);
   const perJob = imagesPerJob((patch + outPerGroup) * positions, spec.batch);
+  const float64 = dtypeOf(x) === 'float64';
   for (let group = 0; group < spec.groups && sums.length > 0; group++) {
     for (let first = 0; first < spec.batch; first += perJob) {
       const images = Math.min(perJob, spec.batch - first);
       // dW[g]ᵀ [patch, Og] = cols [patch, images·P] · dyᵀ [images·P, Og]: image t fills steps t·P ... t·P + P − 1.
-      const plan = planGemm(1, patch, images * positions, outPerGroup, false, false, dtypeOf(x));
-      for (let t = 0; t < images; t++) {
-        forEachPatchRow(spec, first + t, group, (patchRow, plane, ky, kx) => {
-          im2colRow(x, plane, ky, kx, spec, row);
-          plan.packA(0, rowView, patchRow, 1, t * positions, positions);
+      const job = (pack: (plan: GemmPlan) => void) => {
+        const plan = planGemm(1, patch, images * positions, outPerGroup, false, false, dtypeOf(x));
+        pack(plan);
+        plan.multiply();
+        // C[q, o] is dW[g·Og + o, q].
+        plan.readC(0, sums, group * outPerGroup * patch, 1, patch, true);
+        plan.release();
+      };
+      // The wasm path interleaves im2col rows and dy rows into the panels with SIMD kernels (wasm/im2col-weight-grad.ts).
+      if (wasmEnabled())
+        withStagedImages(x, spec, first, images, group, float64, (staged) => {
+          const dy = stageOutGrad(outGrad, spec, first, images, group, float64);
+          job((plan) => packWeightGrad(plan as WasmGemmPlan, staged, dy, spec));
         });
-        const offset = ((first + t) * spec.outChannels + group * outPerGroup) * positions;
-        plan.packB(0, transposed(outGrad, offset, positions), t * positions, positions, 0, outPerGroup);
-      }
-      plan.multiply();
-      // C[q, o] is dW[g·Og + o, q].
-      plan.readC(0, sums, group * outPerGroup * patch, 1, patch, true);
-      plan.release();
+      else
+        job((plan) => {
+          const row = new Float64Array(positions);
+          for (let t = 0; t < images; t++) {
+            forEachPatchRow(spec, first + t, group, (patchRow, plane, ky, kx) => {
+              im2colRow(x, plane, ky, kx, spec, row);
+              plan.packA(0, singleRow(row), patchRow, 1, t * positions, positions);
+            });
+            const offset = ((first + t) * spec.outChannels + group * outPerGroup) * positions;
+            plan.packB(0, transposed(outGrad, offset, positions), t * positions, positions, 0, outPerGroup);
+          }
+        });
     }
   }
   const out = allocate(sums.length, dtypeOf(x));

@@ -1,22 +1,25 @@
 /**
  * conv2d's wasm im2col (gpu/cpu/wasm/im2col.ts, im2col-kernel.ts: patch rows written by SIMD
- * straight into the GEMM's packed panels, packed and multiplied image by image on the pool)
- * fuzzed against the TypeScript definition (the same conv2d with the wasm path off): random
- * geometry with stride, padding, dilation, groups, size-0 and size-1 extents, output widths
+ * straight into the GEMM's packed panels, packed and multiplied image by image on the pool) and
+ * conv2dWeightGrad's wasm packing (im2col-weight-grad.ts: im2col rows and dy rows interleaved into
+ * the panels) fuzzed against the TypeScript definitions (the same calls with the wasm path off):
+ * random geometry with stride, padding, dilation, groups, size-0 and size-1 extents, output widths
  * around the 8- and 4-column tiles (tiles that cross output rows, boundary tiles of the masked
- * vector path), float32 and float64, NaN/±Inf planted in the input (a masked lane that leaked
+ * vector path), float32 and float64, NaN/±Inf planted in the inputs (a masked lane that leaked
  * a neighbouring row's NaN, or a padding zero read from memory, would show).
  *
- * Bound, per element (as wasm-gemm.test.ts): the TypeScript path sums in float64 and rounds once
- * (within u·Σ|x||w| of the exact sum), the wasm path sums k = patch products in the dtype
- * (within γ_k·Σ|x||w|, Higham 2002 §3.1, γ_k = k·u/(1 − k·u), u = 2⁻²⁴ or 2⁻⁵³), so
- * |wasm − ts| ≤ (γ_k + u)·Σ|x||w|, with Σ|x||w| = conv2dDirect(|x|, |w|). Non-finite outputs match exactly.
+ * Bound, per element, the sum of the two paths' own bounds on the exact sum of k products
+ * (Higham 2002 §3.1, γ_k = k·u/(1 − k·u)): the TypeScript path sums in float64 and rounds once to
+ * the dtype, (γ_k(2⁻⁵³) + u)·Σ|a||b|; the wasm path sums in the dtype (float32 sums in float32)
+ * and, for the weight gradient, adds its jobs in float64 and rounds once, (γ_k(u) + u)·Σ|a||b|,
+ * with u = 2⁻²⁴ (float32) or 2⁻⁵³. Σ|a||b| is conv2dDirect(|x|, |w|) for conv2d and the same
+ * contraction of |x| and |dy| for the weight gradient. Non-finite outputs match exactly.
  */
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Conv2dSpec, Data, DType } from '../../gpu/backend.ts';
-import { conv2d, conv2dDirect } from '../../gpu/cpu/conv.ts';
+import { conv2d, conv2dDirect, conv2dWeightGrad, forEachConv2dTerm } from '../../gpu/cpu/conv.ts';
 import { im2colModule } from '../../gpu/cpu/wasm/im2col-kernel.ts';
 import { moduleBytes, setWasmEnabled, wasmEnabled, webAssembly } from '../../gpu/cpu/wasm/runtime.ts';
 import { absolute } from '../helpers/close.ts';
@@ -72,29 +75,54 @@ interface Case {
   poison: [number, number, number] | null;
 }
 
-function checkConv({ geometry, dtype, seed, poison }: Case): void {
-  const s = specOf(geometry);
-  const x = seededValues(s.batch * s.inChannels * s.inHeight * s.inWidth, seed, dtype);
-  const w = seededValues(s.outChannels * geometry.inPerGroup * s.kernelHeight * s.kernelWidth, seed + 1, dtype);
-  if (poison && x.length > 0) [NaN, Infinity, -Infinity].forEach((v, i) => (x[Math.floor(poison[i] * x.length)] = v));
+const gamma = (k: number, u: number) => (k * u) / (1 - k * u);
+const boundFactor = (k: number, dtype: DType) => {
+  const u = dtype === 'float64' ? 2 ** -53 : 2 ** -24;
+  return gamma(k, 2 ** -53) + gamma(k, u) + 2 * u;
+};
+
+/** fn with the wasm path off, then on; the two must agree within factor · magnitude[i]. */
+function expectPathsAgree(label: string, fn: () => Data, magnitude: Data, factor: number): void {
   setWasmEnabled(false);
-  const ts = conv2d(x, w, s);
+  const ts = fn();
   setWasmEnabled(true);
-  const wasm = conv2d(x, w, s);
+  const wasm = fn();
   expect(wasm.constructor).toBe(ts.constructor);
   expect(wasm.length).toBe(ts.length);
-  const magnitude = conv2dDirect(absolute(x), absolute(w), s);
-  const k = geometry.inPerGroup * s.kernelHeight * s.kernelWidth;
-  const u = dtype === 'float64' ? 2 ** -53 : 2 ** -24;
-  const factor = (k * u) / (1 - k * u) + u;
   for (let i = 0; i < ts.length; i++) {
     const ok = Number.isFinite(ts[i]) ? Math.abs(wasm[i] - ts[i]) <= factor * magnitude[i] : Object.is(wasm[i], ts[i]);
     if (!ok)
       throw new Error(
-        `conv2d ${JSON.stringify(s)} ${dtype}: element ${i} is ${wasm[i]} on wasm, ${ts[i]} on TypeScript ` +
-          `(± ${factor * magnitude[i]})`,
+        `${label}: element ${i} is ${wasm[i]} on wasm, ${ts[i]} on TypeScript (± ${factor * magnitude[i]})`,
       );
   }
+}
+
+function operands({ geometry, dtype, seed, poison }: Case) {
+  const s = specOf(geometry);
+  const x = seededValues(s.batch * s.inChannels * s.inHeight * s.inWidth, seed, dtype);
+  const w = seededValues(s.outChannels * geometry.inPerGroup * s.kernelHeight * s.kernelWidth, seed + 1, dtype);
+  const dy = seededValues(s.batch * s.outChannels * s.outHeight * s.outWidth, seed + 2, dtype);
+  for (const data of [x, dy])
+    if (poison && data.length > 0)
+      [NaN, Infinity, -Infinity].forEach((v, i) => (data[Math.floor(poison[i] * data.length)] = v));
+  return { s, x, w, dy };
+}
+
+function checkConv(c: Case): void {
+  const { s, x, w } = operands(c);
+  const k = c.geometry.inPerGroup * s.kernelHeight * s.kernelWidth;
+  const magnitude = conv2dDirect(absolute(x), absolute(w), s);
+  expectPathsAgree(`conv2d ${JSON.stringify(s)} ${c.dtype}`, () => conv2d(x, w, s), magnitude, boundFactor(k, c.dtype));
+}
+
+function checkWeightGrad(c: Case): void {
+  const { s, x, w, dy } = operands(c);
+  const magnitude = new Float64Array(w.length);
+  forEachConv2dTerm(s, (yi, xi, wi) => (magnitude[wi] += Math.abs(x[xi] * dy[yi])));
+  const k = s.batch * s.outHeight * s.outWidth;
+  const label = `conv2dWeightGrad ${JSON.stringify(s)} ${c.dtype}`;
+  expectPathsAgree(label, () => conv2dWeightGrad(x, dy, s), magnitude, boundFactor(k, c.dtype));
 }
 
 const pair = (min: number, max: number) =>
@@ -149,7 +177,7 @@ describe.runIf(wasmPresent)('wasm im2col conv2d', () => {
     const bytes = moduleBytes(im2colModule);
     expect(webAssembly!.validate(bytes)).toBe(true);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(
-      '4d052348f65fc943449255e906255ec73359048584564d6cb571486d4c55837e',
+      'b7554d3a7cff32fdf3af5817571470e5a4308e904b0d206ec4103cb4f7676633',
     );
   });
 
@@ -178,11 +206,22 @@ describe.runIf(wasmPresent)('wasm im2col conv2d', () => {
         return s.batch * s.inChannels * s.kernelHeight * s.kernelWidth * s.outHeight * s.outWidth >= 2 ** 16;
       });
     fc.assert(fc.property(caseArb(large), checkConv), { numRuns: 12 });
+    fc.assert(fc.property(caseArb(large), checkWeightGrad), { numRuns: 8 });
   });
 
-  it('matches on the benchmark layer (3×3, padding 1, 16 → 32 channels, 32²), both dtypes', () => {
+  it('the weight gradient matches the TypeScript one on small shapes (k-blocks split inside images, NaN/Inf)', () => {
+    fc.assert(fc.property(caseArb(geometryArb(3, 12, 3)), checkWeightGrad), { numRuns: 200 });
+    // 3 images of 17² = 289 positions: the 256-step k-blocks of the panels start inside images.
+    const blocks = { ...benchLayer, batch: 3, inPerGroup: 3, outPerGroup: 9, inHeight: 17, inWidth: 17 };
     for (const dtype of ['float32', 'float64'] as const)
+      checkWeightGrad({ geometry: blocks, dtype, seed: 3, poison: null });
+  });
+
+  it('conv2d and its weight gradient match on the benchmark layer (3×3, padding 1, 16 → 32, 32²), both dtypes', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
       checkConv({ geometry: benchLayer, dtype, seed: 7, poison: [0.1, 0.5, 0.9] });
+      checkWeightGrad({ geometry: benchLayer, dtype, seed: 8, poison: null });
+    }
   });
 
   it('a 1×1, stride-1 convolution equals the per-image matrix product (exact small integers)', () => {

@@ -151,13 +151,106 @@ function emitPatchRow(f: Body, params: Local[], type: Precision, NR: number): vo
   });
 }
 
+/**
+ * interleave(source, rowStride, destination, count): R rows (rowStride bytes apart) of `count`
+ * values each, written lane by lane, row r of position p to destination + (p·R + r)·size: the
+ * layout of a packed panel (R = MR for A, NR for B) within one k-block, for operands whose k
+ * runs along their rows (conv2dWeightGrad's im2col rows and dy rows). Whole vectors transposed
+ * in registers (4×4 float32 blocks, 2×2 float64 blocks, by i8x16.shuffle), the count mod 4 (2)
+ * last positions one value at a time.
+ */
+function emitInterleave(f: Body, [source, rowStride, destination, count]: Local[], type: Precision, R: number): void {
+  const lanes = 16 / type.bytes;
+  const p = f.local('i32'),
+    r = f.local('i32'),
+    vectorEnd = f.local('i32'),
+    from = f.local('i32'),
+    to = f.local('i32');
+  const rows = Array.from({ length: 4 }, () => f.local('v128'));
+  const pairs = Array.from({ length: 4 }, () => f.local('v128'));
+  // Byte indices of i8x16.shuffle picking 32-bit (a0, b0, a1, b1) / (a2, b2, a3, b3), and 64-bit (a0, b0) / (a1, b1).
+  const low32 = [0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23];
+  const high32 = low32.map((i) => i + 8);
+  const low64 = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+  const high64 = low64.map((i) => i + 8);
+  f.get(count).get(count).i32(lanes).op('i32.rem_u').op('i32.sub').set(vectorEnd);
+  f.forRange(p, 0, vectorEnd, lanes, () => {
+    // from = source + p·size, to = destination + p·R·size
+    f.get(p).i32(type.bytes).op('i32.mul').get(source).op('i32.add').set(from);
+    f.get(p)
+      .i32(R * type.bytes)
+      .op('i32.mul')
+      .get(destination)
+      .op('i32.add')
+      .set(to);
+    for (let group = 0; group < R / lanes; group++) {
+      const load = (row: number, into: Local) => {
+        f.get(from);
+        if (group * lanes + row > 0)
+          f.get(rowStride)
+            .i32(group * lanes + row)
+            .op('i32.mul')
+            .op('i32.add');
+        f.memory('v128.load', 0, 0).set(into);
+      };
+      const store = (position: number) => f.memory('v128.store', position * R * type.bytes + group * 16);
+      if (type.bytes === 4) {
+        for (let row = 0; row < 4; row++) load(row, rows[row]);
+        f.get(rows[0]).get(rows[1]).shuffle(low32).set(pairs[0]); // a0 b0 a1 b1
+        f.get(rows[0]).get(rows[1]).shuffle(high32).set(pairs[1]); // a2 b2 a3 b3
+        f.get(rows[2]).get(rows[3]).shuffle(low32).set(pairs[2]); // c0 d0 c1 d1
+        f.get(rows[2]).get(rows[3]).shuffle(high32).set(pairs[3]); // c2 d2 c3 d3
+        f.get(to).get(pairs[0]).get(pairs[2]).shuffle(low64);
+        store(0);
+        f.get(to).get(pairs[0]).get(pairs[2]).shuffle(high64);
+        store(1);
+        f.get(to).get(pairs[1]).get(pairs[3]).shuffle(low64);
+        store(2);
+        f.get(to).get(pairs[1]).get(pairs[3]).shuffle(high64);
+        store(3);
+      } else {
+        load(0, rows[0]);
+        load(1, rows[1]);
+        f.get(to).get(rows[0]).get(rows[1]).shuffle(low64);
+        store(0);
+        f.get(to).get(rows[0]).get(rows[1]).shuffle(high64);
+        store(1);
+      }
+    }
+  });
+  f.forRange(p, vectorEnd, count, 1, () => {
+    f.forRange(r, 0, R, 1, () => {
+      f.get(p).i32(R).op('i32.mul').get(r).op('i32.add').i32(type.bytes).op('i32.mul').get(destination).op('i32.add');
+      f.get(r)
+        .get(rowStride)
+        .op('i32.mul')
+        .get(p)
+        .i32(type.bytes)
+        .op('i32.mul')
+        .op('i32.add')
+        .get(source)
+        .op('i32.add');
+      f.memory(type.load).memory(type.store);
+    });
+  });
+}
+
+const INTERLEAVE_PARAMS = ['i32', 'i32', 'i32', 'i32'] as const;
+
 const PATCH_ROW_PARAMS = Array.from({ length: 12 }, () => 'i32' as const);
 
 /** The module the cpu backend's conv2d uses (tile widths of the gemm module's B panels). */
 export const im2colModule = defineWasmModule('im2col', (m) => {
   m.addFunction('patchRowF32', PATCH_ROW_PARAMS, [], (f, p) => emitPatchRow(f, p, F32, F32_TILE.cols));
   m.addFunction('patchRowF64', PATCH_ROW_PARAMS, [], (f, p) => emitPatchRow(f, p, F64, F64_TILE.cols));
+  m.addFunction('interleaveRowsF32', INTERLEAVE_PARAMS, [], (f, p) => emitInterleave(f, p, F32, F32_TILE.rows));
+  m.addFunction('interleaveColsF32', INTERLEAVE_PARAMS, [], (f, p) => emitInterleave(f, p, F32, F32_TILE.cols));
+  m.addFunction('interleaveRowsF64', INTERLEAVE_PARAMS, [], (f, p) => emitInterleave(f, p, F64, F64_TILE.rows));
+  m.addFunction('interleaveColsF64', INTERLEAVE_PARAMS, [], (f, p) => emitInterleave(f, p, F64, F64_TILE.cols));
 });
+
+/** Signature of the interleave functions (byte addresses and stride, a count of positions). */
+export type InterleaveFunction = (source: number, rowStride: number, destination: number, count: number) => void;
 
 /** Signature of patchRowF32 / patchRowF64 (byte addresses, counts and offsets; all i32). */
 export type PatchRowFunction = (
