@@ -9,7 +9,7 @@
  * fewer repeats, no n = 1024), --no-gpujs, --no-peers (ours only), --only matmul|conv|mlp,
  * --ours both|wasm|ts (for the RSS of one path).
  */
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { withBackend, backendByName } from '../autodiff/index.ts';
 import { naiveMatmulKernel, type GpuJsBackend } from '../gpu/gpujs/index.ts';
 import { setWasmEnabled, wasmEnabled } from '../gpu/cpu/wasm/runtime.ts';
@@ -185,6 +185,11 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(' ')}; peak RSS ${peakMiB.toFixed(0)} MiB`,
   );
+  // Threaded BLAS peers busy-wait between calls: with more runnable threads than cores they lose
+  // far more than we do (numpy's MLP step, 2 threads: 2.3 ms idle, 150 ms at load 12 on 2 cores).
+  const cores = availableParallelism();
+  if (Math.max(load[0], loadavg()[0]) > cores)
+    console.log(`warning: load average above the ${cores} cores; the ratios to the threaded peers are not meaningful`);
 }
 
 /** One table: each system's figure, then ours ('wasm', else 'ts') relative to each other system (>1: ours is better). */
