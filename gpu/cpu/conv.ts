@@ -24,7 +24,8 @@ import { planGemm, type GemmPlan } from './gemm.ts';
 import type { WasmGemmPlan } from './wasm/gemm.ts';
 import { packAndMultiply, withStagedImages } from './wasm/im2col.ts';
 import { packWeightGrad, stageOutGrad } from './wasm/im2col-weight-grad.ts';
-import { wasmEnabled } from './wasm/runtime.ts';
+import { wasmEnabled, withScratch } from './wasm/runtime.ts';
+import { multiplyAndCol2im, readInputGrad, stageInputGrad } from './wasm/im2col-input-grad.ts';
 import { rowMajor, singleRow, transposed } from './pack.ts';
 
 /** Float64 elements of packed panels and products per job (≈ 16 MiB), to bound memory. */
@@ -167,20 +168,34 @@ export function conv2dInputGrad(outGrad: Data, weight: Data, spec: Conv2dSpec): 
   for (let group = 0; group < spec.groups; group++) {
     for (let first = 0; first < spec.batch; first += perJob) {
       const images = Math.min(perJob, spec.batch - first);
-      const plan = planGemm(images, patch, outPerGroup, positions, true, false, dtypeOf(outGrad));
-      // Wᵀ[q, o] = w[g·Og + o, q]: the group's [Og, patch] block read transposed.
-      plan.packA(0, transposed(weight, group * outPerGroup * patch, patch), 0, patch, 0, outPerGroup);
-      for (let t = 0; t < images; t++) {
-        const offset = ((first + t) * spec.outChannels + group * outPerGroup) * positions;
-        plan.packB(t, rowMajor(outGrad, offset, positions), 0, outPerGroup, 0, positions);
-      }
-      plan.multiply();
-      for (let t = 0; t < images; t++) {
-        forEachPatchRow(spec, first + t, group, (patchRow, plane, ky, kx) =>
-          col2imRowAdd(plan.row(t, patchRow), out, plane, ky, kx, spec),
-        );
-      }
-      plan.release();
+      /** dcols[t] = W[g]ᵀ · dy[first + t]; `col2im` multiplies and adds the rows back into out. */
+      const job = (col2im: (plan: GemmPlan) => void) => {
+        const plan = planGemm(images, patch, outPerGroup, positions, true, false, dtypeOf(outGrad));
+        // Wᵀ[q, o] = w[g·Og + o, q]: the group's [Og, patch] block read transposed.
+        plan.packA(0, transposed(weight, group * outPerGroup * patch, patch), 0, patch, 0, outPerGroup);
+        for (let t = 0; t < images; t++) {
+          const offset = ((first + t) * spec.outChannels + group * outPerGroup) * positions;
+          plan.packB(t, rowMajor(outGrad, offset, positions), 0, outPerGroup, 0, positions);
+        }
+        col2im(plan);
+        plan.release();
+      };
+      // The wasm path adds the rows back with a SIMD kernel into a copy in the wasm memory (wasm/im2col-input-grad.ts).
+      if (wasmEnabled())
+        withScratch(() => {
+          const staged = stageInputGrad(spec, images, dtypeOf(outGrad) === 'float64');
+          job((plan) => multiplyAndCol2im(plan as WasmGemmPlan, staged, spec));
+          readInputGrad(staged, spec, out, first, group);
+        });
+      else
+        job((plan) => {
+          plan.multiply();
+          for (let t = 0; t < images; t++) {
+            forEachPatchRow(spec, first + t, group, (patchRow, plane, ky, kx) =>
+              col2imRowAdd(plan.row(t, patchRow), out, plane, ky, kx, spec),
+            );
+          }
+        });
     }
   }
   return out;

@@ -1,8 +1,8 @@
 /**
  * conv2d's wasm im2col (gpu/cpu/wasm/im2col.ts, im2col-kernel.ts: patch rows written by SIMD
- * straight into the GEMM's packed panels, packed and multiplied image by image on the pool) and
+ * straight into the GEMM's packed panels, packed and multiplied image by image on the pool),
  * conv2dWeightGrad's wasm packing (im2col-weight-grad.ts: im2col rows and dy rows interleaved into
- * the panels) fuzzed against the TypeScript definitions (the same calls with the wasm path off):
+ * the panels) and conv2dInputGrad's wasm col2im (im2col-input-grad.ts) fuzzed against the TypeScript definitions (the same calls with the wasm path off):
  * random geometry with stride, padding, dilation, groups, size-0 and size-1 extents, output widths
  * around the 8- and 4-column tiles (tiles that cross output rows, boundary tiles of the masked
  * vector path), float32 and float64, NaN/±Inf planted in the inputs (a masked lane that leaked
@@ -13,13 +13,14 @@
  * the dtype, (γ_k(2⁻⁵³) + u)·Σ|a||b|; the wasm path sums in the dtype (float32 sums in float32)
  * and, for the weight gradient, adds its jobs in float64 and rounds once, (γ_k(u) + u)·Σ|a||b|,
  * with u = 2⁻²⁴ (float32) or 2⁻⁵³. Σ|a||b| is conv2dDirect(|x|, |w|) for conv2d and the same
- * contraction of |x| and |dy| for the weight gradient. Non-finite outputs match exactly.
+ * contraction of |x| and |dy| for the weight gradient (of |dy| and |w| for the input gradient,
+ * whose KH·KW row additions both paths make in the dtype: one more γ_k(u)). Non-finite outputs match exactly.
  */
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Conv2dSpec, Data, DType } from '../../gpu/backend.ts';
-import { conv2d, conv2dDirect, conv2dWeightGrad, forEachConv2dTerm } from '../../gpu/cpu/conv.ts';
+import { conv2d, conv2dDirect, conv2dInputGrad, conv2dWeightGrad, forEachConv2dTerm } from '../../gpu/cpu/conv.ts';
 import { im2colModule } from '../../gpu/cpu/wasm/im2col-kernel.ts';
 import { moduleBytes, setWasmEnabled, wasmEnabled, webAssembly } from '../../gpu/cpu/wasm/runtime.ts';
 import { absolute } from '../helpers/close.ts';
@@ -116,6 +117,17 @@ function checkConv(c: Case): void {
   expectPathsAgree(`conv2d ${JSON.stringify(s)} ${c.dtype}`, () => conv2d(x, w, s), magnitude, boundFactor(k, c.dtype));
 }
 
+function checkInputGrad(c: Case): void {
+  const { s, w, dy } = operands(c);
+  const magnitude = new Float64Array(s.batch * s.inChannels * s.inHeight * s.inWidth);
+  forEachConv2dTerm(s, (yi, xi, wi) => (magnitude[xi] += Math.abs(dy[yi] * w[wi])));
+  const k = (s.outChannels / s.groups) * s.kernelHeight * s.kernelWidth;
+  const u = c.dtype === 'float64' ? 2 ** -53 : 2 ** -24;
+  // Both paths add the KH·KW rows of dcols into dx in the dtype: one more γ_k(u) than boundFactor.
+  const label = `conv2dInputGrad ${JSON.stringify(s)} ${c.dtype}`;
+  expectPathsAgree(label, () => conv2dInputGrad(dy, w, s), magnitude, boundFactor(k, c.dtype) + gamma(k, u));
+}
+
 function checkWeightGrad(c: Case): void {
   const { s, x, w, dy } = operands(c);
   const magnitude = new Float64Array(w.length);
@@ -177,7 +189,7 @@ describe.runIf(wasmPresent)('wasm im2col conv2d', () => {
     const bytes = moduleBytes(im2colModule);
     expect(webAssembly!.validate(bytes)).toBe(true);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(
-      'b7554d3a7cff32fdf3af5817571470e5a4308e904b0d206ec4103cb4f7676633',
+      '2564cd963e5207d75920a5d1795547803f2e79dd258ba2772058378dbe49dcca',
     );
   });
 
@@ -207,6 +219,7 @@ describe.runIf(wasmPresent)('wasm im2col conv2d', () => {
       });
     fc.assert(fc.property(caseArb(large), checkConv), { numRuns: 12 });
     fc.assert(fc.property(caseArb(large), checkWeightGrad), { numRuns: 8 });
+    fc.assert(fc.property(caseArb(large), checkInputGrad), { numRuns: 8 });
   });
 
   it('the weight gradient matches the TypeScript one on small shapes (k-blocks split inside images, NaN/Inf)', () => {
@@ -217,11 +230,16 @@ describe.runIf(wasmPresent)('wasm im2col conv2d', () => {
       checkWeightGrad({ geometry: blocks, dtype, seed: 3, poison: null });
   });
 
-  it('conv2d and its weight gradient match on the benchmark layer (3×3, padding 1, 16 → 32, 32²), both dtypes', () => {
+  it('conv2d and both gradients match on the benchmark layer (3×3, padding 1, 16 → 32, 32²), both dtypes', () => {
     for (const dtype of ['float32', 'float64'] as const) {
       checkConv({ geometry: benchLayer, dtype, seed: 7, poison: [0.1, 0.5, 0.9] });
       checkWeightGrad({ geometry: benchLayer, dtype, seed: 8, poison: null });
+      checkInputGrad({ geometry: benchLayer, dtype, seed: 9, poison: [0.2, 0.6, 0.7] });
     }
+  });
+
+  it('the input gradient (col2im) matches the TypeScript one on small shapes (NaN/Inf in dy)', () => {
+    fc.assert(fc.property(caseArb(geometryArb(3, 12, 3)), checkInputGrad), { numRuns: 200 });
   });
 
   it('a 1×1, stride-1 convolution equals the per-image matrix product (exact small integers)', () => {

@@ -235,6 +235,63 @@ function emitInterleave(f: Body, [source, rowStride, destination, count]: Local[
   });
 }
 
+/**
+ * col2imRow(row, plane, outHeight, outWidth, height, width, strideHeight, strideWidth, yOffset,
+ * xOffset): the transpose of patchRow, as conv.ts's col2imRowAdd: adds row[oy·OW + ox] (byte
+ * address row, contiguous) into x[plane][oy·sh + yOffset][ox·sw + xOffset] wherever that lies
+ * inside the image, in order of ox. With stride 1 and a whole vector of input columns inside
+ * [0, width), one vector add; else one value at a time.
+ */
+function emitCol2imRow(f: Body, params: Local[], type: Precision): void {
+  const [row, plane, outHeight, outWidth, height, width, strideHeight, strideWidth, yOffset, xOffset] = params;
+  const lanes = 16 / type.bytes;
+  const add = type.bytes === 4 ? 'f32.add' : 'f64.add';
+  const vectorAdd = type.bytes === 4 ? 'f32x4.add' : 'f64x2.add';
+  const oy = f.local('i32'),
+    ox = f.local('i32'),
+    y = f.local('i32'),
+    x = f.local('i32'),
+    from = f.local('i32'),
+    to = f.local('i32');
+  f.forRange(oy, 0, outHeight, 1, () => {
+    f.get(oy).get(strideHeight).op('i32.mul').get(yOffset).op('i32.add').tee(y).get(height).op('i32.lt_u');
+    f.ifElse(() => {
+      f.i32(0).set(ox);
+      f.block((done) => {
+        f.loop((next) => {
+          f.get(ox).get(outWidth).op('i32.ge_s').brIf(done);
+          f.get(ox).get(strideWidth).op('i32.mul').get(xOffset).op('i32.add').set(x);
+          // from = row + (oy·OW + ox)·size, to = plane + (y·W + x)·size
+          f.get(oy).get(outWidth).op('i32.mul').get(ox).op('i32.add').i32(type.bytes).op('i32.mul');
+          f.get(row).op('i32.add').set(from);
+          f.get(y).get(width).op('i32.mul').get(x).op('i32.add').i32(type.bytes).op('i32.mul');
+          f.get(plane).op('i32.add').set(to);
+          f.get(strideWidth).i32(1).op('i32.eq').get(x).i32(0).op('i32.ge_s').op('i32.and');
+          f.get(x).i32(lanes).op('i32.add').get(width).op('i32.le_s').op('i32.and');
+          f.get(ox).i32(lanes).op('i32.add').get(outWidth).op('i32.le_s').op('i32.and');
+          f.ifElse(
+            () => {
+              f.get(to).get(to).memory('v128.load', 0, 0).get(from).memory('v128.load', 0, 0).op(vectorAdd);
+              f.memory('v128.store', 0, 0);
+              f.get(ox).i32(lanes).op('i32.add').set(ox);
+            },
+            () => {
+              f.get(x).get(width).op('i32.lt_u');
+              f.ifElse(() => {
+                f.get(to).get(to).memory(type.load).get(from).memory(type.load).op(add).memory(type.store);
+              });
+              f.get(ox).i32(1).op('i32.add').set(ox);
+            },
+          );
+          f.br(next);
+        });
+      });
+    });
+  });
+}
+
+const COL2IM_PARAMS = Array.from({ length: 10 }, () => 'i32' as const);
+
 const INTERLEAVE_PARAMS = ['i32', 'i32', 'i32', 'i32'] as const;
 
 const PATCH_ROW_PARAMS = Array.from({ length: 12 }, () => 'i32' as const);
@@ -243,11 +300,27 @@ const PATCH_ROW_PARAMS = Array.from({ length: 12 }, () => 'i32' as const);
 export const im2colModule = defineWasmModule('im2col', (m) => {
   m.addFunction('patchRowF32', PATCH_ROW_PARAMS, [], (f, p) => emitPatchRow(f, p, F32, F32_TILE.cols));
   m.addFunction('patchRowF64', PATCH_ROW_PARAMS, [], (f, p) => emitPatchRow(f, p, F64, F64_TILE.cols));
+  m.addFunction('col2imRowF32', COL2IM_PARAMS, [], (f, p) => emitCol2imRow(f, p, F32));
+  m.addFunction('col2imRowF64', COL2IM_PARAMS, [], (f, p) => emitCol2imRow(f, p, F64));
   m.addFunction('interleaveRowsF32', INTERLEAVE_PARAMS, [], (f, p) => emitInterleave(f, p, F32, F32_TILE.rows));
   m.addFunction('interleaveColsF32', INTERLEAVE_PARAMS, [], (f, p) => emitInterleave(f, p, F32, F32_TILE.cols));
   m.addFunction('interleaveRowsF64', INTERLEAVE_PARAMS, [], (f, p) => emitInterleave(f, p, F64, F64_TILE.rows));
   m.addFunction('interleaveColsF64', INTERLEAVE_PARAMS, [], (f, p) => emitInterleave(f, p, F64, F64_TILE.cols));
 });
+
+/** Signature of col2imRowF32 / col2imRowF64 (byte addresses, sizes, strides and offsets; all i32). */
+export type Col2imRowFunction = (
+  row: number,
+  plane: number,
+  outHeight: number,
+  outWidth: number,
+  height: number,
+  width: number,
+  strideHeight: number,
+  strideWidth: number,
+  yOffset: number,
+  xOffset: number,
+) => void;
 
 /** Signature of the interleave functions (byte addresses and stride, a count of positions). */
 export type InterleaveFunction = (source: number, rowStride: number, destination: number, count: number) => void;
