@@ -85,80 +85,87 @@ export function addPatchSum(m: ModuleBuilder, theta: boolean): void {
     if (lineT && sumsT && outT && thetaShift) planes.push([lineT, sumsT, outT, thetaShift]);
     const r = f.local('i32'),
       k = f.local('i32');
-    const line = f.local('i32'),
-      left = f.local('i32'),
+    const left = f.local('i32'),
       right = f.local('i32'),
-      to = f.local('i32');
+      even = f.local('i32');
     // stage 1: row sums, a gather through the column tables. Two entries at a time: where both
     // neighbours of k + 1 follow those of k (inside the image) as one f64x2 step, else two
-    // scalar ones; lane by lane the same additions in the same order.
-    const even = f.local('i32'),
-      at = f.local('i32');
-    const tableAt = (table: Local, offset: number) =>
-      f.get(table).get(k).i32(4).op('i32.mul').op('i32.add').memory('i32.load', offset);
-    const sumsAt = (sums: Local) => f.get(sums).get(to).op('i32.add').get(k).i32(8).op('i32.mul').op('i32.add');
-    const lineAt = (lines: Local, offset: Local | undefined) => {
-      f.get(lines).get(line).op('i32.add');
-      if (offset) f.get(offset).op('i32.add');
-      else f.get(k).i32(8).op('i32.mul').op('i32.add');
-    };
-    /** sums[k] = line[k] + line[previous k] + line[next k] for the entry k (+ at: 0 or 1). */
-    const scalarEntry = () => {
-      f.get(k).get(at).op('i32.add').set(k);
-      tableAt(previous, 0).i32(8).op('i32.mul').set(left);
-      tableAt(next, 0).i32(8).op('i32.mul').set(right);
-      for (const [lines, sums] of planes) {
-        sumsAt(sums);
-        lineAt(lines, undefined);
-        f.memory('f64.load');
-        lineAt(lines, left);
-        f.memory('f64.load').op('f64.add');
-        lineAt(lines, right);
-        f.memory('f64.load').op('f64.add');
-        f.memory('f64.store');
+    // scalar ones; lane by lane the same additions in the same order. Pointers step along the
+    // tables, and per plane along the line (`base` its start) and the sums.
+    const previousAt = f.local('i32'),
+      nextAt = f.local('i32');
+    const rows = planes.map(([lines, sums]) => ({
+      lines,
+      sums,
+      base: f.local('i32'),
+      center: f.local('i32'),
+      target: f.local('i32'),
+    }));
+    /** sums[k + lane] = line[k + lane] + line[previous] + line[next], scalar. */
+    const scalarEntry = (lane: 0 | 1) => {
+      f.get(previousAt)
+        .memory('i32.load', 4 * lane)
+        .i32(8)
+        .op('i32.mul')
+        .set(left);
+      f.get(nextAt)
+        .memory('i32.load', 4 * lane)
+        .i32(8)
+        .op('i32.mul')
+        .set(right);
+      for (const p of rows) {
+        f.get(p.target);
+        f.get(p.center).memory('f64.load', 8 * lane);
+        f.get(p.base).get(left).op('i32.add').memory('f64.load').op('f64.add');
+        f.get(p.base).get(right).op('i32.add').memory('f64.load').op('f64.add');
+        f.memory('f64.store', 8 * lane);
       }
-      f.get(k).get(at).op('i32.sub').set(k);
     };
     f.get(columns).i32(-2).op('i32.and').set(even);
     f.forRange(r, 0, count, 1, () => {
-      f.get(r).get(columns).i32(1).op('i32.add').op('i32.mul').i32(8).op('i32.mul').set(line);
-      f.get(r).get(columns).op('i32.mul').i32(8).op('i32.mul').set(to);
+      f.get(previous).set(previousAt);
+      f.get(next).set(nextAt);
+      for (const p of rows) {
+        f.get(p.lines).get(r).get(columns).i32(1).op('i32.add').op('i32.mul').i32(8).op('i32.mul').op('i32.add');
+        f.tee(p.base).set(p.center);
+        f.get(p.sums).get(r).get(columns).op('i32.mul').i32(8).op('i32.mul').op('i32.add').set(p.target);
+      }
       f.forRange(k, 0, even, 2, () => {
-        for (const table of [previous, next]) {
-          tableAt(table, 4);
-          tableAt(table, 0).op('i32.sub').i32(1).op('i32.eq');
+        for (const table of [previousAt, nextAt]) {
+          f.get(table).memory('i32.load', 4);
+          f.get(table).memory('i32.load').op('i32.sub').i32(1).op('i32.eq');
         }
         f.op('i32.and');
         f.ifElse(
           () => {
-            tableAt(previous, 0).i32(8).op('i32.mul').set(left);
-            tableAt(next, 0).i32(8).op('i32.mul').set(right);
-            for (const [lines, sums] of planes) {
-              sumsAt(sums);
-              lineAt(lines, undefined);
-              f.memory('v128.load', 0, 3);
-              lineAt(lines, left);
-              f.memory('v128.load', 0, 3).op('f64x2.add');
-              lineAt(lines, right);
-              f.memory('v128.load', 0, 3).op('f64x2.add');
+            f.get(previousAt).memory('i32.load').i32(8).op('i32.mul').set(left);
+            f.get(nextAt).memory('i32.load').i32(8).op('i32.mul').set(right);
+            for (const p of rows) {
+              f.get(p.target);
+              f.get(p.center).memory('v128.load', 0, 3);
+              f.get(p.base).get(left).op('i32.add').memory('v128.load', 0, 3).op('f64x2.add');
+              f.get(p.base).get(right).op('i32.add').memory('v128.load', 0, 3).op('f64x2.add');
               f.memory('v128.store', 0, 3);
             }
           },
           () => {
-            for (const offset of [0, 1]) {
-              f.i32(offset).set(at);
-              scalarEntry();
-            }
+            scalarEntry(0);
+            scalarEntry(1);
           },
         );
+        for (const [pointer, bytes] of [
+          [previousAt, 8],
+          [nextAt, 8],
+          ...rows.flatMap((p) => [
+            [p.center, 16],
+            [p.target, 16],
+          ]),
+        ] as [Local, number][])
+          f.get(pointer).i32(bytes).op('i32.add').set(pointer);
       });
-      // an odd last entry
+      // an odd last entry: the pointers stand on it after the loop
       f.get(columns).get(even).op('i32.ne');
-      f.ifElse(() => {
-        f.i32(0).set(at);
-        f.get(even).set(k);
-        scalarEntry();
-      });
+      f.ifElse(() => scalarEntry(0));
     });
     // stage 2: column sums of the row sums, two entries at a time, rounded to float32; per plane
     // a pointer into the row, the row above, the row below and the output, stepped along
