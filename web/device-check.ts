@@ -3,12 +3,13 @@
  * for test/web; Node's headless-gl, for test/gpu/gpujs-headlessgl.test.ts). They only
  * compute and report; the tests judge. Three parts: a 10,000-op loop inside tidy (the live
  * texture count must stay bounded), a chain of ops on the device against the same kernels
- * run with host round trips (same GLSL arithmetic, so equal values), and one SGD step of a
+ * run with host round trips (same GLSL arithmetic, so equal values; also with the kernel
+ * cache at one kernel, so textures outlive their kernels' eviction), and one SGD step of a
  * small ReLU net on the device against the cpu backend.
  */
 import * as ad from '../autodiff/index.ts';
-import type { Backend } from '../gpu/backend.ts';
 import { cpuBackend } from '../gpu/cpu/index.ts';
+import type { GpuJsBackend } from '../gpu/gpujs/index.ts';
 
 export interface DeviceReport {
   /** The backend has device kernels (a WebGL mode). */
@@ -22,6 +23,8 @@ export interface DeviceReport {
   chain: { onDevice: boolean; device: number[]; host: number[] };
   /** Values uploaded by the device kernels and read back. */
   upload: number[];
+  /** The same with the kernel cache limited to one kernel: every texture read after its kernel was evicted. */
+  evicted: { device: number[]; host: number[] };
   /** Loss and updated weights of one step: on the device and on cpu (float32). */
   step: { onDevice: boolean; device: number[]; cpu: number[] };
 }
@@ -47,7 +50,7 @@ function sgdStep(w1: ad.Tensor, w2: ad.Tensor, x: ad.Tensor, y: ad.Tensor): ad.T
  * Runs the checks on `gpujs` (a gpujs Backend in a WebGL mode) with `ops` ops in the loop.
  * @example deviceReport(backendByName('gpujs')).liveMax // 1
  */
-export function deviceReport(gpujs: Backend, ops = 10_000): DeviceReport {
+export function deviceReport(gpujs: GpuJsBackend, ops = 10_000): DeviceReport {
   const device = gpujs.device;
   const live = () => device?.liveCount() ?? 0;
   const liveBefore = live();
@@ -70,7 +73,18 @@ export function deviceReport(gpujs: Backend, ops = 10_000): DeviceReport {
   const x = ad.randomNormal([6, 5], { seed: 11, dtype: 'float32' });
   const w = ad.randomNormal([5, 3], { seed: 12, dtype: 'float32' });
   const onDevice = ad.withBackend(gpujs, () => ad.tidy(() => chain(x, w)));
-  const onHost = ad.withBackend({ ...gpujs, device: undefined }, () => chain(x, w));
+  const host = { ...gpujs, device: undefined };
+  const onHost = ad.withBackend(host, () => chain(x, w));
+
+  // tanh twice: one kernel also reads its own output
+  const late = (early: ad.Tensor) => x.sin().add(early).tanh().tanh();
+  const limit = gpujs.runtime.cacheLimit;
+  gpujs.runtime.setCacheLimit(1);
+  const early = ad.withBackend(gpujs, () => x.exp());
+  const evicted = ad.withBackend(gpujs, () => ad.tidy(() => late(early)));
+  gpujs.runtime.setCacheLimit(limit);
+  const earlyHost = ad.withBackend(host, () => x.exp());
+  const evictedHost = ad.withBackend(host, () => late(earlyHost));
 
   const w1 = ad.randomNormal([5, 8], { seed: 13, dtype: 'float32' });
   const w2 = ad.randomNormal([8, 2], { seed: 14, dtype: 'float32' });
@@ -85,9 +99,12 @@ export function deviceReport(gpujs: Backend, ops = 10_000): DeviceReport {
     liveAfter,
     upload,
     chain: { onDevice: onDevice.onDevice, device: Array.from(onDevice.data), host: Array.from(onHost.data) },
+    evicted: {
+      device: [...early.data, ...evicted.data],
+      host: [...earlyHost.data, ...evictedHost.data],
+    },
     step: { onDevice: stepDevice.onDevice, device: Array.from(stepDevice.data), cpu: Array.from(stepCpu.data) },
   };
-  onDevice.dispose();
-  stepDevice.dispose();
+  for (const tensor of [onDevice, early, evicted, stepDevice]) tensor.dispose();
   return report;
 }

@@ -8,6 +8,7 @@ import './process-shim.ts';
 import { backendByName, type BackendName } from '../autodiff/index.ts';
 import { cpuBackend } from '../gpu/cpu/index.ts';
 import type { Backend } from '../gpu/backend.ts';
+import type { GpuJsBackend } from '../gpu/gpujs/index.ts';
 import gpujsPackage from 'gpu.js/package.json';
 import { setUpWebGl } from './webgl.ts';
 import { mnistSubset } from './mnist.ts';
@@ -54,7 +55,7 @@ const handle: PageHandle = {
   },
   device(ops) {
     if (!gpujs) throw new Error('page: the gpujs backend is unavailable here (no WebGL)');
-    return deviceReport(gpujs, ops);
+    return deviceReport(gpujs as GpuJsBackend, ops);
   },
 };
 (globalThis as { theorygrad?: PageHandle }).theorygrad = handle;

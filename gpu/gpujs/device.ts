@@ -33,11 +33,14 @@ export class TextureStorage implements DeviceStorage {
   #texture: GpuTexture | undefined;
   #values: Float32Array | undefined;
   readonly #counter: TextureCounter;
+  readonly #onRelease: () => void;
 
-  constructor(texture: GpuTexture, length: number, counter: TextureCounter) {
+  /** `onRelease` runs after the texture is deleted (the runtime destroys a retired kernel there). */
+  constructor(texture: GpuTexture, length: number, counter: TextureCounter, onRelease: () => void = () => {}) {
     this.#texture = texture;
     this.length = length;
     this.#counter = counter;
+    this.#onRelease = onRelease;
     counter.live++;
   }
 
@@ -64,5 +67,6 @@ export class TextureStorage implements DeviceStorage {
     this.#texture.delete();
     this.#texture = undefined;
     this.#counter.live--;
+    this.#onRelease();
   }
 }

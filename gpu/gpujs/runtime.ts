@@ -82,6 +82,10 @@ interface CacheEntry {
   kernel: CompiledKernel;
   /** Estimated memory the kernel pins: its arguments, its output and gpu.js's slack. */
   bytes: number;
+  /** Its pipeline textures not yet released: gpu.js reads a texture through its kernel's context. */
+  textures: number;
+  /** Out of the cache, destroyed when its last texture is released. */
+  retired: boolean;
 }
 
 export class GpuJsRuntime implements KernelRunner {
@@ -214,7 +218,8 @@ export class GpuJsRuntime implements KernelRunner {
       throw new Error(`gpujs ${label}: kernel output of ${cells * width} values cannot hold ${size}`);
     if (cells * width > MAX_KERNEL_ELEMENTS) throw tooLarge(label, cells * width);
     const pipelined = pipeline && recipe.returnType === 'Float';
-    const kernel = this.kernelFor(recipe, args, pipelined);
+    const entry = this.kernelFor(recipe, args, pipelined);
+    const kernel = entry.kernel;
     // textures go in as gpu.js made them (GpuTexture is the part of its Texture used here);
     // a host array argument is uploaded by gpu.js on each call
     const values = args.map((arg) => (arg instanceof TextureStorage ? arg.texture : arg)) as Float32Array[];
@@ -232,11 +237,16 @@ export class GpuJsRuntime implements KernelRunner {
         `gpujs ${label}: gpu.js fell back from mode ${this.mode} to its cpu mode (${running.fallbackReason ?? 'no reason given'})`,
       );
     }
-    if (pipelined) return new TextureStorage(result as GpuTexture, size, this.textures);
+    if (pipelined) {
+      entry.textures++;
+      return new TextureStorage(result as GpuTexture, size, this.textures, () => {
+        if (--entry.textures === 0 && entry.retired) this.destroy(entry);
+      });
+    }
     return flatten(result, cells * width, size, label);
   }
 
-  private kernelFor(recipe: KernelRecipe, args: readonly KernelInput[], pipeline: boolean): CompiledKernel {
+  private kernelFor(recipe: KernelRecipe, args: readonly KernelInput[], pipeline: boolean): CacheEntry {
     const constants = Object.keys(recipe.constants)
       .map((name) => `${name}=${String(recipe.constants[name])}`)
       .join(',');
@@ -252,7 +262,7 @@ export class GpuJsRuntime implements KernelRunner {
       this.stats.hits++;
       this.cache.delete(key); // refresh recency
       this.cache.set(key, cached);
-      return cached.kernel;
+      return cached;
     }
     this.stats.misses++;
     // gpu.js accepts more settings (returnType, loopMaxIterations, argumentTypes as a list)
@@ -278,10 +288,11 @@ export class GpuJsRuntime implements KernelRunner {
     const cells =
       recipe.output.reduce((product, extent) => product * extent, 1) * (recipe.returnType === 'Array(4)' ? 4 : 1);
     const bytes = 4 * (cells + args.reduce((sum, arg) => sum + arg.length, 0)) + 2 ** 20;
-    this.cache.set(key, { kernel, bytes });
+    const entry: CacheEntry = { kernel, bytes, textures: 0, retired: false };
+    this.cache.set(key, entry);
     this.bytes += bytes;
     this.evict();
-    return kernel;
+    return entry;
   }
 
   /** Drops least recently used kernels while over the count limit or the byte budget. */
@@ -293,9 +304,15 @@ export class GpuJsRuntime implements KernelRunner {
     const [oldestKey, oldest] = this.cache.entries().next().value as [string, CacheEntry];
     this.cache.delete(oldestKey);
     this.bytes -= oldest.bytes;
-    oldest.kernel.destroy();
-    this.stats.destroyed++;
     if (eviction) this.stats.evictions++;
+    // a kernel whose textures live on is destroyed with the last of them (TextureStorage.release)
+    if (oldest.textures > 0) oldest.retired = true;
+    else this.destroy(oldest);
+  }
+
+  private destroy(entry: CacheEntry): void {
+    entry.kernel.destroy();
+    this.stats.destroyed++;
   }
 }
 

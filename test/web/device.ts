@@ -23,6 +23,7 @@ export function expectDeviceReport(report: DeviceReport): void {
   expect(report.chain.onDevice).toBe(true);
   // the same GLSL kernels read textures or uploaded arrays: the same float32 arithmetic
   expectExact(report.chain.device, report.chain.host, 'chain on the device vs with host round trips');
+  expectExact(report.evicted.device, report.evicted.host, 'textures read after their kernels left the cache');
   expect(report.step.onDevice).toBe(true);
   const largest = Math.max(...report.step.cpu.map(Math.abs));
   expectWithin(report.step.device, report.step.cpu, () => STEP_RELATIVE * largest, 'SGD step on the device vs cpu');
