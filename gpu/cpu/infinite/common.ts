@@ -46,7 +46,7 @@ export function expandColumns(
   height: number,
   width: number,
   column: Int32Array,
-  target: Float64Array | Float32Array,
+  target: Float64Array,
 ): void {
   const columns = column.length;
   for (let plane = 0; plane < planes; plane++) {

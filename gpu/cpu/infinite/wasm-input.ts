@@ -1,7 +1,7 @@
 /**
  * The wasm path of the input covariance Σ⁰ (gpu/cpu/wasm/cntk-covariance.ts) as inputChunk in
  * linear.ts uses it: the caller lays every image of the block out along the column entries
- * once, as float32 in the shared WebAssembly memory (exact: the images are float32), with the
+ * once, widened to float64 (as inputChunk does) in the shared WebAssembly memory, with the
  * row tables; each running chunk claims a region for one pair's result, has the kernel fill it
  * and copies it out. Float32 storage only (wasmRowsFor in wasm-rows.ts), as the ReLU rows.
  */
@@ -14,10 +14,10 @@ import { claimSlot, reserveRegions, shareTables } from './wasm-rows.ts';
 /** What the chunks of one call share: the expanded images, the row tables, a result region per thread. */
 export interface WasmInput {
   memory: MemoryHandle;
-  /** Byte addresses of the images along the column entries, [count, channels, height, columns] float32. */
+  /** Byte addresses of the images along the column entries, [count, channels, height, columns] float64. */
   expanded1: number;
   expanded2: number;
-  /** Byte addresses of the i32 tables of each row entry's image row, as byte offsets 4·i·columns. */
+  /** Byte addresses of the i32 tables of each row entry's image row, as byte offsets 8·i·columns. */
   first: number;
   second: number;
   /** Byte addresses of the result regions (entries float32 each), one per thread, and their locks. */
@@ -36,10 +36,10 @@ export function inputBytes(
   slots: number,
 ): number {
   const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
-  return align(4 * images * channels * height * columns) + 2 * align(4 * rows) + slots * align(4 * entries);
+  return align(8 * images * channels * height * columns) + 2 * align(4 * rows) + slots * align(4 * entries);
 }
 
-/** The block's images along the column entries, as float32 at a fresh address from `alloc`. */
+/** The block's images along the column entries, as float64 at a fresh address from `alloc`. */
 function expandImages(
   alloc: (bytes: number) => number,
   x: Data,
@@ -50,7 +50,7 @@ function expandImages(
   column: Int32Array,
 ): number {
   const length = count * channels * height * column.length;
-  const address = alloc(4 * length);
+  const address = alloc(8 * length);
   expandColumns(
     x,
     0,
@@ -58,7 +58,7 @@ function expandImages(
     height,
     width,
     column,
-    new Float32Array(memoryHandle().memory.buffer, address, length),
+    new Float64Array(memoryHandle().memory.buffer, address, length),
   );
   return address;
 }
@@ -90,7 +90,7 @@ export function shareInput(
   const expanded1 = expandImages(alloc, x1, count1, channels, height, width, columnFirst);
   const same = x2 === x1 && columnSecond.every((entry, k) => entry === columnFirst[k]);
   const expanded2 = same ? expanded1 : expandImages(alloc, x2, count2, channels, height, width, columnSecond);
-  const offsets = (rows: Int32Array) => rows.map((row) => 4 * row * columns);
+  const offsets = (rows: Int32Array) => rows.map((row) => 8 * row * columns);
   const tables = shareTables(alloc, { first: offsets(rowFirst), second: offsets(rowSecond) });
   const { addresses, locks } = reserveRegions(alloc, slots, 4 * entries);
   return { memory: memoryHandle(), expanded1, expanded2, ...tables, addresses, locks };
@@ -120,7 +120,7 @@ export function wasmInputChunk(
   const slot = claimSlot(wasm.locks);
   try {
     const entries = rows * columns;
-    const imageBytes = 4 * channels * height * columns;
+    const imageBytes = 8 * channels * height * columns;
     const address = wasm.addresses[slot];
     const result = new Float32Array(wasm.memory.memory.buffer, address, entries);
     const [from, to] = chunkRange(pairs, chunks, chunk);
@@ -128,7 +128,7 @@ export function wasmInputChunk(
     for (let pair = from; pair < to; pair++) {
       const x1 = wasm.expanded1 + a * imageBytes,
         x2 = wasm.expanded2 + b * imageBytes;
-      covariance(x1, x2, wasm.first, wasm.second, rows, columns, channels, 4 * height * columns, scale, address);
+      covariance(x1, x2, wasm.first, wasm.second, rows, columns, channels, 8 * height * columns, scale, address);
       out.set(result, pair * entries);
       if (++b === count2) {
         a++;

@@ -2,7 +2,7 @@
  * The input covariance Σ⁰ of the CNTK (InfiniteKernels.inputCovariance) in WebAssembly SIMD
  * (f64x2): for one pair of images, Σ⁰[r, k] = scale·Σ_c x1[c, i(r), j(k)]·x2[c, i′(r), j′(k)],
  * from the images laid out along the band layout's column entries (expandColumns in
- * gpu/cpu/infinite/common.ts) as float32. The same operations in the same order as inputChunk
+ * gpu/cpu/infinite/common.ts) as float64. The same operations in the same order as inputChunk
  * in gpu/cpu/infinite/linear.ts (the readable definition): each product in float64, summed
  * over the channels in order from zero, times scale, rounded to float32, so the results are bit
  * for bit the TypeScript ones (no fused multiply-add in wasm SIMD).
@@ -12,9 +12,9 @@ import { defineWasmModule } from './runtime.ts';
 
 /**
  * covariance(x1, x2, first, second, rows, columns, channels, channelBytes, scale, out): x1 and x2
- * the byte addresses of two expanded images ([channels, height, columns] float32, a channel
+ * the byte addresses of two expanded images ([channels, height, columns] float64, a channel
  * `channelBytes` long), first/second i32 tables of each row entry's image row as a byte offset
- * (4·i·columns), out `rows·columns` float32.
+ * (8·i·columns), out `rows·columns` float32.
  */
 export const covarianceModule = defineWasmModule('infinite.inputCovariance', (m) => {
   m.addFunction(
@@ -33,13 +33,9 @@ export const covarianceModule = defineWasmModule('infinite.inputCovariance', (m)
       const sum = f.local('v128');
       /** sum = Σ_c x1[c, row1 + k…]·x2[c, row2 + k…] over `lanes` entries, then out = scale·sum. */
       const entries = (lanes: 1 | 2) => {
-        const load = (pointer: Local) =>
-          f
-            .get(pointer)
-            .memory(lanes === 2 ? 'v128.load64_zero' : 'v128.load32_zero', 0, 2)
-            .op('f64x2.promote_low_f32x4');
-        f.get(row1).get(k).i32(4).op('i32.mul').op('i32.add').set(p1);
-        f.get(row2).get(k).i32(4).op('i32.mul').op('i32.add').set(p2);
+        const load = (pointer: Local) => f.get(pointer).memory(lanes === 2 ? 'v128.load' : 'v128.load64_zero', 0, 3);
+        f.get(row1).get(k).i32(8).op('i32.mul').op('i32.add').set(p1);
+        f.get(row2).get(k).i32(8).op('i32.mul').op('i32.add').set(p2);
         f.f64x2([0, 0]).set(sum);
         f.forRange(c, 0, channels, 1, () => {
           f.get(sum);
