@@ -106,7 +106,7 @@ function signFlips(a: readonly ad.Tensor[], b: readonly ad.Tensor[]): number {
 }
 
 /** `net` with each trained weight multiplied by a random factor within one ulp of 1 (1 ± 2^−52, or 1 ± 2^−23 in float32). */
-function perturbedCopy(net: nn.Sequential, dtype: ad.DType, seed: number): nn.Sequential {
+export function perturbedCopy(net: nn.Sequential, dtype: ad.DType, seed: number): nn.Sequential {
   const ulp = dtype === 'float64' ? 2 ** -52 : 2 ** -23;
   trainedParameters(net).forEach((parameter, index) => {
     const factors = ad.randomUniform(parameter.shape, {

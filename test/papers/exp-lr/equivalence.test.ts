@@ -17,6 +17,7 @@ import {
   trainedParameters,
   type Normalization,
 } from '../../../papers/exp-lr/networks.ts';
+import { perturbedCopy } from '../../../papers/exp-lr/pair.ts';
 import { ExpLrTwin, type OriginalHyperparameters, type TwinOptions } from '../../../papers/exp-lr/twin.ts';
 
 interface Case {
@@ -40,7 +41,7 @@ function largestGaps(
   c: Case,
   twinOptions: TwinOptions = {},
   prepare?: (optimizer: SGD, step: number) => void,
-): { output: number; weight: number } {
+): { output: number; weight: number; controlOutput: number; controlWeight: number } {
   const build = () => {
     const net = scaleInvariantMlp({
       inputs: c.inputs,
@@ -55,23 +56,28 @@ function largestGaps(
     return net;
   };
   const [net, twinNet] = [build(), build()];
+  // Two controls: the WD run again from weights ±1 ulp (papers/exp-lr/pair.ts), which measure
+  // how far this network's own rounding carries in `steps` steps.
+  const controls = [1, 2].map((seed) => perturbedCopy(build(), 'float64', c.seed * 10 + seed));
   const twin = new ExpLrTwin(c.hyperparameters, twinOptions);
   const { lr, weightDecay, momentum } = c.hyperparameters;
-  const optimizer = new SGD(trainedParameters(net), { lr, weightDecay, momentum });
+  const originals = [net, ...controls].map((n) => new SGD(trainedParameters(n), { lr, weightDecay, momentum }));
   const twinOptimizer = new SGD(trainedParameters(twinNet), { lr, momentum });
-  const gaps = { output: 0, weight: 0 };
+  const gaps = { output: 0, weight: 0, controlOutput: 0, controlWeight: 0 };
   for (let step = 0; step < c.steps; step++) {
     const x = ad.randomNormal([c.batchSize, c.inputs], { seed: c.seed * 1000 + step, dtype: 'float64' });
     const labels = Array.from({ length: c.batchSize }, (_, i) => (i + step) % c.classes);
-    optimizer.lr = twin.originalLr(step);
+    for (const optimizer of originals) optimizer.lr = twin.originalLr(step);
     (prepare ?? ((o: SGD, t: number) => twin.prepareStep(o, t)))(twinOptimizer, step);
-    const [output, twinOutput] = [net.forward(x), twinNet.forward(x)];
+    const [output, twinOutput, ...controlOutputs] = [net, twinNet, ...controls].map((n) => n.forward(x));
     gaps.output = Math.max(gaps.output, relativeGap(output.data, twinOutput.data));
     gaps.weight = Math.max(gaps.weight, compareWeights(net, twinNet, twin.scale(step)).gap);
-    nn.crossEntropy(output, labels).backward();
-    nn.crossEntropy(twinOutput, labels).backward();
-    optimizer.step();
-    twinOptimizer.step();
+    controls.forEach((control, k) => {
+      gaps.controlOutput = Math.max(gaps.controlOutput, relativeGap(output.data, controlOutputs[k].data));
+      gaps.controlWeight = Math.max(gaps.controlWeight, compareWeights(net, control, 1).gap);
+    });
+    for (const y of [output, twinOutput, ...controlOutputs]) nn.crossEntropy(y, labels).backward();
+    for (const optimizer of [...originals, twinOptimizer]) optimizer.step();
   }
   return gaps;
 }
@@ -102,15 +108,44 @@ const caseArb: fc.Arbitrary<Case> = fc.record({
 });
 
 describe('the exponential-LR equivalence (Li & Arora 2020) on random scale-invariant networks', () => {
-  it('WD run and twin agree to 1e-9 for 20 steps, through LR drops (TEXP with the momentum correction)', () => {
+  // The theorem is exact in real arithmetic; in float64 both runs round differently every
+  // step, and on an ill-conditioned network (a narrow GroupNorm at a small initial scale, say)
+  // rounding alone grows past 1e-9 in 20 steps: fast-check found a case whose twin gap was
+  // 1.2e-9 while a ±1-ulp control of the WD run itself reached 1.4e-9. So the bound is 1e-9 or,
+  // where the controls show the network amplifies rounding beyond that, 10× their largest gap.
+  // A wrong twin drifts far beyond either (the sharpness test below: > 1e-5).
+  it('WD run and twin agree to 1e-9 (or within 10× a ±1-ulp control) for 20 steps, through LR drops (TEXP with the momentum correction)', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const gaps = largestGaps(c);
-        expect(gaps.output).toBeLessThan(1e-9);
-        expect(gaps.weight).toBeLessThan(1e-9);
+        expect(gaps.output).toBeLessThan(Math.max(1e-9, 10 * gaps.controlOutput));
+        expect(gaps.weight).toBeLessThan(Math.max(1e-9, 10 * gaps.controlWeight));
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('regression: a narrow GroupNorm at a small initial scale, where rounding alone passes 1e-9', () => {
+    const gaps = largestGaps({
+      normalization: 'group',
+      depth: 3,
+      width: 3,
+      inputs: 4,
+      classes: 2,
+      batchSize: 5,
+      seed: 7,
+      initialScale: 0.2650048491041779,
+      hyperparameters: {
+        lr: 0.01009439146226883,
+        weightDecay: 0.04992790295225999,
+        momentum: 0,
+        milestones: [],
+        drop: 0.05,
+      },
+      steps: 20,
+    });
+    expect(gaps.controlOutput).toBeGreaterThan(1e-10);
+    expect(gaps.output).toBeLessThan(10 * gaps.controlOutput);
   });
 
   const sharpCase: Case = {
@@ -146,7 +181,8 @@ describe('the exponential-LR equivalence (Li & Arora 2020) on random scale-invar
     fc.assert(
       fc.property(caseArb, fc.integer({ min: 13, max: 40 }), (c, totalSteps) => {
         const originalLr = cosineSchedule(c.hyperparameters.lr, { totalSteps });
-        expect(largestGaps({ ...c, steps: 12 }, { originalLr }).output).toBeLessThan(1e-9);
+        const gaps = largestGaps({ ...c, steps: 12 }, { originalLr });
+        expect(gaps.output).toBeLessThan(Math.max(1e-9, 10 * gaps.controlOutput)); // the bound of the test above
       }),
       { numRuns: 12 },
     );
