@@ -5,7 +5,8 @@
  * float64 operations in the same order, so on float32 storage the results must be identical
  * bit for bit (NaN where the TypeScript gives NaN), on random geometries (odd column counts:
  * the kernels' one-lane tails), channel counts, pair blocks (triangles, x2 = x1) and special
- * values, on one thread and on the worker pool.
+ * values, on one thread and on the worker pool, and with many small pairs (several batches of
+ * pairs copied in and out at once, pairBatch in wasm-rows.ts, through the ReLU and linear steps).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -94,6 +95,29 @@ describe.skipIf(!wasmEnabled())('wasm covariance steps equal the TypeScript ones
       ),
       { numRuns: 80 },
     );
+  });
+
+  it('many small pairs: several batches of pairs per chunk (relu and linear, pairBatch)', () => {
+    // 8×8, window 0: 64 entries a pair, so a region holds 128 pairs; 4,900 pairs make ≥ 2 batches a chunk
+    const geometry = { height: 8, width: 8, padding: 'circular' as const, window: 0 };
+    const pairs: PairBlock = { count1: 70, count2: 70, triangle: false };
+    const count = pairCount(pairs),
+      { entries } = bandLayout(geometry);
+    const sigma = values(count * entries, 4, [3, 5000, 9000]),
+      theta = values(count * entries, 5, [7]);
+    const deviations = Float32Array.from(values(70 * 64, 6, []), (value) => 0.5 + Math.abs(value));
+    for (const trainable of [false, true]) {
+      const step = { filter: 3 as const, scale: 2 / 9, shift: 0.25, trainable };
+      const [wasmRelu, typescriptRelu] = bothPaths(() =>
+        cpu.relu(sigma, theta, deviations, deviations, pairs, geometry, step),
+      );
+      expectIdentical(wasmRelu, typescriptRelu, `relu then the patch sum (trainable ${trainable})`);
+      const [wasmLinear, typescriptLinear] = bothPaths(() => cpu.linear(sigma, theta, count, geometry, step));
+      expectIdentical(wasmLinear, typescriptLinear, `linear with Θ (trainable ${trainable})`);
+    }
+    const sigmaOnly = { filter: 3 as const, scale: 1 / 9, shift: 0, trainable: false };
+    const [wasmSigma, typescriptSigma] = bothPaths(() => cpu.linear(sigma, undefined, count, geometry, sigmaOnly));
+    expectIdentical(wasmSigma, typescriptSigma, 'linear Σ only');
   });
 
   it('on the worker pool too (calls large enough to be split)', () => {

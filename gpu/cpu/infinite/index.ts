@@ -34,7 +34,15 @@ import {
   type InputArgs,
 } from './linear.ts';
 import { reluFlatTask, reluTask, type ReluArgs } from './relu.ts';
-import { regionBytes, reserveRegions, shareDeviations, shareFilter, shareRowTables, wasmRowsFor } from './wasm-rows.ts';
+import {
+  pairBatch,
+  regionBytes,
+  reserveRegions,
+  shareDeviations,
+  shareFilter,
+  shareRowTables,
+  wasmRowsFor,
+} from './wasm-rows.ts';
 import { withScratch } from '../wasm/runtime.ts';
 import { inputBytes, shareInput } from './wasm-input.ts';
 
@@ -211,7 +219,7 @@ export function linear(
   const task = step.filter === 3 ? convolutionTask : step.filter === 'sum' ? sumTask : elementwiseTask;
   // the patch sum in wasm (wasm-rows.ts): a region per thread, freed when the call returns
   const slots = parallel ? threadCount() : 1;
-  const bytes = regionBytes(entries, 0, columns.size, args.groupRows);
+  const bytes = regionBytes(entries * pairBatch(entries), 0, columns.size, args.groupRows);
   if (step.filter !== 3 || !wasmRowsFor(args.out, parallel, slots * bytes)) runParallel(task, args, chunks, parallel);
   else
     withScratch((alloc) => {
@@ -300,7 +308,7 @@ export function relu(
   const slots = parallel ? threadCount() : 1;
   const bytes = flat
     ? regionBytes(pairs.count2, pairs.count2, pairs.count2, 1)
-    : regionBytes(entries, 0, columns.size, args.groupRows);
+    : regionBytes(entries * pairBatch(entries), 0, columns.size, args.groupRows);
   // every image's deviations along the column entries, shared by the chunks (WasmRegions.deviations)
   const deviationBytes = flat ? 0 : 16 * (pairs.count1 + pairs.count2) * geometry.height * columns.size;
   if (!wasmRowsFor(args.out, parallel, slots * bytes + deviationBytes)) runParallel(task, args, chunks, parallel);

@@ -18,7 +18,7 @@ import {
   type LinearArgs,
 } from './common.ts';
 import { wasmInputChunk, type WasmInput } from './wasm-input.ts';
-import { WasmRows, type WasmRegions } from './wasm-rows.ts';
+import { pairBatch, WasmRows, type WasmRegions } from './wasm-rows.ts';
 
 /** row[k] += u[at1 + k]·v[at2 + k]. */
 function multiplyAdd(
@@ -140,7 +140,8 @@ function sigmaOnly(nngp: Data, at: number, out: Data, args: LinearArgs, line: Fl
 /** A 3×3 LinearStep on stored covariances, for the chunk's pairs (without Θ: Σ only, into out[0 … pairs)). */
 function convolutionChunk(args: ConvolutionArgs, chunk: number): void {
   if (args.wasm) {
-    const wasm = new WasmRows(args.wasm, args.rows * args.columns, 0, args.columns, args.groupRows);
+    const entries = args.rows * args.columns;
+    const wasm = new WasmRows(args.wasm, entries * pairBatch(entries), 0, args.columns, args.groupRows);
     try {
       wasmConvolution(args, chunk, wasm);
     } finally {
@@ -172,27 +173,34 @@ function convolutionChunk(args: ConvolutionArgs, chunk: number): void {
   }
 }
 
-/** convolutionChunk through the wasm lines and patch sum (the same additions, wasm-rows.ts), with Θ or Σ only. */
+/**
+ * convolutionChunk through the wasm lines and patch sum (the same additions, wasm-rows.ts), with
+ * Θ or Σ only, pairBatch(entries) consecutive pairs copied in and out at once.
+ */
 function wasmConvolution(args: ConvolutionArgs, chunk: number, wasm: WasmRows): void {
   const { nngp, ntk, out, rows, columns, rowStarts, scale, shift, trainable } = args;
   const entries = rows * columns;
   const [from, to] = chunkRange(args.pairs, args.chunks, chunk);
-  for (let pair = from; pair < to; pair++) {
-    if (ntk) wasm.load(nngp, ntk, pair * entries, entries);
-    else wasm.nngp.set(nngp.subarray(pair * entries, (pair + 1) * entries));
-    for (let g = 0; g + 1 < rowStarts.length; g++) {
-      const start = rowStarts[g],
-        end = rowStarts[g + 1];
-      if (ntk) {
-        wasm.widenRows(start, end, columns, trainable);
-        wasm.patchSum(start, end, columns, scale, shift, trainable ? shift : 0);
-      } else {
-        wasm.widenSigmaRows(start, end, columns);
-        wasm.patchSumSigma(start, end, columns, scale, shift);
+  for (let first = from; first < to; first += pairBatch(entries)) {
+    const count = Math.min(to - first, pairBatch(entries)) * entries;
+    if (ntk) wasm.load(nngp, ntk, first * entries, count);
+    else wasm.nngp.set(nngp.subarray(first * entries, first * entries + count));
+    for (let offset = 0; offset < count; offset += entries) {
+      wasm.select(offset);
+      for (let g = 0; g + 1 < rowStarts.length; g++) {
+        const start = rowStarts[g],
+          end = rowStarts[g + 1];
+        if (ntk) {
+          wasm.widenRows(start, end, columns, trainable);
+          wasm.patchSum(start, end, columns, scale, shift, trainable ? shift : 0);
+        } else {
+          wasm.widenSigmaRows(start, end, columns);
+          wasm.patchSumSigma(start, end, columns, scale, shift);
+        }
       }
     }
-    if (ntk) wasm.store(out, pair, args.pairs, entries);
-    else wasm.storeSigma(out, pair, entries);
+    if (ntk) wasm.store(out, first * entries, (args.pairs + first) * entries, count);
+    else wasm.storeSigma(out, first * entries, count);
   }
 }
 

@@ -21,7 +21,7 @@ import {
   writeSums,
   type LinearArgs,
 } from './common.ts';
-import { WasmRows, type WasmRegions } from './wasm-rows.ts';
+import { pairBatch, WasmRows, type WasmRegions } from './wasm-rows.ts';
 
 export interface ReluArgs extends LinearArgs {
   nngp: Data;
@@ -169,9 +169,10 @@ function lineSum(line: Float64Array, from: number, weights: Float64Array | undef
 
 /** The ReLU step and the LinearStep after it, for the chunk's pairs (InfiniteKernels.relu). */
 function reluChunk(args: ReluArgs, chunk: number): void {
+  const entries = args.rows * args.columns;
   const wasm =
     args.wasm &&
-    new WasmRows(args.wasm, args.rows * args.columns, args.height * args.columns, args.columns, args.groupRows);
+    new WasmRows(args.wasm, entries * pairBatch(entries), args.height * args.columns, args.columns, args.groupRows);
   try {
     reluPairs(args, chunk, wasm);
   } finally {
@@ -228,6 +229,8 @@ function reluPairs(args: ReluArgs, chunk: number, wasm: WasmRows | undefined): v
   const inPlace = identity || args.wasm?.deviations !== undefined;
   const plane = inPlace ? height * columns : 0;
   const [from, to] = chunkRange(args.pairs, args.chunks, chunk);
+  let batchStart = from,
+    batchEnd = Math.min(to, from + pairBatch(entries));
   let [a, b] = pairAt(from, count2, triangle);
   let expandedA = -1;
   for (let pair = from; pair < to; pair++) {
@@ -240,7 +243,9 @@ function reluPairs(args: ReluArgs, chunk: number, wasm: WasmRows | undefined): v
       expandColumns(deviations2, b, 1, height, width, columnSecond, deviation2);
       expandColumns(inverses2, b, 1, height, width, columnSecond, inverse2);
     }
-    wasm?.load(nngp, ntk, pair * entries, entries);
+    // the wasm rows copy pairBatch(entries) consecutive pairs in (and their patch sums out) at once
+    if (wasm && pair === batchStart) wasm.load(nngp, ntk, pair * entries, (batchEnd - pair) * entries);
+    wasm?.select((pair - batchStart) * entries);
     const base1 = a * plane,
       base2 = b * plane;
     let totalS = 0,
@@ -296,7 +301,12 @@ function reluPairs(args: ReluArgs, chunk: number, wasm: WasmRows | undefined): v
       }
       if (spatial) finishGroup(args, pair, start, end, sumsS, sumsT);
     }
-    if (wasm && spatial) wasm.store(out, pair, args.pairs, entries);
+    if (wasm && pair + 1 === batchEnd) {
+      const count = (batchEnd - batchStart) * entries;
+      if (spatial) wasm.store(out, batchStart * entries, (args.pairs + batchStart) * entries, count);
+      batchStart = batchEnd;
+      batchEnd = Math.min(to, batchEnd + pairBatch(entries));
+    }
     if (summed) writeSums(out, pair, args.pairs + pair, totalS, totalT, args.scale, args.shift, trainable);
     if (++b === count2) {
       a++;

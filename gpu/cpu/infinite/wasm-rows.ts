@@ -64,6 +64,18 @@ export function wasmRowsFor(out: Data, parallel: boolean, bytes: number): boolea
   );
 }
 
+/** Σ and Θ entries a region holds at once: a pair's copy in and out costs ≈ 0.6 µs besides its bytes. */
+const BATCH_ENTRIES = 8192;
+
+/**
+ * How many pairs of `entries` each a region loads and stores at once (consecutive pairs are
+ * contiguous in the storage), so small pairs (a 32×32 CNTK-V pair: 1024 entries) share one copy.
+ * @example pairBatch(1024) // 8
+ */
+export function pairBatch(entries: number): number {
+  return Math.max(1, Math.floor(BATCH_ENTRIES / entries));
+}
+
 /**
  * Bytes of one region: the pair's Σ and Θ (entries float32 each), the four deviation rows
  * (planeEntries float64 each) and `lines` Σ and Θ lines (columns + 1 float64 each, the last the
@@ -190,6 +202,8 @@ export class WasmRows {
   private readonly outS: Float32Array;
   private readonly outT: Float32Array;
   private readonly slot: number;
+  /** The entry offset of the selected pair within the loaded batch (select). */
+  private at = 0;
 
   /** Claims a free region (one exists: no more chunks run at once than there are regions). */
   constructor(
@@ -239,6 +253,11 @@ export class WasmRows {
     this.patchSigma = exports.patchSumSigma as RowFunction;
   }
 
+  /** Selects the pair whose entries start at `offset` in the loaded batch, for the calls below that take rows. */
+  select(offset: number): void {
+    this.at = offset;
+  }
+
   /** Copies `count` entries of Σ and Θ from `at` into the region (the rows then index from 0). */
   load(nngp: Data, ntk: Data, at: number, count: number): void {
     this.nngp.set(nngp.subarray(at, at + count));
@@ -273,8 +292,8 @@ export class WasmRows {
   computeRows(start: number, end: number, base1: number, base2: number, columns: number, add: boolean): void {
     const tables = this.regions.rowTables!;
     this.rows(
-      this.nngp.byteOffset + 4 * start * columns,
-      this.ntk.byteOffset + 4 * start * columns,
+      this.nngp.byteOffset + 4 * (this.at + start * columns),
+      this.ntk.byteOffset + 4 * (this.at + start * columns),
       this.deviation1.byteOffset + 8 * base1,
       this.inverse1.byteOffset + 8 * base1,
       this.deviation2.byteOffset + 8 * base2,
@@ -292,8 +311,8 @@ export class WasmRows {
   /** The lines of the loaded pair's rows [start, end) for a linear step: Σ, and Θ (+ Σ when trainable). */
   widenRows(start: number, end: number, columns: number, trainable: boolean): void {
     this.widen(
-      this.nngp.byteOffset + 4 * start * columns,
-      this.ntk.byteOffset + 4 * start * columns,
+      this.nngp.byteOffset + 4 * (this.at + start * columns),
+      this.ntk.byteOffset + 4 * (this.at + start * columns),
       this.lineS.byteOffset,
       this.lineT.byteOffset,
       end - start,
@@ -304,7 +323,12 @@ export class WasmRows {
 
   /** widenRows without Θ: the Σ lines of the loaded pair's rows [start, end). */
   widenSigmaRows(start: number, end: number, columns: number): void {
-    this.widenSigma(this.nngp.byteOffset + 4 * start * columns, this.lineS.byteOffset, end - start, columns);
+    this.widenSigma(
+      this.nngp.byteOffset + 4 * (this.at + start * columns),
+      this.lineS.byteOffset,
+      end - start,
+      columns,
+    );
   }
 
   /** patchSum without Θ: scale·P(Σ) + shift of the Σ lines of rows [start, end) (sigmaOnly in linear.ts). */
@@ -319,7 +343,7 @@ export class WasmRows {
       this.sumsS.byteOffset,
       tables.up + 4 * start,
       tables.down + 4 * start,
-      this.outS.byteOffset + 4 * start * columns,
+      this.outS.byteOffset + 4 * (this.at + start * columns),
       scale,
       shift,
     );
@@ -342,23 +366,23 @@ export class WasmRows {
       this.sumsT.byteOffset,
       tables.up + 4 * start,
       tables.down + 4 * start,
-      this.outS.byteOffset + 4 * start * columns,
-      this.outT.byteOffset + 4 * start * columns,
+      this.outS.byteOffset + 4 * (this.at + start * columns),
+      this.outT.byteOffset + 4 * (this.at + start * columns),
       scale,
       shift,
       thetaShift,
     );
   }
 
-  /** Copies the pair's patch sums out: Σ′ to out[pair·entries …], Θ′ to out[(pairs + pair)·entries …]. */
-  store(out: Data, pair: number, pairs: number, entries: number): void {
-    out.set(this.outS, pair * entries);
-    out.set(this.outT, (pairs + pair) * entries);
+  /** Copies the batch's patch sums out (`count` entries): Σ′ to out[at …], Θ′ to out[thetaAt …]. */
+  store(out: Data, at: number, thetaAt: number, count: number): void {
+    out.set(this.outS.subarray(0, count), at);
+    out.set(this.outT.subarray(0, count), thetaAt);
   }
 
-  /** Copies the pair's Σ′ alone out, to out[pair·entries …] (after patchSumSigma). */
-  storeSigma(out: Data, pair: number, entries: number): void {
-    out.set(this.outS, pair * entries);
+  /** Copies the batch's Σ′ alone out (after patchSumSigma): `count` entries to out[at …]. */
+  storeSigma(out: Data, at: number, count: number): void {
+    out.set(this.outS.subarray(0, count), at);
   }
 
   /** Frees the region for the next chunk. */
