@@ -2,7 +2,7 @@
  * The gpujs backend: the Backend interface computed in float32 by gpu.js kernels.
  *
  * gpu.js is loaded (synchronously) only when createGpuJsBackend() is called, and its
- * mode is pinned (runtime.ts): THEORYGRAD_GPUJS_MODE, else headlessgl where the optional
+ * mode is pinned (load.ts): THEORYGRAD_GPUJS_MODE, else headlessgl where the optional
  * `gl` package makes a context, else webasm. Never 'gpu'/auto.
  *
  * On the host, not in kernels:
@@ -26,7 +26,8 @@
  */
 import type { Backend, Data, DeviceKernels, DType, Storage } from '../backend.ts';
 import { Random } from '../random.ts';
-import { createRuntime, FLOAT64_MESSAGE, float32, type GpuJsRuntime, type KernelRunner } from './runtime.ts';
+import { FLOAT64_MESSAGE, float32, type GpuJsRuntime, type KernelRunner } from './runtime.ts';
+import { createRuntime } from './load.ts';
 import { TextureStorage } from './device.ts';
 import { binary, unary, where } from './elementwise.ts';
 import { argmax, reduce } from './reduce.ts';
@@ -38,15 +39,8 @@ import { createGpuJsInfiniteKernels } from './infinite.ts';
 
 export { naiveMatmulKernel, matmulBlocked, matmulFlat } from './matmul.ts';
 export { TextureStorage } from './device.ts';
-export {
-  GpuJsRuntime,
-  FLOAT64_MESSAGE,
-  MAX_KERNEL_ELEMENTS,
-  GPUJS_MODES,
-  provideGpuJs,
-  type GpuJsMode,
-  type ProvidedGpuJs,
-} from './runtime.ts';
+export { GpuJsRuntime, FLOAT64_MESSAGE, MAX_KERNEL_ELEMENTS, GPUJS_MODES, type GpuJsMode } from './runtime.ts';
+export { provideGpuJs, type ProvidedGpuJs } from './load.ts';
 
 /** A Backend plus its gpu.js runtime (mode, kernel cache and its statistics). */
 export interface GpuJsBackend extends Backend {

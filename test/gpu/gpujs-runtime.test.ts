@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Conv2dSpec, MatmulSpec, Pool2dSpec } from '../../gpu/backend.ts';
 import { cpuBackend as cpu } from '../../gpu/cpu/index.ts';
 import { createGpuJsBackend, FLOAT64_MESSAGE, MAX_KERNEL_ELEMENTS } from '../../gpu/gpujs/index.ts';
-import { chooseMode } from '../../gpu/gpujs/runtime.ts';
+import { chooseMode } from '../../gpu/gpujs/load.ts';
 import { absolute, EPSILON32, expectExact, expectWithin } from '../helpers/close.ts';
 import { gpujs } from './gpujs-helpers.ts';
 
