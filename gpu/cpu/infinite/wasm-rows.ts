@@ -77,9 +77,10 @@ export function pairBatch(entries: number): number {
 }
 
 /**
- * Bytes of one region: the pair's Σ and Θ (entries float32 each), the four deviation rows
- * (planeEntries float64 each) and `lines` Σ and Θ lines (columns + 1 float64 each, the last the
- * zero padding slot the patch sum reads).
+ * Bytes of one region: a batch of pairs' Σ and Θ (entries float32 each, pairBatch pairs'
+ * entries for the batched steps), the four deviation rows (planeEntries float64 each) and
+ * `lines` Σ and Θ lines (columns + 1 float64 each, the last the zero padding slot the patch sum
+ * reads).
  */
 export function regionBytes(entries: number, planeEntries: number, columns: number, lines: number): number {
   const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
@@ -205,7 +206,10 @@ export class WasmRows {
   /** The entry offset of the selected pair within the loaded batch (select). */
   private at = 0;
 
-  /** Claims a free region (one exists: no more chunks run at once than there are regions). */
+  /**
+   * Claims a free region (one exists: no more chunks run at once than there are regions), viewed
+   * for `entries` Σ and Θ entries (a batch of pairs; regionBytes with the same arguments).
+   */
   constructor(
     private readonly regions: WasmRegions,
     entries: number,
