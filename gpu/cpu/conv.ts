@@ -175,7 +175,9 @@ export function conv2dInputGrad(outGrad: Data, weight: Data, spec: Conv2dSpec): 
         plan.packA(0, transposed(weight, group * outPerGroup * patch, patch), 0, patch, 0, outPerGroup);
         for (let t = 0; t < images; t++) {
           const offset = ((first + t) * spec.outChannels + group * outPerGroup) * positions;
-          plan.packB(t, rowMajor(outGrad, offset, positions), 0, outPerGroup, 0, positions);
+          // Row by row: a whole contiguous row is one step that the wasm plan packs with vector copies.
+          for (let o = 0; o < outPerGroup; o++)
+            plan.packB(t, rowMajor(outGrad, offset + o * positions, positions), o, 1, 0, positions);
         }
         col2im(plan);
         plan.release();
