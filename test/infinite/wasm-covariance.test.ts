@@ -6,15 +6,19 @@
  * bit for bit (NaN where the TypeScript gives NaN), on random geometries (odd column counts:
  * the kernels' one-lane tails), channel counts, pair blocks (triangles, x2 = x1) and special
  * values, on one thread and on the worker pool, and with many small pairs (several batches of
- * pairs copied in and out at once, pairBatch in wasm-rows.ts, through the ReLU and linear steps).
+ * pairs copied in and out at once, pairBatch in wasm-rows.ts, through the ReLU and linear steps);
+ * the two modules' bytes are pinned.
  */
+import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bandLayout, pairCount, type PairBlock } from '../../gpu/infinite.ts';
 import { cpuInfiniteKernels as cpu } from '../../gpu/cpu/infinite/index.ts';
 import { useWasmRows } from '../../gpu/cpu/infinite/wasm-rows.ts';
 import { chunksRunByHelpers, threadCount, threadsAvailable } from '../../gpu/cpu/threads.ts';
-import { wasmEnabled } from '../../gpu/cpu/wasm/runtime.ts';
+import { moduleBytes, wasmEnabled, webAssembly } from '../../gpu/cpu/wasm/runtime.ts';
+import { covarianceModule } from '../../gpu/cpu/wasm/cntk-covariance.ts';
+import { reluRowModule } from '../../gpu/cpu/wasm/relu-row.ts';
 
 afterEach(() => useWasmRows(undefined));
 
@@ -55,6 +59,18 @@ const pairsArb = fc
   .map(([count1, count2, triangle]): PairBlock => ({ count1, count2: triangle ? count1 : count2, triangle }));
 
 describe.skipIf(!wasmEnabled())('wasm covariance steps equal the TypeScript ones (float32)', () => {
+  it('emit the same module bytes every time (SHA-256 pinned: Σ⁰, and the ReLU rows with the patch sums)', () => {
+    const pins: [typeof covarianceModule, string][] = [
+      [covarianceModule, '4ede3a18b135a6d3e0fa29f8d940ae858ded92cf288a9593f429fc9b96111099'],
+      [reluRowModule, 'f039d3dac875af0c63bd36408a1070c1b3834321060c3387274ab8aa1299cc00'],
+    ];
+    for (const [module, pin] of pins) {
+      const bytes = moduleBytes(module);
+      expect(webAssembly!.validate(bytes), module.name).toBe(true);
+      expect(createHash('sha256').update(bytes).digest('hex'), module.name).toBe(pin);
+    }
+  });
+
   it('the input covariance Σ⁰, bit for bit', () => {
     fc.assert(
       fc.property(
