@@ -296,6 +296,12 @@ export function solveBinary(
       for (let r = 0; r < f; r++) ((sumDirection += direction[r]), (sumOnes += ones[r]));
       const multiplier = sumDirection / sumOnes;
       for (let r = 0; r < f; r++) direction[r] -= multiplier * ones[r];
+      // On a nearly singular K_FF both terms above are huge and their difference is not: the
+      // cancellation leaves ΣΔβ ≠ 0 far above rounding of Δβ itself (fast-check found |Σyα| = 3e-5
+      // at C = 1000), so project onto ΣΔβ = 0 once more, exactly up to the rounding of Δβ.
+      let residual = 0;
+      for (let r = 0; r < f; r++) residual += direction[r];
+      for (let r = 0; r < f; r++) direction[r] -= residual / f;
       // the exact line search on K_FF itself; Δβ is a descent direction since A is positive definite
       let slope = 0;
       let curvature = 0;

@@ -36,6 +36,13 @@ function dualObjective(kernel: Float64Array, signs: Float64Array, alpha: ArrayLi
   return value;
 }
 
+/** Σ_t y_t α_t, zero at every feasible point of the dual. */
+function equalityResidual(signs: Float64Array, alpha: ArrayLike<number>): number {
+  let sum = 0;
+  for (let t = 0; t < signs.length; t++) sum += signs[t] * alpha[t];
+  return sum;
+}
+
 /** Gaussian elimination with partial pivoting; null when singular. */
 function solveLinear(m: number[][], rhs: number[]): number[] | null {
   const n = rhs.length;
@@ -99,10 +106,20 @@ describe('svmCostPath', () => {
           expect(solution.converged).toBe(true);
           expect(Math.abs(solution.objective - exact)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(exact)));
           expect(solution.objective).toBeCloseTo(dualObjective(kernel, signs, solution.alpha), 8);
+          expect(Math.abs(equalityResidual(signs, solution.alpha))).toBeLessThanOrEqual(1e-12 * n * cost);
         },
       ),
       { numRuns: 30 },
     );
+  });
+
+  it('regression: a nearly singular free face at C = 1000 keeps Σ yα = 0 (its Newton step once left 3e-5)', () => {
+    const { kernel, signs } = randomProblem(308115101, 5, 3);
+    const labels = Array.from(signs, (s) => (s > 0 ? 0 : 1));
+    const solution = svmCostPath(kernel, labels, [10, 100, 1000], { tolerance: 1e-9 })[2].pairs[0].solution;
+    expect(Math.abs(equalityResidual(signs, solution.alpha))).toBeLessThanOrEqual(1e-12 * 5 * 1000);
+    const exact = exhaustiveOptimum(kernel, signs, 1000);
+    expect(Math.abs(solution.objective - exact)).toBeLessThanOrEqual(1e-6 * (1 + Math.abs(exact)));
   });
 
   it('gives the cold solution’s objective along the path, feasible, on larger problems', () => {
