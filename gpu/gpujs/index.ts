@@ -24,7 +24,7 @@
  *   backend.describe(); // 'gpujs (gpu.js 2.24.1, mode webasm)'
  *   backend.matmul(a, b, { batch: 1, m: 2, k: 3, n: 4, transposeA: false, transposeB: false, strideA: 0, strideB: 0 });
  */
-import type { Backend, Data, DeviceKernels, DType, Storage } from '../backend.ts';
+import type { Backend, Data, DeviceKernels, DType, Kernels, Storage } from '../backend.ts';
 import { Random } from '../random.ts';
 import { FLOAT64_MESSAGE, float32, type GpuJsRuntime, type KernelRunner } from './runtime.ts';
 import { createRuntime } from './load.ts';
@@ -83,24 +83,7 @@ export function createGpuJsBackend(environment?: Record<string, string | undefin
       requireFloat32(dtype, 'cast');
       return Float32Array.from(float32(x, 'cast'));
     },
-    unary: (op, x) => unary(runtime, op, x),
-    binary: (op, a, aShape, b, bShape, outShape) => binary(runtime, op, a, aShape, b, bShape, outShape),
-    where: (cond, condShape, a, aShape, b, bShape, outShape) =>
-      where(runtime, cond, condShape, a, aShape, b, bShape, outShape),
-    reduce: (op, x, shape, axes) => reduce(runtime, op, x, shape, axes),
-    argmax: (x, shape, axis) => argmax(runtime, x, shape, axis),
-    permute: (x, shape, perm) => permute(runtime, x, shape, perm),
-    broadcastTo: (x, shape, outShape) => broadcastTo(runtime, x, shape, outShape),
-    pad: (x, shape, padding, value) => pad(runtime, x, shape, padding, value),
-    slice: (x, shape, begin, size) => slice(runtime, x, shape, begin, size),
-    concat: (xs, shapes, axis) => concat(runtime, xs, shapes, axis),
-    gather: (x, shape, axis, indices, indexShape) => gather(runtime, x, shape, axis, indices, indexShape),
-    scatterAdd: (src, indices, indexShape, axis, outShape) =>
-      scatterAdd(runtime, src, indices, indexShape, axis, outShape),
-    matmul: (a, b, spec) => matmul(runtime, a, b, spec),
-    conv2d: (x, weight, spec) => conv2d(runtime, x, weight, spec),
-    conv2dInputGrad: (outGrad, weight, spec) => conv2dInputGrad(runtime, outGrad, weight, spec),
-    conv2dWeightGrad: (x, outGrad, spec) => conv2dWeightGrad(runtime, x, outGrad, spec),
+    ...kernelsOn(runtime),
     maxPool2dIndices: (x, spec) => maxPool2dIndices(runtime, x, spec),
     // Host-side on purpose: gpu/random.ts is the project's one generator, so the same
     // seed gives the cpu backend's numbers (drawn in float64, rounded to float32).
@@ -130,23 +113,30 @@ function deviceKernels(runtime: GpuJsRuntime, device: KernelRunner<Storage>): De
       // storage is immutable, so a float32 → float32 cast of a texture shares it (tensors count their shares)
       return input instanceof TextureStorage ? input : Float32Array.from(input);
     },
-    unary: (op, x) => unary(device, op, x),
-    binary: (op, a, aShape, b, bShape, outShape) => binary(device, op, a, aShape, b, bShape, outShape),
+    ...kernelsOn(device),
+  };
+}
+
+/** The ops every kernel runner serves alike: the host runtime (results Float32Array) or the device one (textures). */
+function kernelsOn<S extends Storage>(runner: KernelRunner<S>): Omit<Kernels<S | Float32Array>, 'cast'> {
+  return {
+    unary: (op, x) => unary(runner, op, x),
+    binary: (op, a, aShape, b, bShape, outShape) => binary(runner, op, a, aShape, b, bShape, outShape),
     where: (cond, condShape, a, aShape, b, bShape, outShape) =>
-      where(device, cond, condShape, a, aShape, b, bShape, outShape),
-    reduce: (op, x, shape, axes) => reduce(device, op, x, shape, axes),
-    argmax: (x, shape, axis) => argmax(device, x, shape, axis),
-    permute: (x, shape, perm) => permute(device, x, shape, perm),
-    broadcastTo: (x, shape, outShape) => broadcastTo(device, x, shape, outShape),
-    pad: (x, shape, padding, value) => pad(device, x, shape, padding, value),
-    slice: (x, shape, begin, size) => slice(device, x, shape, begin, size),
-    concat: (xs, shapes, axis) => concat(device, xs, shapes, axis),
-    gather: (x, shape, axis, indices, indexShape) => gather(device, x, shape, axis, indices, indexShape),
+      where(runner, cond, condShape, a, aShape, b, bShape, outShape),
+    reduce: (op, x, shape, axes) => reduce(runner, op, x, shape, axes),
+    argmax: (x, shape, axis) => argmax(runner, x, shape, axis),
+    permute: (x, shape, perm) => permute(runner, x, shape, perm),
+    broadcastTo: (x, shape, outShape) => broadcastTo(runner, x, shape, outShape),
+    pad: (x, shape, padding, value) => pad(runner, x, shape, padding, value),
+    slice: (x, shape, begin, size) => slice(runner, x, shape, begin, size),
+    concat: (xs, shapes, axis) => concat(runner, xs, shapes, axis),
+    gather: (x, shape, axis, indices, indexShape) => gather(runner, x, shape, axis, indices, indexShape),
     scatterAdd: (src, indices, indexShape, axis, outShape) =>
-      scatterAdd(device, src, indices, indexShape, axis, outShape),
-    matmul: (a, b, spec) => matmul(device, a, b, spec),
-    conv2d: (x, weight, spec) => conv2d(device, x, weight, spec),
-    conv2dInputGrad: (outGrad, weight, spec) => conv2dInputGrad(device, outGrad, weight, spec),
-    conv2dWeightGrad: (x, outGrad, spec) => conv2dWeightGrad(device, x, outGrad, spec),
+      scatterAdd(runner, src, indices, indexShape, axis, outShape),
+    matmul: (a, b, spec) => matmul(runner, a, b, spec),
+    conv2d: (x, weight, spec) => conv2d(runner, x, weight, spec),
+    conv2dInputGrad: (outGrad, weight, spec) => conv2dInputGrad(runner, outGrad, weight, spec),
+    conv2dWeightGrad: (x, outGrad, spec) => conv2dWeightGrad(runner, x, outGrad, spec),
   };
 }
