@@ -7,41 +7,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createHash } from 'node:crypto';
 import { binary, binaryFunctions } from '../../gpu/cpu/elementwise.ts';
 import { WASM_BINARY_OPS } from '../../gpu/cpu/wasm/binary.ts';
 import { rowLength, wasmBroadcastModule, wasmBroadcastRow } from '../../gpu/cpu/wasm/broadcast.ts';
-import { moduleBytes, setWasmEnabled, wasmEnabled, webAssembly } from '../../gpu/cpu/wasm/runtime.ts';
-
-const special = [NaN, Infinity, -Infinity, 0, -0, 3.4e38, 1e-45, -1e-300, 1e308];
-
-/** n values of `type` from `seed`, with specials at the given positions. */
-function values(type: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number, at: number[]) {
-  const out = new type(n);
-  for (let i = 0; i < n; i++) {
-    const value = Math.sin(seed * 12.9898 + i * 78.233) * 43758.5453;
-    out[i] = (value - Math.floor(value) - 0.5) * 10 ** ((i % 7) - 3);
-  }
-  at.forEach((position, k) => n > 0 && (out[position % n] = special[k % special.length]));
-  return out;
-}
-
-function expectIdentical(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  expect(actual.length, what).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++)
-    if (!Object.is(actual[i], expected[i]))
-      throw new Error(`${what}: entry ${i} is ${actual[i]}, expected ${expected[i]}`);
-}
+import { setWasmEnabled, wasmEnabled } from '../../gpu/cpu/wasm/runtime.ts';
+import { valuesWithSpecials, expectIdentical, expectPinnedModule } from '../helpers/wasm-checks.ts';
 
 const wasmPresent = wasmEnabled();
 
 describe.runIf(wasmPresent)('wasm broadcast loops', () => {
   it('emits the same module bytes every time (SHA-256 pinned)', () => {
-    const bytes = moduleBytes(wasmBroadcastModule);
-    expect(webAssembly!.validate(bytes)).toBe(true);
-    expect(createHash('sha256').update(bytes).digest('hex')).toBe(
-      '2e14e7d19b50ba0db2f9fe0b246dff178815300e0ab8e9c62a22f275e2bf5131',
-    );
+    expectPinnedModule(wasmBroadcastModule, '2e14e7d19b50ba0db2f9fe0b246dff178815300e0ab8e9c62a22f275e2bf5131');
   });
 
   it('equal the scalar definitions bit for bit (both sides, float32 and float64, specials, short rows)', () => {
@@ -55,8 +31,8 @@ describe.runIf(wasmPresent)('wasm broadcast loops', () => {
         fc.nat(1000),
         fc.array(fc.nat(), { maxLength: 12 }),
         (op, type, side, rows, n, seed, at) => {
-          const full = values(type, rows * n, seed, at),
-            row = values(
+          const full = valuesWithSpecials(type, rows * n, seed, at),
+            row = valuesWithSpecials(
               type,
               n,
               seed + 1,
@@ -91,8 +67,8 @@ describe.runIf(wasmPresent)('wasm broadcast loops', () => {
           const drop = keep % (rank + 1);
           const small = outShape.slice(drop).map((d, i) => ((keep >> (i + 2)) & 1 ? 1 : d));
           const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
-          const full = values(type, size(outShape), seed, [3, 17]);
-          const other = values(type, size(small), seed + 5, [1]);
+          const full = valuesWithSpecials(type, size(outShape), seed, [3, 17]);
+          const other = valuesWithSpecials(type, size(small), seed + 5, [1]);
           const [a, aShape, b, bShape] = swap ? [other, small, full, outShape] : [full, outShape, other, small];
           const viaWasm = binary(op, a, aShape, b, bShape, outShape);
           setWasmEnabled(false);

@@ -13,26 +13,7 @@ import { binary, binaryFunctions, unary, unaryFunctions } from '../../gpu/cpu/el
 import { WASM_BINARY_OPS, wasmBinary } from '../../gpu/cpu/wasm/binary.ts';
 import { WASM_UNARY_OPS, wasmUnary } from '../../gpu/cpu/wasm/unary.ts';
 import { wasmEnabled } from '../../gpu/cpu/wasm/runtime.ts';
-
-const special = [NaN, Infinity, -Infinity, 0, -0, 3.4e38, 1e-45, -1e-300, 1e308];
-
-/** n values of `type` from `seed`, with specials at the given positions. */
-function values(type: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number, at: number[]) {
-  const out = new type(n);
-  for (let i = 0; i < n; i++) {
-    const value = Math.sin(seed * 12.9898 + i * 78.233) * 43758.5453;
-    out[i] = (value - Math.floor(value) - 0.5) * 10 ** ((i % 7) - 3);
-  }
-  at.forEach((position, k) => n > 0 && (out[position % n] = special[k % special.length]));
-  return out;
-}
-
-function expectIdentical(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  expect(actual.length, what).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++)
-    if (!Object.is(actual[i], expected[i]))
-      throw new Error(`${what}: entry ${i} is ${actual[i]}, expected ${expected[i]}`);
-}
+import { valuesWithSpecials, expectIdentical } from '../helpers/wasm-checks.ts';
 
 describe.skipIf(!wasmEnabled())('wasm binary loops', () => {
   it('equal the scalar definitions bit for bit (float32 and float64, specials, edge lengths)', () => {
@@ -44,8 +25,8 @@ describe.skipIf(!wasmEnabled())('wasm binary loops', () => {
         fc.nat(1000),
         fc.array(fc.nat(), { maxLength: 12 }),
         (op, type, n, seed, at) => {
-          const a = values(type, n, seed, at),
-            b = values(
+          const a = valuesWithSpecials(type, n, seed, at),
+            b = valuesWithSpecials(
               type,
               n,
               seed + 1,
@@ -65,8 +46,8 @@ describe.skipIf(!wasmEnabled())('wasm binary loops', () => {
   it('binary() on float32 above the threshold takes them and gives the definition', () => {
     for (const n of [2048, 4099]) {
       for (const op of WASM_BINARY_OPS) {
-        const a = values(Float32Array, n, n, [1, 5, 9, 400]),
-          b = values(Float32Array, n, 3, [2, 6]);
+        const a = valuesWithSpecials(Float32Array, n, n, [1, 5, 9, 400]),
+          b = valuesWithSpecials(Float32Array, n, 3, [2, 6]);
         const out = binary(op, a, [n], b, [n], [n]);
         expectIdentical(
           out,
@@ -85,7 +66,7 @@ describe.skipIf(!wasmEnabled())('wasm binary loops', () => {
         fc.nat(1000),
         fc.array(fc.nat(), { maxLength: 12 }),
         (op, n, seed, at) => {
-          const x = values(Float32Array, n, seed, at);
+          const x = valuesWithSpecials(Float32Array, n, seed, at);
           const out = new Float32Array(n);
           wasmUnary(op, x, out);
           expectIdentical(out, x.map(unaryFunctions[op]), `${op} n=${n}`);
@@ -95,7 +76,7 @@ describe.skipIf(!wasmEnabled())('wasm binary loops', () => {
     );
     for (const n of [2048, 4099])
       for (const op of WASM_UNARY_OPS) {
-        const x = values(Float32Array, n, n, [0, 3, 4, 7, 100]);
+        const x = valuesWithSpecials(Float32Array, n, n, [0, 3, 4, 7, 100]);
         expectIdentical(unary(op, x), x.map(unaryFunctions[op]), `unary ${op} n=${n}`);
       }
   });

@@ -15,10 +15,10 @@ import { matmul } from '../../gpu/cpu/matmul.ts';
 import { conv2d, conv2dInputGrad, conv2dWeightGrad } from '../../gpu/cpu/conv.ts';
 import { gemmModule } from '../../gpu/cpu/wasm/gemm-kernel.ts';
 import { cpuBackend } from '../../gpu/cpu/index.ts';
-import { moduleBytes, setWasmEnabled, wasmEnabled, webAssembly } from '../../gpu/cpu/wasm/runtime.ts';
+import { setWasmEnabled, wasmEnabled } from '../../gpu/cpu/wasm/runtime.ts';
 import { matmulCaseArb, matmulOperands, type MatmulCase } from '../helpers/matmul-cases.ts';
 import { seededValues } from '../helpers/seeded-values.ts';
-import { createHash } from 'node:crypto';
+import { expectPinnedModule } from '../helpers/wasm-checks.ts';
 
 const wasmPresent = wasmEnabled();
 afterEach(() => setWasmEnabled(wasmPresent));
@@ -104,11 +104,7 @@ const caseArb = (maxBatch: number, maxM: number, maxK: number, maxN: number): fc
 
 describe.runIf(wasmPresent)('wasm gemm', () => {
   it('emits the same module bytes every time (SHA-256 pinned)', () => {
-    const bytes = moduleBytes(gemmModule);
-    expect(webAssembly!.validate(bytes)).toBe(true);
-    expect(createHash('sha256').update(bytes).digest('hex')).toBe(
-      '9a6bab1a21863db1f4e3c118ed90ad50e4428451defb8889411f6aa0648bf2c8',
-    );
+    expectPinnedModule(gemmModule, '9a6bab1a21863db1f4e3c118ed90ad50e4428451defb8889411f6aa0648bf2c8');
   });
 
   it('matches the TypeScript matmul on edge tiles, transposes, stride-0 batches and NaN/Inf', () => {

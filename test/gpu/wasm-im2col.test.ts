@@ -16,15 +16,15 @@
  * contraction of |x| and |dy| for the weight gradient (of |dy| and |w| for the input gradient,
  * whose KH·KW row additions both paths make in the dtype: one more γ_k(u)). Non-finite outputs match exactly.
  */
-import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Conv2dSpec, Data, DType } from '../../gpu/backend.ts';
 import { conv2d, conv2dDirect, conv2dInputGrad, conv2dWeightGrad, forEachConv2dTerm } from '../../gpu/cpu/conv.ts';
 import { im2colModule } from '../../gpu/cpu/wasm/im2col-kernel.ts';
-import { moduleBytes, setWasmEnabled, wasmEnabled, webAssembly } from '../../gpu/cpu/wasm/runtime.ts';
+import { setWasmEnabled, wasmEnabled } from '../../gpu/cpu/wasm/runtime.ts';
 import { absolute } from '../helpers/close.ts';
 import { seededValues } from '../helpers/seeded-values.ts';
+import { expectPinnedModule } from '../helpers/wasm-checks.ts';
 
 const wasmPresent = wasmEnabled();
 afterEach(() => setWasmEnabled(wasmPresent));
@@ -186,11 +186,7 @@ const benchLayer: Geometry = {
 
 describe.runIf(wasmPresent)('wasm im2col conv2d', () => {
   it('emits the same module bytes every time (SHA-256 pinned)', () => {
-    const bytes = moduleBytes(im2colModule);
-    expect(webAssembly!.validate(bytes)).toBe(true);
-    expect(createHash('sha256').update(bytes).digest('hex')).toBe(
-      '2564cd963e5207d75920a5d1795547803f2e79dd258ba2772058378dbe49dcca',
-    );
+    expectPinnedModule(im2colModule, '2564cd963e5207d75920a5d1795547803f2e79dd258ba2772058378dbe49dcca');
   });
 
   it('matches the TypeScript conv2d on small shapes (stride, padding, dilation, groups, edge tiles, NaN/Inf)', () => {

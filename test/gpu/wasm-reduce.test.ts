@@ -8,30 +8,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createHash } from 'node:crypto';
 import { reduce } from '../../gpu/cpu/reduce.ts';
 import { wasmReduceAxis, wasmReduceModule, WASM_COLUMN_OPS } from '../../gpu/cpu/wasm/reduce.ts';
-import { moduleBytes, setWasmEnabled, wasmEnabled, webAssembly } from '../../gpu/cpu/wasm/runtime.ts';
+import { setWasmEnabled, wasmEnabled } from '../../gpu/cpu/wasm/runtime.ts';
+import { valuesWithSpecials, expectIdentical, expectPinnedModule } from '../helpers/wasm-checks.ts';
 
+/** The specials without 1e308: two of them overflow a float64 sum that the exact-sum bound compares with. */
 const special = [NaN, Infinity, -Infinity, 0, -0, 3.4e38, 1e-45, -1e-300];
-
-/** n values of `type` from `seed` in ±10³, with specials at the given positions. */
-function values(type: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number, at: number[]) {
-  const out = new type(n);
-  for (let i = 0; i < n; i++) {
-    const value = Math.sin(seed * 12.9898 + i * 78.233) * 43758.5453;
-    out[i] = (value - Math.floor(value) - 0.5) * 10 ** ((i % 7) - 3);
-  }
-  at.forEach((position, k) => n > 0 && (out[position % n] = special[k % special.length]));
-  return out;
-}
-
-function expectIdentical(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  expect(actual.length, what).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++)
-    if (!Object.is(actual[i], expected[i]))
-      throw new Error(`${what}: entry ${i} is ${actual[i]}, expected ${expected[i]}`);
-}
+const values = (type: Float32ArrayConstructor | Float64ArrayConstructor, n: number, seed: number, at: number[]) =>
+  valuesWithSpecials(type, n, seed, at, special);
 
 /** The exact sum of finite doubles, rounded once to float64: each is m·2^e, summed as integers at 2⁻¹¹⁰⁰. */
 function exactSum(xs: ArrayLike<number>): number {
@@ -80,11 +65,7 @@ const wasmPresent = wasmEnabled();
 
 describe.runIf(wasmPresent)('wasm reductions', () => {
   it('emits the same module bytes every time (SHA-256 pinned)', () => {
-    const bytes = moduleBytes(wasmReduceModule);
-    expect(webAssembly!.validate(bytes)).toBe(true);
-    expect(createHash('sha256').update(bytes).digest('hex')).toBe(
-      '009baabea4e4f70d3c3a3901701e4885e74384883fdb82c0cd883b8a356d0c7d',
-    );
+    expectPinnedModule(wasmReduceModule, '009baabea4e4f70d3c3a3901701e4885e74384883fdb82c0cd883b8a356d0c7d');
   });
 
   it('column loops equal the TypeScript walk bit for bit (sum, max, min; specials; odd inner blocks)', () => {

@@ -9,33 +9,19 @@
  * pairs copied in and out at once, pairBatch in wasm-rows.ts, through the ReLU and linear steps);
  * the two modules' bytes are pinned.
  */
-import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bandLayout, pairCount, type PairBlock } from '../../gpu/infinite.ts';
 import { cpuInfiniteKernels as cpu } from '../../gpu/cpu/infinite/index.ts';
 import { useWasmRows } from '../../gpu/cpu/infinite/wasm-rows.ts';
 import { chunksRunByHelpers, threadCount, threadsAvailable } from '../../gpu/cpu/threads.ts';
-import { moduleBytes, wasmEnabled, webAssembly } from '../../gpu/cpu/wasm/runtime.ts';
+import { wasmEnabled } from '../../gpu/cpu/wasm/runtime.ts';
 import { covarianceModule } from '../../gpu/cpu/wasm/cntk-covariance.ts';
 import { reluRowModule } from '../../gpu/cpu/wasm/relu-row.ts';
+import { expectIdentical, expectPinnedModule } from '../helpers/wasm-checks.ts';
+import { bothPaths } from './wasm-paths.ts';
 
 afterEach(() => useWasmRows(undefined));
-
-/** `f` with the wasm kernels on, then off. */
-function bothPaths<T>(f: () => T): [T, T] {
-  useWasmRows(true);
-  const wasm = f();
-  useWasmRows(false);
-  return [wasm, f()];
-}
-
-function expectIdentical(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  expect(actual.length, what).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++)
-    if (!Object.is(actual[i], expected[i]))
-      throw new Error(`${what}: entry ${i} is ${actual[i]} with wasm, ${expected[i]} without`);
-}
 
 /** Values in [−1, 1) from a seed, with NaN, ±Inf, 0 and a large value where `specials` says. */
 function values(size: number, seed: number, specials: number[]): Float32Array {
@@ -64,11 +50,7 @@ describe.skipIf(!wasmEnabled())('wasm covariance steps equal the TypeScript ones
       [covarianceModule, '4ede3a18b135a6d3e0fa29f8d940ae858ded92cf288a9593f429fc9b96111099'],
       [reluRowModule, 'f039d3dac875af0c63bd36408a1070c1b3834321060c3387274ab8aa1299cc00'],
     ];
-    for (const [module, pin] of pins) {
-      const bytes = moduleBytes(module);
-      expect(webAssembly!.validate(bytes), module.name).toBe(true);
-      expect(createHash('sha256').update(bytes).digest('hex'), module.name).toBe(pin);
-    }
+    for (const [module, pin] of pins) expectPinnedModule(module, pin);
   });
 
   it('the input covariance Σ⁰, bit for bit', () => {

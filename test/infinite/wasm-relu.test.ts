@@ -18,26 +18,13 @@ import { wasmEnabled } from '../../gpu/cpu/wasm/runtime.ts';
 import { cntk, fullyConnected, kernelMatrix } from '../../src/infinite/index.ts';
 import type { ReferenceCntkOptions } from '../../src/infinite/reference.ts';
 import { expectMatrixClose, referenceCntkMatrices, referenceDiagonalScale } from './reference-matrices.ts';
+import { expectIdentical } from '../helpers/wasm-checks.ts';
+import { bothPaths } from './wasm-paths.ts';
 
 /** exact.test.ts's float32 bound: λ ≈ 1 turns an ulp of λ into ≈ √(2·ulp), ≈ 3e-4 per layer. */
 const FLOAT32 = 2e-3;
 
 afterEach(() => useWasmRows(undefined));
-
-/** `f` with the wasm rows on, then off. */
-function bothPaths<T>(f: () => T): [T, T] {
-  useWasmRows(true);
-  const wasm = f();
-  useWasmRows(false);
-  return [wasm, f()];
-}
-
-function expectIdentical(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  expect(actual.length, what).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++)
-    if (!Object.is(actual[i], expected[i]))
-      throw new Error(`${what}: entry ${i} is ${actual[i]} with wasm, ${expected[i]} without`);
-}
 
 /** Values in [−1, 1) (or (0.5, 1.5] when positive), with NaN, ±Inf and 0 where `specials` says. */
 function values(size: number, seed: number, positive: boolean, specials: number[]): Float32Array {
