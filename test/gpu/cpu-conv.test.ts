@@ -12,6 +12,7 @@ import type { Conv2dSpec, Data, DType } from '../../gpu/backend.ts';
 import { conv2d, conv2dDirect, conv2dInputGrad, conv2dWeightGrad, forEachConv2dTerm } from '../../gpu/cpu/conv.ts';
 import { absolute } from '../helpers/close.ts';
 import { seededValues } from '../helpers/seeded-values.ts';
+import { makeSpec } from '../helpers/conv-spec.ts';
 
 interface Reference {
   value: Float64Array;
@@ -86,46 +87,6 @@ function checkConv(s: Conv2dSpec, dtype: DType, seed: number): void {
   const scale = 2 * terms * epsilon * Math.max(1, forward.magnitude, input.magnitude, weight.magnitude) * 4;
   expect(Math.abs(forward.value - input.value)).toBeLessThanOrEqual(scale);
   expect(Math.abs(forward.value - weight.value)).toBeLessThanOrEqual(scale);
-}
-
-/** Output extent of a convolution axis (0 when the dilated kernel does not fit). */
-const outExtent = (size: number, kernel: number, stride: number, pad: number, dilation: number) =>
-  Math.max(0, Math.floor((size + 2 * pad - dilation * (kernel - 1) - 1) / stride) + 1);
-
-function makeSpec(g: {
-  batch: number;
-  groups: number;
-  inPerGroup: number;
-  outPerGroup: number;
-  inHeight: number;
-  inWidth: number;
-  kernelHeight: number;
-  kernelWidth: number;
-  strideHeight: number;
-  strideWidth: number;
-  padHeight: number;
-  padWidth: number;
-  dilationHeight: number;
-  dilationWidth: number;
-}): Conv2dSpec {
-  return {
-    batch: g.batch,
-    inChannels: g.groups * g.inPerGroup,
-    outChannels: g.groups * g.outPerGroup,
-    inHeight: g.inHeight,
-    inWidth: g.inWidth,
-    kernelHeight: g.kernelHeight,
-    kernelWidth: g.kernelWidth,
-    outHeight: outExtent(g.inHeight, g.kernelHeight, g.strideHeight, g.padHeight, g.dilationHeight),
-    outWidth: outExtent(g.inWidth, g.kernelWidth, g.strideWidth, g.padWidth, g.dilationWidth),
-    strideHeight: g.strideHeight,
-    strideWidth: g.strideWidth,
-    padHeight: g.padHeight,
-    padWidth: g.padWidth,
-    dilationHeight: g.dilationHeight,
-    dilationWidth: g.dilationWidth,
-    groups: g.groups,
-  };
 }
 
 const specArb = (maxImage: number, maxChannels: number) =>

@@ -25,6 +25,7 @@ import { setWasmEnabled, wasmEnabled } from '../../gpu/cpu/wasm/runtime.ts';
 import { absolute } from '../helpers/close.ts';
 import { seededValues } from '../helpers/seeded-values.ts';
 import { expectPinnedModule } from '../helpers/wasm-checks.ts';
+import { makeSpec } from '../helpers/conv-spec.ts';
 
 const wasmPresent = wasmEnabled();
 afterEach(() => setWasmEnabled(wasmPresent));
@@ -43,30 +44,17 @@ interface Geometry {
   dilation: [number, number];
 }
 
-/** Output extent of a convolution axis (0 when the dilated kernel does not fit). */
-const outExtent = (size: number, kernel: number, stride: number, pad: number, dilation: number) =>
-  Math.max(0, Math.floor((size + 2 * pad - dilation * (kernel - 1) - 1) / stride) + 1);
-
-function specOf(g: Geometry): Conv2dSpec {
-  return {
-    batch: g.batch,
-    inChannels: g.groups * g.inPerGroup,
-    outChannels: g.groups * g.outPerGroup,
-    inHeight: g.inHeight,
-    inWidth: g.inWidth,
-    kernelHeight: g.kernelHeight,
-    kernelWidth: g.kernelWidth,
-    outHeight: outExtent(g.inHeight, g.kernelHeight, g.stride[0], g.pad[0], g.dilation[0]),
-    outWidth: outExtent(g.inWidth, g.kernelWidth, g.stride[1], g.pad[1], g.dilation[1]),
+/** The Conv2dSpec of a geometry (its pairs spelled out). */
+const specOf = (g: Geometry): Conv2dSpec =>
+  makeSpec({
+    ...g,
     strideHeight: g.stride[0],
     strideWidth: g.stride[1],
     padHeight: g.pad[0],
     padWidth: g.pad[1],
     dilationHeight: g.dilation[0],
     dilationWidth: g.dilation[1],
-    groups: g.groups,
-  };
-}
+  });
 
 interface Case {
   geometry: Geometry;
