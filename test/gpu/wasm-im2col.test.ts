@@ -25,24 +25,17 @@ import { setWasmEnabled, wasmEnabled } from '../../gpu/cpu/wasm/runtime.ts';
 import { absolute } from '../helpers/close.ts';
 import { seededValues } from '../helpers/seeded-values.ts';
 import { expectPinnedModule } from '../helpers/wasm-checks.ts';
-import { makeSpec } from '../helpers/conv-spec.ts';
+import { makeSpec, type ConvGeometry } from '../helpers/conv-spec.ts';
 
 const wasmPresent = wasmEnabled();
 afterEach(() => setWasmEnabled(wasmPresent));
 
-interface Geometry {
-  batch: number;
-  groups: number;
-  inPerGroup: number;
-  outPerGroup: number;
-  inHeight: number;
-  inWidth: number;
-  kernelHeight: number;
-  kernelWidth: number;
+/** ConvGeometry with its (height, width) pairs as tuples, as the arbitraries below draw them. */
+type Geometry = Omit<ConvGeometry, `${'stride' | 'pad' | 'dilation'}${'Height' | 'Width'}`> & {
   stride: [number, number];
   pad: [number, number];
   dilation: [number, number];
-}
+};
 
 /** The Conv2dSpec of a geometry (its pairs spelled out). */
 const specOf = (g: Geometry): Conv2dSpec =>

@@ -20,19 +20,12 @@ import { cpuInfiniteKernels as cpu } from '../../gpu/cpu/infinite/index.ts';
 import { createGpuJsInfiniteKernels } from '../../gpu/gpujs/infinite.ts';
 import { chunksRunByHelpers, threadCount, threadsAvailable } from '../../gpu/cpu/threads.ts';
 import { gpujs } from '../gpu/gpujs-helpers.ts';
+import { bandGeometryArb, pairBlockArb } from './band-arbitraries.ts';
 
 const RUNS = 12;
 const gpu = () => createGpuJsInfiniteKernels(gpujs().runtime);
 
-const geometryArb = fc.record({
-  height: fc.integer({ min: 1, max: 5 }),
-  width: fc.integer({ min: 1, max: 5 }),
-  padding: fc.constantFrom('zero' as const, 'circular' as const),
-  window: fc.integer({ min: 0, max: 5 }),
-});
-const blockArb = fc
-  .tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.boolean())
-  .map(([count1, count2, triangle]): PairBlock => ({ count1, count2: triangle ? count1 : count2, triangle }));
+const geometryArb = bandGeometryArb(5);
 const stepArb = (filters: LinearStep['filter'][]) =>
   fc.record({
     filter: fc.constantFrom(...filters),
@@ -124,7 +117,7 @@ describe('gpujs infinite kernels match cpu', () => {
     fc.assert(
       fc.property(
         geometryArb,
-        blockArb,
+        pairBlockArb,
         stepArb([1, 3]),
         stepArb([1, 3, 'sum']),
         fc.integer({ min: 1, max: 3 }),

@@ -20,6 +20,7 @@ import { covarianceModule } from '../../gpu/cpu/wasm/cntk-covariance.ts';
 import { reluRowModule } from '../../gpu/cpu/wasm/relu-row.ts';
 import { expectIdentical, expectPinnedModule } from '../helpers/wasm-checks.ts';
 import { bothPaths } from './wasm-paths.ts';
+import { bandGeometryArb, pairBlockArb } from './band-arbitraries.ts';
 
 afterEach(() => useWasmRows(undefined));
 
@@ -34,15 +35,7 @@ function values(size: number, seed: number, specials: number[]): Float32Array {
   return out;
 }
 
-const geometryArb = fc.record({
-  height: fc.integer({ min: 1, max: 6 }),
-  width: fc.integer({ min: 1, max: 6 }),
-  padding: fc.constantFrom('zero' as const, 'circular' as const),
-  window: fc.integer({ min: 0, max: 6 }),
-});
-const pairsArb = fc
-  .tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.boolean())
-  .map(([count1, count2, triangle]): PairBlock => ({ count1, count2: triangle ? count1 : count2, triangle }));
+const geometryArb = bandGeometryArb(6);
 
 describe.skipIf(!wasmEnabled())('wasm covariance steps equal the TypeScript ones (float32)', () => {
   it('emit the same module bytes every time (SHA-256 pinned: Σ⁰, and the ReLU rows with the patch sums)', () => {
@@ -57,7 +50,7 @@ describe.skipIf(!wasmEnabled())('wasm covariance steps equal the TypeScript ones
     fc.assert(
       fc.property(
         geometryArb,
-        pairsArb,
+        pairBlockArb,
         fc.integer({ min: 1, max: 4 }),
         fc.double({ min: 0.01, max: 3, noNaN: true }),
         fc.nat(1000),

@@ -20,6 +20,7 @@ import type { ReferenceCntkOptions } from '../../src/infinite/reference.ts';
 import { expectMatrixClose, referenceCntkMatrices, referenceDiagonalScale } from './reference-matrices.ts';
 import { expectIdentical } from '../helpers/wasm-checks.ts';
 import { bothPaths } from './wasm-paths.ts';
+import { bandGeometryArb, pairBlockArb } from './band-arbitraries.ts';
 
 /** exact.test.ts's float32 bound: λ ≈ 1 turns an ulp of λ into ≈ √(2·ulp), ≈ 3e-4 per layer. */
 const FLOAT32 = 2e-3;
@@ -50,15 +51,8 @@ describe.skipIf(!wasmEnabled())('wasm ReLU rows equal the TypeScript rows', () =
   it('bit for bit on random geometries, steps and special values (float32)', () => {
     fc.assert(
       fc.property(
-        fc.record({
-          height: fc.integer({ min: 1, max: 5 }),
-          width: fc.integer({ min: 1, max: 5 }),
-          padding: fc.constantFrom('zero' as const, 'circular' as const),
-          window: fc.integer({ min: 0, max: 5 }),
-        }),
-        fc
-          .tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.boolean())
-          .map(([count1, count2, triangle]): PairBlock => ({ count1, count2: triangle ? count1 : count2, triangle })),
+        bandGeometryArb(5),
+        pairBlockArb,
         stepArb,
         fc.nat(1000),
         fc.array(fc.nat(), { maxLength: 4 }),
