@@ -91,8 +91,10 @@ function reluEntry(
  * One row entry of the ReLU step: reluEntry for k < columns, λ from Σ and the inverse
  * deviations 1/√a, 1/√b, arccos exact (float64 storage) or polynomial (float32). One loop per
  * arccos, since a branch inside the loop costs ≈ 5 %; V8 inlines the helpers into both.
+ * Exported as the definition the wasm row (gpu/cpu/wasm/relu-row.ts) is fuzzed against.
+ * @example reluRow(nngp, ntk, 0, true, false, columns, lineS, lineT, dev1, inv1, 0, dev2, inv2, 0)
  */
-function reluRow(
+export function reluRow(
   nngp: Data,
   ntk: Data,
   at: number,

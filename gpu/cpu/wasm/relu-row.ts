@@ -34,10 +34,10 @@ interface Lanes {
   lambda: Local;
   x: Local;
   x2: Local;
+  p: Local;
   complement: Local;
   nngpOut: Local;
   thetaOut: Local;
-  add: Local;
 }
 
 /** f.push(c·x) for a constant c and a local x, as a v128 */
@@ -46,46 +46,61 @@ function timesConstant(f: Body, c: number, x: Local): Body {
 }
 
 /**
- * nngpOut, thetaOut from the operands in `l` (2 entries): λ = clip((Σ·(1/√a))·(1/√b)),
+ * nngpOut, thetaOut from the operands in each of `all` (2 entries each): λ = clip((Σ·(1/√a))·(1/√b)),
  * complement = π − arccos λ by A&S 4.4.46 with Estrin's grouping, K = ((√a√b)·(λ·c + √(1 − λ·λ)))/(2π),
- * Θ′ = (Θ·c)/(2π) + add·K, each parenthesised as in relu.ts.
+ * Θ′ = (Θ·c)/(2π) + add·K, each parenthesised as in relu.ts. Statement by statement for every
+ * register set in turn: V8 does not reorder instructions, and the two steps' dependency chains
+ * (two square roots, the polynomial) interleaved keep more of the core busy than one after the other.
  */
-function entryStep(f: Body, l: Lanes): void {
-  // λ = clipped(nngp * inv1 * inv2): max/min keep NaN, as the ternaries do
-  f.get(l.nngp).get(l.inv1).op('f64x2.mul').get(l.inv2).op('f64x2.mul');
-  f.f64x2([-1, -1]).op('f64x2.max').f64x2([1, 1]).op('f64x2.min').set(l.lambda);
-  f.get(l.lambda).op('f64x2.abs').set(l.x);
-  f.get(l.x).get(l.x).op('f64x2.mul').set(l.x2);
+function entrySteps(f: Body, all: Lanes[], add: Local): void {
+  const each = (statement: (l: Lanes) => void) => all.forEach(statement);
+  // λ = clipped(nngp * inv1 * inv2): pmin(r, 1) is 1 < r ? 1 : r and pmax(r, −1) is r < −1 ? −1 : r
+  // (WebAssembly SIMD, f64x2.pmin/pmax), the ternaries of clipped lane by lane with NaN and −0
+  // kept; one minpd/maxpd each, where f64x2.min/max take several instructions for NaN
+  each((l) => {
+    f.get(l.nngp).get(l.inv1).op('f64x2.mul').get(l.inv2).op('f64x2.mul');
+    f.f64x2([1, 1]).op('f64x2.pmin').f64x2([-1, -1]).op('f64x2.pmax').set(l.lambda);
+  });
+  each((l) => f.get(l.lambda).op('f64x2.abs').set(l.x));
+  each((l) => f.get(l.x).get(l.x).op('f64x2.mul').set(l.x2));
   // p = ((c0 − c1x) + x²(c2 − c3x)) + x⁴((c4 − c5x) + x²(c6 − c7x))
-  f.f64x2([C[0], C[0]]);
-  timesConstant(f, C[1], l.x).op('f64x2.sub');
-  f.get(l.x2).f64x2([C[2], C[2]]);
-  timesConstant(f, C[3], l.x).op('f64x2.sub').op('f64x2.mul').op('f64x2.add');
-  f.get(l.x2).get(l.x2).op('f64x2.mul'); // x⁴
-  f.f64x2([C[4], C[4]]);
-  timesConstant(f, C[5], l.x).op('f64x2.sub');
-  f.get(l.x2).f64x2([C[6], C[6]]);
-  timesConstant(f, C[7], l.x).op('f64x2.sub').op('f64x2.mul').op('f64x2.add');
-  f.op('f64x2.mul').op('f64x2.add'); // p on the stack
+  each((l) => {
+    f.f64x2([C[0], C[0]]);
+    timesConstant(f, C[1], l.x).op('f64x2.sub');
+    f.get(l.x2).f64x2([C[2], C[2]]);
+    timesConstant(f, C[3], l.x).op('f64x2.sub').op('f64x2.mul').op('f64x2.add').set(l.p);
+  });
+  each((l) => {
+    f.f64x2([C[4], C[4]]);
+    timesConstant(f, C[5], l.x).op('f64x2.sub');
+    f.get(l.x2).f64x2([C[6], C[6]]);
+    timesConstant(f, C[7], l.x).op('f64x2.sub').op('f64x2.mul').op('f64x2.add');
+    f.get(l.x2).get(l.x2).op('f64x2.mul').op('f64x2.mul'); // x⁴·(…)
+    f.get(l.p).op('f64x2.add').set(l.p);
+  });
   // arcsine = π/2 − √(1 − x)·p, kept in x (x is no longer needed)
-  f.f64x2([1, 1]).get(l.x).op('f64x2.sub').op('f64x2.sqrt');
-  f.op('f64x2.mul'); // √(1 − x)·p
-  f.set(l.x2);
-  f.f64x2([HALF_PI, HALF_PI]).get(l.x2).op('f64x2.sub').set(l.x);
+  each((l) => f.f64x2([1, 1]).get(l.x).op('f64x2.sub').op('f64x2.sqrt').get(l.p).op('f64x2.mul').set(l.x2));
+  each((l) => f.f64x2([HALF_PI, HALF_PI]).get(l.x2).op('f64x2.sub').set(l.x));
   // complement = π/2 + (λ < 0 ? −arcsine : arcsine)
-  f.f64x2([HALF_PI, HALF_PI]);
-  f.get(l.x).op('f64x2.neg').get(l.x).get(l.lambda).f64x2([0, 0]).op('f64x2.lt').op('v128.bitselect');
-  f.op('f64x2.add').set(l.complement);
+  each((l) => {
+    f.f64x2([HALF_PI, HALF_PI]);
+    f.get(l.x).op('f64x2.neg').get(l.x).get(l.lambda).f64x2([0, 0]).op('f64x2.lt').op('v128.bitselect');
+    f.op('f64x2.add').set(l.complement);
+  });
   // K = ((dev1·dev2)·(λ·complement + √(1 − λ·λ)))·(1/2π)
-  f.get(l.dev1).get(l.dev2).op('f64x2.mul');
-  f.get(l.lambda).get(l.complement).op('f64x2.mul');
-  f.f64x2([1, 1]).get(l.lambda).get(l.lambda).op('f64x2.mul').op('f64x2.sub').op('f64x2.sqrt');
-  f.op('f64x2.add').op('f64x2.mul');
-  f.f64x2([INVERSE_TWO_PI, INVERSE_TWO_PI]).op('f64x2.mul').set(l.nngpOut);
+  each((l) => {
+    f.get(l.dev1).get(l.dev2).op('f64x2.mul');
+    f.get(l.lambda).get(l.complement).op('f64x2.mul');
+    f.f64x2([1, 1]).get(l.lambda).get(l.lambda).op('f64x2.mul').op('f64x2.sub').op('f64x2.sqrt');
+    f.op('f64x2.add').op('f64x2.mul');
+    f.f64x2([INVERSE_TWO_PI, INVERSE_TWO_PI]).op('f64x2.mul').set(l.nngpOut);
+  });
   // Θ′ = ((Θ·complement)·(1/2π)) + add·K
-  f.get(l.ntk).get(l.complement).op('f64x2.mul');
-  f.f64x2([INVERSE_TWO_PI, INVERSE_TWO_PI]).op('f64x2.mul');
-  f.get(l.add).get(l.nngpOut).op('f64x2.mul').op('f64x2.add').set(l.thetaOut);
+  each((l) => {
+    f.get(l.ntk).get(l.complement).op('f64x2.mul');
+    f.f64x2([INVERSE_TWO_PI, INVERSE_TWO_PI]).op('f64x2.mul');
+    f.get(add).get(l.nngpOut).op('f64x2.mul').op('f64x2.add').set(l.thetaOut);
+  });
 }
 
 /**
@@ -99,7 +114,7 @@ export const reluRowModule = defineWasmModule('infinite.reluRow', (m) => {
     [],
     (f, [nngp, ntk, dev1, inv1, dev2, inv2, lineS, lineT, columns, addScalar]) => {
       const v = () => f.local('v128');
-      const l: Lanes = {
+      const lanes = (): Lanes => ({
         nngp: v(),
         ntk: v(),
         dev1: v(),
@@ -109,26 +124,29 @@ export const reluRowModule = defineWasmModule('infinite.reluRow', (m) => {
         lambda: v(),
         x: v(),
         x2: v(),
+        p: v(),
         complement: v(),
         nngpOut: v(),
         thetaOut: v(),
-        add: v(),
-      };
+      });
+      const first = lanes(),
+        second = lanes();
+      const add = v();
       const k = f.local('i32');
-      const pairs = f.local('i32');
-      f.get(addScalar).op('f64x2.splat').set(l.add);
-      // two entries per step: the float32 rows as 8 bytes widened, the float64 rows as 16 bytes
-      const load = (lanes: 1 | 2) => {
+      const quads = f.local('i32');
+      f.get(addScalar).op('f64x2.splat').set(add);
+      // `lanes` entries into l, `step` entries on: the float32 rows as 8 bytes widened, the float64 rows as 16 bytes
+      const load = (l: Lanes, lanes: 1 | 2, step: 0 | 1) => {
         const widened = (pointer: Local, into: Local) =>
           f
             .get(pointer)
-            .memory(lanes === 2 ? 'v128.load64_zero' : 'v128.load32_zero')
+            .memory(lanes === 2 ? 'v128.load64_zero' : 'v128.load32_zero', 8 * step)
             .op('f64x2.promote_low_f32x4')
             .set(into);
         const wide = (pointer: Local, into: Local) =>
           f
             .get(pointer)
-            .memory(lanes === 2 ? 'v128.load' : 'v128.load64_zero', 0, 3)
+            .memory(lanes === 2 ? 'v128.load' : 'v128.load64_zero', 16 * step, 3)
             .set(into);
         widened(nngp, l.nngp);
         widened(ntk, l.ntk);
@@ -137,23 +155,51 @@ export const reluRowModule = defineWasmModule('infinite.reluRow', (m) => {
         wide(dev2, l.dev2);
         wide(inv2, l.inv2);
       };
-      const advance = (pointer: Local, bytes: number) => f.get(pointer).i32(bytes).op('i32.add').set(pointer);
-      f.get(columns).i32(1).op('i32.shr_u').set(pairs);
-      f.forRange(k, 0, pairs, 1, () => {
-        load(2);
-        entryStep(f, l);
-        f.get(lineS).get(l.nngpOut).memory('v128.store', 0, 3);
-        f.get(lineT).get(l.thetaOut).memory('v128.store', 0, 3);
-        for (const pointer of [nngp, ntk]) advance(pointer, 8);
-        for (const pointer of [dev1, inv1, dev2, inv2, lineS, lineT]) advance(pointer, 16);
+      const advance = (entries: number) => {
+        for (const pointer of [nngp, ntk])
+          f.get(pointer)
+            .i32(4 * entries)
+            .op('i32.add')
+            .set(pointer);
+        for (const pointer of [dev1, inv1, dev2, inv2, lineS, lineT])
+          f.get(pointer)
+            .i32(8 * entries)
+            .op('i32.add')
+            .set(pointer);
+      };
+      const storePair = (l: Lanes, step: 0 | 1) => {
+        f.get(lineS)
+          .get(l.nngpOut)
+          .memory('v128.store', 16 * step, 3);
+        f.get(lineT)
+          .get(l.thetaOut)
+          .memory('v128.store', 16 * step, 3);
+      };
+      // four entries per step, as two interleaved f64x2 steps
+      f.get(columns).i32(2).op('i32.shr_u').set(quads);
+      f.forRange(k, 0, quads, 1, () => {
+        load(first, 2, 0);
+        load(second, 2, 1);
+        entrySteps(f, [first, second], add);
+        storePair(first, 0);
+        storePair(second, 1);
+        advance(4);
+      });
+      // two more entries
+      f.get(columns).i32(2).op('i32.and');
+      f.ifElse(() => {
+        load(first, 2, 0);
+        entrySteps(f, [first], add);
+        storePair(first, 0);
+        advance(2);
       });
       // an odd last entry: lane 0 alone
       f.get(columns).i32(1).op('i32.and');
       f.ifElse(() => {
-        load(1);
-        entryStep(f, l);
-        f.get(lineS).get(l.nngpOut).lane('f64x2.extract_lane', 0).memory('f64.store');
-        f.get(lineT).get(l.thetaOut).lane('f64x2.extract_lane', 0).memory('f64.store');
+        load(first, 1, 0);
+        entrySteps(f, [first], add);
+        f.get(lineS).get(first.nngpOut).lane('f64x2.extract_lane', 0).memory('f64.store');
+        f.get(lineT).get(first.thetaOut).lane('f64x2.extract_lane', 0).memory('f64.store');
       });
     },
   );
