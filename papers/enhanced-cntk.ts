@@ -6,14 +6,14 @@
  * kernel regression on the same test images; and GAP / LAP as translation augmentation,
  * measured. Kernels are cached under results/cache/enhanced-cntk/.
  *
- *   THEORYGRAD_DATA=… npx tsx papers/enhanced-cntk.ts            # default scale, about 8 minutes on an idle machine
+ *   THEORYGRAD_DATA=… npx tsx papers/enhanced-cntk.ts            # default scale, about 10 minutes on an idle machine
  *   THEORYGRAD_DATA=… npx tsx papers/enhanced-cntk.ts --quick    # seconds, to results/quick/
  */
 import { join } from 'node:path';
 import { imagesOf } from '../src/data/index.ts';
 import { defaultResultsRoot, runPaper, UsageError } from '../src/report/index.ts';
 import { augmentationGaps } from './enhanced-cntk/augmentation.ts';
-import { claimsOf } from './enhanced-cntk/claims.ts';
+import { comparisonsOf } from './enhanced-cntk/claims.ts';
 import { configuration } from './enhanced-cntk/config.ts';
 import { prepareCifar, prepareFashion } from './enhanced-cntk/data.ts';
 import { figures } from './enhanced-cntk/figures.ts';
@@ -25,7 +25,7 @@ export const main = runPaper(import.meta.url, {
   title: 'Enhanced Convolutional Neural Tangent Kernels (Li, Wang, Yu, Du, Hu, Salakhutdinov & Arora, 2019)',
   citation:
     'Li, Wang, Yu, Du, Hu, Salakhutdinov, Arora, Enhanced Convolutional Neural Tangent Kernels, 2019 (arXiv 1911.00809)',
-  runTime: 'about 6 minutes idle (seconds with cached kernels; needs THEORYGRAD_DATA)',
+  runTime: 'about 10 minutes idle (seconds with cached kernels; needs THEORYGRAD_DATA)',
   configuration,
   flags: {
     cache: { kind: 'string', description: 'the kernel cache (default results/cache/enhanced-cntk/)', valueName: 'DIR' },
@@ -49,7 +49,8 @@ export const main = runPaper(import.meta.url, {
     const gaps = onCpu('the augmentation identities (float64)', () =>
       augmentationGaps(probe, { depth: config.depth, windows: [1, 2], dtype: 'float64' }),
     );
-    const claims = claimsOf(sweeps, { cifar: config.cifar.claimWindow, fashion: config.fashion.claimWindow });
+    const comparisons = comparisonsOf(sweeps, { cifar: config.cifar.claimWindow, fashion: config.fashion.claimWindow });
+    const claims = comparisons.map((comparison) => comparison.claim);
     const cacheLocation = flags.cache ?? 'results/cache/enhanced-cntk/';
     return {
       claims,
@@ -61,7 +62,7 @@ export const main = runPaper(import.meta.url, {
       summary: describeRun({
         config,
         sweeps,
-        claims,
+        comparisons,
         gaps,
         augmentationImages: probe.shape[0],
         seconds: elapsedSeconds(),

@@ -27,10 +27,31 @@ export function verdict({ difference, standardError }: PairedDifference): boolea
   return 'not resolved';
 }
 
+/** A claim row with the paired difference it was decided on and the test images behind it. */
+export interface Comparison {
+  claim: Claim;
+  difference: PairedDifference;
+  test: number;
+}
+
 /** One row: `first` better than `second` on the same images. */
-function comparison(claim: string, paper: string, first: RegressionOutcome, second: RegressionOutcome): Claim {
+function comparison(claim: string, paper: string, first: RegressionOutcome, second: RegressionOutcome): Comparison {
   const d = pairedDifference(first, second);
-  return { claim, paper, ours: describe(d, first, second), holds: verdict(d) };
+  return {
+    claim: { claim, paper, ours: describe(d, first, second), holds: verdict(d) },
+    difference: d,
+    test: first.correct.length,
+  };
+}
+
+/**
+ * Test images at which two standard errors of this paired difference would fall to its size,
+ * if the difference held: a standard error falls as 1/√(test images), so the count scales by
+ * (2·s.e./|difference|)². Infinity for a zero difference.
+ * @example testImagesToResolve({ difference: 0.01, standardError: 0.01 }, 1000) // 4000
+ */
+export function testImagesToResolve({ difference, standardError }: PairedDifference, test: number): number {
+  return difference === 0 ? Infinity : Math.ceil(test * ((2 * standardError) / difference) ** 2);
 }
 
 /** The sets of a run: CIFAR-10 plain and through random patches, Fashion-MNIST. */
@@ -42,17 +63,17 @@ export interface RunSweeps {
 
 /**
  * The rows: LAP against vanilla and against the full window, flip and random patches on top
- * (CIFAR-10), and LAP and flip on Fashion-MNIST.
- * @example claimsOf(sweeps, { cifar: 2, fashion: 2 }).length // 11
+ * (CIFAR-10), and LAP and flip on Fashion-MNIST; each with its paired difference.
+ * @example comparisonsOf(sweeps, { cifar: 2, fashion: 2 }).length // 11
  */
-export function claimsOf(sweeps: RunSweeps, windows: { cifar: number; fashion: number }): Claim[] {
+export function comparisonsOf(sweeps: RunSweeps, windows: { cifar: number; fashion: number }): Comparison[] {
   const { cifar, patches, fashion } = sweeps;
   const c = windows.cifar;
   const full = cifar.windows.at(-1)!;
   const at = (result: SweepResult, kernel: KernelName, flip: boolean, window: number) =>
     outcomeAt(result, kernel, flip, window);
   const where = (result: SweepResult) => `${result.label}, ${result.train} train / ${result.test} test`;
-  const rows: Claim[] = [];
+  const rows: Comparison[] = [];
   for (const kernel of ['CNTK', 'CNN-GP'] as const)
     rows.push(
       comparison(

@@ -9,12 +9,11 @@ import {
   formatCell,
   markdownTable,
   markdownTemplate,
-  type Claim,
   type PaperOutput,
   type TableData,
 } from '../../src/report/index.ts';
 import type { AugmentationGap } from './augmentation.ts';
-import type { RunSweeps } from './claims.ts';
+import { testImagesToResolve, type Comparison, type RunSweeps } from './claims.ts';
 import { paperFigures, type Configuration } from './config.ts';
 import { outcomeAt, variantOf, type KernelName, type SweepResult } from './sweep.ts';
 
@@ -65,7 +64,7 @@ export function paperTable(sweeps: RunSweeps, c: number): TableData {
 export interface RunDescription {
   config: Configuration;
   sweeps: RunSweeps;
-  claims: Claim[];
+  comparisons: Comparison[];
   gaps: AugmentationGap[];
   augmentationImages: number;
   seconds: number;
@@ -126,7 +125,20 @@ function description(run: RunDescription): string {
   });
 }
 
-/** What does not reproduce (rows not "yes"), and what is left out. */
+/** When two standard errors of a row's difference would shrink to its size (claims.ts). */
+const whenDecided = (images: number) =>
+  Number.isFinite(images)
+    ? `two standard errors would shrink to this difference at ≈ ${images.toLocaleString('en-US')} test images`
+    : 'a zero difference, which no number of test images decides';
+
+/**
+ * Seconds that 1,000 more test images would add to these sets: each costs 2·train pairs (plain
+ * and flipped), at the pairs/s measured when the kernels were computed.
+ */
+const secondsPerThousandTest = (...results: SweepResult[]) =>
+  results.reduce((sum, result) => sum + (2000 * result.train) / (result.kernels.pairs / result.kernels.seconds), 0);
+
+/** What does not reproduce (rows not "yes"), how many test images would decide them, and what is left out. */
 function notes(run: RunDescription): string[] {
   const { config, sweeps } = run;
   const best = Math.max(...[sweeps.cifar, sweeps.patches].flatMap((r) => r.variants.flatMap((v) => v.accuracies)));
@@ -138,12 +150,18 @@ function notes(run: RunDescription): string[] {
   };
   const spread = (result: SweepResult) =>
     (100 * Math.max(...result.variants.map((v) => Math.max(...v.accuracies) - Math.min(...v.accuracies)))).toFixed(1);
-  const resolved = run.claims.filter((claim) => claim.holds === true);
-  const reversed = run.claims.filter((claim) => claim.holds === false).length;
+  const claims = run.comparisons.map((comparison) => comparison.claim);
+  const resolved = claims.filter((claim) => claim.holds === true);
+  const reversed = claims.filter((claim) => claim.holds === false).length;
+  const open = run.comparisons.filter((comparison) => comparison.claim.holds !== true);
+  const undecided = open.filter((comparison) => comparison.claim.holds === 'not resolved');
+  const decidable = undecided
+    .map((comparison) => testImagesToResolve(comparison.difference, comparison.test))
+    .filter(Number.isFinite);
   return [
     text('outcome.md', {
       resolved: resolved.length,
-      rows: run.claims.length,
+      rows: claims.length,
       resolvedList:
         resolved.length > 0
           ? ` (${resolved.map((claim) => `${claim.claim.split(';')[0]}: ${formatCell(claim.ours)}`).join('; ')})`
@@ -154,12 +172,21 @@ function notes(run: RunDescription): string[] {
       cifarSize: sweeps.cifar.size,
       cifarTrain: config.cifar.train,
     }),
-    ...run.claims
-      .filter((claim) => claim.holds !== true)
-      .map(
-        (claim) =>
-          `${claim.holds === false ? 'Reversed' : 'Not resolved'} at this scale: ${claim.claim}; ours: ${formatCell(claim.ours)}.`,
-      ),
+    ...open.map(({ claim, difference, test }) =>
+      claim.holds === false
+        ? `Reversed at this scale: ${claim.claim}; ours: ${formatCell(claim.ours)}.`
+        : `Not resolved at this scale: ${claim.claim}; ours: ${formatCell(claim.ours)}; ${whenDecided(testImagesToResolve(difference, test))}.`,
+    ),
+    ...(decidable.length > 0
+      ? [
+          text('resolution.md', {
+            fewest: Math.min(...decidable).toLocaleString('en-US'),
+            most: Math.max(...decidable).toLocaleString('en-US'),
+            cifarSeconds: secondsPerThousandTest(sweeps.cifar, sweeps.patches).toFixed(0),
+            fashionSeconds: secondsPerThousandTest(sweeps.fashion).toFixed(0),
+          }),
+        ]
+      : []),
     text('scale.md', { bestOurs: percent(best), cifarTrain: config.cifar.train, cifarSize: sweeps.cifar.size }),
     text('left-out.md', { ...values, factor: config.cifar.factor }),
   ];
