@@ -2,6 +2,7 @@
 import type * as ad from '../../autodiff/index.ts';
 import type { Parameter } from '../nn/parameter.ts';
 import { checkRange, Optimizer, type ActiveParameter } from './optimizer.ts';
+import { fusedSgdStep } from './fused-sgd.ts';
 
 export interface SGDOptions {
   /** Learning rate η. */
@@ -85,11 +86,18 @@ export class SGD extends Optimizer {
 
   protected computeUpdates(active: readonly ActiveParameter[]): ad.Tensor[] {
     const { momentum, dampening, nesterov, weightDecay, lr } = this;
+    const hyper = { lr, momentum, dampening, nesterov, weightDecay };
     return active.map(({ parameter, gradient }) => {
       const weight = parameter.value;
+      const previous = this.#buffers.get(parameter);
+      // on the cpu backend one pass computes the same bits as the tensor ops below (their definition)
+      const fused = fusedSgdStep(weight, gradient, previous, hyper);
+      if (fused) {
+        if (fused.velocity) this.#buffers.set(parameter, fused.velocity);
+        return fused.weight;
+      }
       let direction = weightDecay === 0 ? gradient : gradient.add(weight.mul(weightDecay));
       if (momentum !== 0) {
-        const previous = this.#buffers.get(parameter);
         const velocity = previous === undefined ? direction : previous.mul(momentum).add(direction.mul(1 - dampening));
         this.#buffers.set(parameter, velocity);
         direction = nesterov ? direction.add(velocity.mul(momentum)) : velocity;
