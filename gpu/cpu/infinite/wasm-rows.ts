@@ -30,8 +30,11 @@ export interface WasmRegions {
   deviations?: { address: number; length1: number; length2: number };
   /** Byte addresses of two i32 tables: each row entry's deviation row as a byte offset, in the first and second image. */
   rowTables?: { first: number; second: number };
-  /** Byte addresses of the filter's neighbour tables (common.ts, Filter), for the wasm patch sum (shareFilter). */
-  filter?: { previous: number; next: number; up: number; down: number };
+  /**
+   * Byte addresses of the filter's neighbour tables (common.ts, Filter) and of its interior
+   * column runs (interiorRuns, `runCount` of them), for the wasm patch sum (shareFilter).
+   */
+  filter?: { previous: number; next: number; up: number; down: number; runs: number; runCount: number };
 }
 
 let override: boolean | undefined;
@@ -104,17 +107,37 @@ export function shareTables<K extends string>(
 }
 
 /**
- * The filter's neighbour tables (WasmRegions.filter) from `alloc`, for the wasm patch sums of
- * the linear and ReLU steps.
+ * The column ranges [start, end), ascending, of length ≥ 2, where previous[k] = k − 1 and
+ * next[k] = k + 1 (inside the image, away from the padding), flattened as (start, end) pairs:
+ * there the wasm patch sum reads the neighbours of two entries as one f64x2 step, without the tables.
+ * @example interiorRuns(Int32Array.of(4, 0, 1, 2), Int32Array.of(1, 2, 3, 4)) // Int32Array [1, 4]
+ */
+export function interiorRuns(previous: Int32Array, next: Int32Array): Int32Array {
+  const runs: number[] = [];
+  for (let k = 0; k < previous.length;) {
+    let end = k;
+    while (end < previous.length && previous[end] === end - 1 && next[end] === end + 1) end++;
+    if (end - k >= 2) runs.push(k, end);
+    k = Math.max(end, k + 1);
+  }
+  return Int32Array.from(runs);
+}
+
+/**
+ * The filter's neighbour tables and interior runs (WasmRegions.filter) from `alloc`, for the
+ * wasm patch sums of the linear and ReLU steps.
  * @example regions.filter = shareFilter(alloc, filterTables(layout, step))
  */
 export function shareFilter(alloc: (bytes: number) => number, filter: Filter): NonNullable<WasmRegions['filter']> {
-  return shareTables(alloc, {
+  const runs = interiorRuns(filter.columnPrevious, filter.columnNext);
+  const tables = shareTables(alloc, {
     previous: filter.columnPrevious,
     next: filter.columnNext,
     up: filter.rowPrevious,
     down: filter.rowNext,
+    runs,
   });
+  return { ...tables, runCount: runs.length / 2 };
 }
 
 /**
@@ -344,6 +367,8 @@ export class WasmRows {
       columns,
       tables.previous,
       tables.next,
+      tables.runs,
+      tables.runCount,
       this.sumsS.byteOffset,
       tables.up + 4 * start,
       tables.down + 4 * start,
@@ -366,6 +391,8 @@ export class WasmRows {
       columns,
       tables.previous,
       tables.next,
+      tables.runs,
+      tables.runCount,
       this.sumsS.byteOffset,
       this.sumsT.byteOffset,
       tables.up + 4 * start,

@@ -46,126 +46,137 @@ export function addWiden(m: ModuleBuilder, theta: boolean): void {
 }
 
 /**
- * patchSum(lineS, [lineT,] count, columns, previous, next, sumsS, [sumsT,] up, down, outS,
- * [outT,] scale, shift[, thetaShift]): the 3×3 patch sum of one row group, as rowStage then
- * finishGroup in gpu/cpu/infinite/common.ts (sigmaOnly in linear.ts without Θ; the same
- * additions in the same order): the row sums sums[r·columns + k] = line[k] + line[previous k] +
- * line[next k] of each of the `count` lines ((columns + 1) apart, `columns` their zero slot),
- * then out[r·columns + k] = scale·(sums of rows r, up[r], down[r]) + shift (thetaShift for Θ)
- * rounded to float32. previous/next/up/down are i32 tables of indices; the sums hold a zero
- * row after the largest group for the padding. Named 'patchSum' with Θ, 'patchSumSigma' without.
+ * patchSum(lineS, [lineT,] count, columns, previous, next, runs, runCount, sumsS, [sumsT,] up,
+ * down, outS, [outT,] scale, shift[, thetaShift]): the 3×3 patch sum of one row group, as
+ * rowStage then finishGroup in gpu/cpu/infinite/common.ts (sigmaOnly in linear.ts without Θ;
+ * the same additions in the same order): the row sums sums[r·columns + k] = line[k] +
+ * line[previous k] + line[next k] of each of the `count` lines ((columns + 1) apart, `columns`
+ * their zero slot), then out[r·columns + k] = scale·(sums of rows r, up[r], down[r]) + shift
+ * (thetaShift for Θ) rounded to float32. previous/next/up/down are i32 tables of indices, runs
+ * `runCount` (start, end) i32 pairs, ascending, of the column ranges where previous[k] = k − 1
+ * and next[k] = k + 1; the sums hold a zero row after the largest group for the padding.
+ * Named 'patchSum' with Θ, 'patchSumSigma' without.
  */
 export function addPatchSum(m: ModuleBuilder, theta: boolean): void {
-  const params = theta
-    ? ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f64', 'f64', 'f64']
-    : ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f64', 'f64'];
-  m.addFunction(theta ? 'patchSum' : 'patchSumSigma', params as ('i32' | 'f64')[], [], (f, all) => {
-    const [lineS, lineT, count, columns, previous, next, sumsS, sumsT, up, down, outS, outT, scale, shift, thetaShift] =
-      theta
-        ? all
-        : [
-            all[0],
-            undefined,
-            all[1],
-            all[2],
-            all[3],
-            all[4],
-            all[5],
-            undefined,
-            all[6],
-            all[7],
-            all[8],
-            undefined,
-            all[9],
-            all[10],
-            undefined,
-          ];
+  const params: ('i32' | 'f64')[] = [
+    ...Array(theta ? 14 : 11).fill('i32'),
+    'f64',
+    'f64',
+    ...(theta ? ['f64' as const] : []),
+  ];
+  m.addFunction(theta ? 'patchSum' : 'patchSumSigma', params, [], (f, all) => {
+    const [
+      lineS,
+      lineT,
+      count,
+      columns,
+      previous,
+      next,
+      runs,
+      runCount,
+      sumsS,
+      sumsT,
+      up,
+      down,
+      outS,
+      outT,
+      scale,
+      shift,
+      thetaShift,
+    ] = theta
+      ? all
+      : [
+          all[0],
+          undefined,
+          all[1],
+          all[2],
+          all[3],
+          all[4],
+          all[5],
+          all[6],
+          all[7],
+          undefined,
+          all[8],
+          all[9],
+          all[10],
+          undefined,
+          all[11],
+          all[12],
+          undefined,
+        ];
     // the (lines, sums, out, shift) of Σ, then of Θ
     const planes: [Local, Local, Local, Local][] = [[lineS, sumsS, outS, shift]];
     if (lineT && sumsT && outT && thetaShift) planes.push([lineT, sumsT, outT, thetaShift]);
     const r = f.local('i32'),
       k = f.local('i32');
-    const left = f.local('i32'),
-      right = f.local('i32'),
-      even = f.local('i32');
-    // stage 1: row sums, a gather through the column tables. Two entries at a time: where both
-    // neighbours of k + 1 follow those of k (inside the image) as one f64x2 step, else two
-    // scalar ones; lane by lane the same additions in the same order. Pointers step along the
-    // tables, and per plane along the line (`base` its start) and the sums.
-    const previousAt = f.local('i32'),
-      nextAt = f.local('i32');
-    const rows = planes.map(([lines, sums]) => ({
-      lines,
-      sums,
-      base: f.local('i32'),
-      center: f.local('i32'),
-      target: f.local('i32'),
-    }));
-    /** sums[k + lane] = line[k + lane] + line[previous] + line[next], scalar. */
-    const scalarEntry = (lane: 0 | 1) => {
-      f.get(previousAt)
-        .memory('i32.load', 4 * lane)
-        .i32(8)
-        .op('i32.mul')
-        .set(left);
-      f.get(nextAt)
-        .memory('i32.load', 4 * lane)
-        .i32(8)
-        .op('i32.mul')
-        .set(right);
-      for (const p of rows) {
-        f.get(p.target);
-        f.get(p.center).memory('f64.load', 8 * lane);
-        f.get(p.base).get(left).op('i32.add').memory('f64.load').op('f64.add');
-        f.get(p.base).get(right).op('i32.add').memory('f64.load').op('f64.add');
-        f.memory('f64.store', 8 * lane);
-      }
-    };
-    f.get(columns).i32(-2).op('i32.and').set(even);
+    // stage 1: row sums. Inside the image's columns (the runs: previous[k] = k − 1, next[k] =
+    // k + 1, listed by interiorRuns in gpu/cpu/infinite/wasm-rows.ts) two entries at a time as
+    // one f64x2 step reading line[k − 1 …], line[k …], line[k + 1 …] directly; elsewhere one
+    // entry at a time through the tables. Lane by lane the same additions in the same order.
+    const run = f.local('i32'),
+      left = f.local('i32'),
+      runsEnd = f.local('i32'),
+      stop = f.local('i32'),
+      at = f.local('i32');
+    const rows = planes.map(([lines, sums]) => ({ lines, sums, base: f.local('i32'), target: f.local('i32') }));
+    /** sums[k] = line[k] + line[previous k] + line[next k] for k < stop, one entry at a time. */
+    const scalarUntil = () =>
+      f.block((exit) =>
+        f.loop((top) => {
+          f.get(k).get(stop).op('i32.ge_s').brIf(exit);
+          for (const p of rows) {
+            f.get(p.target).get(k).i32(8).op('i32.mul').op('i32.add');
+            f.get(p.base).get(k).i32(8).op('i32.mul').op('i32.add').memory('f64.load');
+            for (const table of [previous, next]) {
+              f.get(p.base);
+              f.get(table).get(k).i32(4).op('i32.mul').op('i32.add').memory('i32.load');
+              f.i32(8).op('i32.mul').op('i32.add').memory('f64.load').op('f64.add');
+            }
+            f.memory('f64.store');
+          }
+          f.get(k).i32(1).op('i32.add').set(k).br(top);
+        }),
+      );
+    /** The same for k + 1 < stop two at a time, line[k − 1 …], line[k …], line[k + 1 …] at byte offsets 0, 8, 16 from 8(k − 1). */
+    const pairsUntil = () =>
+      f.block((exit) =>
+        f.loop((top) => {
+          f.get(k).i32(1).op('i32.add').get(stop).op('i32.ge_s').brIf(exit);
+          f.get(k).i32(8).op('i32.mul').set(at);
+          for (const p of rows) {
+            f.get(p.target).get(at).op('i32.add');
+            f.get(p.base).get(at).op('i32.add').i32(8).op('i32.sub').set(left);
+            f.get(left).memory('v128.load', 8, 3);
+            f.get(left).memory('v128.load', 0, 3).op('f64x2.add');
+            f.get(left).memory('v128.load', 16, 3).op('f64x2.add');
+            f.memory('v128.store', 0, 3);
+          }
+          f.get(k).i32(2).op('i32.add').set(k).br(top);
+        }),
+      );
+    f.get(runs).get(runCount).i32(8).op('i32.mul').op('i32.add').set(runsEnd);
     f.forRange(r, 0, count, 1, () => {
-      f.get(previous).set(previousAt);
-      f.get(next).set(nextAt);
       for (const p of rows) {
         f.get(p.lines).get(r).get(columns).i32(1).op('i32.add').op('i32.mul').i32(8).op('i32.mul').op('i32.add');
-        f.tee(p.base).set(p.center);
+        f.set(p.base);
         f.get(p.sums).get(r).get(columns).op('i32.mul').i32(8).op('i32.mul').op('i32.add').set(p.target);
       }
-      f.forRange(k, 0, even, 2, () => {
-        for (const table of [previousAt, nextAt]) {
-          f.get(table).memory('i32.load', 4);
-          f.get(table).memory('i32.load').op('i32.sub').i32(1).op('i32.eq');
-        }
-        f.op('i32.and');
-        f.ifElse(
-          () => {
-            f.get(previousAt).memory('i32.load').i32(8).op('i32.mul').set(left);
-            f.get(nextAt).memory('i32.load').i32(8).op('i32.mul').set(right);
-            for (const p of rows) {
-              f.get(p.target);
-              f.get(p.center).memory('v128.load', 0, 3);
-              f.get(p.base).get(left).op('i32.add').memory('v128.load', 0, 3).op('f64x2.add');
-              f.get(p.base).get(right).op('i32.add').memory('v128.load', 0, 3).op('f64x2.add');
-              f.memory('v128.store', 0, 3);
-            }
-          },
-          () => {
-            scalarEntry(0);
-            scalarEntry(1);
-          },
-        );
-        for (const [pointer, bytes] of [
-          [previousAt, 8],
-          [nextAt, 8],
-          ...rows.flatMap((p) => [
-            [p.center, 16],
-            [p.target, 16],
-          ]),
-        ] as [Local, number][])
-          f.get(pointer).i32(bytes).op('i32.add').set(pointer);
-      });
-      // an odd last entry: the pointers stand on it after the loop
-      f.get(columns).get(even).op('i32.ne');
-      f.ifElse(() => scalarEntry(0));
+      f.i32(0).set(k);
+      f.get(runs).set(run);
+      f.block((exit) =>
+        f.loop((top) => {
+          f.get(run).get(runsEnd).op('i32.ge_u').brIf(exit);
+          // the entries before the run, then the run (its odd last entry through the tables)
+          f.get(run).memory('i32.load').set(stop);
+          scalarUntil();
+          f.get(run).memory('i32.load', 4).set(stop);
+          pairsUntil();
+          scalarUntil();
+          f.get(run).i32(8).op('i32.add').set(run).br(top);
+        }),
+      );
+      f.get(columns).set(stop);
+      scalarUntil();
     });
     // stage 2: column sums of the row sums, two entries at a time, rounded to float32; per plane
     // a pointer into the row, the row above, the row below and the output, stepped along
