@@ -218,4 +218,12 @@ export interface DeviceKernels extends Kernels<Storage> {
   upload(data: Data): DeviceStorage;
   /** Device storages created and not yet released: the number a leak test bounds. */
   liveCount(): number;
+  /** The largest storage `upload` takes (elements); the autodiff layer keeps larger host tensors on the host. */
+  readonly maxElements: number;
+  /**
+   * Host↔device copies so far: host arrays sent to the device (uploads, and host arguments
+   * of device kernels) and results brought back (reads, host results): what a test of
+   * residency counts.
+   */
+  transfers(): { uploads: number; downloads: number };
 }

@@ -22,9 +22,13 @@ export interface GpuTexture {
   delete(): void;
 }
 
-/** How many textures the backend holds: created minus released. */
+/** How many textures the backend holds (created minus released), and the host↔device copies made. */
 export interface TextureCounter {
   live: number;
+  /** Host arrays copied to the GPU: uploads, and host arguments of kernels (gpu.js copies them on each call). */
+  uploads: number;
+  /** Results copied back to the host: texture reads, and kernels run with host results. */
+  downloads: number;
 }
 
 export class TextureStorage implements DeviceStorage {
@@ -58,6 +62,7 @@ export class TextureStorage implements DeviceStorage {
     if (this.#values) return this.#values;
     const texture = this.texture;
     const cells = texture.output.reduce((product, extent) => product * extent, 1);
+    this.#counter.downloads++;
     this.#values = flatten(texture.toArray(), cells, this.length, 'read');
     return this.#values;
   }

@@ -7,7 +7,7 @@
 import type { BinaryOp, Storage, UnaryOp } from '../backend.ts';
 import { broadcastStrides, sizeOf } from '../shape.ts';
 import { coalesce, emitCoordinates, KernelSource } from './indexing.ts';
-import { checked, float32, type KernelRunner } from './runtime.ts';
+import { checked, constantTable, float32, type KernelRunner } from './runtime.ts';
 
 /**
  * Each unary op as a gpu.js expression of `v` (float32 arithmetic). GLSL leaves a function
@@ -51,7 +51,7 @@ const binaryExpressions: Record<BinaryOp, string> = {
 };
 
 /** NaN, +∞ and −∞, passed to kernels as an argument (GLSL cannot write them as literals). */
-const SPECIAL_VALUES = Float32Array.of(NaN, Infinity, -Infinity);
+const SPECIAL_VALUES = constantTable(Float32Array.of(NaN, Infinity, -Infinity));
 
 /**
  * Math.pow's cases written out for GLSL, whose pow(x, y) is undefined for x < 0, for x = 0

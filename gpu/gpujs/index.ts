@@ -26,7 +26,7 @@
  */
 import type { Backend, Data, DeviceKernels, DType, Kernels, Storage } from '../backend.ts';
 import { Random } from '../random.ts';
-import { FLOAT64_MESSAGE, float32, type GpuJsRuntime, type KernelRunner } from './runtime.ts';
+import { FLOAT64_MESSAGE, float32, MAX_KERNEL_ELEMENTS, type GpuJsRuntime, type KernelRunner } from './runtime.ts';
 import { createRuntime } from './load.ts';
 import { TextureStorage } from './device.ts';
 import { binary, unary, where } from './elementwise.ts';
@@ -39,6 +39,7 @@ import { createGpuJsInfiniteKernels } from './infinite.ts';
 
 export { naiveMatmulKernel, matmulBlocked, matmulFlat } from './matmul.ts';
 export { TextureStorage } from './device.ts';
+export { ResidentBlock } from './infinite-device.ts';
 export { GpuJsRuntime, FLOAT64_MESSAGE, MAX_KERNEL_ELEMENTS, GPUJS_MODES, type GpuJsMode } from './runtime.ts';
 export { provideGpuJs, type ProvidedGpuJs } from './load.ts';
 
@@ -107,6 +108,8 @@ function deviceKernels(runtime: GpuJsRuntime, device: KernelRunner<Storage>): De
   return {
     upload: (data) => runtime.upload(float32(data, 'upload')),
     liveCount: () => runtime.liveTextures,
+    maxElements: MAX_KERNEL_ELEMENTS,
+    transfers: () => runtime.transfers,
     cast(x, dtype) {
       requireFloat32(dtype, 'cast');
       const input = float32(x, 'cast');

@@ -11,20 +11,33 @@
  * is gpu.js's float32 Math.acos, so results agree with the cpu's float32 within a few float32
  * ulps per step, except where λ ≈ 1 (a position against itself), where √(1 − λ²) turns one
  * ulp of λ into ≈ √(2·2⁻²³) ≈ 5·10⁻⁴ relative.
+ *
+ * Each kernel runs on a KernelRunner (runtime.ts): the runtime, whose results come back as
+ * host arrays (the InfiniteKernels below), or in the WebGL modes its device runner, whose
+ * results stay textures (infinite-device.ts chains a block's layers that way). Σ and Θ are
+ * read as `s[sAt + i]` and `t[tAt + i]`, so a stack [Σ; Θ] is passed whole, twice.
  */
-import type { Data } from '../backend.ts';
+import type { Data, Storage } from '../backend.ts';
 import {
   bandLayout,
   checkLinearStep,
   entriesAfter,
   pairIndices,
+  type BandLayout,
   type CovarianceGeometry,
   type InfiniteKernels,
   type LinearStep,
   type PairBlock,
 } from '../infinite.ts';
 import { KernelSource } from './indexing.ts';
-import { checked, FLOAT64_MESSAGE, MAX_KERNEL_ELEMENTS, type GpuJsRuntime } from './runtime.ts';
+import {
+  checked,
+  FLOAT64_MESSAGE,
+  MAX_KERNEL_ELEMENTS,
+  type GpuJsRuntime,
+  type KernelInput,
+  type KernelRunner,
+} from './runtime.ts';
 
 const asFloat = (values: Int32Array): Float32Array => Float32Array.from(values);
 
@@ -35,20 +48,52 @@ function into(label: string, result: Float32Array, out: Data | undefined): Data 
   return out;
 }
 
-/** The tables a kernel over a block's pairs reads: each pair's images and each entry's positions. */
-function tables(pairs: PairBlock, geometry: CovarianceGeometry) {
+/** A geometry's band tables as kernel arguments (float32, exact below 2²⁴): host arrays or their device copies. */
+export interface BandTables<T extends KernelInput = KernelInput> {
+  layout: BandLayout;
+  geometry: CovarianceGeometry;
+  /** Positions of each row (column) entry in the first and second image. */
+  rowFirst: T;
+  rowSecond: T;
+  columnFirst: T;
+  columnSecond: T;
+  /** Diagonal neighbours of each entry (−1: padding). */
+  rowPrevious: T;
+  rowNext: T;
+  columnPrevious: T;
+  columnNext: T;
+}
+
+/** A pair block's image indices as kernel arguments. */
+export interface PairTables<T extends KernelInput = KernelInput> {
+  pairs: PairBlock;
+  count: number;
+  first: T;
+  second: T;
+}
+
+/** The band tables of `geometry` as host arrays. @example bandTables({ height: 7, width: 7, padding: 'zero', window: 0 }).layout.entries // 49 */
+export function bandTables(geometry: CovarianceGeometry): BandTables<Float32Array> {
   const layout = bandLayout(geometry);
-  const { first, second } = pairIndices(pairs);
+  const { rows, columns } = layout;
   return {
     layout,
-    count: first.length,
-    first: asFloat(first),
-    second: asFloat(second),
-    rowFirst: asFloat(layout.rows.first),
-    rowSecond: asFloat(layout.rows.second),
-    columnFirst: asFloat(layout.columns.first),
-    columnSecond: asFloat(layout.columns.second),
+    geometry,
+    rowFirst: asFloat(rows.first),
+    rowSecond: asFloat(rows.second),
+    columnFirst: asFloat(columns.first),
+    columnSecond: asFloat(columns.second),
+    rowPrevious: asFloat(rows.previous),
+    rowNext: asFloat(rows.next),
+    columnPrevious: asFloat(columns.previous),
+    columnNext: asFloat(columns.next),
   };
+}
+
+/** The image indices of a block's pairs as host arrays. @example pairTables({ count1: 2, count2: 2, triangle: true }).count // 3 */
+export function pairTables(pairs: PairBlock): PairTables<Float32Array> {
+  const { first, second } = pairIndices(pairs);
+  return { pairs, count: first.length, first: asFloat(first), second: asFloat(second) };
 }
 
 /** Emits `pair`, `r` (row entry) and `k` (column entry) of the flat entry `rest`. */
@@ -57,6 +102,45 @@ function emitEntry(s: KernelSource, entries: number, columns: number): void {
   s.line(`const e = rest - pair * ${s.constant(entries)};`);
   s.line(`const r = Math.floor(e / ${s.constant(columns)});`);
   s.line(`const k = e - r * ${s.constant(columns)};`);
+}
+
+/**
+ * Σ⁰ of a block (InfiniteKernels.inputCovariance) on `runner`; x1, x2 already checked.
+ * @example covarianceKernel(runtime, x, x, 3, pairTables(pairs), bandTables(geometry), 1 / 3)
+ */
+export function covarianceKernel<Out extends Storage>(
+  runner: KernelRunner<Out>,
+  x1: KernelInput,
+  x2: KernelInput,
+  channels: number,
+  pairs: PairTables,
+  band: BandTables,
+  scale: number,
+): Out | Float32Array {
+  const { geometry, layout } = band;
+  const plane = geometry.height * geometry.width;
+  const size = pairs.count * layout.entries;
+  if (size === 0) return new Float32Array(0);
+  const s = new KernelSource();
+  const c = (value: number): string => s.constant(value);
+  s.line('const rest = this.thread.x;');
+  emitEntry(s, layout.entries, layout.columns.size);
+  s.line(`let at1 = first[pair] * ${c(channels * plane)} + rowFirst[r] * ${c(geometry.width)} + columnFirst[k];`);
+  s.line(`let at2 = second[pair] * ${c(channels * plane)} + rowSecond[r] * ${c(geometry.width)} + columnSecond[k];`);
+  s.line('let sum = 0;');
+  s.line(`for (let channel = 0; channel < ${c(channels)}; channel++) {`);
+  s.line('  sum = sum + x1[at1] * x2[at2];');
+  s.line(`  at1 = at1 + ${c(plane)};`);
+  s.line(`  at2 = at2 + ${c(plane)};`);
+  s.line('}');
+  s.line(`return sum * ${c(scale)};`);
+  const names = ['x1', 'x2', 'first', 'second', 'rowFirst', 'rowSecond', 'columnFirst', 'columnSecond'];
+  return runner.run(
+    'inputCovariance',
+    { source: s.build(names), output: [size], constants: s.constants, returnType: 'Float' },
+    [x1, x2, pairs.first, pairs.second, band.rowFirst, band.rowSecond, band.columnFirst, band.columnSecond],
+    size,
+  );
 }
 
 /**
@@ -73,7 +157,6 @@ export function inputCovariance(
   scale: number,
   out?: Data,
 ): Data {
-  const t = tables(pairs, geometry);
   const plane = geometry.height * geometry.width;
   const images1 = checked(
     x1,
@@ -87,85 +170,77 @@ export function inputCovariance(
     'inputCovariance',
     `x2 [${pairs.count2},${channels},${geometry.height},${geometry.width}]`,
   );
-  const size = t.count * t.layout.entries;
-  if (size === 0) return new Float32Array(0);
-  const s = new KernelSource();
-  const c = (value: number): string => s.constant(value);
-  s.line('const rest = this.thread.x;');
-  emitEntry(s, t.layout.entries, t.layout.columns.size);
-  s.line(`let at1 = first[pair] * ${c(channels * plane)} + rowFirst[r] * ${c(geometry.width)} + columnFirst[k];`);
-  s.line(`let at2 = second[pair] * ${c(channels * plane)} + rowSecond[r] * ${c(geometry.width)} + columnSecond[k];`);
-  s.line('let sum = 0;');
-  s.line(`for (let channel = 0; channel < ${c(channels)}; channel++) {`);
-  s.line('  sum = sum + x1[at1] * x2[at2];');
-  s.line(`  at1 = at1 + ${c(plane)};`);
-  s.line(`  at2 = at2 + ${c(plane)};`);
-  s.line('}');
-  s.line(`return sum * ${c(scale)};`);
-  const names = ['x1', 'x2', 'first', 'second', 'rowFirst', 'rowSecond', 'columnFirst', 'columnSecond'];
-  return into(
-    'inputCovariance',
-    runtime.run(
-      'inputCovariance',
-      { source: s.build(names), output: [size], constants: s.constants, returnType: 'Float' },
-      [images1, images2, t.first, t.second, t.rowFirst, t.rowSecond, t.columnFirst, t.columnSecond],
-      size,
-    ),
-    out,
-  );
+  const result = covarianceKernel(runtime, images1, images2, channels, pairTables(pairs), bandTables(geometry), scale);
+  return into('inputCovariance', result, out);
+}
+
+/** Where a linear kernel reads Σ (`s` from sAt) and Θ (`t` from tAt; undefined: Θ is not computed). */
+export interface CovarianceInputs {
+  s: KernelInput;
+  sAt: number;
+  t: KernelInput | undefined;
+  tAt: number;
 }
 
 /**
- * A linear layer (InfiniteKernels.linear): each thread sums its entry's 3×3 diagonal
- * neighbourhood (filter 3; −1 in a neighbour table is padding), reads its entry (filter 1),
- * or sums its pair's entries, weighted (filter 'sum', one thread per pair); a Θ′ thread of a trainable
- * layer also recomputes the Σ′ it adds.
- * @example linear(runtime, nngp, ntk, pairs, geometry, { filter: 3, scale: 2 / 9, shift: 0, trainable: true }) // [Σ′; Θ′]
+ * A linear layer on `runner` (InfiniteKernels.linear): each thread sums its entry's 3×3
+ * diagonal neighbourhood (filter 3; −1 in a neighbour table is padding), reads its entry
+ * (filter 1), or sums its pair's entries, weighted when step.weights is given (filter 'sum',
+ * one thread per pair); a Θ′ thread of a trainable layer also recomputes the Σ′ it adds.
+ * Returns [Σ′] or [Σ′; Θ′]. Inputs already checked.
+ * @example linearKernel(runtime, { s: nngp, sAt: 0, t: ntk, tAt: 0 }, count, bandTables(geometry), step)
  */
-export function linear(
-  runtime: GpuJsRuntime,
-  nngp: Data,
-  ntk: Data | undefined,
+export function linearKernel<Out extends Storage>(
+  runner: KernelRunner<Out>,
+  inputs: CovarianceInputs,
   count: number,
-  geometry: CovarianceGeometry,
+  band: BandTables,
   step: LinearStep,
-  out?: Data,
-): Data {
-  const layout = bandLayout(geometry);
-  checkLinearStep('gpujs linear', step, layout);
-  const { rows, columns, entries } = layout;
-  const sigma = checked(nngp, count * entries, 'linear', `nngp [${count},${rows.size},${columns.size}]`);
-  const theta = ntk ? checked(ntk, count * entries, 'linear', `ntk [${count},${rows.size},${columns.size}]`) : sigma;
-  const outputs = count * entriesAfter(layout, step);
-  const size = (ntk ? 2 : 1) * outputs;
+): Out | Float32Array {
+  const { rows, columns, entries } = band.layout;
+  const theta = inputs.t !== undefined;
+  const outputs = count * entriesAfter(band.layout, step);
+  const size = (theta ? 2 : 1) * outputs;
   if (size === 0) return new Float32Array(0);
   const s = new KernelSource();
   const c = (value: number): string => s.constant(value);
+  // Σ at sAt + i, Θ at tAt + i (the same array twice when Θ is not computed: its sums are unused)
+  const sigmaAt = (at: string): string => `s[${c(inputs.sAt)} + ${at}]`;
+  const thetaAt = (at: string): string => `t[${c(inputs.tAt)} + ${at}]`;
   s.line('let rest = this.thread.x;');
   s.line('let half = 0;');
   s.line(`if (rest >= ${c(outputs)}) { half = 1; rest = rest - ${c(outputs)}; }`);
   s.line('let sumSigma = 0;');
   s.line('let sumTheta = 0;');
+  const names = ['s', 't'];
+  const args: KernelInput[] = [inputs.s, inputs.t ?? inputs.s];
   if (step.filter === 'sum') {
-    // weighted by rowWeights[r]·columnWeights[k] (all 1 without step.weights)
+    // weighted by rowWeights[r]·columnWeights[k] (LAP); unweighted sums skip the factors of 1
+    const weighted = step.weights !== undefined;
+    const column = (value: string): string => (weighted ? `columnWeights[k] * ${value}` : value);
+    const row = (value: string): string => (weighted ? `rowWeights[r] * ${value}` : value);
     s.line(`let at = rest * ${c(entries)};`);
     s.line(`for (let r = 0; r < ${c(rows.size)}; r++) {`);
     s.line('  let lineSigma = 0;');
     s.line('  let lineTheta = 0;');
     s.line(`  for (let k = 0; k < ${c(columns.size)}; k++) {`);
-    s.line('    lineSigma = lineSigma + columnWeights[k] * s[at];');
-    s.line('    lineTheta = lineTheta + columnWeights[k] * t[at];');
+    s.line(`    lineSigma = lineSigma + ${column(sigmaAt('at'))};`);
+    s.line(`    lineTheta = lineTheta + ${column(thetaAt('at'))};`);
     s.line('    at = at + 1;');
     s.line('  }');
-    s.line('  sumSigma = sumSigma + rowWeights[r] * lineSigma;');
-    s.line('  sumTheta = sumTheta + rowWeights[r] * lineTheta;');
+    s.line(`  sumSigma = sumSigma + ${row('lineSigma')};`);
+    s.line(`  sumTheta = sumTheta + ${row('lineTheta')};`);
     s.line('}');
+    if (step.weights) {
+      names.push('rowWeights', 'columnWeights');
+      args.push(Float32Array.from(step.weights.rows), Float32Array.from(step.weights.columns));
+    }
   } else {
     emitEntry(s, entries, columns.size);
     s.line(`const base = pair * ${c(entries)};`);
     if (step.filter === 1) {
-      s.line('sumSigma = s[base + e];');
-      s.line('sumTheta = t[base + e];');
+      s.line(`sumSigma = ${sigmaAt('base + e')};`);
+      s.line(`sumTheta = ${thetaAt('base + e')};`);
     } else {
       s.line('for (let dr = 0; dr < 3; dr++) {');
       s.line('  let row = r;');
@@ -177,44 +252,115 @@ export function linear(
       s.line('    if (dk === 2) { column = columnNext[k]; }');
       s.line('    if (row >= 0 && column >= 0) {');
       s.line(`      const at = base + row * ${c(columns.size)} + column;`);
-      s.line('      sumSigma = sumSigma + s[at];');
-      s.line('      sumTheta = sumTheta + t[at];');
+      s.line(`      sumSigma = sumSigma + ${sigmaAt('at')};`);
+      s.line(`      sumTheta = sumTheta + ${thetaAt('at')};`);
       s.line('    }');
       s.line('  }');
       s.line('}');
+      names.push('rowPrevious', 'rowNext', 'columnPrevious', 'columnNext');
+      args.push(band.rowPrevious, band.rowNext, band.columnPrevious, band.columnNext);
     }
   }
   s.line(`const sigmaOut = ${c(step.scale)} * sumSigma + ${c(step.shift)};`);
   s.line('if (half === 0) { return sigmaOut; }');
   s.line(step.trainable ? `return ${c(step.scale)} * sumTheta + sigmaOut;` : `return ${c(step.scale)} * sumTheta;`);
-  const rowWeights = Float32Array.from(step.weights?.rows ?? new Float32Array(rows.size).fill(1));
-  const columnWeights = Float32Array.from(step.weights?.columns ?? new Float32Array(columns.size).fill(1));
-  const names = ['s', 't', 'rowPrevious', 'rowNext', 'columnPrevious', 'columnNext', 'rowWeights', 'columnWeights'];
-  return into(
+  return runner.run(
     'linear',
-    runtime.run(
-      'linear',
-      { source: s.build(names), output: [size], constants: s.constants, returnType: 'Float' },
-      [
-        sigma,
-        theta,
-        asFloat(rows.previous),
-        asFloat(rows.next),
-        asFloat(columns.previous),
-        asFloat(columns.next),
-        rowWeights,
-        columnWeights,
-      ],
-      size,
-    ),
-    out,
+    { source: s.build(names), output: [size], constants: s.constants, returnType: 'Float' },
+    args,
+    size,
+  );
+}
+
+/**
+ * A linear layer (InfiniteKernels.linear).
+ * @example linear(runtime, nngp, ntk, pairs, geometry, { filter: 3, scale: 2 / 9, shift: 0, trainable: true }) // [Σ′; Θ′]
+ */
+export function linear(
+  runtime: GpuJsRuntime,
+  nngp: Data,
+  ntk: Data | undefined,
+  count: number,
+  geometry: CovarianceGeometry,
+  step: LinearStep,
+  out?: Data,
+): Data {
+  const band = bandTables(geometry);
+  const { rows, columns, entries } = band.layout;
+  checkLinearStep('gpujs linear', step, band.layout);
+  const sigma = checked(nngp, count * entries, 'linear', `nngp [${count},${rows.size},${columns.size}]`);
+  const theta = ntk
+    ? checked(ntk, count * entries, 'linear', `ntk [${count},${rows.size},${columns.size}]`)
+    : undefined;
+  return into('linear', linearKernel(runtime, { s: sigma, sAt: 0, t: theta, tAt: 0 }, count, band, step), out);
+}
+
+/**
+ * The ReLU step on `runner` (InfiniteKernels.relu without the linear layer): threads [0, n)
+ * write K, [n, 2n) write Θ·K̇ (0 where Θ is undefined: Θ = 0). Returns the stack [K; Θ·K̇].
+ * Inputs already checked.
+ * @example reluKernel(runtime, { s: nngp, sAt: 0, t: ntk, tAt: 0 }, d1, d2, pairTables(pairs), bandTables(geometry))
+ */
+export function reluKernel<Out extends Storage>(
+  runner: KernelRunner<Out>,
+  inputs: CovarianceInputs,
+  deviations1: KernelInput,
+  deviations2: KernelInput,
+  pairs: PairTables,
+  band: BandTables,
+): Out | Float32Array {
+  const { geometry, layout } = band;
+  const { entries } = layout;
+  const plane = geometry.height * geometry.width;
+  const size = 2 * pairs.count * entries;
+  if (size === 0) return new Float32Array(0);
+  const s = new KernelSource();
+  const c = (value: number): string => s.constant(value);
+  s.line('let rest = this.thread.x;');
+  s.line('let half = 0;');
+  s.line(`if (rest >= ${c(pairs.count * entries)}) { half = 1; rest = rest - ${c(pairs.count * entries)}; }`);
+  emitEntry(s, entries, layout.columns.size);
+  // positions computed into locals first: gpu.js's GLSL hoists an array read used as an index
+  // into a local named per statement from 0, so two such statements redefine the same name
+  s.line(`const at1 = first[pair] * ${c(plane)} + rowFirst[r] * ${c(geometry.width)} + columnFirst[k];`);
+  s.line(`const at2 = second[pair] * ${c(plane)} + rowSecond[r] * ${c(geometry.width)} + columnSecond[k];`);
+  s.line('const deviation1 = d1[at1];');
+  s.line('const deviation2 = d2[at2];');
+  s.line('const norm = deviation1 * deviation2;');
+  s.line('let lambda = 0;');
+  s.line(`if (norm > 0) { lambda = s[${c(inputs.sAt)} + rest] / norm; }`);
+  // comparisons written out: Math.max/min NaN semantics differ between gpu.js modes
+  s.line('if (lambda > 1) { lambda = 1; }');
+  s.line('if (lambda < -1) { lambda = -1; }');
+  s.line(`const complement = ${c(Math.PI)} - Math.acos(lambda);`);
+  s.line(
+    `if (half === 0) { return norm * (lambda * complement + Math.sqrt(1 - lambda * lambda)) * ${c(1 / (2 * Math.PI))}; }`,
+  );
+  s.line(inputs.t ? `return t[${c(inputs.tAt)} + rest] * complement * ${c(1 / (2 * Math.PI))};` : 'return 0;');
+  const names = ['s', 't', 'd1', 'd2', 'first', 'second', 'rowFirst', 'rowSecond', 'columnFirst', 'columnSecond'];
+  return runner.run(
+    'relu',
+    { source: s.build(names), output: [size], constants: s.constants, returnType: 'Float' },
+    [
+      inputs.s,
+      inputs.t ?? inputs.s,
+      deviations1,
+      deviations2,
+      pairs.first,
+      pairs.second,
+      band.rowFirst,
+      band.rowSecond,
+      band.columnFirst,
+      band.columnSecond,
+    ],
+    size,
   );
 }
 
 /**
  * The ReLU step and the linear layer after it (InfiniteKernels.relu), as two kernels: the
- * pointwise step (threads [0, n) write K, [n, 2n) write Θ·K̇), then `linear` (a fused
- * pass would recompute each K for its 9 neighbours).
+ * pointwise step, then `linear` on its stack (a fused pass would recompute each K for its 9
+ * neighbours).
  * @example relu(runtime, nngp, ntk, deviations, deviations, { count1: 2, count2: 2, triangle: true }, geometry, { filter: 1, scale: 1, shift: 0, trainable: false })
  */
 export function relu(
@@ -228,12 +374,13 @@ export function relu(
   step: LinearStep,
   out?: Data,
 ): Data {
-  const t = tables(pairs, geometry);
-  const { entries } = t.layout;
+  const band = bandTables(geometry);
+  const block = pairTables(pairs);
+  const { entries } = band.layout;
   const plane = geometry.height * geometry.width;
-  const shape = `[${t.count},${t.layout.rows.size},${t.layout.columns.size}]`;
-  const sigma = checked(nngp, t.count * entries, 'relu', `nngp ${shape}`);
-  const theta = checked(ntk, t.count * entries, 'relu', `ntk ${shape}`);
+  const shape = `[${block.count},${band.layout.rows.size},${band.layout.columns.size}]`;
+  const sigma = checked(nngp, block.count * entries, 'relu', `nngp ${shape}`);
+  const theta = checked(ntk, block.count * entries, 'relu', `ntk ${shape}`);
   const d1 = checked(
     deviations1,
     pairs.count1 * plane,
@@ -246,47 +393,11 @@ export function relu(
     'relu',
     `deviations2 [${pairs.count2},${geometry.height},${geometry.width}]`,
   );
-  const size = 2 * t.count * entries;
-  if (size === 0) return new Float32Array(0);
-  const s = new KernelSource();
-  const c = (value: number): string => s.constant(value);
-  s.line('let rest = this.thread.x;');
-  s.line('let half = 0;');
-  s.line(`if (rest >= ${c(t.count * entries)}) { half = 1; rest = rest - ${c(t.count * entries)}; }`);
-  emitEntry(s, entries, t.layout.columns.size);
-  // positions computed into locals first: gpu.js's GLSL hoists an array read used as an index
-  // into a local named per statement from 0, so two such statements redefine the same name
-  s.line(`const at1 = first[pair] * ${c(plane)} + rowFirst[r] * ${c(geometry.width)} + columnFirst[k];`);
-  s.line(`const at2 = second[pair] * ${c(plane)} + rowSecond[r] * ${c(geometry.width)} + columnSecond[k];`);
-  s.line('const deviation1 = d1[at1];');
-  s.line('const deviation2 = d2[at2];');
-  s.line('const norm = deviation1 * deviation2;');
-  s.line('let lambda = 0;');
-  s.line('if (norm > 0) { lambda = s[rest] / norm; }');
-  // comparisons written out: Math.max/min NaN semantics differ between gpu.js modes
-  s.line('if (lambda > 1) { lambda = 1; }');
-  s.line('if (lambda < -1) { lambda = -1; }');
-  s.line(`const complement = ${c(Math.PI)} - Math.acos(lambda);`);
-  s.line(
-    `if (half === 0) { return norm * (lambda * complement + Math.sqrt(1 - lambda * lambda)) * ${c(1 / (2 * Math.PI))}; }`,
-  );
-  s.line(`return t[rest] * complement * ${c(1 / (2 * Math.PI))};`);
-  const names = ['s', 't', 'd1', 'd2', 'first', 'second', 'rowFirst', 'rowSecond', 'columnFirst', 'columnSecond'];
-  const pointwise = runtime.run(
-    'relu',
-    { source: s.build(names), output: [size], constants: s.constants, returnType: 'Float' },
-    [sigma, theta, d1, d2, t.first, t.second, t.rowFirst, t.rowSecond, t.columnFirst, t.columnSecond],
-    size,
-  );
-  return linear(
-    runtime,
-    pointwise.subarray(0, t.count * entries),
-    pointwise.subarray(t.count * entries),
-    t.count,
-    geometry,
-    step,
-    out,
-  );
+  checkLinearStep('gpujs relu', step, band.layout);
+  if (block.count * entries === 0) return new Float32Array(0);
+  const pointwise = reluKernel(runtime, { s: sigma, sAt: 0, t: theta, tAt: 0 }, d1, d2, block, band);
+  const stack = { s: pointwise, sAt: 0, t: pointwise, tAt: block.count * entries };
+  return into('relu', linearKernel(runtime, stack, block.count, band, step), out);
 }
 
 /**

@@ -19,6 +19,19 @@ import type { Data, Storage } from '../backend.ts';
 import { TextureStorage, type GpuTexture, type TextureCounter } from './device.ts';
 import { flatten } from './results.ts';
 
+/** Host arrays registered by constantTable: read by every call of their kernels, never changed. */
+const TABLES = new WeakSet<Float32Array>();
+
+/**
+ * Marks `values` as a constant table (e.g. GLSL's special values, which have no literal): in
+ * the WebGL modes the device runner uploads it once per runtime instead of on every call.
+ * @example const SPECIAL = constantTable(Float32Array.of(NaN, Infinity, -Infinity));
+ */
+export function constantTable(values: Float32Array): Float32Array {
+  TABLES.add(values);
+  return values;
+}
+
 export const GPUJS_MODES = ['webasm', 'headlessgl', 'webgl2', 'webgl', 'webgpu', 'cpu'] as const;
 export type GpuJsMode = (typeof GPUJS_MODES)[number];
 
@@ -97,7 +110,9 @@ export class GpuJsRuntime implements KernelRunner {
   private limit = DEFAULT_CACHE_LIMIT;
   private budget = DEFAULT_MEMORY_BUDGET;
   private bytes = 0;
-  private readonly textures: TextureCounter = { live: 0 };
+  private readonly textures: TextureCounter = { live: 0, uploads: 0, downloads: 0 };
+  /** The device copies of constant tables (constantTable), made on first use and kept. */
+  private readonly tables = new Map<Float32Array, TextureStorage>();
   /** In WebGL modes, the runner whose results stay on the GPU as textures; else undefined. */
   readonly device: KernelRunner<Storage> | undefined;
 
@@ -109,7 +124,14 @@ export class GpuJsRuntime implements KernelRunner {
       ? {
           mode,
           compilesToGlsl: true,
-          run: (label, recipe, args, size) => this.execute(label, recipe, args, size, true),
+          run: (label, recipe, args, size) =>
+            this.execute(
+              label,
+              recipe,
+              args.map((arg) => (arg instanceof Float32Array && TABLES.has(arg) ? this.table(arg) : arg)),
+              size,
+              true,
+            ),
         }
       : undefined;
   }
@@ -117,6 +139,11 @@ export class GpuJsRuntime implements KernelRunner {
   /** Pipeline textures created and not yet released (the number the leak test bounds). */
   get liveTextures(): number {
     return this.textures.live;
+  }
+
+  /** Host↔device copies so far (device.ts, TextureCounter): what a residency test counts. */
+  get transfers(): { uploads: number; downloads: number } {
+    return { uploads: this.textures.uploads, downloads: this.textures.downloads };
   }
 
   /** Copies host values to a texture (an identity kernel in pipeline mode). @example runtime.upload(Float32Array.of(1, 2)) */
@@ -236,13 +263,27 @@ export class GpuJsRuntime implements KernelRunner {
         `gpujs ${label}: gpu.js fell back from mode ${this.mode} to its cpu mode (${running.fallbackReason ?? 'no reason given'})`,
       );
     }
+    this.textures.uploads += args.filter((arg) => arg instanceof Float32Array).length;
     if (pipelined) {
       entry.textures++;
       return new TextureStorage(result as GpuTexture, size, this.textures, () => {
         if (--entry.textures === 0 && entry.retired) this.destroy(entry);
       });
     }
+    this.textures.downloads++;
     return flatten(result, cells * width, size, label);
+  }
+
+  /** A constant table's device copy, uploaded on first use. */
+  private table(values: Float32Array): TextureStorage {
+    let texture = this.tables.get(values);
+    if (!texture) {
+      texture = this.upload(values);
+      // held for the runtime's life, by no tensor: not live storage for the leak count
+      this.textures.live--;
+      this.tables.set(values, texture);
+    }
+    return texture;
   }
 
   private kernelFor(recipe: KernelRecipe, args: readonly KernelInput[], pipeline: boolean): CacheEntry {

@@ -88,6 +88,8 @@ export function residentDouble(): Backend & { device: DeviceKernels; uploads: nu
         return held(data);
       },
       liveCount: () => live,
+      maxElements: 2 ** 23,
+      transfers: () => ({ uploads: backend.uploads, downloads: 0 }),
     },
   };
   return backend;

@@ -1,0 +1,245 @@
+/**
+ * A block of image pairs through an infinite-width network on the GPU with no host round
+ * trip (issue #23): the block's images and tables are uploaded once, every layer's Σ, Θ and
+ * per-image variances stay textures (the device runner of runtime.ts), and only the result
+ * is read back. The steps mirror the layers of src/infinite/layers.ts (applyLinear and
+ * reluThen, whose comments give the equations) on the kernels of infinite.ts; run on the host
+ * runner instead, the same steps give the same float32 values with host arrays between them.
+ *
+ * @example
+ *   const block = new ResidentBlock(runtime.device!, runtime, images, images, 1, pairs, geometry, 1);
+ *   block.linear(conv9).reluThen(conv2).reluThen(readoutStep).linear(dense);
+ *   const { ntk } = block.read(); block.release();
+ */
+import type { Storage } from '../backend.ts';
+import { entriesAfter, type CovarianceGeometry, type LinearStep, type PairBlock } from '../infinite.ts';
+import { TextureStorage } from './device.ts';
+import { KernelSource } from './indexing.ts';
+import {
+  bandTables,
+  covarianceKernel,
+  linearKernel,
+  pairTables,
+  reluKernel,
+  type BandTables,
+  type CovarianceInputs,
+  type PairTables,
+} from './infinite.ts';
+import { checked, type GpuJsRuntime, type KernelInput, type KernelRunner } from './runtime.ts';
+
+/** The geometry of a record without positions (src/infinite/record.ts's FLAT). */
+const FLAT: CovarianceGeometry = { height: 1, width: 1, padding: 'zero', window: 0 };
+
+/** Multiplying by ½ is exact: the halving of the variances after a ReLU (layers.ts, reluThen). */
+const HALVE: LinearStep = { filter: 1, scale: 0.5, shift: 0, trainable: false };
+
+/** Σ(x, x)_p = scale·Σ_c x_c(p)² per image and position, [count, H, W] (record.ts's inputVariances). */
+function varianceKernel<Out extends Storage>(
+  runner: KernelRunner<Out>,
+  x: KernelInput,
+  count: number,
+  channels: number,
+  plane: number,
+  scale: number,
+): Out | Float32Array {
+  const s = new KernelSource();
+  const c = (value: number): string => s.constant(value);
+  s.line(`const image = Math.floor(this.thread.x / ${c(plane)});`);
+  s.line(`let at = image * ${c(channels * plane)} + this.thread.x - image * ${c(plane)};`);
+  s.line('let sum = 0;');
+  s.line(`for (let channel = 0; channel < ${c(channels)}; channel++) {`);
+  s.line('  sum = sum + x[at] * x[at];');
+  s.line(`  at = at + ${c(plane)};`);
+  s.line('}');
+  s.line(`return sum * ${c(scale)};`);
+  const size = count * plane;
+  return runner.run(
+    'variances',
+    { source: s.build(['x']), output: [size], constants: s.constants, returnType: 'Float' },
+    [x],
+    size,
+  );
+}
+
+/** √v elementwise (the deviations the ReLU step divides by). */
+function deviationKernel<Out extends Storage>(runner: KernelRunner<Out>, v: KernelInput): Out | Float32Array {
+  return runner.run(
+    'deviations',
+    {
+      source: 'function(v) { return Math.sqrt(v[this.thread.x]); }',
+      output: [v.length],
+      constants: {},
+      returnType: 'Float',
+    },
+    [v],
+    v.length,
+  );
+}
+
+/**
+ * One block's kernel record kept on `runner`: Σ and Θ (a stack, or Θ = Σ shared, or Θ = 0),
+ * and the variances of both image sets while positions remain. Each step replaces the record
+ * and frees what it no longer needs; read() copies Σ and Θ to the host.
+ */
+export class ResidentBlock {
+  readonly #runner: KernelRunner<Storage>;
+  readonly #pairs: PairTables;
+  /** Every texture this block holds (tables, images, the record), freed by release(). */
+  readonly #held = new Set<TextureStorage>();
+  #band: BandTables;
+  #positions: BandTables | undefined;
+  #count: number;
+  #covariances: CovarianceInputs;
+  #variances: [KernelInput, KernelInput] | undefined;
+
+  /**
+   * Uploads x1, x2 ([count, channels, H, W]) and the block's tables through `upload`, and
+   * computes Σ⁰ = scale·Σ_c x·x′ and the variances (Θ⁰ = 0): record.ts's inputRecord.
+   * `runner` is the runtime's device runner (textures) or the runtime itself (host arrays).
+   */
+  constructor(
+    runner: KernelRunner<Storage>,
+    runtime: GpuJsRuntime,
+    x1: Float32Array,
+    x2: Float32Array,
+    channels: number,
+    pairs: PairBlock,
+    geometry: CovarianceGeometry,
+    scale: number,
+  ) {
+    this.#runner = runner;
+    const plane = geometry.height * geometry.width;
+    const shape = (count: number) => `[${count},${channels},${geometry.height},${geometry.width}]`;
+    checked(x1, pairs.count1 * channels * plane, 'ResidentBlock', `x1 ${shape(pairs.count1)}`);
+    checked(x2, pairs.count2 * channels * plane, 'ResidentBlock', `x2 ${shape(pairs.count2)}`);
+    const onDevice = runner !== runtime;
+    const upload = (values: Float32Array): KernelInput => (onDevice ? this.#own(runtime.upload(values)) : values);
+    const uploadAll = <T extends object>(tables: T): T =>
+      Object.fromEntries(
+        Object.entries(tables).map(([key, value]) => [key, value instanceof Float32Array ? upload(value) : value]),
+      ) as T;
+    this.#pairs = uploadAll(pairTables(pairs));
+    this.#band = uploadAll(bandTables(geometry));
+    this.#positions = uploadAll(bandTables({ ...geometry, window: 0 }));
+    this.#count = this.#pairs.count;
+    const images1 = upload(x1);
+    const images2 = x2 === x1 ? images1 : upload(x2);
+    const sigma = this.#own(covarianceKernel(runner, images1, images2, channels, this.#pairs, this.#band, scale));
+    this.#covariances = { s: sigma, sAt: 0, t: undefined, tAt: 0 };
+    const variances1 = this.#own(varianceKernel(runner, images1, pairs.count1, channels, plane, scale));
+    const variances2 =
+      x2 === x1 ? variances1 : this.#own(varianceKernel(runner, images2, pairs.count2, channels, plane, scale));
+    this.#variances = [variances1, variances2];
+    // the images are read by the first kernels only
+    for (const images of new Set([images1, images2])) this.#free(images);
+  }
+
+  /** A linear layer (layers.ts, applyLinear): Σ′ = scale·F(Σ) + shift, Θ′ = scale·F(Θ) + (trainable ? Σ′ : 0). */
+  linear(step: LinearStep): this {
+    const before = this.#covariances;
+    const size = this.#count * entriesAfter(this.#band.layout, step);
+    const stack = this.#own(linearKernel(this.#runner, before, this.#count, this.#band, step));
+    // Θ = 0 gives Σ′ alone, and Θ′ = Σ′ (shared) when the layer is trained
+    const theta = before.t === undefined ? (step.trainable ? stack : undefined) : stack;
+    this.#replace({ s: stack, sAt: 0, t: theta, tAt: before.t === undefined ? 0 : size }, step, this.#variances);
+    return this;
+  }
+
+  /** The ReLU step then `step`, one pass (layers.ts, reluThen): needs the variances (before any readout). */
+  reluThen(step: LinearStep): this {
+    if (!this.#variances || !this.#positions)
+      throw new Error('ResidentBlock.reluThen: the record has no per-image variances (a readout pooled them)');
+    const [variances1, variances2] = this.#variances;
+    const deviations1 = this.#own(deviationKernel(this.#runner, variances1));
+    const deviations2 = variances2 === variances1 ? deviations1 : this.#own(deviationKernel(this.#runner, variances2));
+    const entries = this.#count * this.#band.layout.entries;
+    const pointwise = this.#own(
+      reluKernel(this.#runner, this.#covariances, deviations1, deviations2, this.#pairs, this.#band),
+    );
+    const stack = this.#own(
+      linearKernel(this.#runner, { s: pointwise, sAt: 0, t: pointwise, tAt: entries }, this.#count, this.#band, step),
+    );
+    for (const used of new Set([pointwise, deviations1, deviations2])) this.#free(used);
+    const size = this.#count * entriesAfter(this.#band.layout, step);
+    // on the diagonal λ = 1 and κ1(1) = 1: Σ(x, x) becomes Σ(x, x)/2 before the step (a readout drops them)
+    const halve = (variances: KernelInput): KernelInput =>
+      this.#own(
+        linearKernel(
+          this.#runner,
+          { s: variances, sAt: 0, t: undefined, tAt: 0 },
+          variances.length,
+          this.#positions!,
+          HALVE,
+        ),
+      );
+    const halved1 = step.filter === 'sum' ? undefined : halve(variances1);
+    const halved: [KernelInput, KernelInput] | undefined = halved1 && [
+      halved1,
+      variances2 === variances1 ? halved1 : halve(variances2),
+    ];
+    this.#replace({ s: stack, sAt: 0, t: stack, tAt: size }, step, halved);
+    for (const used of new Set(halved ?? [])) this.#free(used);
+    return this;
+  }
+
+  /** Σ and Θ of every pair, copied to the host (the one read-back of a block). */
+  read(): { nngp: Float32Array; ntk: Float32Array | undefined } {
+    const size = this.#count * this.#band.layout.entries;
+    const { s, sAt, t, tAt } = this.#covariances;
+    const host = (values: KernelInput): Float32Array => (values instanceof TextureStorage ? values.read() : values);
+    const sigma = host(s);
+    return {
+      nngp: sigma.slice(sAt, sAt + size),
+      ntk: t === undefined ? undefined : (t === s ? sigma : host(t)).slice(tAt, tAt + size),
+    };
+  }
+
+  /** Frees every texture the block holds. */
+  release(): void {
+    for (const texture of this.#held) texture.release();
+    this.#held.clear();
+  }
+
+  /** The new record after `step`: Σ, Θ and the variances stepped alike, or pooled away by a sum. */
+  #replace(covariances: CovarianceInputs, step: LinearStep, variances: [KernelInput, KernelInput] | undefined): void {
+    const stepped =
+      variances && this.#positions && step.filter !== 'sum'
+        ? variances.map((values, side) =>
+            side === 1 && values === variances[0]
+              ? undefined
+              : this.#own(
+                  linearKernel(
+                    this.#runner,
+                    { s: values, sAt: 0, t: undefined, tAt: 0 },
+                    values.length / this.#plane(),
+                    this.#positions!,
+                    step,
+                  ),
+                ),
+          )
+        : undefined;
+    for (const old of new Set([this.#covariances.s, this.#covariances.t, ...(this.#variances ?? [])]))
+      if (old !== undefined && old !== covariances.s) this.#free(old);
+    this.#covariances = covariances;
+    this.#variances = stepped ? [stepped[0]!, stepped[1] ?? stepped[0]!] : undefined;
+    if (step.filter === 'sum') {
+      // a readout pools the positions: the record becomes flat
+      this.#band = bandTables(FLAT);
+      this.#positions = undefined;
+    }
+  }
+
+  #plane(): number {
+    return this.#band.geometry.height * this.#band.geometry.width;
+  }
+
+  /** Tracks a texture result (host results need no freeing). */
+  #own(result: Storage): KernelInput {
+    if (result instanceof TextureStorage) this.#held.add(result);
+    return result as KernelInput;
+  }
+
+  #free(values: KernelInput): void {
+    if (values instanceof TextureStorage && this.#held.delete(values)) values.release();
+  }
+}
