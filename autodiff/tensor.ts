@@ -13,15 +13,34 @@
  *   loss.backward();
  *   x.grad!.toArray(); // [2, 4, 6, 8]
  */
-import { isData, type Data, type DeviceStorage, type DType, type Storage } from '../gpu/backend.ts';
+import { isData, type Data, type DeviceKernels, type DeviceStorage, type DType, type Storage } from '../gpu/backend.ts';
 import { sizeOf } from '../gpu/shape.ts';
 import { shapeText, type Node } from './op.ts';
 import * as ops from './ops/index.ts';
 import { backward } from './engine.ts';
 import { checkOptions } from './arguments.ts';
-import { hold, letGo } from './tidy.ts';
+import { currentScope, hold, holdCopy, letGo, type Holder } from './tidy.ts';
 
 type Operand = Tensor | number;
+
+/** A host tensor's copy on one resident backend's device, held like device storage (tidy.ts). */
+class DeviceCopy implements Holder {
+  #held = true;
+
+  constructor(
+    readonly owner: Tensor,
+    readonly device: DeviceKernels,
+    readonly storage: DeviceStorage,
+    private readonly onDispose: (copy: DeviceCopy) => void,
+  ) {}
+
+  dispose(): void {
+    if (!this.#held) return;
+    this.#held = false;
+    letGo(this, this.storage);
+    this.onDispose(this);
+  }
+}
 
 export class Tensor {
   readonly shape: readonly number[];
@@ -34,6 +53,10 @@ export class Tensor {
   grad: Tensor | undefined;
   #storage: Storage;
   #disposed = false;
+  /** Host storage's copy on a resident backend's device, made by upload(). */
+  #copy: DeviceCopy | undefined;
+  /** The tidy scope open at creation: it frees the device copy unless the tensor is returned or kept. */
+  readonly #scope = currentScope();
 
   constructor(storage: Storage, shape: readonly number[], dtype: DType, node?: Node, requiresGrad = false) {
     if (storage.length !== sizeOf(shape)) {
@@ -60,16 +83,40 @@ export class Tensor {
     return this.#storage.length;
   }
 
-  /** Host or device storage, as ops hand it to the backend. */
+  /** Host or device storage, as ops hand it to the backend: host storage's device copy once upload() made one. */
   get storage(): Storage {
-    if (this.#disposed) throw new Error(`Tensor: used after dispose() (${this.dtype}, shape ${shapeText(this.shape)})`);
-    return this.#storage;
+    return this.#copy?.storage ?? this.#own();
   }
 
-  /** The values as host storage: device storage is read back on first use, then cached. */
+  /** The values as host storage: device storage is read back on first use, then cached; host storage as is (never its copy). */
   get data(): Data {
-    const storage = this.storage;
+    const storage = this.#own();
     return isData(storage) ? storage : storage.read();
+  }
+
+  /**
+   * Copies host storage to a resident backend's device once (apply() calls this before a
+   * kernel runs, so creation never uploads and reuse never re-uploads); `data` stays the host
+   * array. The copy is freed by dispose(), at the end of the tidy scope the tensor was created
+   * in (unless it is returned or kept), or when another device asks. A no-op for device
+   * storage, empty tensors and those beyond `device.maxElements`.
+   * @example x.upload(backend.device!); x.storage // the device copy
+   */
+  upload(device: DeviceKernels): void {
+    const own = this.#own();
+    if (!isData(own) || own.length === 0 || own.length > device.maxElements) return;
+    if (this.#copy?.device === device) return;
+    this.#copy?.dispose();
+    const copy = new DeviceCopy(this, device, device.upload(own), (done) => {
+      if (this.#copy === done) this.#copy = undefined;
+    });
+    this.#copy = copy;
+    holdCopy(copy, copy.storage, this.#scope);
+  }
+
+  #own(): Storage {
+    if (this.#disposed) throw new Error(`Tensor: used after dispose() (${this.dtype}, shape ${shapeText(this.shape)})`);
+    return this.#storage;
   }
 
   /** Whether the values live on a device (until read back or disposed). */
@@ -85,6 +132,7 @@ export class Tensor {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    this.#copy?.dispose();
     if (!isData(this.#storage)) letGo(this, this.#storage as DeviceStorage);
   }
 

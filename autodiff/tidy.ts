@@ -17,6 +17,8 @@ import type { DeviceStorage } from '../gpu/backend.ts';
 /** The tensor side that a scope needs: its storage share, and whether it let go already. */
 export interface Holder {
   dispose(): void;
+  /** For a host tensor's device copy: the tensor, whose return from tidy or keep() spares the copy too. */
+  readonly owner?: Holder;
 }
 
 const references = new WeakMap<DeviceStorage, number>();
@@ -28,6 +30,22 @@ export function hold(holder: Holder, storage: DeviceStorage): void {
   references.set(storage, (references.get(storage) ?? 0) + 1);
   finalizer.register(holder, storage, holder);
   scopes.at(-1)?.add(holder);
+}
+
+/** The innermost open tidy scope (a token for holdCopy), or undefined outside tidy. */
+export function currentScope(): object | undefined {
+  return scopes.at(-1);
+}
+
+/**
+ * Records the holder of a host tensor's device copy (Tensor.upload): in `scope`, the scope
+ * its tensor was created in, while that is still open; a copy made after it closed lives as
+ * long as its tensor (dispose(), or collection).
+ */
+export function holdCopy(holder: Holder, storage: DeviceStorage, scope: object | undefined): void {
+  references.set(storage, (references.get(storage) ?? 0) + 1);
+  finalizer.register(holder, storage, holder);
+  scopes.find((open) => open === scope)?.add(holder);
 }
 
 /** The holder lets go of `storage`; the last one to let go releases it. */
@@ -69,7 +87,7 @@ export function tidy<T>(fn: () => T): T {
   }
   const kept = new Set(returned(result));
   for (const holder of scope) {
-    if (kept.has(holder)) scopes.at(-1)?.add(holder);
+    if (kept.has(holder) || (holder.owner !== undefined && kept.has(holder.owner))) scopes.at(-1)?.add(holder);
     else holder.dispose();
   }
   return result;
@@ -77,7 +95,9 @@ export function tidy<T>(fn: () => T): T {
 
 /** Exempts `holder` from every enclosing tidy scope (it lives until dispose() or collection). @example keep(w.sub(g)) */
 export function keep<T extends Holder>(holder: T): T {
-  for (const scope of scopes) scope.delete(holder);
+  for (const scope of scopes) {
+    for (const held of scope) if (held === holder || held.owner === holder) scope.delete(held);
+  }
   return holder;
 }
 
