@@ -84,6 +84,9 @@ export function apply<Attrs>(op: OpDef<Attrs>, inputs: readonly Tensor[], attrs:
   // A resident backend takes host or device storage; any other sees only host storage, so
   // a device tensor meeting it is read back here (its Kernels<Data> then gets Data only).
   const kernels: Kernels<Storage> = backend.device ?? (backend as Kernels<Data> as Kernels<Storage>);
+  // On a resident backend host inputs go to the device once (Tensor.upload), so reuse does not copy again.
+  if (backend.device)
+    for (const input of inputs) if (backend.dtypes.includes(input.dtype)) input.upload(backend.device);
   const operands = backend.device ? inputs : inputs.map(onHost);
   const storage = allocating(op.name, outShape, outDtype, () => op.forward(kernels, operands, attrs, outShape));
   const tracked = isRecording() && !op.constant && inputs.some((input) => input.requiresGrad);

@@ -110,9 +110,51 @@ describe('on a resident backend', () => {
     const backend = residentDouble();
     const device = withBackend(backend, () => step(w0, x, y));
     expect(device.w.onDevice).toBe(true);
-    expect(backend.device.liveCount()).toBe(2); // loss and the new weights
+    // loss, the new weights, and the device copies of w0, x, y (made once, on first use)
+    expect(backend.device.liveCount()).toBe(5);
+    // w0, x, y, w0's grad-requiring twin (made before w0 had a copy to share) and the step's scalars, freed by tidy
+    const first = backend.uploads;
     expect(Array.from(device.w.data)).toEqual(Array.from(host.w.data));
     expect(device.loss.item()).toBe(host.loss.item());
+    const again = withBackend(backend, () => step(w0, x, y));
+    expect(backend.uploads - first).toBe(first - 4); // only the scalars again: the twin now shares w0's copy
+    for (const tensor of [w0, x, y, again.w, again.loss]) tensor.dispose();
+    expect(backend.device.liveCount()).toBe(2); // loss and the new weights
+  });
+
+  it('host tensors upload once on first device use, keep their host values, and free the copy with their tidy scope', () => {
+    const backend = residentDouble();
+    withBackend(backend, () => {
+      const outside = ad.tensor([1, 2, 3], { dtype: 'float32' });
+      expect(backend.uploads).toBe(0); // creation does not upload
+      const [returned, kept] = ad.tidy(() => {
+        const inner = ad.tensor([4, 5, 6], { dtype: 'float32' });
+        const held = ad.tensor([7, 8, 9], { dtype: 'float32' });
+        const returned = ad.tensor([1, 1, 1], { dtype: 'float32' });
+        const product = ad.tidy(() => outside.mul(inner).add(held).mul(returned)); // inner's copy: in the outer scope
+        expect(backend.uploads).toBe(4);
+        expect(backend.device.liveCount()).toBe(5); // four copies and the product
+        product.dispose();
+        ad.keep(held);
+        return [returned, held];
+      });
+      // inner's copy is gone; outside's (made after its creation, outside tidy), returned's and kept's stay
+      expect(backend.device.liveCount()).toBe(3);
+      expect(outside.onDevice).toBe(false);
+      expect(outside.data).toBeInstanceOf(Float32Array); // the host array, not a read of the copy
+      expect(outside.storage).not.toBe(outside.data);
+      expect(returned.add(kept).toArray()).toEqual([8, 9, 10]);
+      expect(backend.uploads).toBe(4); // reused
+      const value = returned.add(kept); // outside tidy: stays
+      for (const tensor of [outside, returned, kept, value]) tensor.dispose();
+      expect(backend.device.liveCount()).toBe(1); // the result of the earlier add (never disposed)
+    });
+    const other = residentDouble();
+    const x = ad.tensor([2], { dtype: 'float32' });
+    withBackend(backend, () => x.mul(x));
+    withBackend(other, () => expect(x.mul(x).toArray()).toEqual([4])); // another device: a fresh copy there
+    expect(other.uploads).toBe(1);
+    expect(x.add(1).onDevice).toBe(false); // on cpu the host values serve
   });
 
   it('refuses released storage', () => {
