@@ -1,15 +1,19 @@
 /**
  * The device-residency checks of issue #23, run where a WebGL gpujs backend lives (the page,
  * for test/web; Node's headless-gl, for test/gpu/gpujs-headlessgl.test.ts). They only
- * compute and report; the tests judge. Three parts: a 10,000-op loop inside tidy (the live
+ * compute and report; the tests judge. Five parts: a 10,000-op loop inside tidy (the live
  * texture count must stay bounded), a chain of ops on the device against the same kernels
  * run with host round trips (same GLSL arithmetic, so equal values; also with the kernel
- * cache at one kernel, so textures outlive their kernels' eviction), and one SGD step of a
- * small ReLU net on the device against the cpu backend.
+ * cache at one kernel, so textures outlive their kernels' eviction), one SGD step of a
+ * small ReLU net on the device against the cpu backend, the copies host tensors cost
+ * (uploaded once, on first use), and a CNTK block that stays on the device.
  */
 import * as ad from '../autodiff/index.ts';
 import { cpuBackend } from '../gpu/cpu/index.ts';
 import type { GpuJsBackend } from '../gpu/gpujs/index.ts';
+import { cntk } from '../src/infinite/presets.ts';
+import { kernelMatrix } from '../src/infinite/kernel-matrix.ts';
+import { cntkResident } from './cntk-resident.ts';
 
 export interface DeviceReport {
   /** The backend has device kernels (a WebGL mode). */
@@ -27,7 +31,29 @@ export interface DeviceReport {
   evicted: { device: number[]; host: number[] };
   /** Loss and updated weights of one step: on the device and on cpu (float32). */
   step: { onDevice: boolean; device: number[]; cpu: number[] };
+  /**
+   * Host↔device copies (DeviceKernels.transfers) of a chain on three host tensors run twice in
+   * tidy, then read: the first run uploads each tensor once, the second reuses the copies,
+   * and only the read downloads.
+   */
+  transfers: { first: Transfers; second: Transfers; read: Transfers };
+  /**
+   * A depth-4 GAP CNTK of 6 random 2×5×5 images as one block on the device (cntkResident):
+   * its NTK matrix, the same kernels with host round trips, kernelMatrix on cpu, the copies
+   * made during the layers and at the read, and the live textures after its release.
+   */
+  cntk: {
+    device: number[];
+    host: number[];
+    cpu: number[];
+    layers: Transfers;
+    read: Transfers;
+    liveBefore: number;
+    liveAfter: number;
+  };
 }
+
+type Transfers = { uploads: number; downloads: number };
 
 /** A shape-changing chain: elementwise maps, broadcasting, a reduction and a matmul. */
 function chain(x: ad.Tensor, w: ad.Tensor): ad.Tensor {
@@ -44,6 +70,30 @@ function sgdStep(w1: ad.Tensor, w2: ad.Tensor, x: ad.Tensor, y: ad.Tensor): ad.T
     const updated = [w1.sub(g1.mul(0.1)).flatten(), w2.sub(g2.mul(0.1)).flatten()];
     return ad.concat([loss.reshape([1]), ...updated], 0);
   });
+}
+
+/** The copies made by each stage of a chain on host tensors: two runs in tidy, then one read. */
+function reuse(gpujs: GpuJsBackend): DeviceReport['transfers'] {
+  const counted = gpujs.device?.transfers ?? (() => ({ uploads: 0, downloads: 0 }));
+  const since = (before: Transfers): Transfers => {
+    const now = counted();
+    return { uploads: now.uploads - before.uploads, downloads: now.downloads - before.downloads };
+  };
+  const x = ad.randomNormal([6, 5], { seed: 16, dtype: 'float32' });
+  const w1 = ad.randomNormal([5, 4], { seed: 17, dtype: 'float32' });
+  const w2 = ad.randomNormal([4, 3], { seed: 18, dtype: 'float32' });
+  const run = () => ad.withBackend(gpujs, () => ad.tidy(() => x.matmul(w1).relu().matmul(w2).tanh()));
+  let before = counted();
+  run().dispose();
+  const first = since(before);
+  before = counted();
+  const result = run();
+  const second = since(before);
+  before = counted();
+  void result.data;
+  const read = since(before);
+  for (const tensor of [result, x, w1, w2]) tensor.dispose();
+  return { first, second, read };
 }
 
 /**
@@ -91,6 +141,14 @@ export function deviceReport(gpujs: GpuJsBackend, ops = 10_000): DeviceReport {
   const y = ad.randomNormal([6, 2], { seed: 15, dtype: 'float32' });
   const stepDevice = ad.withBackend(gpujs, () => sgdStep(w1, w2, x, y));
   const stepCpu = ad.withBackend(cpuBackend, () => sgdStep(w1, w2, x, y));
+  const transfers = reuse(gpujs);
+  const images = ad.randomUniform([6, 2, 5, 5], { seed: 19, dtype: 'float32' });
+  const cntkLive = live();
+  const resident = cntkResident(gpujs, images);
+  const cntkLiveAfter = live();
+  const cntkCpu = ad.withBackend(cpuBackend, () =>
+    kernelMatrix(cntk({ depth: 4, readout: 'gap' }), images, undefined, { quiet: true }),
+  );
   const report: DeviceReport = {
     resident: device !== undefined,
     ops,
@@ -104,6 +162,15 @@ export function deviceReport(gpujs: GpuJsBackend, ops = 10_000): DeviceReport {
       host: [...earlyHost.data, ...evictedHost.data],
     },
     step: { onDevice: stepDevice.onDevice, device: Array.from(stepDevice.data), cpu: Array.from(stepCpu.data) },
+    transfers,
+    cntk: {
+      device: Array.from(resident.ntk.data),
+      host: Array.from(cntkResident(gpujs, images, 4, true).ntk.data),
+      cpu: Array.from(cntkCpu.ntk.data),
+      ...resident.transfers,
+      liveBefore: cntkLive,
+      liveAfter: cntkLiveAfter,
+    },
   };
   for (const tensor of [onDevice, early, evicted, stepDevice]) tensor.dispose();
   return report;

@@ -15,6 +15,7 @@ import { mnistSubset } from './mnist.ts';
 import { cntkMatrix, MLP_STEPS, opTimings, relativeDifference, smallDigits, trainMlp, CNTK_IMAGES } from './demos.ts';
 import { LossChart } from './loss-chart.ts';
 import { deviceReport, type DeviceReport } from './device-check.ts';
+import { cntkResident } from './cntk-resident.ts';
 
 const element = (id: string) => document.getElementById(id)!;
 const show = (id: string, text: string) => {
@@ -98,6 +99,17 @@ async function run(): Promise<void> {
     show(`cntk-${name}`, `${name}: ${kernel.pairs} pairs in ${kernel.milliseconds.toFixed(0)} ms`);
     figure(`CNTK depth 4 GAP, ${CNTK_IMAGES} images 7×7, ${name}: ${pairsPerSecond.toFixed(1)} pairs/s`);
     handle.results[`cntk-${name}`] = { ntk: Array.from(kernel.ntk.data), milliseconds: kernel.milliseconds };
+  }
+  if (gpujs) {
+    // the same matrix as one block kept on the GPU: uploaded once, read back once
+    const resident = cntkResident(gpujs as GpuJsBackend, images);
+    const pairsPerSecond = resident.pairs / (resident.milliseconds / 1000);
+    show(
+      'cntk-resident',
+      `gpujs, one block on the GPU: ${resident.pairs} pairs in ${resident.milliseconds.toFixed(0)} ms`,
+    );
+    figure(`CNTK depth 4 GAP, ${CNTK_IMAGES} images 7×7, gpujs resident block: ${pairsPerSecond.toFixed(1)} pairs/s`);
+    handle.results['cntk-gpujs-resident'] = { ntk: Array.from(resident.ntk.data), milliseconds: resident.milliseconds };
   }
   if (kernels.length === 2) {
     const difference = relativeDifference(kernels[0].run.ntk, kernels[1].run.ntk);

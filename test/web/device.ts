@@ -14,7 +14,10 @@ import { expectExact, expectWithin } from '../helpers/close.ts';
  */
 const STEP_RELATIVE = 1e-5;
 
-/** Asserts: live textures bounded over the loop and back to the start; upload exact; chain equal to the host path; step within STEP_RELATIVE of cpu. */
+/** The CNTK steps agree within 1e-5 of the largest magnitude each (test/infinite/kernels.test.ts); depth 4 compounds four (as test/web/page.test.ts). */
+export const CNTK_RELATIVE = 4e-5;
+
+/** Asserts: live textures bounded over the loop and back to the start; upload exact; chain equal to the host path; step within STEP_RELATIVE of cpu; host tensors uploaded once; a CNTK block resident and within CNTK_RELATIVE of cpu. */
 export function expectDeviceReport(report: DeviceReport): void {
   expect(report.resident, 'the backend keeps results on the device').toBe(true);
   expect(report.liveMax, `live textures over ${report.ops} ops`).toBeLessThanOrEqual(report.liveBefore + 1);
@@ -27,4 +30,22 @@ export function expectDeviceReport(report: DeviceReport): void {
   expect(report.step.onDevice).toBe(true);
   const largest = Math.max(...report.step.cpu.map(Math.abs));
   expectWithin(report.step.device, report.step.cpu, () => STEP_RELATIVE * largest, 'SGD step on the device vs cpu');
+  // host tensors are uploaded once, on first use, and nothing comes back until read
+  expect(report.transfers.first, 'the first run').toEqual({ uploads: 3, downloads: 0 });
+  expect(report.transfers.second, 'the second run').toEqual({ uploads: 0, downloads: 0 });
+  expect(report.transfers.read, 'reading the result').toEqual({ uploads: 0, downloads: 1 });
+  // a CNTK block: no copy between layers, one read, every texture freed; the same GLSL
+  // arithmetic as with host round trips (equal values), within the float32 bound of cpu
+  const { cntk } = report;
+  expect(cntk.layers, 'CNTK layers on the device').toEqual({ uploads: 0, downloads: 0 });
+  expect(cntk.read, 'CNTK read-back').toEqual({ uploads: 0, downloads: 1 });
+  expect(cntk.liveAfter, 'live textures after the CNTK block').toBe(cntk.liveBefore);
+  expectExact(cntk.device, cntk.host, 'CNTK block on the device vs with host round trips');
+  const cntkLargest = Math.max(...cntk.cpu.map(Math.abs));
+  expectWithin(
+    cntk.device,
+    cntk.cpu,
+    () => CNTK_RELATIVE * cntkLargest,
+    'CNTK block on the device vs kernelMatrix on cpu',
+  );
 }

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { webglAgreement } from './agreement.ts';
-import { expectDeviceReport } from './device.ts';
+import { CNTK_RELATIVE, expectDeviceReport } from './device.ts';
 import type { DeviceReport } from '../../web/device-check.ts';
 import { browserMissing, buildPage, callInPage, launchChromium, servePage } from './browser.ts';
 import { expectWithin } from '../helpers/close.ts';
@@ -27,9 +27,6 @@ if (missing) console.warn(`test/web skipped: ${missing}`);
 /** Property runs in the browser: every new shape compiles a shader (slow on SwiftShader). */
 const WEBGL_RUNS = 6;
 const screenshot = fileURLToPath(new URL('../../results/web/screenshot.png', import.meta.url));
-
-/** The CNTK steps agree within 1e-5 of the largest magnitude each (test/infinite/kernels.test.ts); depth 4 compounds four. */
-const CNTK_RELATIVE = 4e-5;
 
 describe.skipIf(missing !== undefined)('the page in chromium (WebGL on the software rasterizer)', () => {
   let server: Server;
@@ -84,6 +81,8 @@ describe.skipIf(missing !== undefined)('the page in chromium (WebGL on the softw
     const reference = results['cntk-cpu'].ntk!;
     const largest = Math.max(...reference.map(Math.abs));
     expectWithin(gpu, reference, () => CNTK_RELATIVE * largest, 'CNTK NTK matrix (gpujs on WebGL vs cpu)');
+    const resident = results['cntk-gpujs-resident'].ntk!;
+    expectWithin(resident, reference, () => CNTK_RELATIVE * largest, 'CNTK NTK matrix (one block on the GPU vs cpu)');
     mkdirSync(fileURLToPath(new URL('../../results/web/', import.meta.url)), { recursive: true });
     await page.screenshot({ path: screenshot });
     await page.close();
