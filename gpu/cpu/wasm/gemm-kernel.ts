@@ -27,6 +27,7 @@
  * not help in the same conditions (float32 4×8: 20.4 unrolled ×1, 11.9 ×2, 14.1 ×4), so it stays rolled.
  */
 import type { Body, Local } from './emit.ts';
+import { emitPackCopy, emitPackTransposeF32, PACK_PARAMS } from './gemm-pack-kernel.ts';
 import { defineWasmModule } from './runtime.ts';
 
 /** Element type of a microkernel: bytes per element, lanes per v128, and its instructions. */
@@ -121,46 +122,26 @@ function emitTiles(f: Body, params: Local[], type: Precision, MR: number, NR: nu
 const TILES_PARAMS = ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'] as const;
 
 /**
- * packRow(source, destination, tiles, tileStride): one step p of packed B from a contiguous row:
- * tile j's NR values (NR·size bytes from source + j·NR·size) to destination + j·tileStride, as
- * whole vectors (the packB of pack.ts for one step, contiguous columns from column 0).
- */
-function emitPackRow(f: Body, [source, destination, tiles, tileStride]: Local[], type: Precision, NR: number): void {
-  const j = f.local('i32');
-  f.forRange(j, 0, tiles, 1, () => {
-    for (let v = 0; v < (NR * type.bytes) / 16; v++)
-      f.get(destination)
-        .get(source)
-        .memory('v128.load', v * 16)
-        .memory('v128.store', v * 16);
-    f.get(source)
-      .i32(NR * type.bytes)
-      .op('i32.add')
-      .set(source);
-    f.get(destination).get(tileStride).op('i32.add').set(destination);
-  });
-}
-
-/**
- * Builds a gemm module with the given tile shapes (the measurements compare shapes this way).
+ * Builds a gemm module with the given tile shapes (the measurements compare shapes this way):
+ * the tiles functions, and the packing functions of gemm-pack-kernel.ts for their panels
+ * (packA/packB copies per precision, float32 transposes).
  * @example const tiles = instance(gemmModuleWith({ rows: 4, cols: 8 }, { rows: 4, cols: 4 })).exports.tilesF32;
  */
 export function gemmModuleWith(f32Tile: { rows: number; cols: number }, f64Tile: { rows: number; cols: number }) {
   return defineWasmModule(`gemm-${f32Tile.rows}x${f32Tile.cols}-${f64Tile.rows}x${f64Tile.cols}`, (m) => {
     m.addFunction('tilesF32', TILES_PARAMS, [], (f, p) => emitTiles(f, p, F32, f32Tile.rows, f32Tile.cols));
     m.addFunction('tilesF64', TILES_PARAMS, [], (f, p) => emitTiles(f, p, F64, f64Tile.rows, f64Tile.cols));
-    m.addFunction('packRowF32', PACK_PARAMS, [], (f, p) => emitPackRow(f, p, F32, f32Tile.cols));
-    m.addFunction('packRowF64', PACK_PARAMS, [], (f, p) => emitPackRow(f, p, F64, f64Tile.cols));
+    m.addFunction('copyAF32', PACK_PARAMS, [], (f, p) => emitPackCopy(f, p, f32Tile.rows * 4));
+    m.addFunction('copyBF32', PACK_PARAMS, [], (f, p) => emitPackCopy(f, p, f32Tile.cols * 4));
+    m.addFunction('copyAF64', PACK_PARAMS, [], (f, p) => emitPackCopy(f, p, f64Tile.rows * 8));
+    m.addFunction('copyBF64', PACK_PARAMS, [], (f, p) => emitPackCopy(f, p, f64Tile.cols * 8));
+    m.addFunction('transposeAF32', PACK_PARAMS, [], (f, p) => emitPackTransposeF32(f, p, f32Tile.rows));
+    m.addFunction('transposeBF32', PACK_PARAMS, [], (f, p) => emitPackTransposeF32(f, p, f32Tile.cols));
   });
 }
 
 /** The module the cpu backend uses. */
 export const gemmModule = gemmModuleWith(F32_TILE, F64_TILE);
-
-const PACK_PARAMS = ['i32', 'i32', 'i32', 'i32'] as const;
-
-/** Signature of packRowF32 / packRowF64 (byte addresses, a tile count, a byte stride). */
-export type PackRowFunction = (source: number, destination: number, tiles: number, tileStride: number) => void;
 
 /** Signature of tilesF32 / tilesF64 (all byte addresses and counts are i32). */
 export type TilesFunction = (

@@ -10,7 +10,9 @@ import type { Data } from '../../backend.ts';
 import type { GemmPlan } from '../gemm.ts';
 import { KC, packA, packB, scheduleGemm, unitTiles, type GemmSchedule, type MatrixView } from '../pack.ts';
 import { defineTask, runParallel, threadCount } from '../threads.ts';
-import { F32_TILE, F64_TILE, gemmModule, type PackRowFunction, type TilesFunction } from './gemm-kernel.ts';
+import { F32_TILE, F64_TILE, gemmModule, type TilesFunction } from './gemm-kernel.ts';
+import { packPanels, type PanelTarget } from './gemm-pack.ts';
+import type { PackFunction } from './gemm-pack-kernel.ts';
 import {
   allocateScratch,
   float32View,
@@ -107,24 +109,62 @@ export function planWasmGemm(
   const packedA = allocateScratch((shareA ? 1 : batch) * aElements * size);
   const packedB = allocateScratch((shareB ? 1 : batch) * bElements * size);
   const work = allocateScratch(batch * cElements * size);
-  const stage = allocateScratch(paddedCols * size);
-  // Views made after every allocation (growing the memory would leave earlier views short).
-  const panelsA = view(packedA, (shareA ? 1 : batch) * aElements);
-  const panelsB = view(packedB, (shareB ? 1 : batch) * bElements);
-  const products = view(work, batch * cElements);
-  const staged = view(stage, paddedCols);
-  const packRow = instance(gemmModule).exports[float64 ? 'packRowF64' : 'packRowF32'] as PackRowFunction;
-  /**
-   * One step of B from a contiguous row from column 0 (a depth-1 product's row): a native copy
-   * into the staging row, then whole-vector copies per tile in wasm, instead of a scalar loop.
-   */
-  const packContiguousStep = (t: number, source: MatrixView, p: number, cols: number) => {
-    staged.set(source.data.subarray(source.offset, source.offset + cols));
-    const start = p - (p % KC),
-      length = Math.min(KC, k - start);
-    const row = (shareB ? 0 : t * bElements) + start * paddedCols + (p - start) * tileCols;
-    packRow(stage, packedB + row * size, paddedCols / tileCols, tileCols * length * size);
+  // Views of the memory, remade when it has grown (packing stages operands in fresh scratch, and a
+  // memory that is not shared detaches its old buffer when it grows).
+  let buffer: ArrayBufferLike | undefined;
+  let panelsA: Data, panelsB: Data, products: Data;
+  const views = () => {
+    if (buffer !== memoryHandle().memory.buffer) {
+      buffer = memoryHandle().memory.buffer;
+      panelsA = view(packedA, (shareA ? 1 : batch) * aElements);
+      panelsB = view(packedB, (shareB ? 1 : batch) * bElements);
+      products = view(work, batch * cElements);
+    }
+    return { panelsA, panelsB, products };
   };
+  const kernels = instance(gemmModule).exports as Record<string, PackFunction>;
+  const suffix = float64 ? 'F64' : 'F32';
+  const target = (operand: 'A' | 'B', t: number): PanelTarget => ({
+    float64,
+    lanes: operand === 'A' ? schedule.tileRows : tileCols,
+    padded: operand === 'A' ? paddedRows : paddedCols,
+    k,
+    base:
+      operand === 'A' ? packedA + t * (shareA ? 0 : aElements * size) : packedB + t * (shareB ? 0 : bElements * size),
+    copy: kernels[`copy${operand}${suffix}`],
+    transpose: kernels[`transpose${operand}${suffix}`],
+  });
+  const packATs = (t: number, source: MatrixView, rowStart: number, rows: number, kStart: number, kCount: number) =>
+    packA(
+      views().panelsA,
+      t * (shareA ? 0 : aElements),
+      paddedRows,
+      k,
+      source,
+      rowStart,
+      rows,
+      kStart,
+      kCount,
+      schedule.tileRows,
+    );
+  const packBTs = (t: number, source: MatrixView, kStart: number, kCount: number, colStart: number, cols: number) =>
+    packB(
+      views().panelsB,
+      t * (shareB ? 0 : bElements),
+      paddedCols,
+      k,
+      source,
+      kStart,
+      kCount,
+      colStart,
+      cols,
+      tileCols,
+    );
+  /** The view from step p on (its element (0, 0) at step p), for the transposes' TypeScript tails. */
+  const fromStep = (source: MatrixView, steps: number, stride: number): MatrixView => ({
+    ...source,
+    offset: source.offset + steps * stride,
+  });
   const args: WasmGemmArgs = {
     ...schedule,
     memory: memoryHandle(),
@@ -138,30 +178,42 @@ export function planWasmGemm(
   return {
     batch,
     args,
-    packA: (t, source, rowStart, rows, kStart, kCount) =>
-      packA(
-        panelsA,
-        t * (shareA ? 0 : aElements),
-        paddedRows,
-        k,
-        source,
-        rowStart,
-        rows,
-        kStart,
-        kCount,
-        schedule.tileRows,
-      ),
+    // Whole operands (every row of A, every column of B) take the wasm packing (gemm-pack.ts).
+    packA: (t, source, rowStart, rows, kStart, kCount) => {
+      const whole = rowStart === 0 && rows === m;
+      const operand = {
+        data: source.data,
+        offset: source.offset,
+        laneStride: source.rowStride,
+        stepStride: source.colStride,
+        count: m,
+      };
+      const tail = (p: number, steps: number) =>
+        packATs(t, fromStep(source, p - kStart, source.colStride), 0, m, p, steps);
+      if (!(whole && packPanels(target('A', t), operand, kStart, kCount, tail)))
+        packATs(t, source, rowStart, rows, kStart, kCount);
+    },
     packB: (t, source, kStart, kCount, colStart, cols) => {
-      if (kCount === 1 && colStart === 0 && source.colStride === 1) packContiguousStep(t, source, kStart, cols);
-      else
-        packB(panelsB, t * (shareB ? 0 : bElements), paddedCols, k, source, kStart, kCount, colStart, cols, tileCols);
+      const whole = colStart === 0 && cols === n;
+      const operand = {
+        data: source.data,
+        offset: source.offset,
+        laneStride: source.colStride,
+        stepStride: source.rowStride,
+        count: n,
+      };
+      const tail = (p: number, steps: number) =>
+        packBTs(t, fromStep(source, p - kStart, source.rowStride), p, steps, 0, n);
+      if (!(whole && packPanels(target('B', t), operand, kStart, kCount, tail)))
+        packBTs(t, source, kStart, kCount, colStart, cols);
     },
     multiply: () => {
-      if (k === 0) products.fill(0);
+      if (k === 0) views().products.fill(0);
       else if (m > 0 && n > 0) runParallel(wasmGemmTask, args, Math.ceil(units / unitsPerChunk), parallel);
     },
-    row: (t, i) => products.subarray(t * cElements + i * paddedCols, t * cElements + i * paddedCols + n),
+    row: (t, i) => views().products.subarray(t * cElements + i * paddedCols, t * cElements + i * paddedCols + n),
     readC(t, out: Data, offset, rowStride, colStride, add = false) {
+      const { products } = views();
       for (let i = 0; i < m; i++) {
         const from = t * cElements + i * paddedCols;
         let to = offset + i * rowStride;
