@@ -4,10 +4,10 @@
  * theorygrad: the UCI experiment (§4) with the authors' protocol — the FC NTK family, an SVM
  * for each C, selection on the fixed validation split, 4-fold accuracy — against the Gaussian
  * SVM and the published random forest; then few-shot CIFAR-10 (§5): CNTK-V and CNTK-GAP against
- * a small trained ResNet on the same random class-balanced subsets of n = 10 … images.
+ * a small trained ResNet on the same random class-balanced subsets of n = 10 … 1,280 images.
  *
- *   npx tsx papers/ntk-small-data.ts                  # all 90 UCI datasets and few-shot n ≤ 320
- *   npx tsx papers/ntk-small-data.ts --few-shot-full  # the paper's few-shot n = 10 … 1,280 (hours)
+ *   npx tsx papers/ntk-small-data.ts                  # all 90 UCI datasets and few-shot n = 10 … 1,280
+ *   npx tsx papers/ntk-small-data.ts --few-shot-full  # few-shot with more subsets and test images (hours)
  *   npx tsx papers/ntk-small-data.ts --quick          # six small datasets and n ≤ 20, seconds, to results/quick/
  */
 import { join } from 'node:path';
@@ -25,11 +25,14 @@ export const main = runPaper(import.meta.url, {
   title: 'Harnessing the Power of Infinitely Wide Deep Nets on Small-data Tasks (Arora et al., ICLR 2020)',
   citation:
     'Arora, Du, Li, Salakhutdinov, Wang & Yu, Harnessing the Power of Infinitely Wide Deep Nets on Small-data Tasks, ICLR 2020 (arXiv 1910.01663)',
-  runTime: 'about 20 minutes (UCI, all 90 datasets, ≈ 11; few-shot CIFAR-10 ≈ 8)',
+  runTime: 'about 30 minutes (UCI, all 90 datasets, ≈ 11; few-shot CIFAR-10 ≈ 16)',
   configuration,
   flags: {
     fewShotOnly: { kind: 'boolean', description: 'skip the UCI part: few-shot CIFAR-10 only' },
-    fewShotFull: { kind: 'boolean', description: "few-shot at the paper's n = 10 … 1,280 (hours on two cores)" },
+    fewShotFull: {
+      kind: 'boolean',
+      description: 'few-shot with more subsets per n, 1,000 test images and a wider ResNet (hours on two cores)',
+    },
   },
   run({ config, flags, quiet, seed, backend, elapsedSeconds, hasDataset }) {
     const directory = dataDirectory();

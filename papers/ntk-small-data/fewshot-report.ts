@@ -272,12 +272,13 @@ export function fewShotSection(
     maxEpochs: config.resnet.maxEpochs,
     epochImages: config.resnet.epochImages,
     checkEvery: config.resnet.checkEvery,
+    augmentedPercent: formatNumber(100 * config.resnet.augmentedShare, 3),
     epochs: `${Math.min(...results.map((r) => r.resnetEpochs))}–${Math.max(...results.map((r) => r.resnetEpochs))}`,
     learningRate: config.resnet.learningRate,
     weightDecay: config.resnet.weightDecay,
     scope: full
       ? "the paper's sizes, `--few-shot-full`"
-      : "`--few-shot-full` runs the paper's n = 10 … 1,280, hours on two cores; not run for these results",
+      : '`--few-shot-full` runs more subsets per n, 1,000 test images and a wider ResNet, hours on two cores; not run for these results',
     table: markdownTable(fewShotTable(summaries, config)),
     kernels: kernelText,
     resnetSeconds: formatNumber(resnetSeconds, 3),

@@ -163,7 +163,7 @@ export function describeRun(
       {
         heading: 'Left out',
         body:
-          "- Few-shot CIFAR-10 beyond this run's largest n (the paper goes to n = 1,280) and with ResNet-34: see the few-shot section below.\n" +
+          '- Few-shot CIFAR-10 with ResNet-34 (a small ResNet stands in) and with as many subsets per n as the paper: see the few-shot section below.\n' +
           `- ${notRun.length === 0 ? 'No UCI dataset was left out.' : `${notRun.length} UCI datasets (listed below as not run) were left out of this --quick run.`}\n` +
           '- A random forest of our own: not written; the published parRF accuracies stand in, as in the paper.',
       },
