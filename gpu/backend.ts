@@ -218,6 +218,8 @@ export interface DeviceKernels extends Kernels<Storage> {
   upload(data: Data): DeviceStorage;
   /** Device storages created and not yet released: the number a leak test bounds. */
   liveCount(): number;
+  /** Backend.maxPool2dIndices on host or device storage: computed on the device, only the indices come back. */
+  maxPool2dIndices(x: Storage, spec: Pool2dSpec): Int32Array;
   /** The largest storage `upload` takes (elements); the autodiff layer keeps larger host tensors on the host. */
   readonly maxElements: number;
   /**

@@ -108,6 +108,7 @@ function deviceKernels(runtime: GpuJsRuntime, device: KernelRunner<Storage>): De
   return {
     upload: (data) => runtime.upload(float32(data, 'upload')),
     liveCount: () => runtime.liveTextures,
+    maxPool2dIndices: (x, spec) => maxPool2dIndices(runtime, x, spec),
     maxElements: MAX_KERNEL_ELEMENTS,
     transfers: () => runtime.transfers,
     cast(x, dtype) {

@@ -1,5 +1,5 @@
 /** Max-pooling window search on gpu.js; the pooled values are then a gather (autodiff/ops). */
-import type { Data, Pool2dSpec } from '../backend.ts';
+import type { Pool2dSpec, Storage } from '../backend.ts';
 import { emitCoordinates, KernelSource } from './indexing.ts';
 import { checked, type GpuJsRuntime } from './runtime.ts';
 
@@ -7,9 +7,10 @@ import { checked, type GpuJsRuntime } from './runtime.ts';
  * For each output cell, the flat index (h·W + w) within its input plane of the window's
  * first maximum; a NaN wins outright, padding never wins, an all-padding window gives −1
  * (as on the cpu). The kernel returns the indices as float32 (exact: a plane has fewer
- * than 2²³ cells) and the host casts them to Int32Array.
+ * than 2²³ cells) and the host casts them to Int32Array. `x` may be a texture (the device
+ * kernels' entry): then only the indices come back, never x.
  */
-export function maxPool2dIndices(runtime: GpuJsRuntime, x: Data, spec: Pool2dSpec): Int32Array {
+export function maxPool2dIndices(runtime: GpuJsRuntime, x: Storage, spec: Pool2dSpec): Int32Array {
   for (const [name, value] of Object.entries(spec)) {
     if (!Number.isInteger(value) || value < 0)
       throw new Error(`gpujs maxPool2dIndices: ${name} must be a non-negative integer, got ${value}`);

@@ -9,6 +9,7 @@ import {
   type DeviceKernels,
   type DeviceStorage,
   type Kernels,
+  type Pool2dSpec,
   type Storage,
 } from '../../gpu/backend.ts';
 import { cpuBackend } from '../../gpu/cpu/index.ts';
@@ -89,6 +90,7 @@ export function residentDouble(): Backend & { device: DeviceKernels; uploads: nu
       },
       liveCount: () => live,
       maxElements: 2 ** 23,
+      maxPool2dIndices: (x: Storage, spec: Pool2dSpec) => cpuBackend.maxPool2dIndices(host(x) as Data, spec),
       transfers: () => ({ uploads: backend.uploads, downloads: 0 }),
     },
   };
