@@ -110,7 +110,11 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
     padWidth: geometry.padWidth,
   };
   const outShape = [batch, channels, spec.outHeight, spec.outWidth];
-  const indices = allocating('maxPool2d', outShape, x.dtype, () => currentBackend().maxPool2dIndices(x.data, spec));
+  const backend = currentBackend();
+  // a resident backend searches the windows where x lives: only the indices come back, never x
+  const indices = allocating('maxPool2d', outShape, x.dtype, () =>
+    backend.device ? backend.device.maxPool2dIndices(x.storage, spec) : backend.maxPool2dIndices(x.data, spec),
+  );
   const planes = reshape(x, [batch, channels, inHeight * inWidth]);
   const pooled = gather(planes, 2, indices, [batch, channels, spec.outHeight * spec.outWidth]);
   return reshape(pooled, outShape);
