@@ -1,15 +1,17 @@
 /**
  * The device-residency checks of issue #23, run where a WebGL gpujs backend lives (the page,
  * for test/web; Node's headless-gl, for test/gpu/gpujs-headlessgl.test.ts). They only
- * compute and report; the tests judge. Five parts: a 10,000-op loop inside tidy (the live
+ * compute and report; the tests judge. Six parts: a 10,000-op loop inside tidy (the live
  * texture count must stay bounded), a chain of ops on the device against the same kernels
  * run with host round trips (same GLSL arithmetic, so equal values; also with the kernel
  * cache at one kernel, so textures outlive their kernels' eviction), one SGD step of a
  * small ReLU net on the device against the cpu backend, the copies host tensors cost
- * (uploaded once, on first use), and a CNTK block that stays on the device.
+ * (uploaded once, on first use), maxPool2d's window search on a texture, and a CNTK block
+ * that stays on the device.
  */
 import * as ad from '../autodiff/index.ts';
 import { cpuBackend } from '../gpu/cpu/index.ts';
+import type { Pool2dSpec } from '../gpu/backend.ts';
 import type { GpuJsBackend } from '../gpu/gpujs/index.ts';
 import { cntk } from '../src/infinite/presets.ts';
 import { kernelMatrix } from '../src/infinite/kernel-matrix.ts';
@@ -42,6 +44,16 @@ export interface DeviceReport {
    * its NTK matrix, the same kernels with host round trips, kernelMatrix on cpu, the copies
    * made during the layers and at the read, and the live textures after its release.
    */
+  /**
+   * maxPool2d on a texture (rounded values: ties; padded windows): per spec, the indices of the
+   * device kernels and of cpu, and the copies the device search made; then a pooling layer's
+   * forward and gradient on the device and on cpu.
+   */
+  pool: {
+    indices: { spec: string; device: number[]; cpu: number[]; transfers: Transfers }[];
+    forward: { device: number[]; cpu: number[] };
+    gradient: { device: number[]; cpu: number[] };
+  };
   cntk: {
     device: number[];
     host: number[];
@@ -70,6 +82,71 @@ function sgdStep(w1: ad.Tensor, w2: ad.Tensor, x: ad.Tensor, y: ad.Tensor): ad.T
     const updated = [w1.sub(g1.mul(0.1)).flatten(), w2.sub(g2.mul(0.1)).flatten()];
     return ad.concat([loss.reshape([1]), ...updated], 0);
   });
+}
+
+/** Pooling windows with padding, overlaps and ties (Pool2dOptions: kernel, stride, padding). */
+const POOLS = [
+  { kernel: 3, stride: 2, padding: 1 },
+  { kernel: 2, stride: 2, padding: 0 },
+  { kernel: 3, stride: 1, padding: 1 },
+] as const;
+
+/** maxPool2d's window search on the device against cpu, and a pooling layer's forward and gradient. */
+function pooling(gpujs: GpuJsBackend): DeviceReport['pool'] {
+  const device = gpujs.device!;
+  // halves of small integers: many windows hold a tie (+ 0: no −0, which the copy x.add(0) makes +0)
+  const normal = ad.randomNormal([2, 3, 6, 7], { seed: 20, dtype: 'float32' });
+  const x = ad.tensor(
+    normal.data.map((value) => Math.round(2 * value) / 2 + 0),
+    { shape: normal.shape },
+  );
+  const onDevice = ad.withBackend(gpujs, () => x.add(0)); // a texture
+  const indices = POOLS.map((options) => {
+    const spec = poolSpec(x.shape, options.kernel, options.stride, options.padding);
+    const before = device.transfers();
+    const found = device.maxPool2dIndices(onDevice.storage, spec);
+    const after = device.transfers();
+    return {
+      spec: JSON.stringify(options),
+      device: Array.from(found),
+      cpu: Array.from(cpuBackend.maxPool2dIndices(x.data, spec)),
+      transfers: { uploads: after.uploads - before.uploads, downloads: after.downloads - before.downloads },
+    };
+  });
+  const layer = (input: ad.Tensor) =>
+    ad.tidy(() => {
+      const [value, grad] = ad.valueAndGrad((t: ad.Tensor) => ad.maxPool2d(t, POOLS[0]).square().sum())(input);
+      return { pooled: ad.maxPool2d(input, POOLS[0]), value, grad };
+    });
+  const onGpu = ad.withBackend(gpujs, () => layer(onDevice));
+  const onCpu = ad.withBackend(cpuBackend, () => layer(x));
+  const pool = {
+    indices,
+    forward: { device: Array.from(onGpu.pooled.data), cpu: Array.from(onCpu.pooled.data) },
+    gradient: { device: [onGpu.value.item(), ...onGpu.grad.data], cpu: [onCpu.value.item(), ...onCpu.grad.data] },
+  };
+  for (const tensor of [onDevice, onGpu.pooled, onGpu.value, onGpu.grad]) tensor.dispose();
+  return pool;
+}
+
+/** The Pool2dSpec of square windows on an NCHW shape. */
+function poolSpec(shape: readonly number[], kernel: number, stride: number, padding: number): Pool2dSpec {
+  const [batch, channels, inHeight, inWidth] = shape;
+  const out = (extent: number) => Math.floor((extent + 2 * padding - kernel) / stride) + 1;
+  return {
+    batch,
+    channels,
+    inHeight,
+    inWidth,
+    kernelHeight: kernel,
+    kernelWidth: kernel,
+    outHeight: out(inHeight),
+    outWidth: out(inWidth),
+    strideHeight: stride,
+    strideWidth: stride,
+    padHeight: padding,
+    padWidth: padding,
+  };
 }
 
 /** The copies made by each stage of a chain on host tensors: two runs in tidy, then one read. */
@@ -142,6 +219,7 @@ export function deviceReport(gpujs: GpuJsBackend, ops = 10_000): DeviceReport {
   const stepDevice = ad.withBackend(gpujs, () => sgdStep(w1, w2, x, y));
   const stepCpu = ad.withBackend(cpuBackend, () => sgdStep(w1, w2, x, y));
   const transfers = reuse(gpujs);
+  const pool = pooling(gpujs);
   const images = ad.randomUniform([6, 2, 5, 5], { seed: 19, dtype: 'float32' });
   const cntkLive = live();
   const resident = cntkResident(gpujs, images);
@@ -163,6 +241,7 @@ export function deviceReport(gpujs: GpuJsBackend, ops = 10_000): DeviceReport {
     },
     step: { onDevice: stepDevice.onDevice, device: Array.from(stepDevice.data), cpu: Array.from(stepCpu.data) },
     transfers,
+    pool,
     cntk: {
       device: Array.from(resident.ntk.data),
       host: Array.from(cntkResident(gpujs, images, 4, true).ntk.data),

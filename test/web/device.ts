@@ -34,6 +34,20 @@ export function expectDeviceReport(report: DeviceReport): void {
   expect(report.transfers.first, 'the first run').toEqual({ uploads: 3, downloads: 0 });
   expect(report.transfers.second, 'the second run').toEqual({ uploads: 0, downloads: 0 });
   expect(report.transfers.read, 'reading the result').toEqual({ uploads: 0, downloads: 1 });
+  // maxPool2d on a texture: cpu's indices (first maximum of each window, padding never wins),
+  // and only they come back; the pooled values are a gather (exact), the gradient a few sums
+  for (const { spec, device, cpu, transfers } of report.pool.indices) {
+    expect(device, `maxPool2d indices ${spec} on the device vs cpu`).toEqual(cpu);
+    expect(transfers, `maxPool2d ${spec}: x stays on the device`).toEqual({ uploads: 0, downloads: 1 });
+  }
+  expectExact(report.pool.forward.device, report.pool.forward.cpu, 'maxPool2d forward on the device vs cpu');
+  const poolLargest = Math.max(...report.pool.gradient.cpu.map(Math.abs));
+  expectWithin(
+    report.pool.gradient.device,
+    report.pool.gradient.cpu,
+    () => STEP_RELATIVE * poolLargest,
+    'maxPool2d loss and gradient on the device vs cpu',
+  );
   // a CNTK block: no copy between layers, one read, every texture freed; the same GLSL
   // arithmetic as with host round trips (equal values), within the float32 bound of cpu
   const { cntk } = report;
