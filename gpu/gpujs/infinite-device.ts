@@ -15,16 +15,8 @@ import type { Storage } from '../backend.ts';
 import { entriesAfter, type CovarianceGeometry, type LinearStep, type PairBlock } from '../infinite.ts';
 import { TextureStorage } from './device.ts';
 import { KernelSource } from './indexing.ts';
-import {
-  bandTables,
-  covarianceKernel,
-  linearKernel,
-  pairTables,
-  reluKernel,
-  type BandTables,
-  type CovarianceInputs,
-  type PairTables,
-} from './infinite.ts';
+import { covarianceKernel, linearKernel, reluKernel, type CovarianceInputs } from './infinite.ts';
+import { bandTables, pairTables, type BandTables, type PairTables } from './infinite-tables.ts';
 import { checked, type GpuJsRuntime, type KernelInput, type KernelRunner } from './runtime.ts';
 
 /** The geometry of a record without positions (src/infinite/record.ts's FLAT). */

@@ -19,17 +19,15 @@
  */
 import type { Data, Storage } from '../backend.ts';
 import {
-  bandLayout,
   checkLinearStep,
   entriesAfter,
-  pairIndices,
-  type BandLayout,
   type CovarianceGeometry,
   type InfiniteKernels,
   type LinearStep,
   type PairBlock,
 } from '../infinite.ts';
 import { KernelSource } from './indexing.ts';
+import { bandTables, pairTables, type BandTables, type PairTables } from './infinite-tables.ts';
 import {
   checked,
   FLOAT64_MESSAGE,
@@ -39,61 +37,11 @@ import {
   type KernelRunner,
 } from './runtime.ts';
 
-const asFloat = (values: Int32Array): Float32Array => Float32Array.from(values);
-
 /** Copies a kernel's result into `out` when one is given (checked), else returns it. */
 function into(label: string, result: Float32Array, out: Data | undefined): Data {
   if (!out) return result;
   checked(out, result.length, label, 'out').set(result);
   return out;
-}
-
-/** A geometry's band tables as kernel arguments (float32, exact below 2²⁴): host arrays or their device copies. */
-export interface BandTables<T extends KernelInput = KernelInput> {
-  layout: BandLayout;
-  geometry: CovarianceGeometry;
-  /** Positions of each row (column) entry in the first and second image. */
-  rowFirst: T;
-  rowSecond: T;
-  columnFirst: T;
-  columnSecond: T;
-  /** Diagonal neighbours of each entry (−1: padding). */
-  rowPrevious: T;
-  rowNext: T;
-  columnPrevious: T;
-  columnNext: T;
-}
-
-/** A pair block's image indices as kernel arguments. */
-export interface PairTables<T extends KernelInput = KernelInput> {
-  pairs: PairBlock;
-  count: number;
-  first: T;
-  second: T;
-}
-
-/** The band tables of `geometry` as host arrays. @example bandTables({ height: 7, width: 7, padding: 'zero', window: 0 }).layout.entries // 49 */
-export function bandTables(geometry: CovarianceGeometry): BandTables<Float32Array> {
-  const layout = bandLayout(geometry);
-  const { rows, columns } = layout;
-  return {
-    layout,
-    geometry,
-    rowFirst: asFloat(rows.first),
-    rowSecond: asFloat(rows.second),
-    columnFirst: asFloat(columns.first),
-    columnSecond: asFloat(columns.second),
-    rowPrevious: asFloat(rows.previous),
-    rowNext: asFloat(rows.next),
-    columnPrevious: asFloat(columns.previous),
-    columnNext: asFloat(columns.next),
-  };
-}
-
-/** The image indices of a block's pairs as host arrays. @example pairTables({ count1: 2, count2: 2, triangle: true }).count // 3 */
-export function pairTables(pairs: PairBlock): PairTables<Float32Array> {
-  const { first, second } = pairIndices(pairs);
-  return { pairs, count: first.length, first: asFloat(first), second: asFloat(second) };
 }
 
 /** Emits `pair`, `r` (row entry) and `k` (column entry) of the flat entry `rest`. */
