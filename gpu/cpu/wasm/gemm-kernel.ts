@@ -54,7 +54,7 @@ function emitTiles(f: Body, params: Local[], type: Precision, MR: number, NR: nu
     ap = f.local('i32'),
     bp = f.local('i32'),
     aEnd = f.local('i32'),
-    cCol = f.local('i32'),
+    cRow = f.local('i32'),
     cp = f.local('i32'),
     aPanel = f.local('i32'),
     bPanel = f.local('i32');
@@ -63,13 +63,11 @@ function emitTiles(f: Body, params: Local[], type: Precision, MR: number, NR: nu
   const av = f.local('v128');
   const aPanelBytes = MR * type.bytes,
     bPanelBytes = NR * type.bytes;
-  // Column tile outer, row tile inner: one B panel (kc·NR values) and the rowTiles A panels of
-  // the call stay in L1 (8 KiB + 8 · 4 KiB for float32 at kc = 256, of 48 KiB), so the kernel's
-  // loads all hit L1. cCol = address of the current column tile's first column of C.
-  f.get(c).set(cCol).get(b).set(bPanel);
-  f.forRange(j, 0, colTiles, 1, () => {
-    f.get(a).set(aPanel).get(cCol).set(cp);
-    f.forRange(i, 0, rowTiles, 1, () => {
+  // cRow = address of the current row tile's first row of C.
+  f.get(c).set(cRow).get(a).set(aPanel);
+  f.forRange(i, 0, rowTiles, 1, () => {
+    f.get(b).set(bPanel).get(cRow).set(cp);
+    f.forRange(j, 0, colTiles, 1, () => {
       // Accumulators: C's tile (accumulate) or zero.
       f.get(accumulate).ifElse(
         () => {
@@ -111,13 +109,13 @@ function emitTiles(f: Body, params: Local[], type: Precision, MR: number, NR: nu
           if (r > 0) f.get(ldc).i32(r).op('i32.mul').op('i32.add');
           f.get(acc[r][v]).memory('v128.store', v * 16);
         }
-      // Next row tile: A's next panel, C's next MR rows.
-      f.get(aPanel).get(kc).i32(aPanelBytes).op('i32.mul').op('i32.add').set(aPanel);
-      f.get(cp).get(ldc).i32(MR).op('i32.mul').op('i32.add').set(cp);
+      // Next column tile: B's next panel, C's next NR columns.
+      f.get(bPanel).get(kc).i32(bPanelBytes).op('i32.mul').op('i32.add').set(bPanel);
+      f.get(cp).i32(bPanelBytes).op('i32.add').set(cp);
     });
-    // Next column tile: B's next panel, C's next NR columns.
-    f.get(bPanel).get(kc).i32(bPanelBytes).op('i32.mul').op('i32.add').set(bPanel);
-    f.get(cCol).i32(bPanelBytes).op('i32.add').set(cCol);
+    // Next row tile: A's next panel, C's next MR rows.
+    f.get(aPanel).get(kc).i32(aPanelBytes).op('i32.mul').op('i32.add').set(aPanel);
+    f.get(cRow).get(ldc).i32(MR).op('i32.mul').op('i32.add').set(cRow);
   });
 }
 

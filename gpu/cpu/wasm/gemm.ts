@@ -47,8 +47,8 @@ export interface WasmGemmPlan extends GemmPlan {
 
 /**
  * Units [firstUnit, endUnit) of the schedule, each rowTilesPerUnit × colTilesPerUnit tiles of one
- * product over all of k, one kernel call per k-block (inside the kernel: column tile, then row
- * tile, so one B panel and the unit's A panels stay in L1; see gemm-kernel.ts). Product t's
+ * product over all of k, one kernel call per k-block (Goto's loop order inside the kernel: row
+ * tile, then column tile, so the A panel stays in L1 and the block of B panels in L2). Product t's
  * units are [t·U, (t + 1)·U) with U = rowBlocks · colBlocks (im2col.ts runs one product at a time).
  * @example multiplyUnits(plan.args, 0, plan.args.units); // what plan.multiply() does on one thread
  */
