@@ -3,7 +3,7 @@
  * (f64x2), on the packed panels of pack.ts (Goto & van de Geijn 2008, "Anatomy of
  * High-Performance Matrix Multiplication", §4–5), in the module `gemmModule`.
  *
- * Exported functions `tilesF32` and `tilesF64`, each
+ * Exported functions `tilesF32` and `tilesF64` (and the operand packing of gemm-pack-kernel.ts), each
  *   (a, b, c, kc, rowTiles, colTiles, ldc, accumulate) → ()
  * compute, for one k-block of kc steps, the rowTiles × colTiles tiles of C whose packed A panels
  * start at byte address a (MR·kc elements each, one after another) and packed B panels at b
@@ -23,6 +23,16 @@
  *   float32: 4×8 15.3, 2×16 13.1, 6×8 11.7, 4×12 11.5, 4×16 11.1, 8×8 8.7 (past 16 vector registers it spills)
  *   float64: 4×4 6.2 and 4.8 in two runs, 2×8 4.3 and 13.7 (unstable), 4×6 8.2 / 3.5, 8×4 6.3, 6×4 4.4
  * so 4×8 (8 accumulators + 2 B vectors + 1 A splat = 11 of the 16 xmm registers) and 4×4.
+ * Remeasured near idle (load average 1.0; Xeon Sapphire Rapids, 48 KiB L1d and 2 MiB L2 per core,
+ * Node 20.20; median of 5 alternating rounds, 8 × 32 tiles per call as wasm/gemm.ts runs them):
+ *   float32: 4×8 20.3, 2×16 18.7, 5×8 17.7, 4×12 17.3, 3×16 16.2, 6×8 15.6, 8×8 15.0.
+ * Larger tiles cannot win here: without a fused multiply-add each step is MR·NR/4 multiplies and as
+ * many adds, and V8 (x64, 128-bit) issues them on three vector ports (its code for 4×8: vmulps into
+ * a temporary, vaddps into the accumulator, the splat as a vbroadcastss from memory), so 4×8 is
+ * already near the bound of those ports (16 vector operations per 64 flop: ≈ 12 flop per cycle,
+ * ≈ 25 GFLOP/s at 2.1 GHz), not bound by its 6 loads per step; and 6×8 needs
+ * 12 accumulators + 2 B + 1 A + 1 product temporary, past the 15 registers V8 leaves (xmm15 is
+ * its scratch), so it spills. The tile stays 4×8.
  * Unrolling the loop over p by 2 or 4 (constant load offsets, one counter update per pass) did
  * not help in the same conditions (float32 4×8: 20.4 unrolled ×1, 11.9 ×2, 14.1 ×4), so it stays rolled.
  */
