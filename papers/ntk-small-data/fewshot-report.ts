@@ -272,7 +272,6 @@ export function fewShotSection(
     maxEpochs: config.resnet.maxEpochs,
     epochImages: config.resnet.epochImages,
     checkEvery: config.resnet.checkEvery,
-    augmentedPercent: formatNumber(100 * config.resnet.augmentedShare, 3),
     epochs: `${Math.min(...results.map((r) => r.resnetEpochs))}–${Math.max(...results.map((r) => r.resnetEpochs))}`,
     learningRate: config.resnet.learningRate,
     weightDecay: config.resnet.weightDecay,

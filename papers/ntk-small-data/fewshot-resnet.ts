@@ -4,23 +4,12 @@
  * basic blocks with a 1×1 projection where the shape changes, global average pooling, a
  * linear classifier — trained with SGD + momentum, weight decay and cosine decay under the
  * standard CIFAR augmentation (random crop after 4-pixel zero padding, random horizontal
- * flip), long enough to fit each subset. The augmentation is what keeps a net this small from
- * fitting (a probe at n = 160: 64% of the un-augmented training images after 30 augmented epochs,
- * 100% after 21 plain ones), so the last share of the epoch cap trains on the plain images, on
- * which the fit is checked (config.ts gives the share and the probe). ResNet-34 itself is far
- * beyond two CPU cores: this one has a stride-2 first convolution (so its blocks run at 16×16,
- * 8×8 and 4×4) and one block per stage, which makes it ≈ 100 times cheaper per image (config.ts gives the throughput).
+ * flip), long enough to fit each subset. ResNet-34 itself is far beyond two CPU cores: this one
+ * has a stride-2 first convolution (so its blocks run at 16×16, 8×8 and 4×4) and one block per
+ * stage, which makes it ≈ 100 times cheaper per image (config.ts gives the throughput).
  */
 import * as ad from '../../autodiff/index.ts';
-import {
-  batches,
-  deriveSeed,
-  Random,
-  randomCrop,
-  randomFlipHorizontal,
-  type Batch,
-  type Dataset,
-} from '../../src/data/index.ts';
+import { batches, deriveSeed, Random, randomCrop, randomFlipHorizontal, type Dataset } from '../../src/data/index.ts';
 import * as nn from '../../src/nn/index.ts';
 import { cosineSchedule, SGD } from '../../src/optim/index.ts';
 
@@ -98,15 +87,6 @@ export function evaluate(net: nn.Module, set: Dataset): number {
   return correct / set.count;
 }
 
-/**
- * A training batch as the net sees it: randomly cropped after 4-pixel zero padding and flipped
- * (the standard CIFAR augmentation) when `augment`, else the plain images themselves.
- * @example epochBatch(batch, epoch < augmentedEpochs, random)
- */
-export function epochBatch(batch: Batch, augment: boolean, random: Random): Batch {
-  return augment ? randomFlipHorizontal(randomCrop(batch, 4, random), random) : batch;
-}
-
 /** What training one subset's ResNet gives. */
 export interface ResNetRun {
   /** Accuracy on the un-augmented training subset at the end (eval mode): 1 when it fit. */
@@ -124,8 +104,6 @@ export interface ResNetTraining {
   /** Train until the un-augmented subset is fit, checking every `checkEvery` epochs, at most `maxEpochs`. */
   maxEpochs: number;
   checkEvery: number;
-  /** The share of maxEpochs trained under augmentation (1: throughout); the epochs after it see the plain images. */
-  augmentedShare: number;
   learningRate: number;
   weightDecay: number;
   seed: number;
@@ -133,24 +111,19 @@ export interface ResNetTraining {
 
 /**
  * Trains a fresh smallResNet on `train` (SGD, momentum 0.9, learning rate decayed by a cosine
- * over `maxEpochs`, weight decay; equal batches of at most `batchSize`; in the first
- * round(augmentedShare · maxEpochs) epochs each batch randomly cropped after 4-pixel padding and
- * flipped, the plain images after them) until it classifies every un-augmented training image
- * correctly (checked every `checkEvery` epochs) or `maxEpochs` have passed, then measures its
- * training and test accuracy.
- * @example trainResNet(subset, test, { width: 8, batchSize: 32, maxEpochs: 60, checkEvery: 5, augmentedShare: 1 / 2, learningRate: 0.05, weightDecay: 5e-4, seed: 0 })
+ * over `maxEpochs`, weight decay; equal batches of at most `batchSize`; each batch randomly cropped after 4-pixel padding and flipped) until it classifies
+ * every un-augmented training image correctly (checked every `checkEvery` epochs) or
+ * `maxEpochs` have passed, then measures its training and test accuracy.
+ * @example trainResNet(subset, test, { width: 8, batchSize: 32, maxEpochs: 60, checkEvery: 5, learningRate: 0.05, weightDecay: 5e-4, seed: 0 })
  */
 export function trainResNet(train: Dataset, test: Dataset, options: ResNetTraining): ResNetRun {
-  const { width, batchSize, maxEpochs, checkEvery, augmentedShare, learningRate, weightDecay, seed } = options;
+  const { width, batchSize, maxEpochs, checkEvery, learningRate, weightDecay, seed } = options;
   for (const [name, value] of [
     ['maxEpochs', maxEpochs],
     ['checkEvery', checkEvery],
   ] as const)
     if (!Number.isInteger(value) || value < 1)
       throw new Error(`trainResNet: ${name} must be a positive integer, got ${value}`);
-  if (!(augmentedShare >= 0 && augmentedShare <= 1))
-    throw new Error(`trainResNet: augmentedShare must be in [0, 1], got ${augmentedShare}`);
-  const augmentedEpochs = Math.round(augmentedShare * maxEpochs);
   const start = performance.now();
   const net = smallResNet({ width, classes: train.classes, seed });
   const optimizer = new SGD(net.parameters(), { lr: learningRate, momentum: 0.9, weightDecay });
@@ -163,7 +136,7 @@ export function trainResNet(train: Dataset, test: Dataset, options: ResNetTraini
   while (epochs < maxEpochs && trainAccuracy < 1) {
     net.train();
     for (const batch of batches(train, { batchSize: size, seed, epoch: epochs, dropLast: false })) {
-      const augmented = epochBatch(batch, epochs < augmentedEpochs, augmentation);
+      const augmented = randomFlipHorizontal(randomCrop(batch, 4, augmentation), augmentation);
       optimizer.lr = schedule(steps);
       net.zeroGrad();
       const images = ad.tensor(augmented.images, { shape: [augmented.count, ...augmented.shape] });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import * as ad from '../../../autodiff/index.ts';
-import { batches, createDataset, Random } from '../../../src/data/index.ts';
+import { createDataset } from '../../../src/data/index.ts';
 import { classBalancedIndices, drawSubsets } from '../../../papers/ntk-small-data/fewshot-data.ts';
 import { poolKernel } from '../../../papers/ntk-small-data/fewshot-kernels.ts';
 import {
@@ -21,7 +21,7 @@ import {
   verdict,
 } from '../../../papers/ntk-small-data/fewshot-report.ts';
 import { fewShotDefault, fewShotFull, quickConfig } from '../../../papers/ntk-small-data/config.ts';
-import { epochBatch, smallResNet, trainResNet } from '../../../papers/ntk-small-data/fewshot-resnet.ts';
+import { smallResNet } from '../../../papers/ntk-small-data/fewshot-resnet.ts';
 import { resnetEpochCap, submatrix, subsetRegression } from '../../../papers/ntk-small-data/fewshot.ts';
 import { expectClose } from '../../helpers/close.ts';
 
@@ -196,8 +196,6 @@ describe('the few-shot sweeps', () => {
     for (const config of [fewShotDefault, fewShotFull, quickConfig.fewShot]) {
       expect(config.subsets.length).toBe(config.sizes.length);
       expect(Math.max(...config.sizes)).toBeLessThan(10 * config.poolPerClass);
-      expect(config.resnet.augmentedShare).toBeGreaterThan(0);
-      expect(config.resnet.augmentedShare).toBeLessThanOrEqual(1);
       for (const count of config.subsets) expect(count).toBeGreaterThanOrEqual(2);
     }
   });
@@ -208,42 +206,6 @@ describe('smallResNet', () => {
     const net = smallResNet({ width: 2, classes: 10, seed: 0 });
     expect(net.forward(ad.randomNormal([2, 3, 32, 32], { seed: 0 })).shape).toEqual([2, 10]);
     expect(() => smallResNet({ width: 0, classes: 10, seed: 0 })).toThrow(/smallResNet: width/);
-  });
-});
-
-describe('trainResNet', () => {
-  const set = createDataset({
-    images: ad.randomNormal([2, 3, 32, 32], { seed: 3 }).data as Float32Array,
-    labels: Int32Array.of(0, 1),
-    shape: [3, 32, 32],
-    classes: 2,
-    name: 'random',
-  });
-  const options = {
-    width: 2,
-    batchSize: 2,
-    maxEpochs: 2,
-    checkEvery: 1,
-    augmentedShare: 1,
-    learningRate: 0.05,
-    weightDecay: 0,
-    seed: 0,
-  };
-
-  it('names an augmentedShare outside [0, 1]', () => {
-    for (const augmentedShare of [-0.1, 1.5, NaN])
-      expect(() => trainResNet(set, set, { ...options, augmentedShare })).toThrow(
-        /trainResNet: augmentedShare must be in \[0, 1\], got/,
-      );
-  });
-
-  it('feeds the plain images when not augmenting, and a cropped, flipped copy when augmenting', () => {
-    const [batch] = batches(set, { batchSize: 2, seed: 0, shuffle: false });
-    const random = new Random(4);
-    expect(epochBatch(batch, false, random)).toBe(batch);
-    const augmented = epochBatch(batch, true, random);
-    expect(augmented.labels).toEqual(batch.labels);
-    expect(augmented.images).not.toEqual(batch.images);
   });
 });
 
