@@ -26,9 +26,9 @@
  *   accuracy only: 64% of the plain n = 160 images after 30 augmented epochs, 100% after 21
  *   plain ones; weight decay off or lr 0.2 with warmup did not help). Training on the plain
  *   images would make it fit but is not the paper's recipe and could weaken the baseline the
- *   CNTK is compared with, so the caps
- *   bound the cost and the fit claim says no where a subset does not fit, rather than the run
- *   taking an hour (the last run: 88% at n = 160 after 60 epochs, 61% at n = 320 after 30).
+ *   CNTK is compared with, so the caps bound the cost and the fit claim says no where a subset
+ *   does not fit, rather than the run taking an hour (the last run: 88% at n = 160 after 60
+ *   epochs, 61% at n = 320 after 30).
  * In all ≈ 15–16 minutes of few-shot idle (the summary gives the measured time); the whole
  * default run ≈ 30 minutes alone. `--few-shot-full` adds subsets, 1,000 test images and a wider
  * ResNet (hours).
