@@ -287,4 +287,31 @@ export interface InfiniteKernels {
     step: LinearStep,
     out?: Data,
   ): Data;
+
+  /**
+   * Present where the backend keeps results on a device (gpujs in its WebGL modes): a block
+   * whose input step (inputCovariance with the per-image variances) runs now and whose layers
+   * then run there with no host round trip; only read() copies values back. Absent (cpu,
+   * gpujs webasm), the layers run on host arrays through the methods above.
+   */
+  residentBlock?(
+    x1: Data,
+    x2: Data,
+    channels: number,
+    pairs: PairBlock,
+    geometry: CovarianceGeometry,
+    scale: number,
+  ): ResidentSteps;
+}
+
+/** A block of pairs kept on a device (InfiniteKernels.residentBlock): the layer steps of src/infinite/layers.ts. */
+export interface ResidentSteps {
+  /** A linear layer (applyLinear in layers.ts). */
+  linear(step: LinearStep): ResidentSteps;
+  /** The ReLU step then `step`, one pass (reluThen in layers.ts). */
+  reluThen(step: LinearStep): ResidentSteps;
+  /** Σ and Θ of every pair (Θ undefined where Θ = 0), copied to the host. */
+  read(): { nngp: Data; ntk: Data | undefined };
+  /** Frees the block's device memory. */
+  release(): void;
 }
