@@ -36,6 +36,7 @@ import { matmul } from './matmul.ts';
 import { conv2d, conv2dInputGrad, conv2dWeightGrad } from './conv.ts';
 import { maxPool2dIndices } from './pool.ts';
 import { createGpuJsInfiniteKernels } from './infinite.ts';
+import { residentBlocks } from './infinite-device.ts';
 
 export { naiveMatmulKernel, matmulBlocked, matmulFlat } from './matmul.ts';
 export { TextureStorage } from './device.ts';
@@ -98,7 +99,8 @@ export function createGpuJsBackend(environment?: Record<string, string | undefin
       const rng = new Random(seed);
       return drawn(size, () => mean + std * rng.normal());
     },
-    infinite: createGpuJsInfiniteKernels(runtime),
+    // in the WebGL modes kernelMatrix's blocks stay on the device (residentBlock)
+    infinite: { ...createGpuJsInfiniteKernels(runtime), residentBlock: residentBlocks(runtime) },
     device: runtime.device && deviceKernels(runtime, runtime.device),
   };
 }

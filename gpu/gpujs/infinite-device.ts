@@ -12,12 +12,19 @@
  *   const { ntk } = block.read(); block.release();
  */
 import type { Storage } from '../backend.ts';
-import { entriesAfter, type CovarianceGeometry, type LinearStep, type PairBlock } from '../infinite.ts';
+import {
+  entriesAfter,
+  type CovarianceGeometry,
+  type InfiniteKernels,
+  type LinearStep,
+  type PairBlock,
+  type ResidentSteps,
+} from '../infinite.ts';
 import { TextureStorage } from './device.ts';
 import { KernelSource } from './indexing.ts';
 import { covarianceKernel, linearKernel, reluKernel, type CovarianceInputs } from './infinite.ts';
 import { bandTables, pairTables, type BandTables, type PairTables } from './infinite-tables.ts';
-import { checked, type GpuJsRuntime, type KernelInput, type KernelRunner } from './runtime.ts';
+import { checked, float32, type GpuJsRuntime, type KernelInput, type KernelRunner } from './runtime.ts';
 
 /** The geometry of a record without positions (src/infinite/record.ts's FLAT). */
 const FLAT: CovarianceGeometry = { height: 1, width: 1, padding: 'zero', window: 0 };
@@ -73,7 +80,7 @@ function deviationKernel<Out extends Storage>(runner: KernelRunner<Out>, v: Kern
  * and the variances of both image sets while positions remain. Each step replaces the record
  * and frees what it no longer needs; read() copies Σ and Θ to the host.
  */
-export class ResidentBlock {
+export class ResidentBlock implements ResidentSteps {
   readonly #runner: KernelRunner<Storage>;
   readonly #pairs: PairTables;
   /** Every texture this block holds (tables, images, the record), freed by release(). */
@@ -234,4 +241,25 @@ export class ResidentBlock {
   #free(values: KernelInput): void {
     if (values instanceof TextureStorage && this.#held.delete(values)) values.release();
   }
+}
+
+/**
+ * InfiniteKernels.residentBlock of a runtime with a device runner (the WebGL modes): blocks on
+ * its textures; undefined without one, so that kernelMatrix takes the host path.
+ * @example const infinite = { ...createGpuJsInfiniteKernels(runtime), residentBlock: residentBlocks(runtime) };
+ */
+export function residentBlocks(runtime: GpuJsRuntime): InfiniteKernels['residentBlock'] {
+  const device = runtime.device;
+  if (!device) return undefined;
+  return (x1, x2, channels, pairs, geometry, scale) =>
+    new ResidentBlock(
+      device,
+      runtime,
+      float32(x1, 'residentBlock'),
+      float32(x2, 'residentBlock'), // the same array when x2 is x1: uploaded once
+      channels,
+      pairs,
+      geometry,
+      scale,
+    );
 }
