@@ -15,6 +15,7 @@ import { formatDuration, progress, progressEnabled } from '../report/progress.ts
 import { infiniteKernels } from './backend.ts';
 import { applyNetwork, requirements, type Network } from './layers.ts';
 import { FLAT, inputRecord, Workspace, type KernelRecord } from './record.ts';
+import { residentKernels } from './resident.ts';
 
 export interface KernelMatrixOptions {
   /** Bytes a block's buffers may take (default 256 MiB). */
@@ -172,7 +173,15 @@ const workspaces = new Map<string, Workspace>();
  * kernel computed, in order. kernelMatrix's is applyNetwork; cntkDepthSweep's branches off
  * several depths.
  */
-export type BlockEvaluation = (record: KernelRecord) => KernelRecord[];
+export type BlockEvaluation = ((record: KernelRecord) => KernelRecord[]) & {
+  /** Set when the evaluation is applyNetwork of this network alone: a resident backend may then run it on its device (resident.ts). */
+  network?: Network;
+};
+
+/** applyNetwork of `network`, marked as such (BlockEvaluation.network). */
+function networkEvaluation(network: Network): BlockEvaluation {
+  return Object.assign((record: KernelRecord) => [applyNetwork(network, record)], { network });
+}
 
 /** Runs the blocks, adding weight·K of each evaluated kernel into its matrices (into the upper triangle only when symmetric). */
 function accumulate(
@@ -194,9 +203,11 @@ function accumulate(
     const { pairs } = tile;
     const x1 = imagesOf(first, tile.first, pairs.count1);
     const x2 = pairs.triangle ? x1 : imagesOf(second, tile.second, pairs.count2);
-    evaluate(
-      inputRecord({ x1, x2, pairs, channels: first.channels, geometry: first.geometry, scale }, kernels, workspace),
-    ).forEach((record, i) => {
+    const input = { x1, x2, pairs, channels: first.channels, geometry: first.geometry, scale };
+    // on a resident backend the block's layers stay on its device and only Σ, Θ come back
+    const resident = evaluate.network && residentKernels(evaluate.network, kernels, input);
+    const records = resident ? [{ ...resident, geometry: FLAT }] : evaluate(inputRecord(input, kernels, workspace));
+    records.forEach((record, i) => {
       if (record.geometry !== FLAT)
         throw new Error(
           'kernelMatrix: the network must end without positions (a readout, or a fully connected network)',
@@ -251,7 +262,7 @@ export function planKernelMatrix(
   };
   const start = performance.now();
   accumulate(
-    (record) => [applyNetwork(network, record)],
+    networkEvaluation(network),
     inputScale(network, first.channels),
     probe,
     probeSecond,
@@ -346,16 +357,7 @@ function compute(
   wanted: (keyof KernelMatrices)[],
   caller: string,
 ): Partial<KernelMatrices> {
-  return blockedKernelMatrices(
-    network,
-    (record) => [applyNetwork(network, record)],
-    1,
-    x1,
-    x2,
-    options,
-    wanted,
-    caller,
-  )[0];
+  return blockedKernelMatrices(network, networkEvaluation(network), 1, x1, x2, options, wanted, caller)[0];
 }
 
 /**

@@ -32,8 +32,8 @@ export interface Layer {
   inputWindow(window: number): number;
   /** Its finite-width form with `width` outputs (`padding`: the network's, requirements()). */
   finite(input: FiniteShape, width: number, seed: number, dtype: DType, padding: Padding): FiniteLayer;
-  /** A linear layer's step on `record` (lets a ReLU before it run in the same pass). */
-  linearStep?(record: KernelRecord): LinearStep;
+  /** A linear layer's step on a record of this geometry (lets a ReLU before it run in the same pass). */
+  linearStep?(record: Pick<KernelRecord, 'geometry'>): LinearStep;
   /** For the ReLU: its transform followed by a linear layer's step, in one pass. */
   kernelThen?(record: KernelRecord, step: LinearStep): KernelRecord;
   /** Its padding, for a convolution. */
@@ -117,7 +117,7 @@ export function conv({
   padding = 'zero',
   trainable = true,
 }: { weightVariance?: number; padding?: Padding; trainable?: boolean } = {}): Layer {
-  const linearStep = (record: KernelRecord): LinearStep => {
+  const linearStep = (record: Pick<KernelRecord, 'geometry'>): LinearStep => {
     if (record.geometry === FLAT)
       throw new Error(
         'conv: the record has no positions (flat inputs, or after a readout); conv needs images [n, C, H, W]',
@@ -145,7 +145,7 @@ export function dense({
   biasVariance = 0,
   trainable = true,
 }: { weightVariance?: number; biasVariance?: number; trainable?: boolean } = {}): Layer {
-  const linearStep = (record: KernelRecord): LinearStep => {
+  const linearStep = (record: Pick<KernelRecord, 'geometry'>): LinearStep => {
     if (record.geometry !== FLAT)
       throw new Error(
         `dense: the record still has ${record.geometry.height}×${record.geometry.width} positions; put a readout before dense`,
@@ -254,7 +254,7 @@ export function readout(kind: 'vanilla' | 'gap' | { lap: number }): Layer {
   const type = lap !== undefined ? 'lap' : kind;
   if (type !== 'vanilla' && type !== 'gap' && type !== 'lap')
     throw new Error(`readout: kind must be 'vanilla', 'gap' or { lap: c }, got ${JSON.stringify(kind)}`);
-  const linearStep = (record: KernelRecord): LinearStep => {
+  const linearStep = (record: Pick<KernelRecord, 'geometry'>): LinearStep => {
     if (record.geometry === FLAT) throw new Error(`readout(${type}): the record has no positions to pool`);
     return readoutStep(type, lap ?? 0, record.geometry);
   };
