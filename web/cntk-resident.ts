@@ -16,8 +16,12 @@ export interface ResidentKernelRun {
   ntk: Matrix;
   pairs: number;
   milliseconds: number;
-  /** Uploads and downloads during the layers (both 0 when nothing leaves the GPU), and at the read. */
-  transfers: { layers: { uploads: number; downloads: number }; read: { uploads: number; downloads: number } };
+  /** Uploads and downloads setting the block up (images, tables), during the layers (both 0 when nothing leaves the GPU), and at the read. */
+  transfers: {
+    setup: { uploads: number; downloads: number };
+    layers: { uploads: number; downloads: number };
+    read: { uploads: number; downloads: number };
+  };
 }
 
 /**
@@ -39,6 +43,7 @@ export function cntkResident(gpujs: GpuJsBackend, images: ad.Tensor, depth = 4, 
   };
   const x = Float32Array.from(images.data);
   const geometry = { height, width, padding: 'zero' as const, window: Math.max(height, width) - 1 };
+  const setupBegan = transfers();
   const block = new ResidentBlock(
     runner,
     runtime,
@@ -55,6 +60,7 @@ export function cntkResident(gpujs: GpuJsBackend, images: ad.Tensor, depth = 4, 
     shift: 0,
     trainable: true,
   });
+  const setup = since(setupBegan);
   const layersBegan = transfers();
   block.linear(conv(9));
   for (let layer = 2; layer < depth; layer++) block.reluThen(conv(2));
@@ -77,6 +83,6 @@ export function cntkResident(gpujs: GpuJsBackend, images: ad.Tensor, depth = 4, 
     ntk: fromArray(n, n, matrix),
     pairs: pair,
     milliseconds: performance.now() - began,
-    transfers: { layers, read },
+    transfers: { setup, layers, read },
   };
 }

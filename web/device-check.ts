@@ -7,14 +7,16 @@
  * cache at one kernel, so textures outlive their kernels' eviction), one SGD step of a
  * small ReLU net on the device against the cpu backend, the copies host tensors cost
  * (uploaded once, on first use), maxPool2d's window search on a texture, and a CNTK block
- * that stays on the device.
+ * that stays on the device, and
+ * the public kernelMatrix on the device (its blocks resident).
  */
 import * as ad from '../autodiff/index.ts';
 import { cpuBackend } from '../gpu/cpu/index.ts';
 import type { Pool2dSpec } from '../gpu/backend.ts';
 import type { GpuJsBackend } from '../gpu/gpujs/index.ts';
 import { cntk } from '../src/infinite/presets.ts';
-import { kernelMatrix } from '../src/infinite/kernel-matrix.ts';
+import { kernelMatrix, type KernelMatrices } from '../src/infinite/kernel-matrix.ts';
+import { dense, relu, serial } from '../src/infinite/layers.ts';
 import { cntkResident } from './cntk-resident.ts';
 
 export interface DeviceReport {
@@ -63,6 +65,22 @@ export interface DeviceReport {
     liveBefore: number;
     liveAfter: number;
   };
+  /**
+   * The public kernelMatrix on the gpujs backend (its blocks resident, src/infinite/resident.ts)
+   * and on cpu, per case: the NNGP and (but for the fully connected case) NTK values, the blocks, the copies of the whole call and
+   * the live textures around it; `setupUploads` is one symmetric block's uploads (cntkResident's setup).
+   */
+  kernelMatrix: { setupUploads: number; cases: KernelMatrixCase[] };
+}
+
+export interface KernelMatrixCase {
+  name: string;
+  blocks: number;
+  device: number[];
+  cpu: number[];
+  transfers: Transfers;
+  liveBefore: number;
+  liveAfter: number;
 }
 
 type Transfers = { uploads: number; downloads: number };
@@ -174,6 +192,52 @@ function reuse(gpujs: GpuJsBackend): DeviceReport['transfers'] {
 }
 
 /**
+ * kernelMatrix through the public call on gpujs and on cpu: a depth-4 GAP CNTK of `images` with
+ * itself (one block, then 2×2-image blocks: 6 blocks), against 4 other images (one block),
+ * and a fully connected network on vectors (records without positions).
+ */
+function publicKernelMatrix(gpujs: GpuJsBackend, images: ad.Tensor): KernelMatrixCase[] {
+  const counted = gpujs.device?.transfers ?? (() => ({ uploads: 0, downloads: 0 }));
+  const live = () => gpujs.device?.liveCount() ?? 0;
+  const others = ad.randomUniform([4, 2, 5, 5], { seed: 21, dtype: 'float32' });
+  const vectors = ad.randomNormal([6, 5], { seed: 22, dtype: 'float32' });
+  const gap = cntk({ depth: 4, readout: 'gap' });
+  const fullyConnected = serial(dense(), relu(), dense({ weightVariance: 2, biasVariance: 0.1 }), relu(), dense());
+  // 5×5 GAP keeps 25×25 entries a pair: 40,000 bytes allow 4 pairs a block, 2 images a side
+  // the fully connected NTK is left out of the values: its ReLU derivative κ0 = (π − arccos λ)/π is
+  // ill-conditioned on the diagonal (λ = 1), where float32 cpu itself is 4e-5 of the largest entry
+  // off float64 (more than CNTK_RELATIVE allows); its transfers and NNGP are still compared
+  const cases: [string, number, () => KernelMatrices, boolean][] = [
+    ['cntk, one block', 1, () => kernelMatrix(gap, images, undefined, { quiet: true }), true],
+    [
+      'cntk, 2×2-image blocks',
+      6,
+      () => kernelMatrix(gap, images, undefined, { quiet: true, memoryBudget: 40_000 }),
+      true,
+    ],
+    ['cntk, against other images', 1, () => kernelMatrix(gap, images, others, { quiet: true }), true],
+    ['fully connected (NNGP)', 1, () => kernelMatrix(fullyConnected, vectors, undefined, { quiet: true }), false],
+  ];
+  return cases.map(([name, blocks, run, withNtk]) => {
+    const liveBefore = live();
+    const before = counted();
+    const onGpu = ad.withBackend(gpujs, run);
+    const after = counted();
+    const liveAfter = live();
+    const onCpu = ad.withBackend(cpuBackend, run);
+    return {
+      name,
+      blocks,
+      device: [...onGpu.nngp.data, ...(withNtk ? onGpu.ntk.data : [])],
+      cpu: [...onCpu.nngp.data, ...(withNtk ? onCpu.ntk.data : [])],
+      transfers: { uploads: after.uploads - before.uploads, downloads: after.downloads - before.downloads },
+      liveBefore,
+      liveAfter,
+    };
+  });
+}
+
+/**
  * Runs the checks on `gpujs` (a gpujs Backend in a WebGL mode) with `ops` ops in the loop.
  * @example deviceReport(backendByName('gpujs')).liveMax // 1
  */
@@ -250,6 +314,7 @@ export function deviceReport(gpujs: GpuJsBackend, ops = 10_000): DeviceReport {
       liveBefore: cntkLive,
       liveAfter: cntkLiveAfter,
     },
+    kernelMatrix: { setupUploads: resident.transfers.setup.uploads, cases: publicKernelMatrix(gpujs, images) },
   };
   for (const tensor of [onDevice, early, evicted, stepDevice]) tensor.dispose();
   return report;

@@ -62,4 +62,24 @@ export function expectDeviceReport(report: DeviceReport): void {
     () => CNTK_RELATIVE * cntkLargest,
     'CNTK block on the device vs kernelMatrix on cpu',
   );
+  // the public kernelMatrix: each block read back once (Σ and Θ share a texture), nothing
+  // between its layers; a block uploads no more than cntkResident's setup, plus the second
+  // image set when it differs; every texture freed; within the float32 bound of cpu
+  for (const run of report.kernelMatrix.cases) {
+    expect(run.transfers.downloads, `kernelMatrix ${run.name}: one read-back per block`).toBe(run.blocks);
+    expect(run.transfers.uploads, `kernelMatrix ${run.name}: uploads`).toBeGreaterThan(0);
+    expect(run.transfers.uploads, `kernelMatrix ${run.name}: uploads`).toBeLessThanOrEqual(
+      run.blocks * (report.kernelMatrix.setupUploads + 1),
+    );
+    expect(run.liveAfter, `kernelMatrix ${run.name}: live textures after`).toBe(run.liveBefore);
+    const largest = Math.max(...run.cpu.map(Math.abs));
+    expectWithin(run.device, run.cpu, () => CNTK_RELATIVE * largest, `kernelMatrix ${run.name} on gpujs vs cpu`);
+  }
+  expect(
+    report.kernelMatrix.cases[0].transfers,
+    'kernelMatrix, one symmetric block: the copies of cntkResident',
+  ).toEqual({
+    uploads: report.kernelMatrix.setupUploads,
+    downloads: 1,
+  });
 }
