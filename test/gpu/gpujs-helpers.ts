@@ -126,9 +126,13 @@ export function sumBound(op: ReduceOp, x: Float32Array, shape: number[], axes: n
   return (i) => (groupSize + 2) * EPSILON32 * magnitude[i] * scale;
 }
 
-/** A dot product of `terms` float32 products: (K+2)·2⁻²³·Σ|a||b| per entry (`magnitude` = |A|·|B|). */
+/**
+ * A dot product of `terms` float32 products: (K+2)·2⁻²³·Σ|a||b| per entry (`magnitude` = |A|·|B|),
+ * plus 2K·2⁻¹²⁶ for flush-to-zero (GLSL): each of the K products and K − 1
+ * partial sums below 2⁻¹²⁶ in magnitude may become 0, each changing the sum by less than 2⁻¹²⁶.
+ */
 export const productBound = (terms: number, magnitude: ArrayLike<number>) => (i: number) =>
-  (terms + 2) * EPSILON32 * magnitude[i] + 2 ** -126;
+  (terms + 2) * EPSILON32 * magnitude[i] + 2 * Math.max(terms, 1) * 2 ** -126;
 
 /** Property runs per test: gpu.js compiles a kernel per new shape, so keep this small. */
 export const RUNS = 40;

@@ -166,6 +166,13 @@ export async function webglAgreement(call: GlslCall, numRuns: number): Promise<v
         );
       },
     ),
-    runs,
+    {
+      ...runs,
+      // four products of 1.25·2⁻¹²⁸ (subnormal) summing to 1.25·2⁻¹²⁶: 0 where GLSL flushes
+      // each product to zero, once beyond the bound's single 2⁻¹²⁶ (SwiftShader, m = 6, k = 4, n = 6)
+      examples: [
+        [[{ m: 1, k: 4, n: 1 }, new Float32Array(4).fill(2 ** -63), new Float32Array(4).fill(1.25 * 2 ** -65)]],
+      ],
+    },
   );
 }
