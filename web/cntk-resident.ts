@@ -1,8 +1,10 @@
 /**
  * The page's CNTK (depth 4, GAP; Arora et al., arXiv:1904.11955, §3 and Appendix B) as one
- * block of pairs kept on the GPU (gpu/gpujs/infinite-device.ts): the digits and the block's
- * tables are uploaded once, every layer's covariances stay textures, and only the readout's
- * values come back. The layers are src/infinite/presets.ts's cntk({ depth, readout: 'gap' }):
+ * explicit block of pairs kept on the GPU (gpu/gpujs/infinite-device.ts), for the device
+ * checks: on the device runner and on the host runner it must give equal values, which the
+ * public kernelMatrix (resident on WebGL, src/infinite/resident.ts) cannot show. The images
+ * and the block's tables are uploaded once, every layer's covariances stay textures, and only
+ * the readout's values come back. The layers are src/infinite/presets.ts's cntk({ depth, readout: 'gap' }):
  * conv(σ_w² = 9), (relu, conv(σ_w² = 2))×(depth − 2), relu, readout('gap'), dense(σ_w² = 2/9),
  * with Σ⁰ summed over channels; kernelMatrix on cpu computes the same matrix (the tests compare).
  */
