@@ -170,7 +170,12 @@ function reluThen(record: KernelRecord, step: LinearStep): KernelRecord {
     throw new Error(
       'relu: the record has no per-image variances Σ(x, x) (a readout pooled them); put relu before the readout',
     );
-  const deviation = (variances: Data): Data => variances.map(Math.sqrt);
+  // plain loops over a copy: TypedArray.map calls back per element (≈ 9% of a CNTK-V pair)
+  const deviation = (variances: Data): Data => {
+    const out = variances.slice();
+    for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(out[i]);
+    return out;
+  };
   const deviations1 = deviation(variances1);
   const deviations2 = variances2 === variances1 ? deviations1 : deviation(variances2);
   const ntk = ntkOf(record);
@@ -178,7 +183,11 @@ function reluThen(record: KernelRecord, step: LinearStep): KernelRecord {
   const out = record.workspace.take(2 * size, [record.nngp, ntk]);
   record.kernels.relu(record.nngp, ntk, deviations1, deviations2, record.pairs, record.geometry, step, out);
   // on the diagonal λ = 1 and κ1(1) = 1: Σ(x, x) becomes Σ(x, x)/2 before the step
-  const halved = (variances: Data): Data => variances.map((value) => value / 2);
+  const halved = (variances: Data): Data => {
+    const out = variances.slice();
+    for (let i = 0; i < out.length; i++) out[i] = out[i] / 2;
+    return out;
+  };
   const halved1 = halved(variances1);
   const variances =
     step.filter === 'sum'
