@@ -75,66 +75,70 @@ function deviationKernel<Out extends Storage>(runner: KernelRunner<Out>, v: Kern
   );
 }
 
+/** A chain's record: Σ and Θ, the variances while positions remain, and the band tables they are laid out in. */
+interface ChainState {
+  band: BandTables;
+  positions: BandTables | undefined;
+  count: number;
+  covariances: CovarianceInputs;
+  variances: [KernelInput, KernelInput] | undefined;
+}
+
 /**
  * One block's kernel record kept on `runner`: Σ and Θ (a stack, or Θ = Σ shared, or Θ = 0),
  * and the variances of both image sets while positions remain. Each step replaces the record
- * and frees what it no longer needs; read() copies Σ and Θ to the host.
+ * and frees what it no longer needs; read() copies Σ and Θ to the host; branch() starts a
+ * second chain from the current record (its textures stay this chain's, so the branch frees
+ * only what it computes).
  */
-export class ResidentBlock implements ResidentSteps {
+class ResidentChain implements ResidentSteps {
   readonly #runner: KernelRunner<Storage>;
   readonly #pairs: PairTables;
-  /** Every texture this block holds (tables, images, the record), freed by release(). */
-  readonly #held = new Set<TextureStorage>();
+  /** Every texture this chain holds (the block's tables and images, the records it computed), freed by release(). */
+  readonly #held: Set<TextureStorage>;
   #band: BandTables;
   #positions: BandTables | undefined;
   #count: number;
   #covariances: CovarianceInputs;
   #variances: [KernelInput, KernelInput] | undefined;
+  /** The chain this one branched from, until released; and the branches of this one not yet released. */
+  #parent: ResidentChain | undefined;
+  #branches = 0;
 
-  /**
-   * Uploads x1, x2 ([count, channels, H, W]) and the block's tables through `upload`, and
-   * computes Σ⁰ = scale·Σ_c x·x′ and the variances (Θ⁰ = 0): record.ts's inputRecord.
-   * `runner` is the runtime's device runner (textures) or the runtime itself (host arrays).
-   */
   constructor(
     runner: KernelRunner<Storage>,
-    runtime: GpuJsRuntime,
-    x1: Float32Array,
-    x2: Float32Array,
-    channels: number,
-    pairs: PairBlock,
-    geometry: CovarianceGeometry,
-    scale: number,
+    pairs: PairTables,
+    state: ChainState,
+    held: Iterable<TextureStorage>,
+    parent?: ResidentChain,
   ) {
     this.#runner = runner;
-    const plane = geometry.height * geometry.width;
-    const shape = (count: number) => `[${count},${channels},${geometry.height},${geometry.width}]`;
-    checked(x1, pairs.count1 * channels * plane, 'ResidentBlock', `x1 ${shape(pairs.count1)}`);
-    checked(x2, pairs.count2 * channels * plane, 'ResidentBlock', `x2 ${shape(pairs.count2)}`);
-    const onDevice = runner !== runtime;
-    const upload = (values: Float32Array): KernelInput => (onDevice ? this.#own(runtime.upload(values)) : values);
-    const uploadAll = <T extends object>(tables: T): T =>
-      Object.fromEntries(
-        Object.entries(tables).map(([key, value]) => [key, value instanceof Float32Array ? upload(value) : value]),
-      ) as T;
-    this.#pairs = uploadAll(pairTables(pairs));
-    this.#band = uploadAll(bandTables(geometry));
-    this.#positions = uploadAll(bandTables({ ...geometry, window: 0 }));
-    this.#count = this.#pairs.count;
-    const images1 = upload(x1);
-    const images2 = x2 === x1 ? images1 : upload(x2);
-    const sigma = this.#own(covarianceKernel(runner, images1, images2, channels, this.#pairs, this.#band, scale));
-    this.#covariances = { s: sigma, sAt: 0, t: undefined, tAt: 0 };
-    const variances1 = this.#own(varianceKernel(runner, images1, pairs.count1, channels, plane, scale));
-    const variances2 =
-      x2 === x1 ? variances1 : this.#own(varianceKernel(runner, images2, pairs.count2, channels, plane, scale));
-    this.#variances = [variances1, variances2];
-    // the images are read by the first kernels only
-    for (const images of new Set([images1, images2])) this.#free(images);
+    this.#pairs = pairs;
+    this.#held = new Set(held);
+    this.#band = state.band;
+    this.#positions = state.positions;
+    this.#count = state.count;
+    this.#covariances = state.covariances;
+    this.#variances = state.variances;
+    this.#parent = parent;
+  }
+
+  /** A chain from the current record; this one takes no step until it is released (it reads this one's textures). */
+  branch(): ResidentSteps {
+    this.#branches++;
+    const state = {
+      band: this.#band,
+      positions: this.#positions,
+      count: this.#count,
+      covariances: this.#covariances,
+      variances: this.#variances,
+    };
+    return new ResidentChain(this.#runner, this.#pairs, state, [], this);
   }
 
   /** A linear layer (layers.ts, applyLinear): Σ′ = scale·F(Σ) + shift, Θ′ = scale·F(Θ) + (trainable ? Σ′ : 0). */
   linear(step: LinearStep): this {
+    this.#stepping('linear');
     const before = this.#covariances;
     const size = this.#count * entriesAfter(this.#band.layout, step);
     const stack = this.#own(linearKernel(this.#runner, before, this.#count, this.#band, step));
@@ -146,6 +150,7 @@ export class ResidentBlock implements ResidentSteps {
 
   /** The ReLU step then `step`, one pass (layers.ts, reluThen): needs the variances (before any readout). */
   reluThen(step: LinearStep): this {
+    this.#stepping('reluThen');
     if (!this.#variances || !this.#positions)
       throw new Error('ResidentBlock.reluThen: the record has no per-image variances (a readout pooled them)');
     const [variances1, variances2] = this.#variances;
@@ -193,10 +198,20 @@ export class ResidentBlock implements ResidentSteps {
     };
   }
 
-  /** Frees every texture the block holds. */
+  /** Frees every texture the chain holds (a branch: those it computed), and lets its parent step again. */
   release(): void {
     for (const texture of this.#held) texture.release();
     this.#held.clear();
+    if (this.#parent) this.#parent.#branches--;
+    this.#parent = undefined;
+  }
+
+  /** A step would free the record an open branch still reads. */
+  #stepping(name: string): void {
+    if (this.#branches > 0)
+      throw new Error(
+        `ResidentBlock.${name}: ${this.#branches} branch(es) of this block still read its record; release them first`,
+      );
   }
 
   /** The new record after `step`: Σ, Θ and the variances stepped alike, or pooled away by a sum. */
@@ -240,6 +255,65 @@ export class ResidentBlock implements ResidentSteps {
 
   #free(values: KernelInput): void {
     if (values instanceof TextureStorage && this.#held.delete(values)) values.release();
+  }
+}
+
+/**
+ * A block's inputs on `runner` and the first record, Σ⁰ and the variances (record.ts's inputRecord).
+ * @example
+ *   const block = new ResidentBlock(runtime.device!, runtime, images, images, 1, pairs, geometry, 1);
+ *   const readouts = [gap, lap].map((step) => { const side = block.branch(); side.linear(step); const kernels = side.read(); side.release(); return kernels; });
+ */
+export class ResidentBlock extends ResidentChain {
+  /**
+   * Uploads x1, x2 ([count, channels, H, W]) and the block's tables through `upload`, and
+   * computes Σ⁰ = scale·Σ_c x·x′ and the variances (Θ⁰ = 0): record.ts's inputRecord.
+   * `runner` is the runtime's device runner (textures) or the runtime itself (host arrays).
+   */
+  constructor(
+    runner: KernelRunner<Storage>,
+    runtime: GpuJsRuntime,
+    x1: Float32Array,
+    x2: Float32Array,
+    channels: number,
+    pairs: PairBlock,
+    geometry: CovarianceGeometry,
+    scale: number,
+  ) {
+    const plane = geometry.height * geometry.width;
+    const shape = (count: number) => `[${count},${channels},${geometry.height},${geometry.width}]`;
+    checked(x1, pairs.count1 * channels * plane, 'ResidentBlock', `x1 ${shape(pairs.count1)}`);
+    checked(x2, pairs.count2 * channels * plane, 'ResidentBlock', `x2 ${shape(pairs.count2)}`);
+    const held = new Set<TextureStorage>();
+    const own = (result: Storage): KernelInput => {
+      if (result instanceof TextureStorage) held.add(result);
+      return result as KernelInput;
+    };
+    const onDevice = runner !== runtime;
+    const upload = (values: Float32Array): KernelInput => (onDevice ? own(runtime.upload(values)) : values);
+    const uploadAll = <T extends object>(tables: T): T =>
+      Object.fromEntries(
+        Object.entries(tables).map(([key, value]) => [key, value instanceof Float32Array ? upload(value) : value]),
+      ) as T;
+    const pairTable = uploadAll(pairTables(pairs));
+    const band = uploadAll(bandTables(geometry));
+    const images1 = upload(x1);
+    const images2 = x2 === x1 ? images1 : upload(x2);
+    const sigma = own(covarianceKernel(runner, images1, images2, channels, pairTable, band, scale));
+    const variances1 = own(varianceKernel(runner, images1, pairs.count1, channels, plane, scale));
+    const variances2 =
+      x2 === x1 ? variances1 : own(varianceKernel(runner, images2, pairs.count2, channels, plane, scale));
+    // the images are read by the first kernels only
+    for (const images of new Set([images1, images2]))
+      if (images instanceof TextureStorage && held.delete(images)) images.release();
+    const state = {
+      band,
+      positions: uploadAll(bandTables({ ...geometry, window: 0 })),
+      count: pairTable.count,
+      covariances: { s: sigma, sAt: 0, t: undefined, tAt: 0 },
+      variances: [variances1, variances2] as [KernelInput, KernelInput],
+    };
+    super(runner, pairTable, state, held);
   }
 }
 
