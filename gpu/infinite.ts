@@ -310,6 +310,11 @@ export interface ResidentSteps {
   linear(step: LinearStep): ResidentSteps;
   /** The ReLU step then `step`, one pass (reluThen in layers.ts). */
   reluThen(step: LinearStep): ResidentSteps;
+  /**
+   * A second chain from the current state, sharing its device memory (several readouts of
+   * one block: depth sweeps, LAP windows). This chain takes no step until the branch is released.
+   */
+  branch(): ResidentSteps;
   /** Σ and Θ of every pair (Θ undefined where Θ = 0), copied to the host. */
   read(): { nngp: Data; ntk: Data | undefined };
   /** Frees the block's device memory. */
