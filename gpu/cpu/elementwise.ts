@@ -104,6 +104,7 @@ export function binary(
   }
   if (broadcastRow(op, a, aShape, b, bShape, outShape, out)) return out;
   if (broadcastColumn(op, a, aShape, b, bShape, outShape, out)) return out;
+  if (broadcastChannelBlock(op, a, aShape, b, bShape, outShape, out)) return out;
   const f = binaryFunctions[op];
   const stridesA = broadcastStrides(aShape, outShape);
   const stridesB = broadcastStrides(bShape, outShape);
@@ -171,6 +172,50 @@ function broadcastColumn(
   if (k === 0) return false;
   for (let r = 0; r < small.length; r++) columnRun(op, full, small[r], right, out, r * k, (r + 1) * k);
   return true;
+}
+
+/**
+ * An operand of the output's shape against one whose values lie on one run of axes in the middle,
+ * BatchNorm's [N, C, H, W] op [1, C, 1, 1]: out seen as [outer, mid, inner], out[(o·mid + m)·inner + j]
+ * = full[…] op small[m] by direct loops per block; false where that does not apply. The strided walk
+ * calls a closure per row of W elements (4–16 in ntk-small-data's small ResNet); the same scalar
+ * operation per element, so the same bits.
+ */
+function broadcastChannelBlock(
+  op: BinaryOp,
+  a: Data,
+  aShape: readonly number[],
+  b: Data,
+  bShape: readonly number[],
+  outShape: readonly number[],
+  out: Data,
+): boolean {
+  const right = sameShape(aShape, outShape);
+  if (!(right || sameShape(bShape, outShape)) || out.length === 0) return false;
+  const block = channelBlock(right ? bShape : aShape, outShape);
+  if (!block) return false;
+  const [mid, inner] = block;
+  const [full, small] = right ? [a, b] : [b, a];
+  for (let start = 0, m = 0; start < out.length; start += inner, m = m + 1 === mid ? 0 : m + 1)
+    columnRun(op, full, small[m], right, out, start, start + inner);
+  return true;
+}
+
+/**
+ * [mid, inner] when `shape` broadcast to `outShape` holds its values on one run of axes equal to
+ * outShape's there, with only 1s before and after it; undefined otherwise (and for one element).
+ * @example channelBlock([1, 8, 1, 1], [32, 8, 16, 16]) // [8, 256]
+ */
+export function channelBlock(shape: readonly number[], outShape: readonly number[]): [number, number] | undefined {
+  const lead = outShape.length - shape.length;
+  if (lead < 0) return undefined;
+  let first = 0;
+  while (first < shape.length && shape[first] === 1) first++;
+  let last = shape.length - 1;
+  while (last >= first && shape[last] === 1) last--;
+  if (last < first) return undefined;
+  for (let axis = first; axis <= last; axis++) if (shape[axis] !== outShape[axis + lead]) return undefined;
+  return [sizeOf(shape.slice(first, last + 1)), sizeOf(outShape.slice(lead + last + 1))];
 }
 
 /** out[i] = full[i] op s (right) or s op full[i] for start ≤ i < end; + − × ÷ get their own loops, as in the walk. */
