@@ -1,6 +1,7 @@
 /** Kernels that move data without arithmetic: permute, broadcast, pad, slice, concat, gather, scatter-add. */
 import type { Data } from '../backend.ts';
 import { broadcastStrides, forEachStrided2, sizeOf, stridesOf } from '../shape.ts';
+import { channelBlock } from './elementwise.ts';
 import { allocate, dtypeOf } from './storage.ts';
 
 /** Writes out[k] = x[offset(k)] for every k in row-major order of outShape, reading x through `strides`. */
@@ -36,7 +37,14 @@ export function permute(x: Data, shape: readonly number[], perm: readonly number
 }
 
 export function broadcastTo(x: Data, shape: readonly number[], outShape: readonly number[]): Data {
-  return readStrided(x, outShape, broadcastStrides(shape, outShape));
+  // [1, C, 1, 1] → [N, C, H, W] (the gradient of BatchNorm's means): one fill per block, not the walk's closure per row
+  const block = channelBlock(shape, outShape);
+  if (!block) return readStrided(x, outShape, broadcastStrides(shape, outShape));
+  const [mid, inner] = block;
+  const out = allocate(sizeOf(outShape), dtypeOf(x));
+  for (let start = 0, m = 0; start < out.length; start += inner, m = m + 1 === mid ? 0 : m + 1)
+    out.fill(x[m], start, start + inner);
+  return out;
 }
 
 export function pad(

@@ -34,7 +34,8 @@ export function reduce(op: ReduceOp, x: Data, shape: readonly number[], axes: re
   const accumulator = new Float64Array(outSize);
   if (op === 'max') accumulator.fill(-Infinity);
   if (op === 'min') accumulator.fill(Infinity);
-  if (!reduceInWasm(op, x, shape, axes, accumulator)) foldStrided(op, x, shape, strides, accumulator);
+  if (!reduceInWasm(op, x, shape, axes, accumulator) && !reduceAroundBlock(op, x, shape, axes, accumulator))
+    foldStrided(op, x, shape, strides, accumulator);
   const out = allocate(outSize, dtypeOf(x));
   const scale = op === 'mean' ? 1 / groupSize : 1;
   for (let i = 0; i < outSize; i++) out[i] = accumulator[i] * scale;
@@ -63,6 +64,61 @@ function reduceInWasm(
   const kernelOp = op === 'mean' ? 'sum' : op;
   if (kernelOp !== 'sum' && inner === 1) return false;
   wasmReduceAxis(kernelOp, x, outer, extent, inner, accumulator);
+  return true;
+}
+
+/**
+ * The reduction around one kept run of middle axes, BatchNorm's statistics over [0, 2, 3] of
+ * [N, C, H, W]: x seen as [outer, mid, inner], every output cell m folding the inner blocks of all
+ * outer indices, by direct loops; false where that does not apply (no reduced trailing axis, or the
+ * kept axes not one run). The walk's order exactly (a sum folds each row of the last axis into a
+ * float64 total, then the total into its cell), so the same bits.
+ */
+function reduceAroundBlock(
+  op: ReduceOp,
+  x: Data,
+  shape: readonly number[],
+  axes: readonly number[],
+  accumulator: Float64Array,
+): boolean {
+  const rank = shape.length;
+  const reduced = new Set(axes);
+  let first = 0;
+  while (first < rank && reduced.has(first)) first++;
+  let last = rank - 1;
+  while (last >= first && reduced.has(last)) last--;
+  if (last < first || last === rank - 1) return false;
+  for (let axis = first; axis <= last; axis++) if (reduced.has(axis)) return false;
+  const mid = sizeOf(shape.slice(first, last + 1));
+  const inner = sizeOf(shape.slice(last + 1));
+  const row = shape[rank - 1];
+  if (x.length === 0 || row === 0) return false;
+  for (let start = 0, m = 0; start < x.length; start += inner, m = m + 1 === mid ? 0 : m + 1) {
+    const end = start + inner;
+    if (op === 'sum' || op === 'mean') {
+      let cell = accumulator[m];
+      for (let r = start; r < end; r += row) {
+        let total = 0;
+        for (let j = r; j < r + row; j++) total += x[j];
+        cell += total;
+      }
+      accumulator[m] = cell;
+    } else if (op === 'max') {
+      let cell = accumulator[m];
+      for (let j = start; j < end; j++) {
+        const v = x[j];
+        if (v > cell || v !== v) cell = v; // NaN wins, as in torch.max
+      }
+      accumulator[m] = cell;
+    } else {
+      let cell = accumulator[m];
+      for (let j = start; j < end; j++) {
+        const v = x[j];
+        if (v < cell || v !== v) cell = v;
+      }
+      accumulator[m] = cell;
+    }
+  }
   return true;
 }
 
