@@ -5,10 +5,11 @@
  *
  * One pass for every c: the readout is the last linear step, and LAP(c) reads the offsets up
  * to 2c of the final covariance (src/infinite/layers.ts, lapAxisWeights). So each block of
- * pairs runs the network up to its last convolution once, keeping every offset (the band of
- * the widest window), applies the last ReLU once into a side workspace, and then, for each c,
- * the readout and the output layer into a third workspace, keeping a copy of the pooled
- * values. The cost is that of the widest window alone (the band, not the number of c's).
+ * pairs runs the network up to its last ReLU once, keeping every offset (the band of the
+ * widest window), and then, for each c, the readout and the output layer branch off that
+ * record (blockedKernelMatrices' readouts: a side workspace on the host, a branch of the
+ * block on a resident device, read back once per c). The cost is that of the widest window
+ * alone (the band, not the number of c's).
  *
  * Flip (§5): K_flip(x, x′) = ½[K(x, x′) + K(flip x, x′)]. The plain kernel is one of the two
  * terms, so the passes are K(x, x′) (train: symmetric) and K(flip x, x′), and both kernels,
@@ -24,7 +25,7 @@ import {
   kernelSourceVersion,
 } from '../../src/infinite/kernel-cache.ts';
 import { blockedKernelMatrices, type KernelMatrices } from '../../src/infinite/kernel-matrix.ts';
-import { applyNetwork, cntk, readout, Workspace, type KernelRecord, type Network } from '../../src/infinite/index.ts';
+import { cntk, readout, type Network } from '../../src/infinite/index.ts';
 import type { Matrix } from '../../src/linalg/index.ts';
 
 /**
@@ -45,14 +46,6 @@ export interface SweepNetwork {
 /** The CNN-GP and CNTK matrices of each c, in the order of `windows`. */
 export type WindowKernels = KernelMatrices[];
 
-const workspaces = new Map<string, Workspace>();
-function workspace(name: string, record: KernelRecord): Workspace {
-  const key = `${name} ${record.kernels.name} ${record.dtype}`;
-  const found = workspaces.get(key) ?? new Workspace(record.kernels, record.dtype);
-  workspaces.set(key, found);
-  return found;
-}
-
 /**
  * The matrices of cntk({ depth, readout: { lap: c }, fix, padding }) for every c of `sweep`
  * between the rows of x1 and x2 (x2 omitted: x1 with itself), in one blocked pass.
@@ -69,24 +62,14 @@ export function lapSweep(
     throw new Error(`lapSweep: windows must be non-negative integers, got [${windows.join(', ')}]`);
   // the widest window decides the band every layer keeps
   const network = cntk({ depth, readout: { lap: Math.max(...windows) }, fix, padding });
-  const chain: Network = { ...network, layers: network.layers.slice(0, -3) };
-  const [relu, , output] = network.layers.slice(-3);
-  const activation: Network = { ...network, layers: [relu] };
+  // the trunk keeps every offset up to its last ReLU; each c's readout and output layer branch off it
+  const trunk: Network = { ...network, layers: network.layers.slice(0, -2) };
+  const output = network.layers[network.layers.length - 1];
   const tails = windows.map((c): Network => ({ ...network, layers: [readout({ lap: c }), output] }));
-  const evaluate = (input: KernelRecord): KernelRecord[] => {
-    const state = applyNetwork(chain, input);
-    const activated = applyNetwork(activation, { ...state, workspace: workspace('activation', state) });
-    return tails.map((tail) => {
-      // the readouts write into a third workspace, leaving `activated` for the next c
-      const pooled = applyNetwork(tail, { ...activated, workspace: workspace('readout', activated) });
-      return { ...pooled, nngp: pooled.nngp.slice(), ntk: pooled.ntk?.slice() };
-    });
-  };
   const label = `${options.label ?? 'kernel'}, LAP c = ${windows.join(', ')} in one pass`;
   return blockedKernelMatrices(
     network,
-    evaluate,
-    windows.length,
+    [{ trunk, readouts: tails }],
     x1,
     x2,
     { label, quiet: options.quiet },

@@ -4,18 +4,17 @@
  * depth L passes through the state of every shallower depth: after d − 1 convolutions it holds
  * Σ⁽ᵈ⁻¹⁾, Θ⁽ᵈ⁻¹⁾ and the variances, and the depth-d kernel is that state followed by cntk's
  * final layers (the last ReLU, the readout and the dense layer). So each block of pairs runs the deepest network once and, at every depth asked
- * for, branches off a copy of the final layers into a small side workspace, leaving the
- * main chain's buffers untouched.
+ * for, branches off a copy of the final layers (blockedKernelMatrices' readouts: a side
+ * workspace on the host, a branch of the block's record on a resident device), leaving the
+ * main chain untouched.
  * The blocks, symmetry, flip and progress are kernelMatrix's (kernel-matrix.ts). The "fix" and
  * no-fix variants differ in Θ⁽¹⁾ (Σ⁽¹⁾ vs 0), so they are separate chains, not one pass.
  */
 import type { Tensor } from '../../autodiff/index.ts';
-import type { DType } from '../../gpu/backend.ts';
 import type { Padding } from '../../gpu/infinite.ts';
 import { blockedKernelMatrices, type KernelMatrices, type KernelMatrixOptions } from './kernel-matrix.ts';
-import { applyNetwork, type Network } from './layers.ts';
+import type { Network } from './layers.ts';
 import { cntk } from './presets.ts';
-import { Workspace, type KernelRecord } from './record.ts';
 
 /** Which CNTKs to compute: `depths` (each ≥ 2, increasing) share one readout, fix and padding. */
 export interface DepthSweep {
@@ -28,16 +27,6 @@ export interface DepthSweep {
 /** The matrices of one depth of the sweep. */
 export interface DepthKernelMatrices extends KernelMatrices {
   depth: number;
-}
-
-/** The final layers' side workspace, per backend and dtype, kept between calls. */
-const sideWorkspaces = new Map<string, Workspace>();
-
-function sideWorkspace(record: KernelRecord, dtype: DType): Workspace {
-  const key = `${record.kernels.name} ${dtype}`;
-  const workspace = sideWorkspaces.get(key) ?? new Workspace(record.kernels, dtype);
-  sideWorkspaces.set(key, workspace);
-  return workspace;
 }
 
 /**
@@ -77,22 +66,11 @@ export function cntkDepthSweep(
 ): DepthKernelMatrices[] {
   const { network, cuts, tail } = segments(sweep);
   if (x1.rank !== 4) throw new Error(`cntkDepthSweep: inputs must be images [n, C, H, W], got [${x1.shape.join(',')}]`);
-  const evaluate = (input: KernelRecord): KernelRecord[] => {
-    let record = input;
-    const side = sideWorkspace(record, x1.dtype);
-    return cuts.map((cut) => {
-      record = applyNetwork(cut, record);
-      // the final layers write into the side workspace, so `record` survives for the next cut;
-      // the next cut's final layers reuse it, so keep a copy (one value per pair)
-      const final = applyNetwork(tail, { ...record, workspace: side });
-      return { ...final, nngp: final.nngp.slice(), ntk: final.ntk?.slice() };
-    });
-  };
   const label = options.label ?? 'kernel';
+  // each depth's state continues the trunk; its final layers branch off it (one readout each)
   const matrices = blockedKernelMatrices(
     network,
-    evaluate,
-    cuts.length,
+    cuts.map((cut) => ({ trunk: cut, readouts: [tail] })),
     x1,
     x2,
     { ...options, label: `${label}, depths ${sweep.depths.join(', ')} in one pass` },

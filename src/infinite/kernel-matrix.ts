@@ -9,13 +9,21 @@
  */
 import type { Tensor } from '../../autodiff/index.ts';
 import type { Data, DType } from '../../gpu/backend.ts';
-import { bandLayout, pairCount, type CovarianceGeometry, type PairBlock } from '../../gpu/infinite.ts';
+import {
+  bandLayout,
+  pairCount,
+  type CovarianceGeometry,
+  type InfiniteKernels,
+  type PairBlock,
+} from '../../gpu/infinite.ts';
 import type { Matrix } from '../linalg/matrix.ts';
 import { formatDuration, progress, progressEnabled } from '../report/progress.ts';
 import { infiniteKernels } from './backend.ts';
-import { applyNetwork, requirements, type Network } from './layers.ts';
+import { applyNetwork, pooledGeometry, requirements, type Network } from './layers.ts';
 import { FLAT, inputRecord, Workspace, type KernelRecord } from './record.ts';
-import { residentKernels } from './resident.ts';
+import { residentKernels, type BlockSegment } from './resident.ts';
+
+export type { BlockSegment } from './resident.ts';
 
 export interface KernelMatrixOptions {
   /** Bytes a block's buffers may take (default 256 MiB). */
@@ -162,30 +170,45 @@ function mirrorUpper(matrix: Matrix): void {
 }
 
 /**
- * One workspace per backend and dtype, kept between calls: its two or three buffers (each at
- * most half the memory budget) are written again instead of allocated again, since
+ * One workspace per backend and dtype (and one for the readouts that branch off), kept
+ * between calls: its two or three buffers (each at most half the memory budget) are written again instead of allocated again, since
  * first-touch page faults cost more here than the arithmetic on them.
  */
 const workspaces = new Map<string, Workspace>();
 
 /**
- * A block's kernels from its input record: the pooled records (no positions left) of each
- * kernel computed, in order. kernelMatrix's is applyNetwork; cntkDepthSweep's branches off
- * several depths.
+ * A block's kernels as segments (resident.ts's BlockSegment): kernelMatrix's is one readout,
+ * the network itself; cntkDepthSweep's branches off each depth's final layers. On the host the
+ * trunk stays in the block's workspace and the readouts write into a side one (each copied
+ * out, one value per pair), but the last, after which nothing is needed.
  */
-export type BlockEvaluation = ((record: KernelRecord) => KernelRecord[]) & {
-  /** Set when the evaluation is applyNetwork of this network alone: a resident backend may then run it on its device (resident.ts). */
-  network?: Network;
-};
+function evaluateOnHost(segments: readonly BlockSegment[], input: KernelRecord, side: Workspace): KernelRecord[] {
+  const out: KernelRecord[] = [];
+  let record = input;
+  segments.forEach((segment, s) => {
+    record = applyNetwork(segment.trunk, record);
+    segment.readouts.forEach((readout, r) => {
+      if (s === segments.length - 1 && r === segment.readouts.length - 1) {
+        out.push(applyNetwork(readout, record));
+        return;
+      }
+      const pooled = applyNetwork(readout, { ...record, workspace: side });
+      out.push({ ...pooled, nngp: pooled.nngp.slice(), ntk: pooled.ntk?.slice() });
+    });
+  });
+  return out;
+}
 
-/** applyNetwork of `network`, marked as such (BlockEvaluation.network). */
-function networkEvaluation(network: Network): BlockEvaluation {
-  return Object.assign((record: KernelRecord) => [applyNetwork(network, record)], { network });
+/** The workspace kept for `key` (kernels, dtype and use), created on first use. */
+function workspaceFor(key: string, kernels: InfiniteKernels, dtype: DType): Workspace {
+  const workspace = workspaces.get(key) ?? new Workspace(kernels, dtype);
+  workspaces.set(key, workspace);
+  return workspace;
 }
 
 /** Runs the blocks, adding weight·K of each evaluated kernel into its matrices (into the upper triangle only when symmetric). */
 function accumulate(
-  evaluate: BlockEvaluation,
+  segments: readonly BlockSegment[],
   scale: number,
   first: Inputs,
   second: Inputs,
@@ -194,30 +217,33 @@ function accumulate(
   weight: number,
   outs: Partial<KernelMatrices>[],
   tick: (pairs: number) => void,
+  caller: string,
 ): void {
   const kernels = infiniteKernels();
-  const key = `${kernels.name} ${first.dtype}`;
-  const workspace = workspaces.get(key) ?? new Workspace(kernels, first.dtype);
-  workspaces.set(key, workspace);
+  const workspace = workspaceFor(`${kernels.name} ${first.dtype}`, kernels, first.dtype);
+  const readouts = workspaceFor(`${kernels.name} ${first.dtype} readouts`, kernels, first.dtype);
   for (const tile of tiles(first.count, second.count, symmetric, side)) {
     const { pairs } = tile;
     const x1 = imagesOf(first, tile.first, pairs.count1);
     const x2 = pairs.triangle ? x1 : imagesOf(second, tile.second, pairs.count2);
     const input = { x1, x2, pairs, channels: first.channels, geometry: first.geometry, scale };
-    // on a resident backend the block's layers stay on its device and only Σ, Θ come back
-    const resident = evaluate.network && residentKernels(evaluate.network, kernels, input);
-    const records = resident ? [{ ...resident, geometry: FLAT }] : evaluate(inputRecord(input, kernels, workspace));
+    // on a resident backend the block's layers stay on its device and only each readout's Σ, Θ come back
+    const records =
+      residentKernels(segments, kernels, input) ??
+      evaluateOnHost(segments, inputRecord(input, kernels, workspace), readouts);
     records.forEach((record, i) => {
-      if (record.geometry !== FLAT)
-        throw new Error(
-          'kernelMatrix: the network must end without positions (a readout, or a fully connected network)',
-        );
+      pooledGeometry(record.geometry, caller);
       const out = outs[i];
       if (out.nngp) scatter(out.nngp, record.nngp, tile, weight);
       if (out.ntk && record.ntk) scatter(out.ntk, record.ntk, tile, weight); // undefined: Θ = 0
     });
     tick(pairCount(pairs));
   }
+}
+
+/** kernelMatrix's segments: no trunk, one readout, the network. */
+function networkSegments(network: Network): BlockSegment[] {
+  return [{ trunk: { ...network, layers: [] }, readouts: [network] }];
 }
 
 /** Σ⁰'s scale: the mean over input channels, or their sum (the authors' code). */
@@ -262,7 +288,7 @@ export function planKernelMatrix(
   };
   const start = performance.now();
   accumulate(
-    networkEvaluation(network),
+    networkSegments(network),
     inputScale(network, first.channels),
     probe,
     probeSecond,
@@ -271,22 +297,23 @@ export function planKernelMatrix(
     1,
     [scratch],
     () => {},
+    'planKernelMatrix',
   );
   const seconds = ((performance.now() - start) / 1000) * (pairs / (probe.count * probeSecond.count));
   return { geometry: first.geometry, pairs, blocks: blocks.length, blockSide: side, bytes, seconds };
 }
 
 /**
- * The blocked pass behind kernelMatrix, for `count` kernels per block (`evaluate`), the inputs
- * laid out for `network` (its window and padding; its depth times the pairs for the time
- * estimate). Only the matrices in `wanted` are filled (fresh memory costs a page fault per
- * 4 KiB, so the one not needed is skipped).
- * @example blockedKernelMatrices(network, (record) => [applyNetwork(network, record)], 1, x, undefined, {}, ['ntk'], 'ntkMatrix')[0].ntk
+ * The blocked pass behind kernelMatrix, for the readouts of `segments` (one set of matrices
+ * each, in order), the inputs laid out for `network` (its window and padding; its depth times
+ * the pairs for the time estimate). On a resident backend each block stays on the device and
+ * each readout is read back once. Only the matrices in `wanted` are filled (fresh memory
+ * costs a page fault per 4 KiB, so the one not needed is skipped).
+ * @example blockedKernelMatrices(network, [{ trunk: chain, readouts: [gap, lap] }], x, undefined, {}, ['ntk'], 'lapSweep')[1].ntk
  */
 export function blockedKernelMatrices(
   network: Network,
-  evaluate: BlockEvaluation,
-  count: number,
+  segments: readonly BlockSegment[],
   x1: Tensor,
   x2: Tensor | undefined,
   options: KernelMatrixOptions,
@@ -315,7 +342,7 @@ export function blockedKernelMatrices(
     data: new Float64Array(first.count * second.count),
   });
   const outs = Array.from(
-    { length: count },
+    { length: segments.reduce((sum, segment) => sum + segment.readouts.length, 0) },
     () => Object.fromEntries(wanted.map((name) => [name, matrix()])) as Partial<KernelMatrices>,
   );
   const passes: [Inputs, boolean, number][] = options.flip
@@ -331,7 +358,7 @@ export function blockedKernelMatrices(
   const bar = progress(label, total, { quiet: options.quiet });
   for (const [images, same, weight] of passes) {
     accumulate(
-      evaluate,
+      segments,
       inputScale(network, first.channels),
       images,
       same ? images : second,
@@ -340,6 +367,7 @@ export function blockedKernelMatrices(
       weight,
       outs,
       (pairs) => bar.tick(pairs),
+      caller,
     );
     // the symmetric pass comes first, so the lower triangle holds nothing yet
     if (same) for (const out of outs) for (const name of wanted) mirrorUpper(out[name]!);
@@ -357,7 +385,7 @@ function compute(
   wanted: (keyof KernelMatrices)[],
   caller: string,
 ): Partial<KernelMatrices> {
-  return blockedKernelMatrices(network, networkEvaluation(network), 1, x1, x2, options, wanted, caller)[0];
+  return blockedKernelMatrices(network, networkSegments(network), x1, x2, options, wanted, caller)[0];
 }
 
 /**

@@ -48,7 +48,8 @@ export interface Network {
   readonly input: 'mean' | 'sum';
 }
 
-const IDENTITY: LinearStep = Object.freeze({ filter: 1, scale: 1, shift: 0, trainable: false });
+/** No linear layer: the step of a ReLU with nothing to fuse (relu().kernel). */
+export const IDENTITY: LinearStep = Object.freeze({ filter: 1, scale: 1, shift: 0, trainable: false });
 
 /** The geometry of the per-image variance planes [n, H, W]: the vanilla band. */
 function positions(geometry: CovarianceGeometry): CovarianceGeometry {
@@ -286,24 +287,59 @@ export function serial(...layers: Layer[]): Network {
   return { layers, input: 'mean' };
 }
 
+/** What walkNetwork does at each step: a layer alone, or a ReLU fused with the linear step after it. */
+export interface NetworkVisitor<State> {
+  layer(state: State, layer: Layer): State;
+  fused(state: State, layer: Layer, step: LinearStep): State;
+}
+
+/**
+ * The network's layers in the order applyNetwork takes them, each ReLU (kernelThen) fused with
+ * the linear layer after it (its step on the state's geometry): the one walk of the host path
+ * and of the resident one (resident.ts).
+ * @example walkNetwork(network, record, { layer: (r, layer) => layer.kernel(r), fused: (r, layer, step) => layer.kernelThen!(r, step) })
+ */
+export function walkNetwork<State extends Pick<KernelRecord, 'geometry'>>(
+  network: Network,
+  state: State,
+  visit: NetworkVisitor<State>,
+): State {
+  const { layers } = network;
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i],
+      next = layers[i + 1];
+    if (layer.kernelThen && next?.linearStep) {
+      state = visit.fused(state, layer, next.linearStep(state));
+      i++;
+    } else {
+      state = visit.layer(state, layer);
+    }
+  }
+  return state;
+}
+
+const HOST: NetworkVisitor<KernelRecord> = {
+  layer: (record, layer) => layer.kernel(record),
+  fused: (record, layer, step) => layer.kernelThen!(record, step),
+};
+
 /**
  * Runs the network's kernel transforms on a block's input record, fusing each ReLU with the
  * linear layer after it.
  * @example applyNetwork(network, inputRecord(...)).ntk // Θ of each pair, after the readout
  */
 export function applyNetwork(network: Network, record: KernelRecord): KernelRecord {
-  const { layers } = network;
-  for (let i = 0; i < layers.length; i++) {
-    const layer = layers[i],
-      next = layers[i + 1];
-    if (layer.kernelThen && next?.linearStep) {
-      record = layer.kernelThen(record, next.linearStep(record));
-      i++;
-    } else {
-      record = layer.kernel(record);
-    }
-  }
-  return record;
+  return walkNetwork(network, record, HOST);
+}
+
+/**
+ * Throws unless a walk ended without positions (after a readout, or on flat inputs): the kernel
+ * matrices hold one value per pair.
+ * @example pooledGeometry(record.geometry, 'kernelMatrix')
+ */
+export function pooledGeometry(geometry: CovarianceGeometry, caller: string): void {
+  if (geometry !== FLAT)
+    throw new Error(`${caller}: the network must end without positions (a readout, or a fully connected network)`);
 }
 
 /**
