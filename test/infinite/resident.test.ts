@@ -4,13 +4,17 @@
  * device runs, with host arrays between them). Every block must take that path, and give the
  * values of the ordinary layer path on the same backend within CNTK_RELATIVE of the largest
  * entry (the same float32 steps, but Σ⁰ and the variances are summed in another order: a few
- * ulps apart). The device itself is tested in test/web and test/gpu/gpujs-headlessgl.test.ts.
+ * ulps apart). Several readouts of a block (a depth sweep, vanilla/GAP/LAP of one trunk) branch
+ * off it: one read per readout and block. The device itself is tested in test/web and test/gpu/gpujs-headlessgl.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import * as ad from '../../autodiff/index.ts';
+import type { ResidentSteps } from '../../gpu/infinite.ts';
 import { ResidentBlock, createGpuJsBackend, type GpuJsBackend } from '../../gpu/gpujs/index.ts';
+import { blockedKernelMatrices } from '../../src/infinite/kernel-matrix.ts';
 import {
   cntk,
+  cntkDepthSweep,
   conv,
   dense,
   kernelMatrix,
@@ -29,9 +33,22 @@ function expectClose(actual: ArrayLike<number>, expected: Float64Array, what: st
   expectWithin(actual, expected, () => CNTK_RELATIVE * largest, what);
 }
 
-/** The webasm backend with a host-run residentBlock that counts its blocks. */
-function hostResident(gpujs: GpuJsBackend): { backend: GpuJsBackend; blocks: () => number } {
-  let blocks = 0;
+/** Counts read() calls of `steps` and of every branch of it. */
+function countReads<T extends ResidentSteps>(steps: T, onRead: () => void): T {
+  const read = steps.read.bind(steps);
+  const branch = steps.branch.bind(steps);
+  steps.read = () => {
+    onRead();
+    return read();
+  };
+  steps.branch = () => countReads(branch(), onRead);
+  return steps;
+}
+
+/** The webasm backend with a host-run residentBlock that counts its blocks and reads. */
+function hostResident(gpujs: GpuJsBackend): { backend: GpuJsBackend; blocks: () => number; reads: () => number } {
+  let blocks = 0,
+    reads = 0;
   const { runtime } = gpujs;
   const backend: GpuJsBackend = {
     ...gpujs,
@@ -39,7 +56,7 @@ function hostResident(gpujs: GpuJsBackend): { backend: GpuJsBackend; blocks: () 
       ...gpujs.infinite,
       residentBlock(x1, x2, channels, pairs, geometry, scale) {
         blocks++;
-        return new ResidentBlock(
+        const block = new ResidentBlock(
           runtime,
           runtime,
           x1 as Float32Array,
@@ -49,10 +66,11 @@ function hostResident(gpujs: GpuJsBackend): { backend: GpuJsBackend; blocks: () 
           geometry,
           scale,
         );
+        return countReads(block, () => reads++);
       },
     },
   };
-  return { backend, blocks: () => blocks };
+  return { backend, blocks: () => blocks, reads: () => reads };
 }
 
 describe('kernelMatrix through InfiniteKernels.residentBlock', () => {
@@ -113,5 +131,58 @@ describe('kernelMatrix through InfiniteKernels.residentBlock', () => {
     expect(() =>
       ad.withBackend(backend, () => kernelMatrix(serial(conv(), relu()), x, undefined, { quiet: true })),
     ).toThrow(/kernelMatrix: the network must end without positions/);
+  });
+
+  it('a depth sweep: every block resident, one read per depth and block, values as on the layer path', () => {
+    const { backend, blocks, reads } = hostResident(gpujs);
+    const sweep = { depths: [2, 3, 5], readout: 'gap' as const, fix: true };
+    // 16,384 bytes allow 2×2-image blocks (4×4 GAP: 4,096 bytes a pair): 6 blocks of 5 images with themselves
+    const options = { quiet: true, memoryBudget: 16_384 };
+    const resident = ad.withBackend(backend, () => cntkDepthSweep(sweep, x, undefined, options));
+    const layered = ad.withBackend(gpujs, () => cntkDepthSweep(sweep, x, undefined, options));
+    expect(blocks()).toBe(6);
+    expect(reads()).toBe(6 * sweep.depths.length);
+    resident.forEach((depth, i) => {
+      expect(depth.depth).toBe(sweep.depths[i]);
+      expectClose(depth.nngp.data, layered[i].nngp.data, `depth ${depth.depth} NNGP`);
+      expectClose(depth.ntk.data, layered[i].ntk.data, `depth ${depth.depth} NTK`);
+    });
+  });
+
+  it('vanilla, GAP and LAP readouts of one trunk, flip: one read per readout and block, values as on the layer path', () => {
+    const { backend, blocks, reads } = hostResident(gpujs);
+    const network = cntk({ depth: 3, readout: 'gap', padding: 'circular' });
+    const trunk = { ...network, layers: network.layers.slice(0, -2) };
+    const output = network.layers[network.layers.length - 1];
+    const readouts = [readout('vanilla'), readout('gap'), readout({ lap: 1 })].map((pool) => ({
+      ...network,
+      layers: [pool, output],
+    }));
+    const run = () =>
+      blockedKernelMatrices(network, [{ trunk, readouts }], x, y, { quiet: true, flip: true }, ['nngp', 'ntk'], 'test');
+    const resident = ad.withBackend(backend, run);
+    const layered = ad.withBackend(gpujs, run);
+    expect(blocks()).toBe(2); // x against y, and flipped x against y
+    expect(reads()).toBe(2 * readouts.length);
+    resident.forEach((kernels, i) => {
+      expectClose(kernels.nngp!.data, layered[i].nngp!.data, `readout ${i} NNGP`);
+      expectClose(kernels.ntk!.data, layered[i].ntk!.data, `readout ${i} NTK`);
+    });
+  });
+
+  it('a block takes no step while a branch of it is open', () => {
+    const pairs = { count1: 2, count2: 2, triangle: true };
+    const geometry = { height: 4, width: 4, padding: 'zero' as const, window: 3 };
+    const images = x.data.slice(0, 2 * 2 * 16) as Float32Array;
+    const block = new ResidentBlock(gpujs.runtime, gpujs.runtime, images, images, 2, pairs, geometry, 0.5);
+    const step = { filter: 3 as const, scale: 1 / 9, shift: 0, trainable: true };
+    const branch = block.branch();
+    branch.linear(step);
+    expect(() => block.linear(step)).toThrow(
+      /ResidentBlock.linear: 1 branch\(es\) of this block still read its record/,
+    );
+    branch.release();
+    expect(() => block.linear(step).read()).not.toThrow();
+    block.release();
   });
 });
