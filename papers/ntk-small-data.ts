@@ -18,6 +18,7 @@ import { prepareFewShot } from './ntk-small-data/fewshot-data.ts';
 import { fewShotKernels } from './ntk-small-data/fewshot-kernels.ts';
 import { fewShotClaims, fewShotFigure, fewShotSection, summarizeSizes } from './ntk-small-data/fewshot-report.ts';
 import { runFewShot } from './ntk-small-data/fewshot.ts';
+import { resnetThreads } from './ntk-small-data/resnet-threads.ts';
 import { runUciPart } from './ntk-small-data/uci-part.ts';
 
 export const main = runPaper(import.meta.url, {
@@ -34,7 +35,7 @@ export const main = runPaper(import.meta.url, {
       description: 'few-shot with more subsets per n, 1,000 test images and a wider ResNet (hours on two cores)',
     },
   },
-  run({ config, flags, quiet, seed, backend, elapsedSeconds, hasDataset }) {
+  async run({ config, flags, quiet, seed, backend, elapsedSeconds, hasDataset }) {
     const directory = dataDirectory();
     const cache = join('results', 'cache', 'ntk-small-data');
     // §4: the 90 UCI datasets through the authors' protocol (uci-part.ts), unless --few-shot-only.
@@ -46,10 +47,10 @@ export const main = runPaper(import.meta.url, {
     const present = hasDataset('cifar10', 'few-shot CIFAR-10');
     const data = present ? prepareFewShot(fewShot, seed, directory) : undefined;
     const kernels = data && fewShotKernels(fewShot, data, backend, cache, quiet);
-    // Every subset through kernel regression on both kernels and a freshly trained ResNet.
+    // Every subset through kernel regression on both kernels and a freshly trained ResNet, one ResNet per core.
     const subsetCount = fewShot.subsets.reduce((a, b) => a + b, 0);
     const bar = progress(`few-shot CIFAR-10, ${subsetCount} subsets`, data ? subsetCount : 0, { quiet });
-    const subsets = data && kernels ? runFewShot(fewShot, data, kernels, seed, bar) : [];
+    const subsets = data && kernels ? await runFewShot(fewShot, data, kernels, seed, bar, resnetThreads()) : [];
     bar.done();
     const sizes = summarizeSizes(subsets);
     const claims = kernels ? fewShotClaims(sizes, fewShot) : [];

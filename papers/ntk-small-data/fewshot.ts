@@ -16,7 +16,7 @@ import type { ProgressBar } from '../../src/report/index.ts';
 import type { FewShotConfig, FewShotResNet } from './config.ts';
 import { drawSubsets, type FewShotData } from './fewshot-data.ts';
 import type { PoolKernel } from './fewshot-kernels.ts';
-import { trainResNet } from './fewshot-resnet.ts';
+import { trainResNets, type ResNetJob } from './resnet-threads.ts';
 
 /** Test accuracies (%) of one subset; the ResNet's training accuracy says whether it fit. */
 export interface SubsetResult {
@@ -90,27 +90,35 @@ export function resnetEpochCap(resnet: Pick<FewShotResNet, 'epochImages' | 'maxE
 }
 
 /**
- * Every subset of the sweep through the three classifiers (one progress tick per subset).
- * @example runFewShot(config.fewShot, data, { vanilla, gap }, 0, bar).length // Σ subsets
+ * Every subset of the sweep through the three classifiers (one progress tick per subset, as its
+ * ResNet finishes); the ResNets train `threads` at a time (resnet-threads.ts), which changes
+ * nothing in their results.
+ * @example (await runFewShot(config.fewShot, data, { vanilla, gap }, 0, bar, 2)).length // Σ subsets
  */
-export function runFewShot(
+export async function runFewShot(
   config: FewShotConfig,
   data: FewShotData,
   kernels: { vanilla: PoolKernel; gap: PoolKernel },
   seed: number,
   bar: ProgressBar,
-): SubsetResult[] {
+  threads: number,
+): Promise<SubsetResult[]> {
   const { pool, test } = data;
-  return drawSubsets(data.byClass, config.sizes, config.subsets, seed).map(({ n, index, positions }) => {
+  const subsets = drawSubsets(data.byClass, config.sizes, config.subsets, seed);
+  const jobs: ResNetJob[] = subsets.map(({ n, index, positions }) => ({
+    train: selectExamples(pool, positions),
+    test,
+    options: {
+      ...config.resnet,
+      maxEpochs: resnetEpochCap(config.resnet, n),
+      seed: deriveSeed(seed, 100_000 + 1000 * n + index),
+    },
+  }));
+  const resnets = await trainResNets(jobs, { threads, onDone: () => bar.tick() });
+  return subsets.map(({ n, index, positions }, i) => {
     const regress = (kernel: PoolKernel) => subsetRegression(kernel, positions, pool.labels, test.labels, pool.classes);
     const [vanilla, gap] = [regress(kernels.vanilla), regress(kernels.gap)];
-    const cap = resnetEpochCap(config.resnet, n);
-    const resnet = trainResNet(selectExamples(pool, positions), test, {
-      ...config.resnet,
-      maxEpochs: cap,
-      seed: deriveSeed(seed, 100_000 + 1000 * n + index),
-    });
-    bar.tick();
+    const resnet = resnets[i];
     return {
       n,
       index,
@@ -119,7 +127,7 @@ export function runFewShot(
       resnet: 100 * resnet.testAccuracy,
       resnetTrain: 100 * resnet.trainAccuracy,
       resnetEpochs: resnet.epochs,
-      resnetEpochCap: cap,
+      resnetEpochCap: jobs[i].options.maxEpochs,
       resnetSeconds: resnet.seconds,
       relativeJitter: Math.max(vanilla.relativeJitter, gap.relativeJitter),
     };
