@@ -2,7 +2,15 @@
  * What a primitive op is, and how one is applied: validate, compute the shape, run the
  * backend kernel, and record the node when gradients are wanted.
  */
-import { isData, type Backend, type Data, type DType, type Kernels, type Storage } from '../gpu/backend.ts';
+import {
+  isData,
+  type Backend,
+  type Data,
+  type DType,
+  type Indices,
+  type Kernels,
+  type Storage,
+} from '../gpu/backend.ts';
 import { currentBackend } from '../gpu/registry.ts';
 import { allocating } from './allocation.ts';
 import { checkTensor } from './arguments.ts';
@@ -35,9 +43,9 @@ export interface OpDef<Attrs, Name extends string = string> {
   readonly dtype?: (inputs: readonly Tensor[], attrs: Attrs, backend: Backend) => DType;
   /** The output shape; throws an error naming the op and the shapes when they do not fit. */
   readonly shape: (inputs: readonly Tensor[], attrs: Attrs) => number[];
-  /** Runs the kernel on the inputs' `storage`: host storage, or also device storage on a resident backend. */
+  /** Runs the kernel on the inputs' `storage` (and indices): host, or also device on a resident backend. */
   readonly forward: (
-    kernels: Kernels<Storage>,
+    kernels: Kernels<Storage, Indices>,
     inputs: readonly Tensor[],
     attrs: Attrs,
     outShape: readonly number[],
@@ -83,7 +91,9 @@ export function apply<Attrs>(op: OpDef<Attrs>, inputs: readonly Tensor[], attrs:
   const outShape = op.shape(inputs, attrs);
   // A resident backend takes host or device storage; any other sees only host storage, so
   // a device tensor meeting it is read back here (its Kernels<Data> then gets Data only).
-  const kernels: Kernels<Storage> = backend.device ?? (backend as Kernels<Data> as Kernels<Storage>);
+  // Likewise indices: OpIndices.operand hands device indices only to a resident backend.
+  const kernels: Kernels<Storage, Indices> =
+    backend.device ?? (backend as Kernels<Data> as unknown as Kernels<Storage, Indices>);
   // On a resident backend host inputs go to the device once (Tensor.upload), so reuse does not copy again.
   if (backend.device)
     for (const input of inputs) if (backend.dtypes.includes(input.dtype)) input.upload(backend.device);

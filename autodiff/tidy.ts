@@ -12,7 +12,10 @@
  * @example
  *   const loss = tidy(() => net.forward(x).sub(y).square().mean()); // intermediates freed
  */
-import type { DeviceStorage } from '../gpu/backend.ts';
+import type { DeviceIndices, DeviceStorage } from '../gpu/backend.ts';
+
+/** What a holder shares: device storage, or device indices (gather/scatterAdd's, autodiff/indices.ts). */
+type Held = DeviceStorage | DeviceIndices;
 
 /** The tensor side that a scope needs: its storage share, and whether it let go already. */
 export interface Holder {
@@ -21,12 +24,12 @@ export interface Holder {
   readonly owner?: Holder;
 }
 
-const references = new WeakMap<DeviceStorage, number>();
+const references = new WeakMap<Held, number>();
 const scopes: Set<Holder>[] = [];
-const finalizer = new FinalizationRegistry<DeviceStorage>(drop);
+const finalizer = new FinalizationRegistry<Held>(drop);
 
 /** Records a new holder of `storage` (and, inside tidy, in the innermost scope). */
-export function hold(holder: Holder, storage: DeviceStorage): void {
+export function hold(holder: Holder, storage: Held): void {
   references.set(storage, (references.get(storage) ?? 0) + 1);
   finalizer.register(holder, storage, holder);
   scopes.at(-1)?.add(holder);
@@ -49,13 +52,13 @@ export function holdCopy(holder: Holder, storage: DeviceStorage, scope: object |
 }
 
 /** The holder lets go of `storage`; the last one to let go releases it. */
-export function letGo(holder: Holder, storage: DeviceStorage): void {
+export function letGo(holder: Holder, storage: Held): void {
   finalizer.unregister(holder);
   for (const scope of scopes) scope.delete(holder);
   drop(storage);
 }
 
-function drop(storage: DeviceStorage): void {
+function drop(storage: Held): void {
   const count = (references.get(storage) ?? 1) - 1;
   if (count > 0) {
     references.set(storage, count);

@@ -33,6 +33,29 @@ export interface DeviceStorage {
 /** Either kind of storage: what a Tensor holds. */
 export type Storage = Data | DeviceStorage;
 
+/**
+ * Gather/scatter indices a resident backend keeps on its device (maxPool2d's argmax, or host
+ * indices uploaded once): read back on demand, freed explicitly, like DeviceStorage. `lowest`
+ * and `bound` are what the producer guarantees (every index in [lowest, bound)), so a kernel
+ * checks its range without reading the values back.
+ * @example const host = indices.read(); indices.release();
+ */
+export interface DeviceIndices {
+  readonly length: number;
+  /** No index is below this (−1 where an all-padding pooling window has no maximum). */
+  readonly lowest: number;
+  /** Every index is below this. */
+  readonly bound: number;
+  /** The indices on the host (downloaded on the first call, then cached). */
+  read(): Int32Array;
+  /** Frees the device memory; idempotent. */
+  release(): void;
+  readonly released: boolean;
+}
+
+/** Either kind of indices: what gather and scatterAdd take on a resident backend's `device` set. */
+export type Indices = Int32Array | DeviceIndices;
+
 /** True for host storage (a typed array), false for device storage. */
 export function isData(storage: Storage): storage is Data {
   return storage instanceof Float32Array || storage instanceof Float64Array;
@@ -125,10 +148,11 @@ export interface Pool2dSpec {
 }
 
 /**
- * The kernels that read and write storage of type S: host `Data` on every backend, and
- * `Storage` (host or device) on a resident backend's `device` set.
+ * The kernels that read and write storage of type S, indexed by indices of type I: host
+ * `Data` and `Int32Array` on every backend, and `Storage` and `Indices` (host or device) on a
+ * resident backend's `device` set.
  */
-export interface Kernels<S extends Storage = Data> {
+export interface Kernels<S extends Storage = Data, I extends Indices = Int32Array> {
   cast(x: S, dtype: DType): S;
 
   unary(op: UnaryOp, x: S): S;
@@ -169,9 +193,12 @@ export interface Kernels<S extends Storage = Data> {
   slice(x: S, shape: readonly number[], begin: readonly number[], size: readonly number[]): S;
   concat(xs: readonly S[], shapes: readonly (readonly number[])[], axis: number): S;
   /** out[..., j, ...] = x[..., indices[..., j, ...], ...] along `axis` (indices has out's shape). */
-  gather(x: S, shape: readonly number[], axis: number, indices: Int32Array, indexShape: readonly number[]): S;
-  /** The transpose of gather: out (of outShape) starts at 0 and out[..idx..] += src[..]. */
-  scatterAdd(src: S, indices: Int32Array, indexShape: readonly number[], axis: number, outShape: readonly number[]): S;
+  gather(x: S, shape: readonly number[], axis: number, indices: I, indexShape: readonly number[]): S;
+  /**
+   * The transpose of gather: out (of outShape) starts at 0 and out[..idx..] += src[..], each
+   * output's sources added in their order along `axis` (deterministic, the same on every backend).
+   */
+  scatterAdd(src: S, indices: I, indexShape: readonly number[], axis: number, outShape: readonly number[]): S;
 
   matmul(a: S, b: S, spec: MatmulSpec): S;
 
@@ -212,14 +239,16 @@ export interface Backend extends Kernels<Data> {
   readonly device?: DeviceKernels;
 }
 
-/** A resident backend's kernels: inputs host or device storage, results on the device. */
-export interface DeviceKernels extends Kernels<Storage> {
+/** A resident backend's kernels: inputs host or device storage (and indices), results on the device. */
+export interface DeviceKernels extends Kernels<Storage, Indices> {
   /** Copies host storage to the device. */
   upload(data: Data): DeviceStorage;
-  /** Device storages created and not yet released: the number a leak test bounds. */
+  /** Copies host indices (all in [0, bound)) to the device, for gather and scatterAdd to share. */
+  uploadIndices(indices: Int32Array, bound: number): DeviceIndices;
+  /** Device storages and indices created and not yet released: the number a leak test bounds. */
   liveCount(): number;
-  /** Backend.maxPool2dIndices on host or device storage: computed on the device, only the indices come back. */
-  maxPool2dIndices(x: Storage, spec: Pool2dSpec): Int32Array;
+  /** Backend.maxPool2dIndices on host or device storage: computed and kept on the device (nothing comes back). */
+  maxPool2dIndices(x: Storage, spec: Pool2dSpec): DeviceIndices;
   /** The largest storage `upload` takes (elements); the autodiff layer keeps larger host tensors on the host. */
   readonly maxElements: number;
   /**

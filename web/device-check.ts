@@ -8,7 +8,8 @@
  * small ReLU net on the device against the cpu backend, the copies host tensors cost
  * (uploaded once, on first use), maxPool2d's window search on a texture, and a CNTK block
  * that stays on the device, and
- * the public kernelMatrix on the device (its blocks resident).
+ * the public kernelMatrix on the device (its blocks resident); and a CNN step whose pooling
+ * indices stay on the device (device-cnn.ts).
  */
 import * as ad from '../autodiff/index.ts';
 import { cpuBackend } from '../gpu/cpu/index.ts';
@@ -18,6 +19,7 @@ import { cntk } from '../src/infinite/presets.ts';
 import { kernelMatrix, type KernelMatrices } from '../src/infinite/kernel-matrix.ts';
 import { dense, relu, serial } from '../src/infinite/layers.ts';
 import { cntkResident } from './cntk-resident.ts';
+import { cnnReport, type CnnReport } from './device-cnn.ts';
 
 export interface DeviceReport {
   /** The backend has device kernels (a WebGL mode). */
@@ -48,8 +50,8 @@ export interface DeviceReport {
    */
   /**
    * maxPool2d on a texture (rounded values: ties; padded windows): per spec, the indices of the
-   * device kernels and of cpu, and the copies the device search made; then a pooling layer's
-   * forward and gradient on the device and on cpu.
+   * device kernels (read back after the count) and of cpu, and the copies the device search
+   * made; then a pooling layer's forward and gradient on the device and on cpu.
    */
   pool: {
     indices: { spec: string; device: number[]; cpu: number[]; transfers: Transfers }[];
@@ -71,6 +73,8 @@ export interface DeviceReport {
    * the live textures around it; `setupUploads` is one symmetric block's uploads (cntkResident's setup).
    */
   kernelMatrix: { setupUploads: number; cases: KernelMatrixCase[] };
+  /** A CNN step whose max-pooling argmax stays on the device, and scatterAdd's collisions (device-cnn.ts). */
+  cnn: CnnReport | undefined;
 }
 
 export interface KernelMatrixCase {
@@ -124,9 +128,11 @@ function pooling(gpujs: GpuJsBackend): DeviceReport['pool'] {
     const before = device.transfers();
     const found = device.maxPool2dIndices(onDevice.storage, spec);
     const after = device.transfers();
+    const values = Array.from(found.read());
+    found.release();
     return {
       spec: JSON.stringify(options),
-      device: Array.from(found),
+      device: values,
       cpu: Array.from(cpuBackend.maxPool2dIndices(x.data, spec)),
       transfers: { uploads: after.uploads - before.uploads, downloads: after.downloads - before.downloads },
     };
@@ -306,6 +312,7 @@ export function deviceReport(gpujs: GpuJsBackend, ops = 10_000): DeviceReport {
     step: { onDevice: stepDevice.onDevice, device: Array.from(stepDevice.data), cpu: Array.from(stepCpu.data) },
     transfers,
     pool,
+    cnn: device ? cnnReport(gpujs) : undefined,
     cntk: {
       device: Array.from(resident.ntk.data),
       host: Array.from(cntkResident(gpujs, images, 4, true).ntk.data),

@@ -3,17 +3,19 @@
  * Each is the other's VJP, so indexing differentiates to any order. indexSelect
  * (torch.index_select) is a gather.
  */
+import { currentBackend } from '../../gpu/registry.ts';
 import { sizeOf } from '../../gpu/shape.ts';
 import { allocating } from '../allocation.ts';
 import { checkIntegers, checkShape, checkTensor } from '../arguments.ts';
+import { OpIndices } from '../indices.ts';
 import { apply, shapeText, type OpDef } from '../op.ts';
 import type { Tensor } from '../tensor.ts';
 import { normalizeAxis } from './operand.ts';
 
-/** Attributes of gather: the axis, the indices (validated) and their shape. */
+/** Attributes of gather: the axis, the indices (validated; host or device) and their shape. */
 export interface IndexAttrs {
   axis: number;
-  indices: Int32Array;
+  indices: OpIndices;
   indexShape: number[];
 }
 
@@ -26,7 +28,7 @@ export const gatherDefinition: OpDef<IndexAttrs, 'gather'> = {
   name: 'gather',
   shape: (_inputs, { indexShape }) => indexShape,
   forward: (kernels, [x], { axis, indices, indexShape }) =>
-    kernels.gather(x.storage, x.shape, axis, indices, indexShape),
+    kernels.gather(x.storage, x.shape, axis, indices.operand(currentBackend()), indexShape),
   vjp: (g, { inputs: [x], attrs }) => [scatterAddIndexed(g, attrs, x.shape)],
 };
 
@@ -34,7 +36,7 @@ export const scatterAddDefinition: OpDef<ScatterAttrs, 'scatterAdd'> = {
   name: 'scatterAdd',
   shape: (_inputs, { outShape }) => outShape,
   forward: (kernels, [src], { axis, indices, indexShape, outShape }) =>
-    kernels.scatterAdd(src.storage, indices, indexShape, axis, outShape),
+    kernels.scatterAdd(src.storage, indices.operand(currentBackend()), indexShape, axis, outShape),
   vjp: (g, { attrs }) => [apply(gatherDefinition, [g], attrs)],
 };
 
@@ -95,7 +97,11 @@ export function gather(
     indexShape ??
     x.shape.map((extent, d) => (d === resolvedAxis ? (others === 0 ? 0 : indices.length / others) : extent));
   const checked = checkIndices('gather', x.shape, resolvedAxis, indices, shape);
-  return apply(gatherDefinition, [x], { axis: resolvedAxis, indices: checked, indexShape: [...shape] });
+  return apply(gatherDefinition, [x], {
+    axis: resolvedAxis,
+    indices: OpIndices.host(checked, x.shape[resolvedAxis]),
+    indexShape: [...shape],
+  });
 }
 
 /** The transpose of gather: zeros of outShape, then out[…, indices[…], …] += src[…]. */
@@ -110,7 +116,12 @@ export function scatterAdd(
   checkIntegers('scatterAdd', 'indices', indices);
   const resolvedAxis = normalizeAxis(axis, outShape.length, 'scatterAdd');
   const checked = checkIndices('scatterAdd', outShape, resolvedAxis, indices, src.shape);
-  return scatterAddIndexed(src, { axis: resolvedAxis, indices: checked, indexShape: [...src.shape] }, outShape);
+  const attrs = {
+    axis: resolvedAxis,
+    indices: OpIndices.host(checked, outShape[resolvedAxis]),
+    indexShape: [...src.shape],
+  };
+  return scatterAddIndexed(src, attrs, outShape);
 }
 
 /**
@@ -139,5 +150,20 @@ export function indexSelect(x: Tensor, axis: number, indices: Int32Array | reado
   for (let o = 0, at = 0; o < outer; o++) {
     for (let j = 0; j < indices.length; j++, at += inner) repeated.fill(indices[j], at, at + inner);
   }
-  return apply(gatherDefinition, [x], { axis: resolvedAxis, indices: repeated, indexShape: outShape });
+  return apply(gatherDefinition, [x], {
+    axis: resolvedAxis,
+    indices: OpIndices.host(repeated, extent),
+    indexShape: outShape,
+  });
+}
+
+/**
+ * gather with indices already made on the device (unchecked here: their producer guarantees
+ * [0, x.shape[axis]), which OpIndices.device verifies from the range it states).
+ * @example gatherOnDevice(planes, 2, OpIndices.device(argmax, device, height * width), outShape)
+ */
+export function gatherOnDevice(x: Tensor, axis: number, indices: OpIndices, indexShape: readonly number[]): Tensor {
+  if (indices.length !== sizeOf(indexShape))
+    throw new Error(`gather: ${indices.length} device indices do not fill index shape ${shapeText(indexShape)}`);
+  return apply(gatherDefinition, [x], { axis, indices, indexShape: [...indexShape] });
 }

@@ -7,12 +7,14 @@
  */
 import type { Pool2dSpec } from '../../gpu/backend.ts';
 import { currentBackend } from '../../gpu/registry.ts';
+import { sizeOf } from '../../gpu/shape.ts';
 import { allocating } from '../allocation.ts';
 import { checkBoolean, checkOptions, checkTensor } from '../arguments.ts';
 import { shapeText } from '../op.ts';
 import { Tensor } from '../tensor.ts';
 import { conv2d, conv2dSpec, pair } from './conv.ts';
-import { gather } from './gather.ts';
+import { OpIndices } from '../indices.ts';
+import { gather, gatherOnDevice } from './gather.ts';
 import { reshape } from './layout.ts';
 
 export interface Pool2dOptions {
@@ -111,11 +113,29 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   };
   const outShape = [batch, channels, spec.outHeight, spec.outWidth];
   const backend = currentBackend();
-  // a resident backend searches the windows where x lives: only the indices come back, never x
-  const indices = allocating('maxPool2d', outShape, x.dtype, () =>
-    backend.device ? backend.device.maxPool2dIndices(x.storage, spec) : backend.maxPool2dIndices(x.data, spec),
-  );
   const planes = reshape(x, [batch, channels, inHeight * inWidth]);
-  const pooled = gather(planes, 2, indices, [batch, channels, spec.outHeight * spec.outWidth]);
+  const indexShape = [batch, channels, spec.outHeight * spec.outWidth];
+  // a resident backend searches the windows where x lives and keeps the argmax there: the
+  // pooled values and their gradient (gather, scatterAdd) read it in place, nothing comes back
+  // (gpu.js has no empty textures: empty inputs or outputs take the host path)
+  const device = backend.device;
+  const pooled =
+    device && x.size > 0 && sizeOf(outShape) > 0
+      ? gatherOnDevice(
+          planes,
+          2,
+          OpIndices.device(
+            allocating('maxPool2d', outShape, x.dtype, () => device.maxPool2dIndices(x.storage, spec)),
+            device,
+            inHeight * inWidth,
+          ),
+          indexShape,
+        )
+      : gather(
+          planes,
+          2,
+          allocating('maxPool2d', outShape, x.dtype, () => backend.maxPool2dIndices(x.data, spec)),
+          indexShape,
+        );
   return reshape(pooled, outShape);
 }

@@ -9,7 +9,7 @@
  *   storage.read();    // Float32Array(6), downloaded once
  *   storage.release(); // texture.delete()
  */
-import type { DeviceStorage } from '../backend.ts';
+import type { DeviceIndices, DeviceStorage } from '../backend.ts';
 import { flatten } from './results.ts';
 
 /** The part of a gpu.js texture used here (gpu.js's Texture class). */
@@ -73,5 +73,42 @@ export class TextureStorage implements DeviceStorage {
     this.#texture = undefined;
     this.#counter.live--;
     this.#onRelease();
+  }
+}
+
+/**
+ * Gather/scatter indices on the GPU: a float32 texture of integers (exact: every index is
+ * below 2²³, runtime.ts's MAX_KERNEL_ELEMENTS), with the range its producer guarantees.
+ * @example
+ *   const indices = new TextureIndices(runtime.upload(Float32Array.of(2, 0)), 0, 3);
+ *   indices.read(); // Int32Array [2, 0], downloaded once
+ */
+export class TextureIndices implements DeviceIndices {
+  readonly storage: TextureStorage;
+  readonly lowest: number;
+  readonly bound: number;
+  #values: Int32Array | undefined;
+
+  constructor(storage: TextureStorage, lowest: number, bound: number) {
+    this.storage = storage;
+    this.lowest = lowest;
+    this.bound = bound;
+  }
+
+  get length(): number {
+    return this.storage.length;
+  }
+
+  get released(): boolean {
+    return this.storage.released;
+  }
+
+  read(): Int32Array {
+    this.#values ??= Int32Array.from(this.storage.read());
+    return this.#values;
+  }
+
+  release(): void {
+    this.storage.release();
   }
 }

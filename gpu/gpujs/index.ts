@@ -16,30 +16,31 @@
  *
  * In the WebGL modes (webgl, webgl2, headlessgl) the backend is resident: `device` runs the
  * same kernels with `pipeline: true`, so results stay on the GPU as textures (device.ts)
- * until read, and a chain of ops makes no host round trip. webasm and cpu modes have no
- * `device` and behave as before.
+ * until read, and a chain of ops makes no host round trip; gather and scatterAdd also take
+ * their indices as textures (maxPool2d's argmax, or host indices uploaded once). webasm and
+ * cpu modes have no `device` and behave as before.
  *
  * @example
  *   const backend = createGpuJsBackend();
  *   backend.describe(); // 'gpujs (gpu.js 2.24.1, mode webasm)'
  *   backend.matmul(a, b, { batch: 1, m: 2, k: 3, n: 4, transposeA: false, transposeB: false, strideA: 0, strideB: 0 });
  */
-import type { Backend, Data, DeviceKernels, DType, Kernels, Storage } from '../backend.ts';
+import type { Backend, Data, DeviceKernels, DType, Indices, Kernels, Storage } from '../backend.ts';
 import { Random } from '../random.ts';
 import { FLOAT64_MESSAGE, float32, MAX_KERNEL_ELEMENTS, type GpuJsRuntime, type KernelRunner } from './runtime.ts';
 import { createRuntime } from './load.ts';
-import { TextureStorage } from './device.ts';
+import { TextureIndices, TextureStorage } from './device.ts';
 import { binary, unary, where } from './elementwise.ts';
 import { argmax, reduce } from './reduce.ts';
 import { broadcastTo, concat, gather, pad, permute, scatterAdd, slice } from './layout.ts';
 import { matmul } from './matmul.ts';
 import { conv2d, conv2dInputGrad, conv2dWeightGrad } from './conv.ts';
-import { maxPool2dIndices } from './pool.ts';
+import { maxPool2dIndices, maxPool2dIndicesOnDevice } from './pool.ts';
 import { createGpuJsInfiniteKernels } from './infinite.ts';
 import { residentBlocks } from './infinite-device.ts';
 
 export { naiveMatmulKernel, matmulBlocked, matmulFlat } from './matmul.ts';
-export { TextureStorage } from './device.ts';
+export { TextureIndices, TextureStorage } from './device.ts';
 export { ResidentBlock } from './infinite-device.ts';
 export { GpuJsRuntime, FLOAT64_MESSAGE, MAX_KERNEL_ELEMENTS, GPUJS_MODES, type GpuJsMode } from './runtime.ts';
 export { provideGpuJs, type ProvidedGpuJs } from './load.ts';
@@ -109,8 +110,9 @@ export function createGpuJsBackend(environment?: Record<string, string | undefin
 function deviceKernels(runtime: GpuJsRuntime, device: KernelRunner<Storage>): DeviceKernels {
   return {
     upload: (data) => runtime.upload(float32(data, 'upload')),
+    uploadIndices: (indices, bound) => uploadIndices(runtime, indices, bound),
     liveCount: () => runtime.liveTextures,
-    maxPool2dIndices: (x, spec) => maxPool2dIndices(runtime, x, spec),
+    maxPool2dIndices: (x, spec) => maxPool2dIndicesOnDevice(device, x, spec),
     maxElements: MAX_KERNEL_ELEMENTS,
     transfers: () => runtime.transfers,
     cast(x, dtype) {
@@ -123,8 +125,24 @@ function deviceKernels(runtime: GpuJsRuntime, device: KernelRunner<Storage>): De
   };
 }
 
+/** Host indices as a texture of their float32 values (exact below 2²³), after checking them against [0, bound). */
+function uploadIndices(runtime: GpuJsRuntime, indices: Int32Array, bound: number): TextureIndices {
+  if (!(indices instanceof Int32Array)) throw new Error('gpujs uploadIndices: indices must be an Int32Array');
+  if (!Number.isInteger(bound) || bound < 1 || bound > MAX_KERNEL_ELEMENTS)
+    throw new Error(`gpujs uploadIndices: bound must be an integer in [1, 2^23], got ${bound}`);
+  const values = new Float32Array(indices.length);
+  indices.forEach((index, i) => {
+    if (!(index >= 0 && index < bound))
+      throw new Error(`gpujs uploadIndices: index ${index} at position ${i} is outside [0, ${bound})`);
+    values[i] = index;
+  });
+  return new TextureIndices(runtime.upload(values), 0, bound);
+}
+
 /** The ops every kernel runner serves alike: the host runtime (results Float32Array) or the device one (textures). */
-function kernelsOn<S extends Storage>(runner: KernelRunner<S>): Omit<Kernels<S | Float32Array>, 'cast'> {
+function kernelsOn<S extends Storage, I extends Indices>(
+  runner: KernelRunner<S>,
+): Omit<Kernels<S | Float32Array, I>, 'cast'> {
   return {
     unary: (op, x) => unary(runner, op, x),
     binary: (op, a, aShape, b, bShape, outShape) => binary(runner, op, a, aShape, b, bShape, outShape),

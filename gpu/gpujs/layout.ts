@@ -3,8 +3,9 @@
  * scatterAdd. Each output cell finds its source position from its own coordinates
  * (gather form), with extents and strides baked in as constants. Results are exact.
  */
-import type { Storage } from '../backend.ts';
+import type { Indices, Storage } from '../backend.ts';
 import { broadcastStrides, sizeOf, stridesOf } from '../shape.ts';
+import { TextureIndices } from './device.ts';
 import { coalesce, emitCoordinates, KernelSource } from './indexing.ts';
 import { checked, MAX_KERNEL_ELEMENTS, type KernelInput, type KernelRunner } from './runtime.ts';
 
@@ -186,17 +187,34 @@ function indicesAsFloat(indices: Int32Array, count: number, extent: number, labe
   return out;
 }
 
+/**
+ * The indices as a kernel argument: host indices checked one by one and sent as float32;
+ * device indices (a texture, read in place) checked by the range their producer guarantees.
+ */
+function indexArgument(indices: Indices, count: number, extent: number, label: string): KernelInput {
+  // anything else gets indicesAsFloat's type error
+  if (!(indices instanceof TextureIndices)) return indicesAsFloat(indices as Int32Array, count, extent, label);
+  if (indices.length !== count)
+    throw new Error(`gpujs ${label}: device indices have ${indices.length} elements, expected ${count}`);
+  // an out-of-range index would read outside the array without any error in gpu.js
+  if (indices.lowest < 0 || indices.bound > extent)
+    throw new Error(
+      `gpujs ${label}: device indices span [${indices.lowest}, ${indices.bound}), outside [0, ${extent}) (an all-padding pooling window has index −1)`,
+    );
+  return indices.storage;
+}
+
 export function gather<Out extends Storage>(
   runtime: KernelRunner<Out>,
   x: Storage,
   shape: readonly number[],
   axis: number,
-  indices: Int32Array,
+  indices: Indices,
   indexShape: readonly number[],
 ): Out | Float32Array {
   const input = checked(x, sizeOf(shape), 'gather', `x of shape [${shape}]`);
   const size = sizeOf(indexShape);
-  const index = indicesAsFloat(indices, size, shape[axis], 'gather');
+  const index = indexArgument(indices, size, shape[axis], 'gather');
   if (size === 0) return new Float32Array(0);
   const strides = stridesOf(shape);
   const source = new KernelSource();
@@ -218,20 +236,24 @@ export function gather<Out extends Storage>(
  * The transpose of gather, written gather-style: each output cell scans the indices
  * along `axis` at its own other coordinates and sums the src values whose index names
  * it. That costs outSize·indexShape[axis] reads (the cpu's scatter loop reads src
- * once), but needs no atomic adds, which gpu.js kernels do not have; the additions
- * happen in the cpu's order, so the results agree exactly.
+ * once), but needs no atomic adds, which gpu.js kernels do not have, and it is
+ * deterministic where several sources hit one output: each output adds its m sources in
+ * the cpu's order (ascending along `axis`, from 0). With correctly rounded float32
+ * additions (webasm; IEEE GPUs) the results agree exactly; a GPU whose adds are not
+ * correctly rounded stays within the recursive-summation bound
+ * |Δ| ≤ γ_(m−1)·Σ|src| per output (Higham, Accuracy and Stability, §4.2), γ_k = k·u/(1−k·u), u = 2⁻²⁴.
  */
 export function scatterAdd<Out extends Storage>(
   runtime: KernelRunner<Out>,
   src: Storage,
-  indices: Int32Array,
+  indices: Indices,
   indexShape: readonly number[],
   axis: number,
   outShape: readonly number[],
 ): Out | Float32Array {
   const count = sizeOf(indexShape);
   const values = checked(src, count, 'scatterAdd', `src of shape [${indexShape}]`);
-  const index = indicesAsFloat(indices, count, outShape[axis], 'scatterAdd');
+  const index = indexArgument(indices, count, outShape[axis], 'scatterAdd');
   indexShape.forEach((extent, d) => {
     if (d !== axis && extent > outShape[d])
       throw new Error(`gpujs scatterAdd: index shape [${indexShape}] exceeds output shape [${outShape}] on axis ${d}`);

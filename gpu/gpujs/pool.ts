@@ -1,7 +1,8 @@
 /** Max-pooling window search on gpu.js; the pooled values are then a gather (autodiff/ops). */
 import type { Pool2dSpec, Storage } from '../backend.ts';
 import { emitCoordinates, KernelSource } from './indexing.ts';
-import { checked, type GpuJsRuntime } from './runtime.ts';
+import { TextureIndices, TextureStorage } from './device.ts';
+import { checked, type GpuJsRuntime, type KernelInput, type KernelRecipe, type KernelRunner } from './runtime.ts';
 
 /**
  * For each output cell, the flat index (h·W + w) within its input plane of the window's
@@ -11,6 +12,37 @@ import { checked, type GpuJsRuntime } from './runtime.ts';
  * kernels' entry): then only the indices come back, never x.
  */
 export function maxPool2dIndices(runtime: GpuJsRuntime, x: Storage, spec: Pool2dSpec): Int32Array {
+  const { input, size } = checkedSearch(x, spec);
+  if (size === 0) return new Int32Array(0);
+  if (input.length === 0) return new Int32Array(size).fill(-1); // every window is empty (a host fill)
+  return Int32Array.from(runtime.run('maxPool2dIndices', searchRecipe(spec, size), [input], size));
+}
+
+/**
+ * maxPool2dIndices kept on the device (WebGL modes): the indices stay a texture that gather
+ * and scatterAdd read in place, so a pooling layer's forward and gradient read nothing back.
+ * Its range is known from the geometry: [0, H·W), or from −1 where some window is all padding.
+ */
+export function maxPool2dIndicesOnDevice(device: KernelRunner<Storage>, x: Storage, spec: Pool2dSpec): TextureIndices {
+  const { input, size } = checkedSearch(x, spec);
+  // gpu.js has no empty textures; the autodiff layer searches empty inputs and outputs on the host
+  if (size === 0 || input.length === 0)
+    throw new Error(
+      `gpujs maxPool2dIndices: no device indices for an empty input or output (x has ${input.length} elements, the output ${size})`,
+    );
+  const indices = device.run('maxPool2dIndices', searchRecipe(spec, size), [input], size);
+  if (!(indices instanceof TextureStorage))
+    throw new Error('gpujs maxPool2dIndices: the device runner returned no texture');
+  const empty = (extent: number, kernel: number, stride: number, pad: number, windows: number): boolean =>
+    Array.from({ length: windows }, (_, o) => o * stride - pad).some((start) => start + kernel <= 0 || start >= extent);
+  const allPadding =
+    empty(spec.inHeight, spec.kernelHeight, spec.strideHeight, spec.padHeight, spec.outHeight) ||
+    empty(spec.inWidth, spec.kernelWidth, spec.strideWidth, spec.padWidth, spec.outWidth);
+  return new TextureIndices(indices, allPadding ? -1 : 0, spec.inHeight * spec.inWidth);
+}
+
+/** Checks the geometry and x's length; returns x as a kernel argument and the output size. */
+function checkedSearch(x: Storage, spec: Pool2dSpec): { input: KernelInput; size: number } {
   for (const [name, value] of Object.entries(spec)) {
     if (!Number.isInteger(value) || value < 0)
       throw new Error(`gpujs maxPool2dIndices: ${name} must be a non-negative integer, got ${value}`);
@@ -18,9 +50,13 @@ export function maxPool2dIndices(runtime: GpuJsRuntime, x: Storage, spec: Pool2d
   const { inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = spec;
   const planes = spec.batch * spec.channels;
   const input = checked(x, planes * h * w, 'maxPool2dIndices', `x [${spec.batch},${spec.channels},${h},${w}]`);
-  const size = planes * oh * ow;
-  if (size === 0) return new Int32Array(0);
-  if (input.length === 0) return new Int32Array(size).fill(-1); // every window is empty (a host fill)
+  return { input, size: planes * oh * ow };
+}
+
+/** The window search, one thread per output cell. */
+function searchRecipe(spec: Pool2dSpec, size: number): KernelRecipe {
+  const { inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = spec;
+  const planes = spec.batch * spec.channels;
   const s = new KernelSource();
   const c = (value: number): string => s.constant(value);
   const [plane, oy, ox] = emitCoordinates(s, 'this.thread.x', [planes, oh, ow], [], []);
@@ -44,11 +80,5 @@ export function maxPool2dIndices(runtime: GpuJsRuntime, x: Storage, spec: Pool2d
   s.line('  }');
   s.line('}');
   s.line('return best;');
-  const indices = runtime.run(
-    'maxPool2dIndices',
-    { source: s.build(['x']), output: [size], constants: s.constants, returnType: 'Float' },
-    [input],
-    size,
-  );
-  return Int32Array.from(indices);
+  return { source: s.build(['x']), output: [size], constants: s.constants, returnType: 'Float' };
 }

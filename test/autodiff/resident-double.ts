@@ -6,6 +6,7 @@
 import {
   type Backend,
   type Data,
+  type DeviceIndices,
   type DeviceKernels,
   type DeviceStorage,
   type Kernels,
@@ -43,6 +44,42 @@ export class HeldStorage implements DeviceStorage {
   }
 }
 
+/** Host indices posing as device indices; counts reads (a device-made index array never needs one). */
+export class HeldIndices implements DeviceIndices {
+  readonly length: number;
+  reads = 0;
+  #values: Int32Array | undefined;
+  #onRelease: () => void;
+
+  constructor(
+    values: Int32Array,
+    readonly lowest: number,
+    readonly bound: number,
+    onRelease: () => void,
+  ) {
+    this.length = values.length;
+    this.#values = values;
+    this.#onRelease = onRelease;
+  }
+  get released(): boolean {
+    return this.#values === undefined;
+  }
+  /** The values for the kernels (not a read-back: the double's kernels run on the host). */
+  get values(): Int32Array {
+    if (!this.#values) throw new Error('HeldIndices: indices were released');
+    return this.#values;
+  }
+  read(): Int32Array {
+    this.reads++;
+    return this.values;
+  }
+  release(): void {
+    if (!this.#values) return;
+    this.#values = undefined;
+    this.#onRelease();
+  }
+}
+
 const KERNELS = [
   'cast',
   'unary',
@@ -63,15 +100,25 @@ const KERNELS = [
   'conv2dWeightGrad',
 ] as const satisfies readonly (keyof Kernels)[];
 
-/** The cpu backend made resident on HeldStorage; `live` counts unreleased storages. */
-export function residentDouble(): Backend & { device: DeviceKernels; uploads: number } {
+/** The cpu backend made resident on HeldStorage and HeldIndices; `live` counts unreleased ones. */
+export function residentDouble(): Backend & { device: DeviceKernels; uploads: number; indexUploads: number } {
   let live = 0;
   const held = (values: Data): HeldStorage => {
     live++;
     return new HeldStorage(values, () => live--);
   };
+  const heldIndices = (values: Int32Array, lowest: number, bound: number): HeldIndices => {
+    live++;
+    return new HeldIndices(values, lowest, bound, () => live--);
+  };
   const host = (value: unknown): unknown =>
-    Array.isArray(value) ? value.map(host) : value instanceof HeldStorage ? value.read() : value;
+    Array.isArray(value)
+      ? value.map(host)
+      : value instanceof HeldStorage
+        ? value.read()
+        : value instanceof HeldIndices
+          ? value.values
+          : value;
   const kernels = Object.fromEntries(
     KERNELS.map((name) => [
       name,
@@ -82,6 +129,7 @@ export function residentDouble(): Backend & { device: DeviceKernels; uploads: nu
     ...cpuBackend,
     name: 'resident-double',
     uploads: 0,
+    indexUploads: 0,
     device: {
       ...kernels,
       upload(data: Data) {
@@ -90,7 +138,12 @@ export function residentDouble(): Backend & { device: DeviceKernels; uploads: nu
       },
       liveCount: () => live,
       maxElements: 2 ** 23,
-      maxPool2dIndices: (x: Storage, spec: Pool2dSpec) => cpuBackend.maxPool2dIndices(host(x) as Data, spec),
+      uploadIndices(indices: Int32Array, bound: number) {
+        backend.indexUploads++;
+        return heldIndices(indices, 0, bound);
+      },
+      maxPool2dIndices: (x: Storage, spec: Pool2dSpec) =>
+        heldIndices(cpuBackend.maxPool2dIndices(host(x) as Data, spec), 0, spec.inHeight * spec.inWidth),
       transfers: () => ({ uploads: backend.uploads, downloads: 0 }),
     },
   };

@@ -5,6 +5,7 @@
 import { expect } from 'vitest';
 import type { DeviceReport } from '../../web/device-check.ts';
 import { expectExact, expectWithin } from '../helpers/close.ts';
+import { expectCnnReport } from './device-cnn.ts';
 
 /**
  * One SGD step of relu(x·w1)·w2 (k ≤ 8) in float32 on WebGL against cpu: every value within
@@ -12,7 +13,7 @@ import { expectExact, expectWithin } from '../helpers/close.ts';
  * the forward, backward and update chain a handful of them; 1e-5 leaves a factor ~20 for
  * the GLSL division (mean) and the compounding.
  */
-const STEP_RELATIVE = 1e-5;
+export const STEP_RELATIVE = 1e-5;
 
 /** The CNTK steps agree within 1e-5 of the largest magnitude each (test/infinite/kernels.test.ts); depth 4 compounds four (as test/web/page.test.ts). */
 export const CNTK_RELATIVE = 4e-5;
@@ -35,12 +36,14 @@ export function expectDeviceReport(report: DeviceReport): void {
   expect(report.transfers.second, 'the second run').toEqual({ uploads: 0, downloads: 0 });
   expect(report.transfers.read, 'reading the result').toEqual({ uploads: 0, downloads: 1 });
   // maxPool2d on a texture: cpu's indices (first maximum of each window, padding never wins),
-  // and only they come back; the pooled values are a gather (exact), the gradient a few sums
+  // kept on the device; the pooled values are a gather (exact), the gradient a few sums
   for (const { spec, device, cpu, transfers } of report.pool.indices) {
     expect(device, `maxPool2d indices ${spec} on the device vs cpu`).toEqual(cpu);
-    expect(transfers, `maxPool2d ${spec}: x stays on the device`).toEqual({ uploads: 0, downloads: 1 });
+    expect(transfers, `maxPool2d ${spec}: x and its indices stay on the device`).toEqual({ uploads: 0, downloads: 0 });
   }
   expectExact(report.pool.forward.device, report.pool.forward.cpu, 'maxPool2d forward on the device vs cpu');
+  expect(report.cnn, 'the CNN step ran on the device').toBeDefined();
+  expectCnnReport(report.cnn!);
   const poolLargest = Math.max(...report.pool.gradient.cpu.map(Math.abs));
   expectWithin(
     report.pool.gradient.device,
