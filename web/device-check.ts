@@ -9,7 +9,8 @@
  * (uploaded once, on first use), maxPool2d's window search on a texture, and a CNTK block
  * that stays on the device, and
  * the public kernelMatrix on the device (its blocks resident); and a CNN step whose pooling
- * indices stay on the device (device-cnn.ts).
+ * indices stay on the device (device-cnn.ts); and several readouts of one block, a depth
+ * sweep and vanilla/GAP/LAP, each read back once per block (device-readouts.ts).
  */
 import * as ad from '../autodiff/index.ts';
 import { cpuBackend } from '../gpu/cpu/index.ts';
@@ -20,6 +21,7 @@ import { kernelMatrix, type KernelMatrices } from '../src/infinite/kernel-matrix
 import { dense, relu, serial } from '../src/infinite/layers.ts';
 import { cntkResident } from './cntk-resident.ts';
 import { cnnReport, type CnnReport } from './device-cnn.ts';
+import { readoutReport, type ReadoutReport } from './device-readouts.ts';
 
 export interface DeviceReport {
   /** The backend has device kernels (a WebGL mode). */
@@ -75,6 +77,8 @@ export interface DeviceReport {
   kernelMatrix: { setupUploads: number; cases: KernelMatrixCase[] };
   /** A CNN step whose max-pooling argmax stays on the device, and scatterAdd's collisions (device-cnn.ts). */
   cnn: CnnReport | undefined;
+  /** A depth sweep and vanilla/GAP/LAP readouts of one trunk on the device and on cpu (device-readouts.ts). */
+  readouts: ReadoutReport;
 }
 
 export interface KernelMatrixCase {
@@ -322,6 +326,7 @@ export function deviceReport(gpujs: GpuJsBackend, ops = 10_000): DeviceReport {
       liveAfter: cntkLiveAfter,
     },
     kernelMatrix: { setupUploads: resident.transfers.setup.uploads, cases: publicKernelMatrix(gpujs, images) },
+    readouts: readoutReport(gpujs, images),
   };
   for (const tensor of [onDevice, early, evicted, stepDevice]) tensor.dispose();
   return report;

@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import type { DeviceReport } from '../../web/device-check.ts';
 import { expectExact, expectWithin } from '../helpers/close.ts';
 import { expectCnnReport } from './device-cnn.ts';
+import { expectReadoutReport } from './device-readouts.ts';
 
 /**
  * One SGD step of relu(x·w1)·w2 (k ≤ 8) in float32 on WebGL against cpu: every value within
@@ -85,4 +86,6 @@ export function expectDeviceReport(report: DeviceReport): void {
     uploads: report.kernelMatrix.setupUploads,
     downloads: 1,
   });
+  // several readouts of one block (a depth sweep, vanilla/GAP/LAP): one read-back each per block
+  expectReadoutReport(report.readouts, report.kernelMatrix.setupUploads);
 }
