@@ -165,13 +165,14 @@ class ResidentChain implements ResidentSteps {
     );
     for (const used of new Set([pointwise, deviations1, deviations2])) this.#free(used);
     const size = this.#count * entriesAfter(this.#band.layout, step);
-    // on the diagonal λ = 1 and κ1(1) = 1: Σ(x, x) becomes Σ(x, x)/2 before the step (a readout drops them)
+    // on the diagonal λ = 1 and κ1(1) = 1: Σ(x, x) becomes Σ(x, x)/2 before the step (a readout drops them);
+    // one "pair" of the positions' band per image: count·plane values, as many as it had
     const halve = (variances: KernelInput): KernelInput =>
       this.#own(
         linearKernel(
           this.#runner,
           { s: variances, sAt: 0, t: undefined, tAt: 0 },
-          variances.length,
+          variances.length / this.#plane(),
           this.#positions!,
           HALVE,
         ),
