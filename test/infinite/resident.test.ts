@@ -78,6 +78,7 @@ describe('kernelMatrix through InfiniteKernels.residentBlock', () => {
   const x = ad.randomUniform([5, 2, 4, 4], { seed: 31, dtype: 'float32' });
   const y = ad.randomUniform([3, 2, 4, 4], { seed: 32, dtype: 'float32' });
   const vectors = ad.randomNormal([5, 6], { seed: 33, dtype: 'float32' });
+  const larger = ad.randomUniform([4, 1, 7, 7], { seed: 34, dtype: 'float32' });
   const cases: [string, Network, ad.Tensor, ad.Tensor | undefined, number | undefined][] = [
     ['cntk vanilla, depth 3', cntk({ depth: 3, readout: 'vanilla' }), x, undefined, undefined],
     ['cntk gap, against y', cntk({ depth: 4, readout: 'gap' }), x, y, undefined],
@@ -97,6 +98,8 @@ describe('kernelMatrix through InfiniteKernels.residentBlock', () => {
       y,
       undefined,
     ],
+    // four halvings of the variances: a block that let them grow (×49 each) would pass 2^23 values
+    ['cntk vanilla, depth 6, 7×7 images', cntk({ depth: 6, readout: 'vanilla' }), larger, undefined, undefined],
     [
       'fully connected ending in relu (NNGP)',
       serial(dense({ biasVariance: 0.2 }), relu(), dense({ weightVariance: 2 }), relu()),
