@@ -1,14 +1,16 @@
 /**
  * The gather/scatterAdd part of the device checks (web/device-check.ts; judged by
  * test/web/device-cnn.ts): a CNN training step on WebGL whose max-pooling argmax stays on the
- * device and feeds the pooled gather and its gradient scatterAdd in place, and the two kernels
- * on device indices against cpu where several sources hit one output. They only compute and
- * report; the tests judge.
+ * device and feeds the pooled gather and its gradient scatterAdd in place; the two kernels
+ * on device indices against cpu where several sources hit one output; and pooling gradients by
+ * the kernel that visits only the windows over each cell against the generic one. They only
+ * compute and report; the tests judge.
  */
 import * as ad from '../autodiff/index.ts';
 import { isData, type Storage } from '../gpu/backend.ts';
 import { cpuBackend } from '../gpu/cpu/index.ts';
-import type { GpuJsBackend } from '../gpu/gpujs/index.ts';
+import { TextureIndices, type GpuJsBackend } from '../gpu/gpujs/index.ts';
+import type { Pool2dSpec } from '../gpu/backend.ts';
 import { crossEntropy } from '../src/nn/losses.ts';
 
 type Transfers = { uploads: number; downloads: number };
@@ -27,6 +29,19 @@ export interface CnnReport {
    * and the largest count of sources on one output; then a gather on the same indices.
    */
   scatter: { device: number[]; cpu: number[]; magnitudes: number[]; sources: number; gather: [number[], number[]] };
+  /**
+   * Per pooling geometry, a pooling gradient (scatterAdd at maxPool2d's device argmax) by the
+   * kernel that visits only the windows over each cell, by the generic kernel on the same
+   * texture, and on cpu; `magnitudes` scatters |src| (the summation bound), `sources` is ⌈k/s⌉².
+   */
+  windows: {
+    spec: string;
+    windowed: number[];
+    generic: number[];
+    cpu: number[];
+    magnitudes: number[];
+    sources: number;
+  }[];
 }
 
 /** conv → relu → maxPool2d (3×3 windows, stride 2: overlapping) → linear → crossEntropy, with the loss's gradients. */
@@ -76,6 +91,7 @@ export function cnnReport(gpujs: GpuJsBackend): CnnReport {
     liveBefore,
     liveAfter: 0,
     scatter: scatterCheck(gpujs),
+    windows: WINDOWS.map((spec) => windowCheck(gpujs, spec)),
   };
   for (const tensor of [...first, ...second, x, w, v]) tensor.dispose();
   report.liveAfter = device.liveCount();
@@ -116,5 +132,61 @@ function scatterCheck(gpujs: GpuJsBackend): CnnReport['scatter'] {
     ],
   };
   indices.release();
+  return report;
+}
+
+/** Pooling geometries on [2, 3, 7, 6]: overlapping and padded, tiling, and stride 1 (up to 9 windows over a cell). */
+const WINDOWS: Pool2dSpec[] = [
+  [3, 2, 1],
+  [2, 2, 0],
+  [3, 1, 1],
+].map(([kernel, stride, pad]) => {
+  const out = (extent: number) => Math.floor((extent + 2 * pad - kernel) / stride) + 1;
+  return {
+    batch: 2,
+    channels: 3,
+    inHeight: 7,
+    inWidth: 6,
+    kernelHeight: kernel,
+    kernelWidth: kernel,
+    outHeight: out(7),
+    outWidth: out(6),
+    strideHeight: stride,
+    strideWidth: stride,
+    padHeight: pad,
+    padWidth: pad,
+  };
+});
+
+/** One pooling gradient three ways: the windowed kernel, the generic one on the same indices, cpu. */
+function windowCheck(gpujs: GpuJsBackend, spec: Pool2dSpec): CnnReport['windows'][number] {
+  const device = gpujs.device!;
+  const { batch, channels, inHeight, inWidth, outHeight, outWidth } = spec;
+  // halves of small integers: ties, so the first-maximum rule decides
+  const x = (
+    ad.randomNormal([batch, channels, inHeight, inWidth], { seed: 36, dtype: 'float32' }).data as Float32Array
+  ).map((value) => Math.round(2 * value) / 2 + 0);
+  const src = ad.randomNormal([batch * channels * outHeight * outWidth], { seed: 37, dtype: 'float32' })
+    .data as Float32Array;
+  const pooled = [batch, channels, outHeight * outWidth];
+  const planes = [batch, channels, inHeight * inWidth];
+  const found = device.maxPool2dIndices(x, spec) as TextureIndices;
+  const plain = new TextureIndices(found.storage, found.lowest, found.bound); // no window: the generic kernel
+  const read = (storage: Storage) => {
+    if (isData(storage)) return Array.from(storage);
+    const values = Array.from(storage.read());
+    storage.release();
+    return values;
+  };
+  const cpuIndices = cpuBackend.maxPool2dIndices(x, spec);
+  const report = {
+    spec: JSON.stringify([spec.kernelHeight, spec.strideHeight, spec.padHeight]),
+    windowed: read(device.scatterAdd(src, found, pooled, 2, planes)),
+    generic: read(device.scatterAdd(src, plain, pooled, 2, planes)),
+    cpu: Array.from(cpuBackend.scatterAdd(src, cpuIndices, pooled, 2, planes)),
+    magnitudes: Array.from(cpuBackend.scatterAdd(src.map(Math.abs), cpuIndices, pooled, 2, planes)),
+    sources: Math.ceil(spec.kernelHeight / spec.strideHeight) * Math.ceil(spec.kernelWidth / spec.strideWidth),
+  };
+  found.release();
   return report;
 }

@@ -9,7 +9,7 @@
  *   storage.read();    // Float32Array(6), downloaded once
  *   storage.release(); // texture.delete()
  */
-import type { DeviceIndices, DeviceStorage } from '../backend.ts';
+import type { DeviceIndices, DeviceStorage, Pool2dSpec } from '../backend.ts';
 import { flatten } from './results.ts';
 
 /** The part of a gpu.js texture used here (gpu.js's Texture class). */
@@ -87,12 +87,15 @@ export class TextureIndices implements DeviceIndices {
   readonly storage: TextureStorage;
   readonly lowest: number;
   readonly bound: number;
+  /** For a max-pooling argmax: its geometry (each index lies in its own window), which lets scatterAdd visit only the windows over each cell. */
+  readonly window: Pool2dSpec | undefined;
   #values: Int32Array | undefined;
 
-  constructor(storage: TextureStorage, lowest: number, bound: number) {
+  constructor(storage: TextureStorage, lowest: number, bound: number, window?: Pool2dSpec) {
     this.storage = storage;
     this.lowest = lowest;
     this.bound = bound;
+    this.window = window;
   }
 
   get length(): number {

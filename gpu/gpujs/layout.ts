@@ -7,6 +7,7 @@ import type { Indices, Storage } from '../backend.ts';
 import { broadcastStrides, sizeOf, stridesOf } from '../shape.ts';
 import { TextureIndices } from './device.ts';
 import { coalesce, emitCoordinates, KernelSource } from './indexing.ts';
+import { scatterPoolWindows } from './pool.ts';
 import { checked, MAX_KERNEL_ELEMENTS, type KernelInput, type KernelRunner } from './runtime.ts';
 
 /** out[k] = x[base + Σ coordinate(k)·stride]: the one kernel behind permute, broadcastTo and slice. */
@@ -261,6 +262,9 @@ export function scatterAdd<Out extends Storage>(
   const size = sizeOf(outShape);
   if (size === 0) return new Float32Array(0);
   if (count === 0) return new Float32Array(size); // nothing scattered: zeros (a host fill)
+  const windowed =
+    indices instanceof TextureIndices && scatterPoolWindows(runtime, values, indices, indexShape, axis, outShape);
+  if (windowed) return windowed;
   const srcStrides = stridesOf(indexShape);
   const source = new KernelSource();
   const coordinates = emitCoordinates(source, 'this.thread.x', outShape, [], []);

@@ -38,7 +38,65 @@ export function maxPool2dIndicesOnDevice(device: KernelRunner<Storage>, x: Stora
   const allPadding =
     empty(spec.inHeight, spec.kernelHeight, spec.strideHeight, spec.padHeight, spec.outHeight) ||
     empty(spec.inWidth, spec.kernelWidth, spec.strideWidth, spec.padWidth, spec.outWidth);
-  return new TextureIndices(indices, allPadding ? -1 : 0, spec.inHeight * spec.inWidth);
+  return new TextureIndices(indices, allPadding ? -1 : 0, spec.inHeight * spec.inWidth, { ...spec });
+}
+
+/**
+ * scatterAdd of src [N, C, OH·OW] into [N, C, H·W] at a max-pooling argmax (indices.window):
+ * the generic kernel (layout.ts) scans all OH·OW sources of a plane for each cell; here each
+ * cell (y, x) visits only the windows that cover it, oy with oy·s − p ≤ y < oy·s − p + k (at
+ * most ⌈k/s⌉ of them per axis), since an argmax lies in its own window. The sources that match
+ * are the same and are added in the same order (ascending oy·OW + ox, from 0), so the sums are
+ * those of the generic kernel, bit for bit. Returns undefined when the shapes are not the
+ * pooling's (the caller then runs the generic kernel).
+ */
+export function scatterPoolWindows<Out extends Storage>(
+  runner: KernelRunner<Out>,
+  src: KernelInput,
+  indices: TextureIndices,
+  indexShape: readonly number[],
+  axis: number,
+  outShape: readonly number[],
+): Out | undefined {
+  const spec = indices.window;
+  if (!spec || axis !== 2 || indexShape.length !== 3 || outShape.length !== 3) return undefined;
+  const { batch, channels, inHeight: h, inWidth: w, outHeight: oh, outWidth: ow } = spec;
+  const pooled = [batch, channels, oh * ow];
+  const planes = [batch, channels, h * w];
+  if (pooled.some((extent, d) => extent !== indexShape[d]) || planes.some((extent, d) => extent !== outShape[d]))
+    return undefined;
+  const size = batch * channels * h * w;
+  const s = new KernelSource();
+  const c = (value: number): string => s.constant(value);
+  const [plane, y, x] = emitCoordinates(s, 'this.thread.x', [batch * channels, h, w], [], []);
+  s.line(`const target = ${y} * ${c(w)} + ${x};`);
+  s.line(`const base = ${plane} * ${c(oh * ow)};`);
+  // the first window whose end passes the cell: oy·s > y + p − k (floor of a float32 quotient of
+  // small integers: exact, as every coordinate split of emitCoordinates, indexing.ts)
+  s.line(`const oy0 = Math.floor((${y} + ${c(spec.padHeight - spec.kernelHeight)}) / ${c(spec.strideHeight)}) + 1;`);
+  s.line(`const ox0 = Math.floor((${x} + ${c(spec.padWidth - spec.kernelWidth)}) / ${c(spec.strideWidth)}) + 1;`);
+  s.line('let total = 0;');
+  s.line(`for (let dy = 0; dy < ${c(Math.ceil(spec.kernelHeight / spec.strideHeight))}; dy++) {`);
+  s.line('  const oy = oy0 + dy;');
+  s.line(`  for (let dx = 0; dx < ${c(Math.ceil(spec.kernelWidth / spec.strideWidth))}; dx++) {`);
+  s.line('    const ox = ox0 + dx;');
+  // the window starts at or before the cell, and exists
+  s.line(
+    `    if (oy >= 0 && oy < ${c(oh)} && ox >= 0 && ox < ${c(ow)} && oy * ${c(spec.strideHeight)} <= ${y} + ${c(spec.padHeight)} && ox * ${c(spec.strideWidth)} <= ${x} + ${c(spec.padWidth)}) {`,
+  );
+  s.line(`      const at = base + oy * ${c(ow)} + ox;`);
+  s.line('      const picked = index[at];');
+  s.line('      if (picked === target) { total = total + src[at]; }');
+  s.line('    }');
+  s.line('  }');
+  s.line('}');
+  s.line('return total;');
+  return runner.run(
+    'scatterAdd (pooling windows)',
+    { source: s.build(['src', 'index']), output: [size], constants: s.constants, returnType: 'Float' },
+    [src, indices.storage],
+    size,
+  );
 }
 
 /** Checks the geometry and x's length; returns x as a kernel argument and the output size. */

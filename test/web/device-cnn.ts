@@ -13,7 +13,8 @@ const gamma = (k: number): number => (k * 2 ** -24) / (1 - k * 2 ** -24);
 /**
  * Asserts: the steps read nothing back, reading the loss is the one download; loss and gradients
  * within STEP_RELATIVE of cpu's largest; every texture (index textures too) freed; scatterAdd on
- * device indices within the summation bound of cpu, and gather on them exact.
+ * device indices within the summation bound of cpu, and gather on them exact; the windowed
+ * pooling gradient equal to the generic kernel and within the bound of cpu.
  */
 export function expectCnnReport(report: CnnReport): void {
   expect(report.transfers.first.downloads, 'CNN step: reads back nothing (the argmax included)').toBe(0);
@@ -33,4 +34,15 @@ export function expectCnnReport(report: CnnReport): void {
     'scatterAdd on device indices vs cpu',
   );
   expectExact(scatter.gather[0], scatter.gather[1], 'gather on device indices vs cpu');
+  // the pooling gradient that visits only the windows over each cell adds the same sources in
+  // the same order as the generic kernel: equal bit for bit; and within the bound of cpu
+  for (const run of report.windows) {
+    expectExact(run.windowed, run.generic, `pooling scatterAdd ${run.spec}: windowed vs generic kernel`);
+    expectWithin(
+      run.windowed,
+      run.cpu,
+      (i) => 2 * gamma(run.sources - 1) * run.magnitudes[i],
+      `pooling scatterAdd ${run.spec} on the device vs cpu`,
+    );
+  }
 }
