@@ -93,6 +93,20 @@ describe('gather and scatterAdd indices on a resident backend', () => {
     expect(backend.device.liveCount()).toBe(live);
   });
 
+  it('indices made on the device are read back once where a host backend takes the gradient', () => {
+    const { backend, made } = recordingDouble();
+    const x = ad.randomNormal([2, 3, 5, 5], { seed: 5, dtype: 'float32' }).requireGrad();
+    const options = { kernel: 3, stride: 2, padding: 1 };
+    const pooled = withBackend(backend, () => ad.maxPool2d(x, options));
+    const weights = ad.randomNormal(pooled.shape, { seed: 6, dtype: 'float32' });
+    withBackend(cpuBackend, () => pooled.mul(weights).sum().backward());
+    const viaHost = Array.from(x.grad!.data);
+    x.grad = undefined;
+    withBackend(cpuBackend, () => ad.maxPool2d(x, options).mul(weights).sum().backward());
+    expect(viaHost).toEqual(Array.from(x.grad!.data));
+    expect(made[0].reads, 'read back once, for the cpu scatterAdd').toBe(1);
+  });
+
   it('a gradient taken after the tidy scope that freed the argmax says so', () => {
     const backend = residentDouble();
     withBackend(backend, () => {

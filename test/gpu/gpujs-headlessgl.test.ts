@@ -5,7 +5,7 @@
  * display (README, "In the browser, on the GPU"); skips with the reason where either is missing.
  */
 import { createRequire } from 'node:module';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../gpu/backend.ts';
 import { createGpuJsBackend } from '../../gpu/gpujs/index.ts';
 import { webglAgreement } from '../web/agreement.ts';
@@ -34,6 +34,27 @@ describe.skipIf(missing !== undefined)('gpujs in headless-gl mode matches cpu (t
       return Float32Array.from(fn.apply(backend as unknown as Backend, args.map(decode)));
     };
     await webglAgreement(call, 12);
+  });
+
+  it('device indices are range-checked from the bound their producer states, without a read-back', () => {
+    const device = createGpuJsBackend({ THEORYGRAD_GPUJS_MODE: 'headlessgl' }).device!;
+    expect(() => device.uploadIndices(Int32Array.of(0, 3), 3)).toThrow(
+      /^gpujs uploadIndices: index 3 at position 1 is outside \[0, 3\)$/,
+    );
+    const indices = device.uploadIndices(Int32Array.of(0, 2), 3);
+    const before = device.transfers();
+    expect(() => device.gather(Float32Array.of(1, 2), [2], 0, indices, [2])).toThrow(
+      /^gpujs gather: device indices span \[0, 3\), outside \[0, 2\)/,
+    );
+    expect(() => device.scatterAdd(Float32Array.of(1, 2, 3), indices, [3], 0, [3])).toThrow(
+      /^gpujs scatterAdd: device indices have 2 elements, expected 3$/,
+    );
+    expect(device.transfers(), 'nothing read back').toEqual(before);
+    const gathered = device.gather(Float32Array.of(5, 6, 7), [3], 0, indices, [2]);
+    expect(Array.from((gathered as { read(): Float32Array }).read())).toEqual([5, 7]);
+    (gathered as { release(): void }).release();
+    indices.release();
+    expect(indices.released).toBe(true);
   });
 
   it('results stay on the GPU: no texture leak over 10,000 ops in tidy, a chain equal to the host path, a training step as on cpu', () => {
