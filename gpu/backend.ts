@@ -9,6 +9,7 @@
  * validation (shape agreement, index ranges) happens once, in the autodiff layer,
  * before any kernel runs: a kernel may assume its arguments are consistent.
  */
+import type { ChannelKernels } from './channels.ts';
 import type { InfiniteKernels } from './infinite.ts';
 
 export type DType = 'float32' | 'float64';
@@ -230,6 +231,9 @@ export interface Backend extends Kernels<Data> {
 
   /** The covariance steps of the infinite-width kernels (src/infinite), on the band layout of gpu/infinite.ts. */
   readonly infinite: InfiniteKernels;
+
+  /** BatchNorm's fused per-channel kernels (gpu/channels.ts) on host storage, where a backend has them (cpu). */
+  readonly channels?: ChannelKernels;
 
   /**
    * Present on a resident backend only: the kernels on device storage, whose results stay
