@@ -13,6 +13,7 @@ import { matmul } from './matmul.ts';
 import { conv2d, conv2dInputGrad, conv2dWeightGrad } from './conv.ts';
 import { maxPool2dIndices } from './pool.ts';
 import { cpuInfiniteKernels } from './infinite/index.ts';
+import { cpuChannelKernels } from './channels.ts';
 import { wasmEnabled } from './wasm/runtime.ts';
 
 function fromArray(values: ArrayLike<number>, dtype: DType): Data {
@@ -61,4 +62,5 @@ export const cpuBackend: Backend = {
     return drawn(size, dtype, () => mean + std * rng.normal());
   },
   infinite: cpuInfiniteKernels,
+  channels: cpuChannelKernels,
 };
