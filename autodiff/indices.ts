@@ -23,6 +23,8 @@ export class OpIndices implements Holder {
   readonly #host: Int32Array | undefined;
   #device: DeviceIndices | undefined;
   #on: DeviceKernels | undefined;
+  /** Whether this holds a share of #device (tidy.ts). */
+  #held = false;
 
   private constructor(
     host: Int32Array | undefined,
@@ -74,9 +76,10 @@ export class OpIndices implements Holder {
     return this.#device!;
   }
 
-  /** Lets go of the device copy (host indices upload again if used again). */
+  /** Lets go of the device copy (host indices upload again if used again); idempotent. */
   dispose(): void {
-    if (!this.#device) return;
+    if (!this.#device || !this.#held) return;
+    this.#held = false;
     const device = this.#device;
     // device-made indices keep the released handle, so a later use says why it fails
     if (this.#host) this.#device = undefined;
@@ -86,6 +89,7 @@ export class OpIndices implements Holder {
   #hold(indices: DeviceIndices, device: DeviceKernels): void {
     this.#device = indices;
     this.#on = device;
+    this.#held = true;
     hold(this, indices);
   }
 
