@@ -35,6 +35,7 @@ import {
 import { gatherDefinition, scatterAddDefinition, type IndexAttrs, type ScatterAttrs } from './gather.ts';
 import { whereDefinition } from './where.ts';
 import { matmulDefinition, type MatmulAttrs } from './matmul.ts';
+import { channelAffineDefinition, channelMomentsDefinition, channelSumsDefinition } from './channels.ts';
 import { conv2dDefinition, conv2dInputGradDefinition, conv2dWeightGradDefinition, type ConvAttrs } from './conv.ts';
 
 /** The attributes each primitive is applied with (`void`: none). */
@@ -57,6 +58,9 @@ export type AttrsOf = { readonly [Name in UnaryOp | BinaryOp]: void } & {
   readonly conv2d: ConvAttrs;
   readonly conv2dInputGrad: ConvAttrs;
   readonly conv2dWeightGrad: ConvAttrs;
+  readonly channelMoments: void;
+  readonly channelAffine: void;
+  readonly channelSums: void;
 };
 
 export type PrimitiveName = keyof AttrsOf;
@@ -85,4 +89,7 @@ export const primitives: PrimitiveTable = {
   conv2d: conv2dDefinition,
   conv2dInputGrad: conv2dInputGradDefinition,
   conv2dWeightGrad: conv2dWeightGradDefinition,
+  channelMoments: channelMomentsDefinition,
+  channelAffine: channelAffineDefinition,
+  channelSums: channelSumsDefinition,
 };

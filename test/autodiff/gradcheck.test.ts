@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as ad from '../../autodiff/index.ts';
 import type { PrimitiveName } from '../../autodiff/index.ts';
+import { channelAffine, channelMoments, channelSums } from '../../autodiff/ops/channels.ts';
 import { sizeOf } from '../../gpu/shape.ts';
 import { broadcastPairArb, convCaseArb, makeTensor, shapeArb, tensorArb, valuesArb } from '../helpers/arbitraries.ts';
 
@@ -52,6 +53,11 @@ const constantCase = (op: (...xs: ad.Tensor[]) => ad.Tensor, arity: number): Cas
       )
       .map(([a, b]) => ({ f: op, inputs: arity === 1 ? [a] : [a, b] })),
   );
+
+/** [N, C] or [N, C, L, M] with N·L·M ≥ 2 (a variance over one value has no second value to move). */
+const channelShapeArb = fc
+  .tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.constantFrom<number[]>([], [1, 2], [2, 2]))
+  .map(([n, c, rest]) => [Math.max(n, rest.length === 0 ? 2 : 1), c, ...rest]);
 
 const cases: Record<PrimitiveName, Case> = {
   neg: unaryCase(ad.neg),
@@ -201,6 +207,29 @@ const cases: Record<PrimitiveName, Case> = {
     f: (a, b) => ad.grad((t: ad.Tensor) => ad.conv2d(a, t, { stride, padding, dilation, groups }).square().sum())(b),
     inputs: [x, w],
   })),
+  // BatchNorm's fused primitives (cpu): [N, C] or [N, C, L, M] inputs, at least two values per channel
+  channelMoments: channelShapeArb.chain((shape) =>
+    valuesArb(shape).map((v) => ({ f: channelMoments, inputs: [makeTensor(v, shape)] })),
+  ),
+  channelAffine: channelShapeArb.chain((shape) =>
+    fc
+      .tuple(valuesArb(shape), valuesArb([shape[1]]), valuesArb([shape[1]]), valuesArb([shape[1]]))
+      .map(([x, mean, scale, shift]) => ({
+        f: channelAffine,
+        inputs: [
+          makeTensor(x, shape),
+          makeTensor(mean, [shape[1]]),
+          makeTensor(scale, [shape[1]]),
+          makeTensor(shift, [shape[1]]),
+        ],
+      })),
+  ),
+  channelSums: channelShapeArb.chain((shape) =>
+    fc.tuple(valuesArb(shape), valuesArb(shape), valuesArb([shape[1]])).map(([g, x, mean]) => ({
+      f: channelSums,
+      inputs: [makeTensor(g, shape), makeTensor(x, shape), makeTensor(mean, [shape[1]])],
+    })),
+  ),
 };
 
 describe('gradcheck of every primitive', () => {
