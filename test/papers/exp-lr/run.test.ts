@@ -96,7 +96,9 @@ describe('papers/exp-lr.ts --quick', () => {
       expect(pair.runningAverageLogitGap).toBeGreaterThan(1e-6); // BN's running averages do not follow the scaling
     }
     expect(results.texp.maxOutputGap).toBeLessThan(1e-9);
-    expect(results.float32.maxOutputGap).toBeLessThan(100 * 2 ** -23);
+    // up to the first ReLU sign flip (if any): a flip ends the floor for the twin and the ±1-ulp control alike,
+    // and any change of rounding can move it (the claim reads 'until the flip' then)
+    expect(results.float32.maxOutputGapBeforeFlip).toBeLessThan(100 * 2 ** -23);
     expect(results.float32.maxOutputGap).toBeGreaterThan(1e-9);
   });
 
