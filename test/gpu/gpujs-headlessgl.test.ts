@@ -6,8 +6,10 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import type { Backend } from '../../gpu/backend.ts';
-import { createGpuJsBackend } from '../../gpu/gpujs/index.ts';
+import fc from 'fast-check';
+import type { Backend, Pool2dSpec } from '../../gpu/backend.ts';
+import { cpuBackend } from '../../gpu/cpu/index.ts';
+import { createGpuJsBackend, TextureIndices } from '../../gpu/gpujs/index.ts';
 import { webglAgreement } from '../web/agreement.ts';
 import { decode } from '../web/encode.ts';
 import { expectDeviceReport } from '../web/device.ts';
@@ -56,6 +58,56 @@ describe.skipIf(missing !== undefined)('gpujs in headless-gl mode matches cpu (t
     indices.release();
     expect(indices.released).toBe(true);
   });
+
+  it('a pooling gradient at the device argmax: the windowed kernel equals the generic one bit for bit, and cpu', () => {
+    const device = createGpuJsBackend({ THEORYGRAD_GPUJS_MODE: 'headlessgl' }).device!;
+    const geometry = fc.record({
+      kernel: fc.integer({ min: 1, max: 4 }),
+      stride: fc.integer({ min: 1, max: 4 }),
+      height: fc.integer({ min: 1, max: 9 }),
+      width: fc.integer({ min: 1, max: 9 }),
+      planes: fc.constantFrom<[number, number]>([1, 1], [2, 1], [1, 3]),
+      half: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(geometry, fc.integer({ min: 0, max: 2 ** 31 - 1 }), (g, seed) => {
+        const pad = g.half ? Math.floor(g.kernel / 2) : 0;
+        if (Math.min(g.height, g.width) + 2 * pad < g.kernel) return; // the window does not fit
+        const out = (extent: number) => Math.floor((extent + 2 * pad - g.kernel) / g.stride) + 1;
+        const [batch, channels] = g.planes;
+        const spec: Pool2dSpec = {
+          batch,
+          channels,
+          inHeight: g.height,
+          inWidth: g.width,
+          kernelHeight: g.kernel,
+          kernelWidth: g.kernel,
+          outHeight: out(g.height),
+          outWidth: out(g.width),
+          strideHeight: g.stride,
+          strideWidth: g.stride,
+          padHeight: pad,
+          padWidth: pad,
+        };
+        // small integers: ties, decided by the first-maximum rule; sums exact in float32
+        const values = (count: number, salt: number) =>
+          Float32Array.from({ length: count }, (_, i) => ((seed + salt + i * 7919) % 9) - 4);
+        const x = values(batch * channels * g.height * g.width, 1);
+        const src = values(batch * channels * spec.outHeight * spec.outWidth, 2);
+        const pooled = [batch, channels, spec.outHeight * spec.outWidth];
+        const planes = [batch, channels, g.height * g.width];
+        const found = device.maxPool2dIndices(x, spec) as TextureIndices;
+        const read = (storage: unknown) => Array.from((storage as { read(): Float32Array }).read());
+        const windowed = device.scatterAdd(src, found, pooled, 2, planes);
+        const generic = device.scatterAdd(src, new TextureIndices(found.storage, 0, found.bound), pooled, 2, planes);
+        const cpu = cpuBackend.scatterAdd(src, cpuBackend.maxPool2dIndices(x, spec), pooled, 2, planes);
+        expect(read(windowed)).toEqual(read(generic));
+        expect(read(windowed)).toEqual(Array.from(cpu));
+        for (const storage of [windowed, generic, found]) (storage as { release(): void }).release();
+      }),
+      { numRuns: 20 },
+    );
+  }, 120_000);
 
   it('results stay on the GPU: no texture leak over 10,000 ops in tidy, a chain equal to the host path, a training step as on cpu', () => {
     expectDeviceReport(deviceReport(createGpuJsBackend({ THEORYGRAD_GPUJS_MODE: 'headlessgl' }), 10_000));
