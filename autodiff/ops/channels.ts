@@ -3,7 +3,8 @@
  * gpu/channels.ts's kernels (cpu): channelMoments, each channel's mean and biased variance;
  * channelAffine, (x − mean[c])·scale[c] + shift[c]; and channelSums, Σ g and Σ g·(x − mean[c]) per
  * channel, channelAffine's parameter gradients in one pass. Their VJPs are written with Tensor ops
- * (mostly these primitives again), so gradients of gradients work. src/nn's BatchNorm composes them where channelKernelsAvailable().
+ * (mostly these primitives again), so gradients of gradients work. src/nn's BatchNorm composes them
+ * where channelKernelsAvailable().
  */
 import { isData, type Data } from '../../gpu/backend.ts';
 import type { ChannelLayout } from '../../gpu/channels.ts';
