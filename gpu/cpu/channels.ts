@@ -1,7 +1,8 @@
 /**
  * BatchNorm's fused per-channel kernels on the cpu (gpu/channels.ts): one pass for the mean, one
- * for the variance, one for the normalized output, one for the affine map's gradients, where the composed BatchNorm makes a fresh array
- * per elementwise op (about 8 forward and 20 backward passes per layer).
+ * for the variance, one for the normalized output, one for the affine map's gradients, where the
+ * composed BatchNorm makes a fresh array per elementwise op (about 8 forward and 20 backward passes
+ * per layer).
  */
 import type { Data } from '../backend.ts';
 import type { ChannelKernels, ChannelLayout } from '../channels.ts';
