@@ -117,7 +117,10 @@ describe('papers/exp-lr.ts --quick', () => {
     results.schedules.differences.forEach((difference, index) => {
       const arm = results.schedules.arms[index + 1];
       expect(difference.difference).toBeCloseTo(arm.mean - step.mean, 12);
-      expect(difference.testStandardError).toBeGreaterThan(0);
+      // paired over test images: zero exactly when both arms get the same images right (possible in
+      // --quick's small MNIST run without the datasets), and positive whenever a seed's accuracies differ
+      if (difference.differences.some((d) => d !== 0)) expect(difference.testStandardError).toBeGreaterThan(0);
+      else expect(difference.testStandardError).toBeGreaterThanOrEqual(0);
       expect(difference.noise).toBeGreaterThanOrEqual(difference.testStandardError);
     });
     const accuracyClaims = run.claims.filter((claim) => /schedule/.test(claim.claim) && /2σ/.test(claim.claim));
