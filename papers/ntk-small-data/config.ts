@@ -7,30 +7,42 @@
  * runs six small ones.
  *
  * Few-shot CIFAR-10 (§5 of the paper; PAPERS.md §4) is sized from runs on this 2-core
- * machine: the small ResNet (fewshot-resnet.ts) trains at ≈ 290 images/s at batch 32 alone
- * (≈ 170 at the smallest n, whose batches are small; BatchNorm and the small convolutions are
- * overhead-bound), CNTK-V at 32×32 runs ≈ 10,000–13,000 pairs/s and CNTK-GAP at 8×8 ≈ 3,400
- * (the last runs' records; at 16×16 ≈ 130 pairs/s: a GAP kernel costs (H·W)² per pair, so 8×8
- * is the largest resolution that fits). The default sweep runs the paper's n = 10 … 1,280 with
- * at least two subsets per n, so every n has a standard error:
+ * machine. CNTK-V at 32×32 runs ≈ 10,000–13,000 pairs/s and CNTK-GAP at 8×8 ≈ 3,400 (at 16×16
+ * ≈ 130 pairs/s: a GAP kernel costs (H·W)² per pair, so 8×8 is the largest resolution that
+ * fits). The default sweep runs the paper's n = 10 … 1,280 with at least two subsets per n, so
+ * every n has a standard error:
  * - kernels: a pool of 144 per class (1,440 images, so the two subsets of 1,280 each leave out
  *   16 per class and differ; with 128 per class they would be the same images) and the fixed
- *   300 test images make 1,440·1,441/2 + 300·1,440 = 1,469,520 pairs per kernel: ≈ 115 s for
- *   CNTK-V and ≈ 430 s for CNTK-GAP idle. More test images cost 144,000 pairs (≈ 55 s) per 100,
- *   so 300 stays;
- * - ResNets: an epoch cap of ⌈9,600/n⌉ ≤ 200 epochs, i.e. at most 9,600 images (10,240 at
- *   n = 1,280) per subset past n = 48. The n ≤ 80 subsets fit in 25–95 epochs (≈ 120 s in all in
- *   the last run); the eight subsets of n = 160 … 1,280 see at most ≈ 77,000 images, ≈ 265 s.
- *   The ResNet trains under the standard augmentation throughout, as the paper's does, and the
- *   augmentation is what keeps a net this small from fitting at n ≥ 160 (a probe on training
- *   accuracy only: 64% of the plain n = 160 images after 30 augmented epochs, 100% after 21
- *   plain ones; weight decay off or lr 0.2 with warmup did not help). Training on the plain
- *   images would make it fit but is not the paper's recipe and could weaken the baseline the
- *   CNTK is compared with, so the caps bound the cost and the fit claim says no where a subset
- *   does not fit, rather than the run taking an hour (the last run: 88% at n = 160 after 60
- *   epochs, 61% at n = 320 after 30).
- * In all ≈ 15–16 minutes of few-shot idle (the summary gives the measured time); the whole
- * default run ≈ 30 minutes alone. `--few-shot-full` adds subsets, 1,000 test images and a wider
+ *   300 test images make 1,440·1,441/2 + 300·1,440 = 1,469,520 pairs per kernel: 103 s for
+ *   CNTK-V and 471 s for CNTK-GAP in the last run. More test images cost 144,000 pairs (≈ 55 s)
+ *   per 100, so 300 stays;
+ * - ResNets (width 8, batch 32): one subset per core in worker threads (resnet-threads.ts), each
+ *   on a one-thread cpu backend: 1,006 images/s for two n = 320 subsets against 837 for the
+ *   same two one after another on the backend's two threads (medians of three alternated runs,
+ *   load ≈ 3, fit checks included; before BatchNorm's fused kernels, 47d9c57, one thread gave
+ *   203 images/s and two 165). Width 16 costs 2.3–2.4 times width 8 per image (277 against
+ *   641 images/s on one thread) and at n = 160 fit in 70 epochs where width 8 took 95–110: no
+ *   cheaper, so width 8 stays. The epoch cap is 200 for every n (⌈256,000/n⌉, at most 200).
+ *   Fit study (training accuracy only: the un-augmented subset in eval mode, as the test is
+ *   scored; SGD 0.05 with cosine decay over the cap, weight decay 5·10⁻⁴, checked every 5
+ *   epochs; both subsets of each n): the old caps (60/30/15/8 epochs at n = 160/320/640/1,280)
+ *   gave 89/58/44/40%. n = 160 fits at epochs 105 and 95 of a 150 cap; n = 320 reaches 99.1 and
+ *   99.4% with a 150 cap and fits at 160 and 150 of a 200 cap (the fits come in the cosine's
+ *   low-rate tail, so a cap needs room beyond them); n = 640 reaches 86.7% with a 100 cap
+ *   (33/45/57/59/62/71/77/84/86/87% every 10 epochs), 98.9 and 98.9% with a 200 cap, and with a
+ *   300 cap fits one subset at epoch 250 and leaves the other at 99.4%. So a fit of n = 640
+ *   needs ≈ 350 epochs and n = 1,280 (not probed past its old cap) at least as many: 2·350·(640 + 1,280) ≈ 1,340,000 images
+ *   for those two sizes alone, ≈ 20 minutes at 1,100 images/s and ≈ 25 with the rest, past the
+ *   ≈ 20-minute budget; the 200 cap bounds them and the fit claim says no there.
+ *   At the caps the ResNets see at most 200·Σ n = 200·5,290 ≈ 1,060,000 images, ≈ 950,000 with
+ *   the fits' early stops (n ≤ 80 fit in 25–95 epochs): ≈ 15–16 minutes at the 1,100–1,170
+ *   images/s two n = 640 subsets ran at (load ≈ 2–3, fit checks included).
+ *   The ResNet trains under the standard augmentation throughout, as the paper's does; the
+ *   augmentation is what makes fitting slow for a net this small (a probe at n = 160: 64% of the
+ *   plain images after 30 augmented epochs, 100% after 21 plain ones), so the caps are long
+ *   rather than the images plain.
+ * In all ≈ 25 minutes of few-shot idle (the summary gives the measured time); the whole
+ * default run ≈ 35 minutes alone. `--few-shot-full` adds subsets, 1,000 test images and a wider
  * ResNet (hours).
  */
 import type { ResNetTraining } from './fewshot-resnet.ts';
@@ -80,7 +92,7 @@ export interface FewShotResNet extends Omit<ResNetTraining, 'seed' | 'maxEpochs'
   maxEpochs: number;
 }
 
-/** The default few-shot sweep (about 15 minutes idle; config.ts's header gives the budget). */
+/** The default few-shot sweep (about 25 minutes idle; config.ts's header gives the budget). */
 export const fewShotDefault: FewShotConfig = {
   sizes: [10, 20, 40, 80, 160, 320, 640, 1280],
   subsets: [5, 4, 3, 3, 2, 2, 2, 2],
@@ -91,7 +103,7 @@ export const fewShotDefault: FewShotConfig = {
   resnet: {
     width: 8,
     batchSize: 32,
-    epochImages: 9600,
+    epochImages: 256_000,
     maxEpochs: 200,
     checkEvery: 5,
     learningRate: 0.05,

@@ -250,6 +250,7 @@ export function fewShotSection(
   kernels: readonly PoolKernel[],
   claims: readonly Claim[],
   seconds: { wall: number; cpu: number },
+  resnetThreads: number,
   full: boolean,
 ): string {
   const kernelText = kernels
@@ -281,6 +282,7 @@ export function fewShotSection(
     table: markdownTable(fewShotTable(summaries, config)),
     kernels: kernelText,
     resnetSeconds: formatNumber(resnetSeconds, 3),
+    resnetThreads,
     seconds: formatNumber(seconds.wall, 3),
     cpuSeconds: formatNumber(seconds.cpu, 3),
     largestJitter: formatNumber(Math.max(...results.map((r) => r.relativeJitter)), 2),

@@ -161,7 +161,7 @@ describe('fewShotClaims', () => {
     expect(gap.holds).toBe(true);
     expect(fits.holds).toBe(false);
     expect(String(fits.ours)).toMatch(/not fitted at n = 20/);
-    expect(fits.claim).toMatch(/epoch cap \(⌈9600\/n⌉, at most 200/);
+    expect(fits.claim).toMatch(/epoch cap \(⌈256000\/n⌉, at most 200/);
     const none = fewShotClaims(summarizeSizes(results.slice(2, 3)), fewShotDefault);
     expect(none[0].holds).toBe('n/a (ResNet not fitted)');
   });
