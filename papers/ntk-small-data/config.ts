@@ -30,13 +30,16 @@
  *   99.4% with a 150 cap and fits at 160 and 150 of a 200 cap (the fits come in the cosine's
  *   low-rate tail, so a cap needs room beyond them); n = 640 reaches 86.7% with a 100 cap
  *   (33/45/57/59/62/71/77/84/86/87% every 10 epochs), 98.9 and 98.9% with a 200 cap, and with a
- *   300 cap fits one subset at epoch 250 and leaves the other at 99.4%. So a fit of n = 640
- *   needs ≈ 350 epochs and n = 1,280 (not probed past its old cap) at least as many: 2·350·(640 + 1,280) ≈ 1,340,000 images
- *   for those two sizes alone, ≈ 20 minutes at 1,100 images/s and ≈ 25 with the rest, past the
- *   ≈ 20-minute budget; the 200 cap bounds them and the fit claim says no there.
- *   At the caps the ResNets see at most 200·Σ n = 200·5,290 ≈ 1,060,000 images, ≈ 950,000 with
- *   the fits' early stops (n ≤ 80 fit in 25–95 epochs): ≈ 15–16 minutes at the 1,100–1,170
- *   images/s two n = 640 subsets ran at (load ≈ 2–3, fit checks included).
+ *   300 cap fits one subset at epoch 250 and leaves the other at 99.4%; n = 1,280 reaches 93.8
+ *   and 93.3% with a 200 cap. So a fit of n = 640 needs ≈ 350 epochs and n = 1,280 more:
+ *   2·350·(640 + 1,280) ≈ 1,340,000 images at the least for those two sizes alone, ≈ 20 minutes
+ *   at 1,100 images/s and ≈ 25 with the rest, past the ≈ 20-minute budget; the 200 cap bounds
+ *   them and the fit claim says no there.
+ *   With these caps the ResNets saw 935,000 images in the study's runs of every subset (n ≤ 320
+ *   167,000, fitting at epochs 30–45, 60–70, 55–90, 65–115, 95–110 and 150–160 for n = 10 …
+ *   320; n = 640 256,000; n = 1,280 512,000), at most 200·Σ n ≈ 1,060,000: ≈ 14–16 minutes on
+ *   the idle machine at the 1,100–1,170 images/s two n = 640 subsets ran at (load ≈ 2–3; 867
+ *   for n = 1,280 at load 4–5; fit checks included).
  *   The ResNet trains under the standard augmentation throughout, as the paper's does; the
  *   augmentation is what makes fitting slow for a net this small (a probe at n = 160: 64% of the
  *   plain images after 30 augmented epochs, 100% after 21 plain ones), so the caps are long
