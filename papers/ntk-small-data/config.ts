@@ -22,7 +22,8 @@
  *   load ≈ 3, fit checks included; before BatchNorm's fused kernels, 47d9c57, one thread gave
  *   203 images/s and two 165). Width 16 costs 2.3–2.4 times width 8 per image (277 against
  *   641 images/s on one thread) and at n = 160 fit in 70 epochs where width 8 took 95–110: no
- *   cheaper, so width 8 stays. The epoch cap is 200 for every n (⌈256,000/n⌉, at most 200).
+ *   cheaper, so width 8 stays. Each n has its own epoch cap: 200 up to n = 320, 400 at
+ *   n = 640, 640 at n = 1,280.
  *   Fit study (training accuracy only: the un-augmented subset in eval mode, as the test is
  *   scored; SGD 0.05 with cosine decay over the cap, weight decay 5·10⁻⁴, checked every 5
  *   epochs; both subsets of each n): the old caps (60/30/15/8 epochs at n = 160/320/640/1,280)
@@ -31,21 +32,18 @@
  *   low-rate tail, so a cap needs room beyond them); n = 640 reaches 86.7% with a 100 cap
  *   (33/45/57/59/62/71/77/84/86/87% every 10 epochs), 98.9 and 98.9% with a 200 cap, and with a
  *   300 cap fits one subset at epoch 250 and leaves the other at 99.4%; n = 1,280 reaches 93.8
- *   and 93.3% with a 200 cap. So a fit of n = 640 needs ≈ 350 epochs and n = 1,280 more:
- *   2·350·(640 + 1,280) ≈ 1,340,000 images at the least for those two sizes alone, ≈ 20 minutes
- *   at 1,100 images/s and ≈ 25 with the rest, past the ≈ 20-minute budget; the 200 cap bounds
- *   them and the fit claim says no there.
- *   With these caps the ResNets saw 935,000 images in the study's runs of every subset (n ≤ 320
- *   167,000, fitting at epochs 30–45, 60–70, 55–90, 65–115, 95–110 and 150–160 for n = 10 …
- *   320; n = 640 256,000; n = 1,280 512,000), at most 200·Σ n ≈ 1,060,000: ≈ 14–16 minutes on
- *   the idle machine at the 1,100–1,170 images/s two n = 640 subsets ran at (load ≈ 2–3; 867
- *   for n = 1,280 at load 4–5; fit checks included).
+ *   and 93.3% with a 200 cap. The epochs a fit needs grow with n (≈ 100, 155, 250+ at n = 160,
+ *   320, 640), hence 400 at n = 640 and, extrapolating, 640 at n = 1,280 (not probed: the
+ *   default run is the first to try it). The ResNets then see at most 200·1,450 (the images
+ *   of every subset up to n = 320) + 2·(400·640 + 640·1,280) ≈ 2,440,000 images (n ≤ 320 fit
+ *   early: 167,000 in the study), ≈ 35 minutes on the idle machine at the 1,100–1,170 images/s
+ *   two n = 640 subsets ran at (load ≈ 2–3; 867 for n = 1,280 at load 4–5; fit checks included).
  *   The ResNet trains under the standard augmentation throughout, as the paper's does; the
  *   augmentation is what makes fitting slow for a net this small (a probe at n = 160: 64% of the
  *   plain images after 30 augmented epochs, 100% after 21 plain ones), so the caps are long
  *   rather than the images plain.
- * In all ≈ 25 minutes of few-shot idle (the summary gives the measured time); the whole
- * default run ≈ 35 minutes alone. `--few-shot-full` adds subsets, 1,000 test images and a wider
+ * In all ≈ 45 minutes of few-shot idle (the summary gives the measured time); the whole
+ * default run ≈ 55 minutes alone. `--few-shot-full` adds subsets, 1,000 test images and a wider
  * ResNet (hours).
  */
 import type { ResNetTraining } from './fewshot-resnet.ts';
@@ -85,17 +83,15 @@ export interface FewShotConfig {
 
 /**
  * How each subset's ResNet is trained (ResNetTraining less the seed), its epoch cap set per n:
- * the issue asks for a ResNet trained to fit its subset, and an epoch of n images costs ∝ n, so a
- * subset of n images may run ⌈epochImages / n⌉ epochs, at most maxEpochs.
+ * the issue asks for a ResNet trained to fit its subset, and the fit study (header) found that a
+ * larger subset needs more epochs under augmentation, not fewer, so each n has its own cap.
  */
 export interface FewShotResNet extends Omit<ResNetTraining, 'seed' | 'maxEpochs'> {
-  /** Images seen at most per subset: the epoch cap is ⌈epochImages / n⌉ … */
-  epochImages: number;
-  /** … and never more than this (the smallest subsets). */
-  maxEpochs: number;
+  /** The epoch cap of each n, in the order of `sizes` (the cosine decay runs over it). */
+  epochCaps: readonly number[];
 }
 
-/** The default few-shot sweep (about 25 minutes idle; config.ts's header gives the budget). */
+/** The default few-shot sweep (about 45 minutes idle; config.ts's header gives the budget). */
 export const fewShotDefault: FewShotConfig = {
   sizes: [10, 20, 40, 80, 160, 320, 640, 1280],
   subsets: [5, 4, 3, 3, 2, 2, 2, 2],
@@ -106,8 +102,7 @@ export const fewShotDefault: FewShotConfig = {
   resnet: {
     width: 8,
     batchSize: 32,
-    epochImages: 256_000,
-    maxEpochs: 200,
+    epochCaps: [200, 200, 200, 200, 200, 200, 400, 640],
     checkEvery: 5,
     learningRate: 0.05,
     weightDecay: 5e-4,
@@ -125,8 +120,7 @@ export const fewShotFull: FewShotConfig = {
   resnet: {
     width: 16,
     batchSize: 64,
-    epochImages: 100_000,
-    maxEpochs: 300,
+    epochCaps: [200, 200, 200, 200, 200, 200, 400, 640],
     checkEvery: 5,
     learningRate: 0.05,
     weightDecay: 5e-4,
@@ -156,8 +150,7 @@ export const quickConfig: Config = {
     resnet: {
       width: 4,
       batchSize: 10,
-      epochImages: 40,
-      maxEpochs: 2,
+      epochCaps: [2, 2],
       checkEvery: 1,
       learningRate: 0.05,
       weightDecay: 5e-4,

@@ -117,6 +117,22 @@ function paperGap(sizes: readonly number[]): string {
   return `CNTK ahead by ${formatNumber(mean, 2)} pp on average (recalled [U])`;
 }
 
+/**
+ * The epoch caps per n in words, equal caps of neighbouring sizes grouped.
+ * @example epochCapsText({ sizes: [10, 20, 40], resnet: { epochCaps: [200, 200, 400] } }) // '200 at n = 10–20, 400 at n = 40'
+ */
+export function epochCapsText(config: { sizes: readonly number[]; resnet: { epochCaps: readonly number[] } }): string {
+  const groups: { cap: number; sizes: number[] }[] = [];
+  config.sizes.forEach((n, i) => {
+    const cap = config.resnet.epochCaps[i];
+    const last = groups.at(-1);
+    if (last && last.cap === cap) last.sizes.push(n);
+    else groups.push({ cap, sizes: [n] });
+  });
+  const range = (sizes: number[]) => (sizes.length === 1 ? `${sizes[0]}` : `${sizes[0]}–${sizes.at(-1)}`);
+  return groups.map((g) => `${g.cap} at n = ${range(g.sizes)}`).join(', ');
+}
+
 /** Whether every subset of a size had its ResNet fit (every un-augmented training image classified correctly). */
 export const resnetFits = (summary: SizeSummary): boolean => summary.worstResnetTrain >= 100;
 
@@ -150,8 +166,8 @@ export function fewShotClaims(summaries: readonly SizeSummary[], config: FewShot
     compare(`CNTK-GAP (${gapSide}, depth ${config.depth})`, (s) => s.gapMinusResnet),
     {
       claim:
-        `the ResNet baseline fits every subset within its epoch cap (⌈${config.resnet.epochImages}/n⌉, at most ` +
-        `${config.resnet.maxEpochs}; 100% on its un-augmented training images); no if one does not`,
+        `the ResNet baseline fits every subset within its epoch cap (${epochCapsText(config)}; ` +
+        `100% on its un-augmented training images); no if one does not`,
       paper: 'ResNet-34 trained to fit',
       ours:
         unfit.length === 0
@@ -270,8 +286,7 @@ export function fewShotSection(
     gapSize: config.gapSize,
     width: config.resnet.width,
     batchSize: config.resnet.batchSize,
-    maxEpochs: config.resnet.maxEpochs,
-    epochImages: config.resnet.epochImages,
+    caps: epochCapsText(config),
     checkEvery: config.resnet.checkEvery,
     epochs: `${Math.min(...results.map((r) => r.resnetEpochs))}–${Math.max(...results.map((r) => r.resnetEpochs))}`,
     learningRate: config.resnet.learningRate,

@@ -76,17 +76,22 @@ export function subsetRegression(
 }
 
 /**
- * The ResNet's epoch cap for a subset of n images: ⌈epochImages / n⌉, at most maxEpochs (config.ts).
- * @example resnetEpochCap({ ...config.fewShot.resnet, epochImages: 16_000, maxEpochs: 300 }, 320) // 50
+ * The ResNet's epoch cap for a subset of n images: the cap config.ts sets for that n.
+ * @example resnetEpochCap({ sizes: [10, 20], resnet: { ...config.fewShot.resnet, epochCaps: [200, 300] } }, 20) // 300
  */
-export function resnetEpochCap(resnet: Pick<FewShotResNet, 'epochImages' | 'maxEpochs'>, n: number): number {
-  const { epochImages, maxEpochs } = resnet;
-  if (!(Number.isInteger(n) && n > 0)) throw new Error(`resnetEpochCap: n must be a positive integer, got ${n}`);
-  if (!(epochImages > 0 && Number.isInteger(maxEpochs) && maxEpochs > 0))
+export function resnetEpochCap(
+  config: { sizes: readonly number[]; resnet: Pick<FewShotResNet, 'epochCaps'> },
+  n: number,
+): number {
+  const { sizes, resnet } = config;
+  const caps = resnet.epochCaps;
+  if (caps.length !== sizes.length || !caps.every((cap) => Number.isInteger(cap) && cap > 0))
     throw new Error(
-      `resnetEpochCap: epochImages must be positive and maxEpochs a positive integer, got ${epochImages} and ${maxEpochs}`,
+      `resnetEpochCap: epochCaps must be ${sizes.length} positive integers (one per size), got [${caps.join(', ')}]`,
     );
-  return Math.min(maxEpochs, Math.ceil(epochImages / n));
+  const at = sizes.indexOf(n);
+  if (at < 0) throw new Error(`resnetEpochCap: n must be one of the sizes [${sizes.join(', ')}], got ${n}`);
+  return caps[at];
 }
 
 /**
@@ -110,7 +115,7 @@ export async function runFewShot(
     test,
     options: {
       ...config.resnet,
-      maxEpochs: resnetEpochCap(config.resnet, n),
+      maxEpochs: resnetEpochCap(config, n),
       seed: deriveSeed(seed, 100_000 + 1000 * n + index),
     },
   }));

@@ -14,6 +14,7 @@ import { createDataset } from '../../../src/data/index.ts';
 import { classBalancedIndices, drawSubsets } from '../../../papers/ntk-small-data/fewshot-data.ts';
 import { poolKernel } from '../../../papers/ntk-small-data/fewshot-kernels.ts';
 import {
+  epochCapsText,
   estimate,
   fewShotClaims,
   pooledDifference,
@@ -161,33 +162,35 @@ describe('fewShotClaims', () => {
     expect(gap.holds).toBe(true);
     expect(fits.holds).toBe(false);
     expect(String(fits.ours)).toMatch(/not fitted at n = 20/);
-    expect(fits.claim).toMatch(/epoch cap \(⌈256000\/n⌉, at most 200/);
+    expect(fits.claim).toMatch(/epoch cap \(200 at n = 10–320, 400 at n = 640, 640 at n = 1280;/);
     const none = fewShotClaims(summarizeSizes(results.slice(2, 3)), fewShotDefault);
     expect(none[0].holds).toBe('n/a (ResNet not fitted)');
   });
 });
 
 describe('resnetEpochCap', () => {
-  it('gives ⌈epochImages / n⌉ epochs, at most maxEpochs, never fewer for a smaller n', () => {
-    const resnet = { epochImages: 9600, maxEpochs: 200 };
-    expect([10, 20, 40, 80, 160, 320, 640, 1280, 7].map((n) => resnetEpochCap(resnet, n))).toEqual([
-      200, 200, 200, 120, 60, 30, 15, 8, 200,
-    ]);
-    expect(resnetEpochCap({ epochImages: 100, maxEpochs: 50 }, 30)).toBe(4); // 3.33… rounds up
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 5000 }), (a, b) => {
-        const [small, large] = [Math.min(a, b), Math.max(a, b)];
-        expect(resnetEpochCap(resnet, small)).toBeGreaterThanOrEqual(resnetEpochCap(resnet, large));
-        expect(resnetEpochCap(resnet, large)).toBeGreaterThanOrEqual(1);
-      }),
-      { numRuns: 50 },
-    );
+  it('gives the cap config.ts sets for each n, and the default caps never fall as n grows', () => {
+    const config = { sizes: [10, 20, 640], resnet: { epochCaps: [200, 300, 400] } };
+    expect(config.sizes.map((n) => resnetEpochCap(config, n))).toEqual([200, 300, 400]);
+    const caps = fewShotDefault.sizes.map((n) => resnetEpochCap(fewShotDefault, n));
+    caps.slice(1).forEach((cap, i) => expect(cap).toBeGreaterThanOrEqual(caps[i]));
   });
 
   it('names the bad argument', () => {
-    expect(() => resnetEpochCap({ epochImages: 100, maxEpochs: 10 }, 0)).toThrow(/resnetEpochCap: n .* got 0/);
-    expect(() => resnetEpochCap({ epochImages: 0, maxEpochs: 10 }, 10)).toThrow(/resnetEpochCap: epochImages .* got 0/);
-    expect(() => resnetEpochCap({ epochImages: 10, maxEpochs: 2.5 }, 10)).toThrow(/maxEpochs .* 2.5/);
+    const config = { sizes: [10, 20], resnet: { epochCaps: [200, 300] } };
+    expect(() => resnetEpochCap(config, 30)).toThrow(/resnetEpochCap: n must be one of the sizes \[10, 20\], got 30/);
+    expect(() => resnetEpochCap({ ...config, resnet: { epochCaps: [200] } }, 10)).toThrow(
+      /resnetEpochCap: epochCaps must be 2 positive integers .* got \[200\]/,
+    );
+    expect(() => resnetEpochCap({ ...config, resnet: { epochCaps: [200, 2.5] } }, 10)).toThrow(/epochCaps .* 2\.5/);
+  });
+});
+
+describe('epochCapsText', () => {
+  it('groups neighbouring sizes with equal caps', () => {
+    expect(epochCapsText({ sizes: [10, 20, 40, 80], resnet: { epochCaps: [200, 200, 400, 200] } })).toBe(
+      '200 at n = 10–20, 400 at n = 40, 200 at n = 80',
+    );
   });
 });
 
