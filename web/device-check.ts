@@ -21,6 +21,7 @@ import { kernelMatrix, type KernelMatrices } from '../src/infinite/kernel-matrix
 import { dense, relu, serial } from '../src/infinite/layers.ts';
 import { cntkResident } from './cntk-resident.ts';
 import { cnnReport, type CnnReport } from './device-cnn.ts';
+import { onBothBackends } from './device-measure.ts';
 import { readoutReport, type ReadoutReport } from './device-readouts.ts';
 
 export interface DeviceReport {
@@ -207,8 +208,6 @@ function reuse(gpujs: GpuJsBackend): DeviceReport['transfers'] {
  * and a fully connected network on vectors (records without positions).
  */
 function publicKernelMatrix(gpujs: GpuJsBackend, images: ad.Tensor): KernelMatrixCase[] {
-  const counted = gpujs.device?.transfers ?? (() => ({ uploads: 0, downloads: 0 }));
-  const live = () => gpujs.device?.liveCount() ?? 0;
   const others = ad.randomUniform([4, 2, 5, 5], { seed: 21, dtype: 'float32' });
   const vectors = ad.randomNormal([6, 5], { seed: 22, dtype: 'float32' });
   const gap = cntk({ depth: 4, readout: 'gap' });
@@ -229,18 +228,13 @@ function publicKernelMatrix(gpujs: GpuJsBackend, images: ad.Tensor): KernelMatri
     ['fully connected (NNGP)', 1, () => kernelMatrix(fullyConnected, vectors, undefined, { quiet: true }), false],
   ];
   return cases.map(([name, blocks, run, withNtk]) => {
-    const liveBefore = live();
-    const before = counted();
-    const onGpu = ad.withBackend(gpujs, run);
-    const after = counted();
-    const liveAfter = live();
-    const onCpu = ad.withBackend(cpuBackend, run);
+    const { onGpu, onCpu, transfers, liveBefore, liveAfter } = onBothBackends(gpujs, run);
     return {
       name,
       blocks,
       device: [...onGpu.nngp.data, ...(withNtk ? onGpu.ntk.data : [])],
       cpu: [...onCpu.nngp.data, ...(withNtk ? onCpu.ntk.data : [])],
-      transfers: { uploads: after.uploads - before.uploads, downloads: after.downloads - before.downloads },
+      transfers,
       liveBefore,
       liveAfter,
     };

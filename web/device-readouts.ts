@@ -7,12 +7,12 @@
  * layers stay on the device and each readout is read back once.
  */
 import * as ad from '../autodiff/index.ts';
-import { cpuBackend } from '../gpu/cpu/index.ts';
 import type { GpuJsBackend } from '../gpu/gpujs/index.ts';
 import { cntkDepthSweep } from '../src/infinite/depth-sweep.ts';
 import { blockedKernelMatrices, type KernelMatrices } from '../src/infinite/kernel-matrix.ts';
 import { readout, type Network } from '../src/infinite/layers.ts';
 import { cntk } from '../src/infinite/presets.ts';
+import { onBothBackends } from './device-measure.ts';
 
 type Transfers = { uploads: number; downloads: number };
 
@@ -66,8 +66,6 @@ const values = (matrices: readonly Partial<KernelMatrices>[]): number[] =>
  * @example readoutReport(backendByName('gpujs') as GpuJsBackend, images).cases[0].transfers.downloads // 3
  */
 export function readoutReport(gpujs: GpuJsBackend, images: ad.Tensor): ReadoutReport {
-  const counted = gpujs.device?.transfers ?? (() => ({ uploads: 0, downloads: 0 }));
-  const live = () => gpujs.device?.liveCount() ?? 0;
   const others = ad.randomUniform([4, 2, 5, 5], { seed: 23, dtype: 'float32' });
   // vanilla, GAP and LAP(1) readouts (then the output layer) of one circular CNTK trunk, up to its last ReLU
   const network = cntk({ depth: 3, readout: 'gap', padding: 'circular' });
@@ -111,12 +109,7 @@ export function readoutReport(gpujs: GpuJsBackend, images: ad.Tensor): ReadoutRe
   ];
   const error = acosError(gpujs);
   const measured = cases.map(([name, blocks, count, lapReadouts, reluSteps, run]) => {
-    const liveBefore = live();
-    const before = counted();
-    const onGpu = ad.withBackend(gpujs, run);
-    const after = counted();
-    const liveAfter = live();
-    const onCpu = ad.withBackend(cpuBackend, run);
+    const { onGpu, onCpu, transfers, liveBefore, liveAfter } = onBothBackends(gpujs, run);
     return {
       name,
       blocks,
@@ -125,7 +118,7 @@ export function readoutReport(gpujs: GpuJsBackend, images: ad.Tensor): ReadoutRe
       reluSteps,
       device: values(onGpu),
       cpu: values(onCpu),
-      transfers: { uploads: after.uploads - before.uploads, downloads: after.downloads - before.downloads },
+      transfers,
       liveBefore,
       liveAfter,
     };
