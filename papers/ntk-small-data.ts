@@ -12,13 +12,9 @@
  */
 import { join } from 'node:path';
 import { dataDirectory } from '../src/data/dir.ts';
-import { progress, runPaper } from '../src/report/index.ts';
+import { runPaper } from '../src/report/index.ts';
 import { fewShotFull, configuration } from './ntk-small-data/config.ts';
-import { prepareFewShot } from './ntk-small-data/fewshot-data.ts';
-import { fewShotKernels } from './ntk-small-data/fewshot-kernels.ts';
-import { fewShotClaims, fewShotFigure, fewShotSection, summarizeSizes } from './ntk-small-data/fewshot-report.ts';
-import { runFewShot } from './ntk-small-data/fewshot.ts';
-import { resnetThreads } from './ntk-small-data/resnet-threads.ts';
+import { runFewShotPart } from './ntk-small-data/fewshot-part.ts';
 import { runUciPart } from './ntk-small-data/uci-part.ts';
 
 export const main = runPaper(import.meta.url, {
@@ -26,7 +22,7 @@ export const main = runPaper(import.meta.url, {
   title: 'Harnessing the Power of Infinitely Wide Deep Nets on Small-data Tasks (Arora et al., ICLR 2020)',
   citation:
     'Arora, Du, Li, Salakhutdinov, Wang & Yu, Harnessing the Power of Infinitely Wide Deep Nets on Small-data Tasks, ICLR 2020 (arXiv 1910.01663)',
-  runTime: 'about 55 minutes (UCI, all 90 datasets, ≈ 11; few-shot CIFAR-10 ≈ 45)',
+  runTime: 'about 70 minutes (UCI, all 90 datasets, ≈ 11; few-shot CIFAR-10 ≈ 60)',
   configuration,
   flags: {
     fewShotOnly: { kind: 'boolean', description: 'skip the UCI part: few-shot CIFAR-10 only' },
@@ -41,46 +37,26 @@ export const main = runPaper(import.meta.url, {
     // §4: the 90 UCI datasets through the authors' protocol (uci-part.ts), unless --few-shot-only.
     const uci = flags.fewShotOnly ? undefined : runUciPart(config, directory, cache, quiet, elapsedSeconds);
 
-    // §5: few-shot CIFAR-10. One pool of candidates and one test set; both CNTKs over them, once.
-    const fewShot = flags.fewShotFull ? fewShotFull : config.fewShot;
-    const [started, cpu] = [elapsedSeconds(), process.cpuUsage()];
-    const present = hasDataset('cifar10', 'few-shot CIFAR-10');
-    const data = present ? prepareFewShot(fewShot, seed, directory) : undefined;
-    const kernels = data && fewShotKernels(fewShot, data, backend, cache, quiet);
-    // Every subset through kernel regression on both kernels and a freshly trained ResNet, one ResNet per core.
-    const subsetCount = fewShot.subsets.reduce((a, b) => a + b, 0);
-    const bar = progress(`few-shot CIFAR-10, ${subsetCount} subsets`, data ? subsetCount : 0, { quiet });
-    const threads = resnetThreads();
-    const subsets = data && kernels ? await runFewShot(fewShot, data, kernels, seed, bar, threads) : [];
-    bar.done();
-    const sizes = summarizeSizes(subsets);
-    const claims = kernels ? fewShotClaims(sizes, fewShot) : [];
-    const { user, system } = process.cpuUsage(cpu);
-    const seconds = { wall: elapsedSeconds() - started, cpu: (user + system) / 1e6 };
-    const section = kernels
-      ? fewShotSection(
-          fewShot,
-          sizes,
-          subsets,
-          [kernels.vanilla, kernels.gap],
-          claims,
-          seconds,
-          threads,
-          flags.fewShotFull,
-        )
-      : 'Not run: the CIFAR-10 binary batches are not under the data directory.';
-
+    // §5: few-shot CIFAR-10 (fewshot-part.ts): both CNTKs and a trained ResNet on the same subsets.
+    const fewShot = await runFewShotPart({
+      config: flags.fewShotFull ? fewShotFull : config.fewShot,
+      full: flags.fewShotFull,
+      seed,
+      backend,
+      dataDirectory: directory,
+      cacheFolder: cache,
+      quiet,
+      present: hasDataset('cifar10', 'few-shot CIFAR-10'),
+      elapsedSeconds,
+    });
     return {
-      claims: [...(uci?.claims ?? []), ...claims],
+      claims: [...(uci?.claims ?? []), ...fewShot.claims],
       tables: uci?.tables ?? [],
-      figures: [...(uci?.figures ?? []), ...(kernels ? [fewShotFigure(sizes, fewShot)] : [])],
-      results: {
-        ...uci?.results,
-        fewShotCifar10: { configuration: fewShot, seconds, resnetThreads: threads, subsets, sizes },
-      },
+      figures: [...(uci?.figures ?? []), ...fewShot.figures],
+      results: { ...uci?.results, ...fewShot.results },
       summary: {
         description: uci?.summary.description ?? 'The UCI part was skipped (`--few-shot-only`).',
-        sections: [...(uci?.summary.sections ?? []), { heading: 'Few-shot CIFAR-10 (§5)', body: section }],
+        sections: [...(uci?.summary.sections ?? []), { heading: 'Few-shot CIFAR-10 (§5)', body: fewShot.section }],
       },
     };
   },

@@ -23,7 +23,7 @@
  *   203 images/s and two 165). Width 16 costs 2.3–2.4 times width 8 per image (277 against
  *   641 images/s on one thread) and at n = 160 fit in 70 epochs where width 8 took 95–110: no
  *   cheaper, so width 8 stays. Each n has its own epoch cap: 200 up to n = 320, 400 at
- *   n = 640, 640 at n = 1,280.
+ *   n = 640, 1,280 at n = 1,280.
  *   Fit study (training accuracy only: the un-augmented subset in eval mode, as the test is
  *   scored; SGD 0.05 with cosine decay over the cap, weight decay 5·10⁻⁴, checked every 5
  *   epochs; both subsets of each n): the old caps (60/30/15/8 epochs at n = 160/320/640/1,280)
@@ -33,17 +33,20 @@
  *   (33/45/57/59/62/71/77/84/86/87% every 10 epochs), 98.9 and 98.9% with a 200 cap, and with a
  *   300 cap fits one subset at epoch 250 and leaves the other at 99.4%; n = 1,280 reaches 93.8
  *   and 93.3% with a 200 cap. The epochs a fit needs grow with n (≈ 100, 155, 250+ at n = 160,
- *   320, 640), hence 400 at n = 640 and, extrapolating, 640 at n = 1,280 (not probed: the
- *   default run is the first to try it). The ResNets then see at most 200·1,450 (the images
- *   of every subset up to n = 320) + 2·(400·640 + 640·1,280) ≈ 2,440,000 images (n ≤ 320 fit
- *   early: 167,000 in the study), ≈ 35 minutes on the idle machine at the 1,100–1,170 images/s
- *   two n = 640 subsets ran at (load ≈ 2–3; 867 for n = 1,280 at load 4–5; fit checks included).
+ *   320, 640), hence 400 at n = 640 (both fit, at epochs 305 and 335, in the default run of
+ *   c0e5a05). That run gave n = 1,280, extrapolating, 640: its two subsets ended at 99.69 and
+ *   99.84% (4 and 2 images short), about where n = 640 stood with 300, so n = 1,280 now gets
+ *   twice that, 1,280. The ResNets then see at most 200·1,450 (the images of every subset up to
+ *   n = 320) + 2·(400·640 + 1,280·1,280) ≈ 4,080,000 images (n ≤ 640 fit early: ≈ 580,000 in
+ *   that run), ≈ 60 minutes at most on the idle machine at the 1,100–1,170 images/s two n = 640
+ *   subsets ran at (load ≈ 2–3; 867 for n = 1,280 at load 4–5; fit checks included). Each
+ *   subset's run is cached (resnet-cache.ts), so an interrupted run resumes.
  *   The ResNet trains under the standard augmentation throughout, as the paper's does; the
  *   augmentation is what makes fitting slow for a net this small (a probe at n = 160: 64% of the
  *   plain images after 30 augmented epochs, 100% after 21 plain ones), so the caps are long
  *   rather than the images plain.
- * In all ≈ 45 minutes of few-shot idle (the summary gives the measured time); the whole
- * default run ≈ 55 minutes alone. `--few-shot-full` adds subsets, 1,000 test images and a wider
+ * In all ≈ 60 minutes of few-shot idle, kernels (≈ 8 minutes cold) included (the summary gives
+ * the measured time); the whole default run ≈ 70 minutes alone. `--few-shot-full` adds subsets, 1,000 test images and a wider
  * ResNet (hours).
  */
 import type { ResNetTraining } from './fewshot-resnet.ts';
@@ -91,7 +94,7 @@ export interface FewShotResNet extends Omit<ResNetTraining, 'seed' | 'maxEpochs'
   epochCaps: readonly number[];
 }
 
-/** The default few-shot sweep (about 45 minutes idle; config.ts's header gives the budget). */
+/** The default few-shot sweep (about 60 minutes idle; config.ts's header gives the budget). */
 export const fewShotDefault: FewShotConfig = {
   sizes: [10, 20, 40, 80, 160, 320, 640, 1280],
   subsets: [5, 4, 3, 3, 2, 2, 2, 2],
@@ -102,7 +105,7 @@ export const fewShotDefault: FewShotConfig = {
   resnet: {
     width: 8,
     batchSize: 32,
-    epochCaps: [200, 200, 200, 200, 200, 200, 400, 640],
+    epochCaps: [200, 200, 200, 200, 200, 200, 400, 1280],
     checkEvery: 5,
     learningRate: 0.05,
     weightDecay: 5e-4,
@@ -120,7 +123,7 @@ export const fewShotFull: FewShotConfig = {
   resnet: {
     width: 16,
     batchSize: 64,
-    epochCaps: [200, 200, 200, 200, 200, 200, 400, 640],
+    epochCaps: [200, 200, 200, 200, 200, 200, 400, 1280],
     checkEvery: 5,
     learningRate: 0.05,
     weightDecay: 5e-4,

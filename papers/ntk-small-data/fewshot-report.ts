@@ -65,18 +65,26 @@ export interface SizeSummary {
   resnetEpochs: { fewest: number; most: number; cap: number };
 }
 
-/** @example summarizeSizes(results)[0].methods.cntkVanilla.mean */
-export function summarizeSizes(results: readonly SubsetResult[]): SizeSummary[] {
+/**
+ * Per n, the estimates of the subsets' results, all scored on the same `testCount` test images.
+ * @example summarizeSizes(results, 300)[0].methods.cntkVanilla.mean
+ */
+export function summarizeSizes(results: readonly SubsetResult[], testCount: number): SizeSummary[] {
+  if (!Number.isInteger(testCount) || testCount < 1)
+    throw new Error(`summarizeSizes: testCount must be a positive integer, got ${testCount}`);
+  // Every accuracy counts right answers over the same test images, and so does a paired
+  // difference: taken as a whole number of images, equal ones are equal and spread 0, not ±1e-15.
+  const images = (percent: number) => (100 * Math.round((percent * testCount) / 100)) / testCount;
   const sizes = [...new Set(results.map((r) => r.n))].sort((a, b) => a - b);
   return sizes.map((n) => {
     const rows = results.filter((r) => r.n === n);
-    const of = (method: Method) => estimate(rows.map((r) => r[method]));
+    const of = (method: Method) => estimate(rows.map((r) => images(r[method])));
     return {
       n,
       subsets: rows.length,
       methods: { cntkVanilla: of('cntkVanilla'), cntkGap: of('cntkGap'), resnet: of('resnet') },
-      vanillaMinusResnet: estimate(rows.map((r) => r.cntkVanilla - r.resnet)),
-      gapMinusResnet: estimate(rows.map((r) => r.cntkGap - r.resnet)),
+      vanillaMinusResnet: estimate(rows.map((r) => images(r.cntkVanilla - r.resnet))),
+      gapMinusResnet: estimate(rows.map((r) => images(r.cntkGap - r.resnet))),
       worstResnetTrain: Math.min(...rows.map((r) => r.resnetTrain)),
       resnetEpochs: {
         fewest: Math.min(...rows.map((r) => r.resnetEpochs)),
@@ -258,23 +266,26 @@ export function fewShotFigure(summaries: readonly SizeSummary[], config: FewShot
   };
 }
 
-/** The summary's few-shot section. */
+/** The summary's few-shot section: what ran (`outcome`) and how long it took (`run`). */
 export function fewShotSection(
   config: FewShotConfig,
-  summaries: readonly SizeSummary[],
-  results: readonly SubsetResult[],
-  kernels: readonly PoolKernel[],
-  claims: readonly Claim[],
-  seconds: { wall: number; cpu: number },
-  resnetThreads: number,
-  full: boolean,
+  outcome: {
+    sizes: readonly SizeSummary[];
+    subsets: readonly SubsetResult[];
+    kernels: readonly PoolKernel[];
+    claims: readonly Claim[];
+  },
+  run: { seconds: { wall: number; cpu: number }; threads: number; full: boolean },
 ): string {
+  const { sizes: summaries, subsets: results, kernels, claims } = outcome;
+  const { seconds, full } = run;
   const kernelText = kernels
     .map(
       (k) => `${k.label}: ${k.pairs} pairs, ${formatNumber(k.seconds, 3)} s${k.cached ? ' (read from the cache)' : ''}`,
     )
     .join('; ');
   const resnetSeconds = results.reduce((sum, r) => sum + r.resnetSeconds, 0);
+  const cached = results.filter((r) => r.resnetCached).length;
   const notResolved = claims.filter((c) => c.holds !== true);
   return markdownTemplate(import.meta.url, 'text/fewshot.md', {
     sizes: config.sizes.join(', '),
@@ -297,7 +308,11 @@ export function fewShotSection(
     table: markdownTable(fewShotTable(summaries, config)),
     kernels: kernelText,
     resnetSeconds: formatNumber(resnetSeconds, 3),
-    resnetThreads,
+    resnetThreads: run.threads,
+    resnetCache:
+      cached === 0
+        ? 'none read from the cache'
+        : `${cached} of ${results.length} read from the cache, with the seconds of the run that trained them`,
     seconds: formatNumber(seconds.wall, 3),
     cpuSeconds: formatNumber(seconds.cpu, 3),
     largestJitter: formatNumber(Math.max(...results.map((r) => r.relativeJitter)), 2),

@@ -16,7 +16,8 @@ import type { ProgressBar } from '../../src/report/index.ts';
 import type { FewShotConfig, FewShotResNet } from './config.ts';
 import { drawSubsets, type FewShotData } from './fewshot-data.ts';
 import type { PoolKernel } from './fewshot-kernels.ts';
-import { trainResNets, type ResNetJob } from './resnet-threads.ts';
+import { cachedResNets } from './resnet-cache.ts';
+import type { ResNetJob } from './resnet-threads.ts';
 
 /** Test accuracies (%) of one subset; the ResNet's training accuracy says whether it fit. */
 export interface SubsetResult {
@@ -30,6 +31,8 @@ export interface SubsetResult {
   /** The epoch cap of this n (resnetEpochCap). */
   resnetEpochCap: number;
   resnetSeconds: number;
+  /** Whether the ResNet run was read from the cache (resnet-cache.ts) rather than trained in this run. */
+  resnetCached: boolean;
   /** The largest Cholesky jitter of the two regressions, relative to K's mean diagonal. */
   relativeJitter: number;
 }
@@ -97,16 +100,14 @@ export function resnetEpochCap(
 /**
  * Every subset of the sweep through the three classifiers (one progress tick per subset, as its
  * ResNet finishes); the ResNets train `threads` at a time (resnet-threads.ts), which changes
- * nothing in their results.
- * @example (await runFewShot(config.fewShot, data, { vanilla, gap }, 0, bar, 2)).length // Σ subsets
+ * nothing in their results, each read from or written to the cache under `cacheFolder`.
+ * @example (await runFewShot(config.fewShot, data, { vanilla, gap }, { seed: 0, bar, threads: 2, cacheFolder })).length // Σ subsets
  */
 export async function runFewShot(
   config: FewShotConfig,
   data: FewShotData,
   kernels: { vanilla: PoolKernel; gap: PoolKernel },
-  seed: number,
-  bar: ProgressBar,
-  threads: number,
+  { seed, bar, threads, cacheFolder }: { seed: number; bar: ProgressBar; threads: number; cacheFolder: string },
 ): Promise<SubsetResult[]> {
   const { pool, test } = data;
   const subsets = drawSubsets(data.byClass, config.sizes, config.subsets, seed);
@@ -119,7 +120,9 @@ export async function runFewShot(
       seed: deriveSeed(seed, 100_000 + 1000 * n + index),
     },
   }));
-  const resnets = await trainResNets(jobs, { threads, onDone: () => bar.tick() });
+  // named by scale, so a --quick run and a default run keep separate entries
+  const names = subsets.map(({ n, index }) => `resnet-pool${pool.count}-test${test.count}-n${n}-${index}`);
+  const resnets = await cachedResNets(jobs, names, cacheFolder, { threads, onDone: () => bar.tick() });
   return subsets.map(({ n, index, positions }, i) => {
     const regress = (kernel: PoolKernel) => subsetRegression(kernel, positions, pool.labels, test.labels, pool.classes);
     const [vanilla, gap] = [regress(kernels.vanilla), regress(kernels.gap)];
@@ -134,6 +137,7 @@ export async function runFewShot(
       resnetEpochs: resnet.epochs,
       resnetEpochCap: jobs[i].options.maxEpochs,
       resnetSeconds: resnet.seconds,
+      resnetCached: resnet.cached,
       relativeJitter: Math.max(vanilla.relativeJitter, gap.relativeJitter),
     };
   });

@@ -136,23 +136,26 @@ describe('estimate, pooledDifference and verdict', () => {
   });
 });
 
+/** One subset's result, both CNTKs at `cntk`. */
+const row = (n: number, index: number, cntk: number, resnet: number, resnetTrain: number) => ({
+  n,
+  index,
+  cntkVanilla: cntk,
+  cntkGap: cntk,
+  resnet,
+  resnetTrain,
+  resnetEpochs: 1,
+  resnetEpochCap: 1,
+  resnetSeconds: 1,
+  resnetCached: false,
+  relativeJitter: 0,
+});
+
 describe('fewShotClaims', () => {
-  const row = (n: number, index: number, cntk: number, resnet: number, resnetTrain: number) => ({
-    n,
-    index,
-    cntkVanilla: cntk,
-    cntkGap: cntk,
-    resnet,
-    resnetTrain,
-    resnetEpochs: 1,
-    resnetEpochCap: 1,
-    resnetSeconds: 1,
-    relativeJitter: 0,
-  });
   it('judges CNTK against the ResNet only where every ResNet fit, and reads n/a where none did', () => {
     // n = 10 fit, CNTK ahead by 10 ± 0; n = 20 not fit, CNTK far behind: judged on n = 10 alone, "yes"
     const results = [row(10, 0, 30, 20, 100), row(10, 1, 31, 21, 100), row(20, 0, 10, 50, 80), row(20, 1, 12, 50, 100)];
-    const summaries = summarizeSizes(results);
+    const summaries = summarizeSizes(results, 100);
     expect(summaries.map((s) => s.resnetEpochs)).toEqual([
       { fewest: 1, most: 1, cap: 1 },
       { fewest: 1, most: 1, cap: 1 },
@@ -162,9 +165,22 @@ describe('fewShotClaims', () => {
     expect(gap.holds).toBe(true);
     expect(fits.holds).toBe(false);
     expect(String(fits.ours)).toMatch(/not fitted at n = 20/);
-    expect(fits.claim).toMatch(/epoch cap \(200 at n = 10–320, 400 at n = 640, 640 at n = 1280;/);
-    const none = fewShotClaims(summarizeSizes(results.slice(2, 3)), fewShotDefault);
+    expect(fits.claim).toMatch(/epoch cap \(200 at n = 10–320, 400 at n = 640, 1280 at n = 1280;/);
+    const none = fewShotClaims(summarizeSizes(results.slice(2, 3), 100), fewShotDefault);
     expect(none[0].holds).toBe('n/a (ResNet not fitted)');
+  });
+});
+
+describe('summarizeSizes', () => {
+  it('counts accuracies and paired differences in whole test images, so equal ones spread exactly 0', () => {
+    // 300 test images: 100 − 136 and 157 − 193 right answers, both 36 images (−12 pp) apart, whose
+    // percentages differ in their last bits when subtracted as floats
+    const percent = (right: number) => (100 * right) / 300;
+    const results = [row(1280, 0, percent(100), percent(136), 100), row(1280, 1, percent(157), percent(193), 100)];
+    expect(percent(100) - percent(136)).not.toBe(percent(157) - percent(193));
+    const [summary] = summarizeSizes(results, 300);
+    expect(summary.vanillaMinusResnet).toEqual({ mean: -12, standardError: 0 });
+    expect(() => summarizeSizes(results, 0)).toThrow(/summarizeSizes: testCount must be a positive integer, got 0/);
   });
 });
 
