@@ -127,7 +127,7 @@ export function describeRun(
   const unresolved = claims.filter((claim) => claim.holds === 'not resolved');
   const reproduce = [
     failing.length === 0
-      ? 'No claim that was decided came out "no".'
+      ? 'No UCI claim that was decided came out "no" (the few-shot claims are taken up in their own section below).'
       : failing.map((c) => `- **No:** ${c.claim} — ours: ${c.ours}.`).join('\n'),
     unresolved.length === 0
       ? ''
@@ -158,7 +158,7 @@ export function describeRun(
     description,
     sections: [
       { heading: "The paper's table, on the datasets run", body: markdownTable(paperTable(results)) },
-      { heading: 'Where it does not reproduce', body: reproduce },
+      { heading: 'Where the UCI part does not reproduce', body: reproduce },
       { heading: 'Time', body: timing },
       {
         heading: 'Left out',

@@ -68,7 +68,7 @@ describe.skipIf(!present)('papers/ntk-small-data.ts --quick', () => {
     const summary = readFileSync(join(directory, 'summary.md'), 'utf8');
     for (const heading of [
       '## Claims',
-      '## Where it does not reproduce',
+      '## Where the UCI part does not reproduce',
       '## Left out',
       '## Per dataset',
       '## Few-shot CIFAR-10',
